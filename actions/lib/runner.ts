@@ -1,0 +1,52 @@
+/**
+ * The thin part every action entry shares: main vs post (one bundle serves both, as in
+ * docker/build-push-action), cancellation as an AbortSignal, and errors turned into a failed step.
+ */
+import * as core from '@actions/core';
+import { InputError, errorMessage } from './errors.js';
+
+export interface ActionEntry {
+  main(signal: AbortSignal): Promise<void>;
+  /** Runs as `runs.post`; sees state saved by main through core.getState. */
+  post?(signal: AbortSignal): Promise<void>;
+}
+
+export const IS_POST_STATE = 'isPost';
+
+export function isPost(): boolean {
+  return !!process.env[`STATE_${IS_POST_STATE}`];
+}
+
+/** SIGINT/SIGTERM (the runner cancelling the job) abort the signal so loops can stop in a known state. */
+export function cancellationSignal(): AbortSignal {
+  const controller = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (!controller.signal.aborted) {
+      core.warning(`Received ${sig}: stopping.`);
+      controller.abort(new CancelledError(sig));
+    }
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return controller.signal;
+}
+
+export class CancelledError extends Error {
+  constructor(readonly signalName: string) {
+    super(`cancelled by ${signalName}`);
+    this.name = 'CancelledError';
+  }
+}
+
+export async function runAction(entry: ActionEntry): Promise<void> {
+  const post = isPost();
+  if (!post) core.saveState(IS_POST_STATE, 'true');
+  const signal = cancellationSignal();
+  try {
+    if (post) await entry.post?.(signal);
+    else await entry.main(signal);
+  } catch (err) {
+    if (!(err instanceof InputError) && err instanceof Error && err.stack) core.debug(err.stack);
+    core.setFailed(errorMessage(err));
+  }
+}

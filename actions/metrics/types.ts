@@ -1,0 +1,64 @@
+/**
+ * The contract between the judge (slo-gate) and its users (slo-gate's own entry, canary-ramp).
+ * canary-ramp knows only these names: it reads the same slo-gate inputs, narrows the window to the
+ * current step and, for ALB ramps, fills the target dimensions from the router's ARNs.
+ */
+
+export type Verdict = 'pass' | 'fail' | 'inconclusive';
+export type ProviderName = 'cloudwatch' | 'prometheus' | 'k6-summary';
+export type OnNoData = 'inconclusive' | 'fail' | 'pass';
+
+/** One parsed `slo` line, e.g. `p95 < 200ms`, `error-rate < 1%`, `p99 < 1.2x baseline`. */
+export interface Objective {
+  /** The line as written, for messages and the report. */
+  text: string;
+  /** `p95`, `p99.9`, `error-rate`, `request-rate`, or a custom metric name. */
+  metric: string;
+  comparator: '<' | '<=' | '>' | '>=';
+  /** Absolute threshold in the metric's base unit (ms for latency, fraction for rates), or a ratio to the baseline. */
+  threshold: { kind: 'absolute'; value: number; unit: string } | { kind: 'relative'; factor: number };
+}
+
+/** Where the numbers come from, resolved from inputs (preset, ARNs, raw queries, PromQL, k6 file...). */
+export interface GateConfig {
+  provider: ProviderName;
+  objectives: Objective[];
+  region?: string;
+  /** Analysis window length (ms) used when the caller does not pass an explicit window. */
+  windowMs: number;
+  warmupMs: number;
+  minRequests: number;
+  onNoData: OnNoData;
+  dryRun: boolean;
+  /** Provider-specific settings (preset name, dimensions, PromQL, file path, ...). */
+  source: Record<string, unknown>;
+}
+
+/** Overrides a caller (canary-ramp) applies on top of the inputs. */
+export interface GateOverrides {
+  /** ALB: derived from listener/rule + target group ARNs. */
+  alb?: { loadBalancer: string; canaryTargetGroup: string; baselineTargetGroup?: string };
+}
+
+export interface ObjectiveResult {
+  objective: string;
+  verdict: Verdict;
+  canary: { value: number | null; samples: number };
+  baseline?: { value: number | null; samples: number };
+  /** The test used: `threshold`, `mann-whitney-u`, ... with its statistic, p-value and effect size when any. */
+  test: { name: string; [k: string]: unknown };
+  reason: string;
+}
+
+export interface GateResult {
+  result: Verdict;
+  reason: string;
+  window: { start: string; end: string };
+  objectives: ObjectiveResult[];
+}
+
+export interface EvaluateOptions {
+  /** Explicit window; default is [now - windowMs, now]. canary-ramp passes [stepStart + warmup, now]. */
+  window?: { start: Date; end: Date };
+  signal?: AbortSignal;
+}
