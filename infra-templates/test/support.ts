@@ -1,0 +1,361 @@
+/**
+ * Shared helpers for the infra-templates tests: loading templates (short-form intrinsics included),
+ * parameter files and cdk-nag acknowledgements; one cfn-lint run over all templates; one CDK app that
+ * includes every template through CfnInclude and runs cdk-nag's AwsSolutionsChecks plus CDK's default
+ * CloudFormation rules; and the generic walks (IAM statements, log groups) the assertions use.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { parse, YAMLMap, YAMLSeq, type CollectionTag, type ScalarTag } from 'yaml';
+
+export const infraRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
+export const templatesDir = join(infraRoot, 'templates');
+export const parametersDir = join(infraRoot, 'parameters');
+export const nagDir = join(infraRoot, 'nag');
+
+export const ENVIRONMENTS = ['staging', 'prod'] as const;
+export const REGIONS = ['eu-central-1', 'eu-west-1'] as const;
+
+/** A CloudFormation template as plain data, short-form tags turned into their long form. */
+export interface Template {
+  AWSTemplateFormatVersion?: string;
+  Description?: string;
+  Metadata?: Record<string, unknown>;
+  Parameters?: Record<string, { Type: string; Default?: unknown; AllowedValues?: unknown[]; [k: string]: unknown }>;
+  Conditions?: Record<string, unknown>;
+  Resources: Record<string, Resource>;
+  Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown }; [k: string]: unknown }>;
+  [k: string]: unknown;
+}
+
+export interface Resource {
+  Type: string;
+  Condition?: string;
+  Properties?: Record<string, any>;
+  DependsOn?: string | string[];
+  [k: string]: unknown;
+}
+
+// ---------------------------------------------------------------- YAML with CloudFormation tags
+
+const FN_NAMES = ['Base64', 'Cidr', 'FindInMap', 'GetAZs', 'ImportValue', 'Join', 'Select', 'Split', 'Sub', 'Transform', 'And', 'Equals', 'If', 'Not', 'Or', 'Contains', 'ToJsonString', 'Length'];
+
+function intrinsicTags(): (ScalarTag | CollectionTag)[] {
+  const tags: (ScalarTag | CollectionTag)[] = [];
+  const key = (name: string) => (name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`);
+  for (const name of [...FN_NAMES, 'Ref', 'Condition', 'GetAtt']) {
+    const wrap = (value: unknown) => ({ [key(name)]: name === 'GetAtt' && typeof value === 'string' ? splitGetAtt(value) : value });
+    tags.push({ tag: `!${name}`, resolve: (value: string) => wrap(value) } as ScalarTag);
+    tags.push({ tag: `!${name}`, collection: 'seq', nodeClass: YAMLSeq, resolve: (seq: YAMLSeq) => wrap(seq.toJSON()) } as unknown as CollectionTag);
+    tags.push({ tag: `!${name}`, collection: 'map', nodeClass: YAMLMap, resolve: (map: YAMLMap) => wrap(map.toJSON()) } as unknown as CollectionTag);
+  }
+  return tags;
+}
+
+function splitGetAtt(value: string): string[] {
+  const dot = value.indexOf('.');
+  return dot < 0 ? [value] : [value.slice(0, dot), value.slice(dot + 1)];
+}
+
+const CFN_TAGS = intrinsicTags();
+
+export function parseCfnYaml(text: string): unknown {
+  return parse(text, { customTags: CFN_TAGS, maxAliasCount: -1 });
+}
+
+// ---------------------------------------------------------------- files
+
+/** Stack names: one per templates/<stack>.yaml, sorted. */
+export function stackNames(): string[] {
+  if (!existsSync(templatesDir)) return [];
+  return readdirSync(templatesDir).filter((f) => f.endsWith('.yaml')).map((f) => basename(f, '.yaml')).sort();
+}
+
+export function templatePath(stack: string): string {
+  return join(templatesDir, `${stack}.yaml`);
+}
+
+const templateCache = new Map<string, Template>();
+
+export function loadTemplate(stack: string): Template {
+  let t = templateCache.get(stack);
+  if (!t) {
+    t = parseCfnYaml(readFileSync(templatePath(stack), 'utf8')) as Template;
+    templateCache.set(stack, t);
+  }
+  return t;
+}
+
+/** The regions a stack is deployed to: Metadata.Deployment.Regions when a stack lives in fewer than both. */
+export function stackRegions(template: Template): string[] {
+  const declared = (template.Metadata?.Deployment as { Regions?: string[] } | undefined)?.Regions;
+  return declared?.length ? declared : [...REGIONS];
+}
+
+export function parameterFilePath(env: string, region: string, stack: string): string {
+  return join(parametersDir, env, region, `${stack}.yaml`);
+}
+
+/** A parameter file: a plain `Key: Value` map (what deploy-stack's `parameters` input reads). */
+export function loadParameterFile(env: string, region: string, stack: string): Record<string, unknown> {
+  const data = parse(readFileSync(parameterFilePath(env, region, stack), 'utf8')) as unknown;
+  if (data === null || data === undefined) return {};
+  if (typeof data !== 'object' || Array.isArray(data)) throw new Error(`${relative(infraRoot, parameterFilePath(env, region, stack))}: expected a Key: Value map`);
+  return data as Record<string, unknown>;
+}
+
+export interface NagAcknowledgement {
+  id: string;
+  reason: string;
+  /** Logical ids in the template; absent = the whole stack. */
+  resources?: string[];
+}
+
+export function loadAcknowledgements(stack: string): NagAcknowledgement[] {
+  const file = join(nagDir, `${stack}.yaml`);
+  if (!existsSync(file)) return [];
+  const data = parse(readFileSync(file, 'utf8')) as unknown;
+  if (data === null) return [];
+  if (!Array.isArray(data)) throw new Error(`nag/${stack}.yaml: expected a list of { id, reason, resources? }`);
+  return data as NagAcknowledgement[];
+}
+
+// ---------------------------------------------------------------- cfn-lint
+
+export interface CfnLintMatch {
+  Filename: string;
+  Level: 'Error' | 'Warning' | 'Informational';
+  Message: string;
+  Rule: { Id: string };
+  Location: { Start: { LineNumber: number } };
+}
+
+export function cfnLintAvailable(): boolean {
+  return spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' }).status === 0;
+}
+
+/**
+ * One cfn-lint process over all the files (start-up dominates its cost), both regions. Asynchronous,
+ * so a test can synthesize the CDK app while it runs.
+ */
+export function runCfnLint(files: string[]): Promise<CfnLintMatch[]> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn('cfn-lint', ['--format', 'json', '--regions', ...REGIONS, '--', ...files], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      // Exit codes are a bit mask of the levels found (2 error, 4 warning, 8 info); 1 is a crash.
+      if (code === 1 || code === null) return reject(new Error(`cfn-lint failed (${code ?? signal}): ${stderr}`));
+      try {
+        resolvePromise(JSON.parse(stdout || '[]') as CfnLintMatch[]);
+      } catch (err) {
+        reject(new Error(`cfn-lint printed no JSON (${String(err)}): ${stdout.slice(0, 500)} ${stderr.slice(0, 500)}`));
+      }
+    });
+  });
+}
+
+// ---------------------------------------------------------------- CfnInclude + cdk-nag
+
+export interface NagFinding {
+  stack: string;
+  /** Rule id as reported, e.g. AwsSolutions-IAM5[Resource::*] or E3012 (CDK's default rules). */
+  rule: string;
+  plugin: string;
+  severity: string;
+  /** Logical id in the template, or the construct path when there is none. */
+  resource: string;
+  description: string;
+}
+
+export interface NagResult {
+  /** Findings nothing acknowledged: the test wants none. */
+  findings: NagFinding[];
+  /** Acknowledgements in nag/<stack>.yaml that matched a finding, per stack. */
+  acknowledgedCount: Record<string, number>;
+  /** Acknowledgements that matched nothing (stale reasons mislead readers). */
+  unusedAcknowledgements: { stack: string; id: string; resources?: string[] }[];
+  /** Problems in the nag files themselves (unknown logical ids, empty reasons). */
+  acknowledgementErrors: string[];
+  /** Warnings from CDK's default CloudFormation rules (informational; cfn-lint gates these). */
+  defaultRuleWarnings: NagFinding[];
+  synthMs: number;
+}
+
+interface ReportViolation {
+  ruleName: string;
+  description: string;
+  severity: string;
+  violatingConstructs: { constructPath: string; cloudFormationResource?: { logicalId?: string } }[];
+}
+
+const ACK_KEY = Validations.ACKNOWLEDGED_RULES_METADATA_KEY;
+
+/**
+ * One App, one Stack per template (named after it), each template included whole. Acknowledgements
+ * come from nag/<stack>.yaml. Synthesis does not throw on findings: the validation report is read
+ * back so the test can print every finding at once.
+ */
+export function synthWithNag(stacks: string[]): NagResult {
+  const outdir = mkdtempSync(join(tmpdir(), 'infra-nag-'));
+  const started = Date.now();
+  try {
+    const app = new App({
+      outdir,
+      context: {
+        '@aws-cdk/core:validateAgainstDefaultRules': true,
+        '@aws-cdk/core:failSynthOnValidationErrors': false,
+      },
+    });
+    const acknowledgementErrors: string[] = [];
+    const declared: { stack: string; ack: NagAcknowledgement; paths: string[] }[] = [];
+    for (const name of stacks) {
+      const stack = new Stack(app, name, { stackName: name });
+      const include = new CfnInclude(stack, 'T', { templateFile: templatePath(name) });
+      const resources = new Set(Object.keys(loadTemplate(name).Resources ?? {}));
+      for (const ack of loadAcknowledgements(name)) {
+        if (!ack?.id || typeof ack.reason !== 'string' || ack.reason.trim().length < 20) {
+          acknowledgementErrors.push(`nag/${name}.yaml: ${ack?.id ?? '(no id)'} needs a reason of at least 20 characters`);
+          continue;
+        }
+        const targets = ack.resources?.length ? ack.resources : undefined;
+        const unknown = targets?.filter((r) => !resources.has(r)) ?? [];
+        if (unknown.length) acknowledgementErrors.push(`nag/${name}.yaml: ${ack.id} names unknown resources ${unknown.join(', ')}`);
+        const constructs = targets ? targets.filter((r) => resources.has(r)).map((r) => include.getResource(r)) : [stack];
+        for (const c of constructs) Validations.of(c).acknowledge({ id: ack.id, reason: ack.reason });
+        declared.push({ stack: name, ack, paths: constructs.map((c) => c.node.path) });
+      }
+    }
+    const used = new Set<string>();
+    const nag = new AwsSolutionsChecks(app);
+    recordAcknowledgementUse(nag, used);
+    Validations.of(app).addPlugins(nag);
+    const assembly = app.synth();
+    const synthMs = Date.now() - started;
+
+    const reportFile = join(assembly.directory, 'validation-report.json');
+    const report = existsSync(reportFile)
+      ? (JSON.parse(readFileSync(reportFile, 'utf8')) as { pluginReports: { pluginName: string; violations: ReportViolation[]; suppressedViolations?: ReportViolation[] }[] })
+      : { pluginReports: [] };
+    const findings: NagFinding[] = [];
+    const defaultRuleWarnings: NagFinding[] = [];
+    for (const plugin of report.pluginReports) {
+      for (const v of plugin.violations) {
+        for (const c of v.violatingConstructs) {
+          const [stack, , logicalId] = c.constructPath.split('/');
+          const finding: NagFinding = {
+            stack,
+            rule: v.ruleName,
+            plugin: plugin.pluginName,
+            severity: v.severity,
+            resource: c.cloudFormationResource?.logicalId ?? logicalId ?? c.constructPath,
+            description: v.description,
+          };
+          const isNag = plugin.pluginName === nag.readPackName;
+          if (isNag || v.severity === 'error' || v.severity === 'fatal') findings.push(finding);
+          else defaultRuleWarnings.push(finding);
+        }
+      }
+      // CDK's own suppression bookkeeping (default rules acknowledged by id).
+      for (const v of plugin.suppressedViolations ?? []) {
+        for (const c of v.violatingConstructs) used.add(`${ackPrefix(c.constructPath, declared)}|${v.ruleName}`);
+      }
+    }
+    const acknowledgedCount: Record<string, number> = {};
+    const unusedAcknowledgements: NagResult['unusedAcknowledgements'] = [];
+    for (const d of declared) {
+      if (d.paths.some((p) => used.has(`${p}|${d.ack.id}`))) acknowledgedCount[d.stack] = (acknowledgedCount[d.stack] ?? 0) + 1;
+      else unusedAcknowledgements.push({ stack: d.stack, id: d.ack.id, resources: d.ack.resources });
+    }
+    return { findings, acknowledgedCount, unusedAcknowledgements, acknowledgementErrors, defaultRuleWarnings, synthMs };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** The acknowledging construct path that covers `constructPath` (closest ancestor), for default-rule suppressions. */
+function ackPrefix(constructPath: string, declared: { paths: string[] }[]): string {
+  const all = declared.flatMap((d) => d.paths).sort((a, b) => b.length - a.length);
+  return all.find((p) => constructPath === p || constructPath.startsWith(`${p}/`)) ?? constructPath;
+}
+
+/**
+ * cdk-nag checks acknowledgements itself (walking up from each resource) and drops acknowledged
+ * findings without a trace; wrapping that check is the only way to learn which acknowledgements are
+ * still needed. Records `<acknowledging construct path>|<rule id>` for each one that matched.
+ */
+function recordAcknowledgementUse(pack: AwsSolutionsChecks, used: Set<string>): void {
+  type Node = { node: { scope?: Node; path: string; metadata: { type: string; data?: Record<string, string> }[] } };
+  const target = pack as unknown as { isAcknowledged(resource: Node, ruleId: string): boolean };
+  const original = target.isAcknowledged.bind(pack);
+  target.isAcknowledged = (resource, ruleId) => {
+    const hit = original(resource, ruleId);
+    if (hit) {
+      for (let c: Node | undefined = resource; c; c = c.node.scope) {
+        const mine = c.node.metadata.some((e) => e.type === ACK_KEY && e.data && Object.keys(e.data).some((k) => k.replace(/^annotation::/i, '') === ruleId));
+        if (mine) {
+          used.add(`${c.node.path}|${ruleId}`);
+          break;
+        }
+      }
+    }
+    return hit;
+  };
+}
+
+// ---------------------------------------------------------------- generic walks
+
+export interface PolicyStatement {
+  Effect?: string;
+  Action?: unknown;
+  NotAction?: unknown;
+  Resource?: unknown;
+  NotResource?: unknown;
+  [k: string]: unknown;
+}
+
+/** Every policy statement anywhere in the template (IAM, resource, key and endpoint policies), with where it is. */
+export function policyStatements(template: Template): { resource: string; statement: PolicyStatement }[] {
+  const out: { resource: string; statement: PolicyStatement }[] = [];
+  const walk = (node: unknown, resource: string) => {
+    if (Array.isArray(node)) return node.forEach((n) => walk(n, resource));
+    if (!node || typeof node !== 'object') return;
+    for (const [k, v] of Object.entries(node)) {
+      if (k === 'Statement') {
+        for (const s of Array.isArray(v) ? v : [v]) if (s && typeof s === 'object') out.push({ resource, statement: s as PolicyStatement });
+      } else walk(v, resource);
+    }
+  };
+  for (const [id, r] of Object.entries(template.Resources ?? {})) walk(r, id);
+  return out;
+}
+
+const asList = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/** Allow statements granting every action (`*`, or NotAction) on every resource (`*`, or NotResource). */
+export function isAdminStatement(s: PolicyStatement): boolean {
+  if ((s.Effect ?? 'Allow') !== 'Allow') return false;
+  const everyAction = asList(s.Action).includes('*') || s.NotAction !== undefined;
+  const everyResource = asList(s.Resource).includes('*') || s.NotResource !== undefined;
+  return everyAction && everyResource;
+}
+
+export function resourcesOfType(template: Template, type: string): [string, Resource][] {
+  return Object.entries(template.Resources ?? {}).filter(([, r]) => r.Type === type);
+}
+
+/** Every resource of `type` across all templates, with its stack. */
+export function allResourcesOfType(stacks: string[], type: string): { stack: string; id: string; resource: Resource }[] {
+  return stacks.flatMap((stack) => resourcesOfType(loadTemplate(stack), type).map(([id, resource]) => ({ stack, id, resource })));
+}

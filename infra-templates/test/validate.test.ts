@@ -1,0 +1,107 @@
+/**
+ * Every template in templates/: cfn-lint (zero errors), CfnInclude + cdk-nag AwsSolutionsChecks with
+ * CDK's default CloudFormation rules (zero unacknowledged findings), and the generic assertions:
+ * no admin IAM statement, log retention everywhere, parameter files per env/region that name only
+ * declared parameters and give every parameter without a default.
+ */
+import { existsSync } from 'node:fs';
+import { relative } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import {
+  ENVIRONMENTS,
+  allResourcesOfType,
+  cfnLintAvailable,
+  infraRoot,
+  isAdminStatement,
+  loadParameterFile,
+  loadTemplate,
+  parameterFilePath,
+  policyStatements,
+  runCfnLint,
+  stackNames,
+  stackRegions,
+  synthWithNag,
+  templatePath,
+  type CfnLintMatch,
+  type NagResult,
+} from './support.js';
+
+const stacks = stackNames();
+const inCi = process.env.CI === 'true';
+const haveCfnLint = cfnLintAvailable();
+
+test('there are templates to validate', () => {
+  expect(stacks.length).toBeGreaterThan(0);
+});
+
+describe('cfn-lint and cdk-nag over every template', () => {
+  let lint: Promise<CfnLintMatch[]> | undefined;
+  let nag: NagResult;
+
+  beforeAll(() => {
+    // cfn-lint runs in its own process while this one synthesizes the CDK app.
+    if (haveCfnLint) {
+      lint = runCfnLint(stacks.map(templatePath));
+      lint.catch(() => undefined); // awaited (and reported) in its test
+    }
+    nag = synthWithNag(stacks);
+  }, 240_000);
+
+  test.skipIf(!haveCfnLint && !inCi)('cfn-lint: zero errors', async () => {
+    if (!haveCfnLint) throw new Error('cfn-lint is not on PATH; CI needs it (see .ci/setup.d/infra-templates.sh)');
+    const matches = await lint!;
+    const count = (level: CfnLintMatch['Level']) => matches.filter((m) => m.Level === level).length;
+    console.log(`cfn-lint over ${stacks.length} templates: ${count('Error')} errors, ${count('Warning')} warnings, ${count('Informational')} informational`);
+    for (const m of matches.filter((x) => x.Level !== 'Error')) console.log(`  ${m.Level} ${m.Rule.Id} ${relative(infraRoot, m.Filename)}:${m.Location.Start.LineNumber} ${m.Message}`);
+    const errors = matches.filter((m) => m.Level === 'Error').map((m) => `${m.Rule.Id} ${relative(infraRoot, m.Filename)}:${m.Location.Start.LineNumber} ${m.Message}`);
+    expect(errors).toEqual([]);
+  });
+
+  test('cdk-nag AwsSolutionsChecks and CDK default rules: zero unacknowledged findings', () => {
+    const acknowledged = Object.values(nag.acknowledgedCount).reduce((a, b) => a + b, 0);
+    console.log(`cdk-nag over ${stacks.length} stacks (synth ${nag.synthMs} ms): ${nag.findings.length} unacknowledged findings, ${acknowledged} acknowledgements in use, ${nag.defaultRuleWarnings.length} default-rule warnings`);
+    for (const s of stacks) console.log(`  ${s}: ${nag.findings.filter((f) => f.stack === s).length} findings, ${nag.acknowledgedCount[s] ?? 0} acknowledged`);
+    for (const w of nag.defaultRuleWarnings) console.log(`  warning ${w.rule} ${w.stack}/${w.resource}: ${w.description}`);
+    expect(nag.findings.map((f) => `${f.stack}/${f.resource} ${f.rule} (${f.plugin}): ${f.description}`)).toEqual([]);
+  });
+
+  test('every acknowledgement has a reason, names real resources and is still needed', () => {
+    expect(nag.acknowledgementErrors).toEqual([]);
+    expect(nag.unusedAcknowledgements.map((u) => `nag/${u.stack}.yaml: ${u.id}${u.resources ? ` on ${u.resources.join(', ')}` : ''} matches no finding`)).toEqual([]);
+  });
+});
+
+describe('generic assertions', () => {
+  test('no IAM statement allows * actions on * resources', () => {
+    const admin = stacks.flatMap((s) => policyStatements(loadTemplate(s)).filter((p) => isAdminStatement(p.statement)).map((p) => `${s}/${p.resource}`));
+    expect(admin).toEqual([]);
+  });
+
+  test('every log group sets its retention', () => {
+    const groups = allResourcesOfType(stacks, 'AWS::Logs::LogGroup');
+    const missing = groups.filter((g) => g.resource.Properties?.RetentionInDays === undefined).map((g) => `${g.stack}/${g.id}`);
+    expect(missing).toEqual([]);
+  });
+
+  test('every template says what it is for', () => {
+    const bare = stacks.filter((s) => typeof loadTemplate(s).Description !== 'string' || (loadTemplate(s).Description as string).length < 20);
+    expect(bare).toEqual([]);
+  });
+
+  const cases = stacks.flatMap((stack) =>
+    ENVIRONMENTS.flatMap((env) => stackRegions(loadTemplate(stack)).map((region) => ({ stack, env, region }))),
+  );
+  test.each(cases)('parameter file of $stack for $env in $region exists and fits the template', ({ stack, env, region }) => {
+    const file = parameterFilePath(env, region, stack);
+    expect(existsSync(file), `${relative(infraRoot, file)} is missing`).toBe(true);
+    const declared = loadTemplate(stack).Parameters ?? {};
+    const given = loadParameterFile(env, region, stack);
+    expect(Object.keys(given).filter((k) => !(k in declared)), 'parameters the template does not declare').toEqual([]);
+    const required = Object.entries(declared).filter(([, p]) => p.Default === undefined).map(([k]) => k);
+    expect(required.filter((k) => !(k in given)), 'parameters without a default that the file does not give').toEqual([]);
+    for (const [k, v] of Object.entries(given)) {
+      const allowed = declared[k]?.AllowedValues;
+      if (allowed) expect(allowed.map(String), `${k}: ${String(v)}`).toContain(String(v));
+    }
+  });
+});
