@@ -1,0 +1,175 @@
+/**
+ * Gets a Trivy that can be trusted: an explicit `trivy-path` of an acceptable version, the pinned
+ * version already on PATH, or the pinned release downloaded, checked against the committed SHA-256
+ * table and its Sigstore bundle verified against Trivy's release workflow identity. Every check fails
+ * closed: Trivy's own release channel was hijacked in March 2026 (CVE-2026-33634).
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import * as core from '@actions/core';
+import * as io from '@actions/io';
+import semver from 'semver';
+import * as sigstore from 'sigstore';
+import { InputError, errorMessage } from '../../lib/errors.js';
+import { withRetry, isTransientError } from '../../lib/retry.js';
+import { mustRun, runTool } from '../process.js';
+
+export interface TrivyPin {
+  version: string;
+  tag: string;
+  downloadBase: string;
+  signer: { certificateIdentity: string; oidcIssuer: string };
+  assets: Record<string, { name: string; sha256: string }>;
+  compromisedVersions: string[];
+  minimumVersion: string;
+}
+
+export interface SigstoreTrust {
+  /** A mirror of the Sigstore TUF repository (GHES, air-gapped); the public-good one by default. */
+  tufMirrorURL?: string;
+  /** The initial root.json for that mirror. */
+  tufRootPath?: string;
+  tufCachePath: string;
+}
+
+export interface ResolveOptions {
+  pin: TrivyPin;
+  /** The `trivy-path` input: use this binary, after its version check. */
+  trivyPath?: string;
+  /** The `trivy-mirror` input: a base URL holding the release's asset names; the GitHub release by default. */
+  mirror?: string;
+  trust: SigstoreTrust;
+  /** Where the verified binary goes. */
+  installDir: string;
+  platform?: string;
+  signal?: AbortSignal;
+}
+
+export interface ResolvedTrivy {
+  path: string;
+  version: string;
+  source: 'trivy-path' | 'PATH' | 'download';
+}
+
+export class TrivyVerificationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TrivyVerificationError';
+  }
+}
+
+export function assetKey(platform = process.platform, arch = process.arch): string {
+  const os = platform === 'win32' ? 'windows' : platform;
+  const cpu = arch === 'x64' ? 'amd64' : arch;
+  return `${os}/${cpu}`;
+}
+
+/** `trivy --version` prints `Version: 0.75.0` (and DB info); older builds may print `v0.75.0`. */
+export function parseTrivyVersion(output: string): string | null {
+  const m = /Version:\s*v?(\d+\.\d+\.\d+[^\s]*)/.exec(output);
+  return m ? m[1] : null;
+}
+
+/** Why a reported version must not be used, or null when it may. */
+export function versionProblem(version: string, pin: TrivyPin): string | null {
+  if (pin.compromisedVersions.includes(version)) {
+    return `Trivy ${version} is one of the releases published by the March 2026 hijack (CVE-2026-33634: ${pin.compromisedVersions.join(', ')}).`;
+  }
+  if (!semver.valid(version)) return `"${version}" is not a Trivy release version.`;
+  if (semver.lt(version, pin.minimumVersion)) return `Trivy ${version} is older than ${pin.minimumVersion}, the oldest this action drives.`;
+  return null;
+}
+
+async function reportedVersion(path: string, signal?: AbortSignal): Promise<string | null> {
+  const result = await runTool(path, ['--version'], { signal, echo: false });
+  return result.code === 0 ? parseTrivyVersion(result.stdout) : null;
+}
+
+export async function resolveTrivy(opts: ResolveOptions): Promise<ResolvedTrivy> {
+  const { pin } = opts;
+  if (opts.trivyPath) {
+    if (!existsSync(opts.trivyPath)) throw new InputError(`Input "trivy-path": ${opts.trivyPath} does not exist; expected the path of a trivy binary.`);
+    const version = await reportedVersion(opts.trivyPath, opts.signal);
+    if (!version) throw new InputError(`Input "trivy-path": ${opts.trivyPath} --version did not report a Trivy version.`);
+    const problem = versionProblem(version, pin);
+    if (problem) throw new InputError(`Input "trivy-path": ${problem} Use ${pin.version}.`);
+    if (version !== pin.version) core.warning(`Using Trivy ${version} from trivy-path; this action pins and verifies ${pin.version}.`);
+    return { path: opts.trivyPath, version, source: 'trivy-path' };
+  }
+  const onPath = await io.which('trivy', false);
+  if (onPath) {
+    const version = await reportedVersion(onPath, opts.signal);
+    if (version === pin.version) return { path: onPath, version, source: 'PATH' };
+    core.info(`trivy on PATH reports ${version ?? 'no version'}, not the pinned ${pin.version}: installing the pinned release.`);
+  }
+  const path = await installPinned(opts);
+  return { path, version: pin.version, source: 'download' };
+}
+
+async function download(url: string, what: string, signal?: AbortSignal): Promise<Buffer> {
+  return withRetry(async () => {
+    let res: Response;
+    try {
+      res = await fetch(url, { signal, redirect: 'follow' });
+    } catch (err) {
+      throw Object.assign(new Error(`Downloading ${what} from ${url} failed: ${errorMessage(err)}`), { cause: err, code: (err as { cause?: { code?: string } }).cause?.code });
+    }
+    if (res.status === 404) throw new TrivyVerificationError(`${what} is missing at ${url} (HTTP 404): refusing to install Trivy without it.`);
+    if (!res.ok) throw Object.assign(new Error(`Downloading ${what} from ${url} failed: HTTP ${res.status}`), { $metadata: { httpStatusCode: res.status } });
+    return Buffer.from(await res.arrayBuffer());
+  }, { attempts: 4, baseMs: 500, signal, retryable: (e) => !(e instanceof TrivyVerificationError) && isTransientError(e) });
+}
+
+export function sha256Hex(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Checks the bundle's signature over `artifact`, its certificate chain, SCT and transparency-log entry, and that Trivy's release workflow signed it. */
+export async function verifySigstoreBundle(artifact: Buffer, bundleText: Buffer, pin: TrivyPin, trust: SigstoreTrust, what: string): Promise<void> {
+  let bundle: sigstore.Bundle;
+  try {
+    bundle = JSON.parse(bundleText.toString('utf8'));
+  } catch {
+    throw new TrivyVerificationError(`The Sigstore bundle of ${what} is not JSON.`);
+  }
+  try {
+    await sigstore.verify(bundle, artifact, {
+      // Exact match: the signature must come from the release workflow at this release's tag.
+      certificateIdentityURI: pin.signer.certificateIdentity,
+      certificateIssuer: pin.signer.oidcIssuer,
+      tufMirrorURL: trust.tufMirrorURL,
+      tufRootPath: trust.tufRootPath,
+      tufCachePath: trust.tufCachePath,
+    });
+  } catch (err) {
+    throw new TrivyVerificationError(`The Sigstore signature of ${what} did not verify (${errorMessage(err)}); expected a signature by ${pin.signer.certificateIdentity} (issuer ${pin.signer.oidcIssuer}).`);
+  }
+}
+
+async function installPinned(opts: ResolveOptions): Promise<string> {
+  const { pin } = opts;
+  const key = opts.platform ?? assetKey();
+  const asset = pin.assets[key];
+  if (!asset) throw new TrivyVerificationError(`No pinned Trivy ${pin.version} asset for ${key}; pinned: ${Object.keys(pin.assets).join(', ')}.`);
+  const base = (opts.mirror || pin.downloadBase).replace(/\/+$/, '');
+  const archive = await download(`${base}/${asset.name}`, asset.name, opts.signal);
+  const actual = sha256Hex(archive);
+  if (actual !== asset.sha256) {
+    throw new TrivyVerificationError(`SHA-256 of ${asset.name} is ${actual}, but the committed table pins ${asset.sha256}: refusing to install it.`);
+  }
+  const bundle = await download(`${base}/${asset.name}.sigstore.json`, `${asset.name}.sigstore.json (its Sigstore signature)`, opts.signal);
+  await verifySigstoreBundle(archive, bundle, pin, opts.trust, asset.name);
+  core.info(`Verified ${asset.name}: SHA-256 ${actual}, signed by ${pin.signer.certificateIdentity}.`);
+
+  mkdirSync(opts.installDir, { recursive: true });
+  const work = mkdtempSync(join(opts.installDir, 'download-'));
+  const archivePath = join(work, asset.name);
+  writeFileSync(archivePath, archive);
+  // Extract only the binary: nothing else from the archive lands on disk.
+  await mustRun('tar', ['-xzf', archivePath, '-C', opts.installDir, 'trivy'], { signal: opts.signal, echo: false });
+  await io.rmRF(work);
+  const path = join(opts.installDir, 'trivy');
+  chmodSync(path, 0o755);
+  return path;
+}

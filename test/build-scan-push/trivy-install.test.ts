@@ -1,0 +1,114 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assetKey, parseTrivyVersion, resolveTrivy, versionProblem, type ResolveOptions } from '../../actions/containers/trivy/install.js';
+import pinned from '../../actions/build-scan-push/trivy-checksums.json' with { type: 'json' };
+import { startTrivyMirror, type TrivyMirror, FAKE_TRIVY } from './support/trivy-release.js';
+import { runTool } from '../../actions/containers/process.js';
+
+const key = assetKey();
+let mirror: TrivyMirror;
+
+beforeAll(async () => {
+  mirror = await startTrivyMirror(key);
+});
+afterAll(async () => mirror?.close());
+
+function options(overrides: Partial<ResolveOptions> = {}): ResolveOptions {
+  const scratch = mkdtempSync(join(tmpdir(), 'trivy-install-'));
+  return {
+    pin: mirror.pin,
+    mirror: mirror.releaseBase,
+    trust: { tufMirrorURL: mirror.tufMirror, tufRootPath: mirror.tufRootPath, tufCachePath: join(scratch, 'tuf') },
+    installDir: join(scratch, 'bin'),
+    ...overrides,
+  };
+}
+
+// Keep PATH free of any trivy so the download path is the one under test.
+const pathWithoutTrivy = () => process.env.PATH;
+
+describe('pinned Trivy installer', () => {
+  it('pins a release published after the CVE-2026-33634 hijack, for Linux amd64 and arm64', () => {
+    expect(pinned.compromisedVersions).toEqual(['0.69.4', '0.69.5', '0.69.6']);
+    expect(versionProblem(pinned.version, pinned)).toBeNull();
+    for (const k of ['linux/amd64', 'linux/arm64']) expect(pinned.assets[k as keyof typeof pinned.assets].sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(pinned.signer.certificateIdentity).toBe(`https://github.com/aquasecurity/trivy/.github/workflows/reusable-release.yaml@refs/tags/${pinned.tag}`);
+  });
+
+  it('installs when the SHA-256 matches the table and the bundle verifies against the release workflow identity', async () => {
+    expect(pathWithoutTrivy()).toBeDefined();
+    const opts = options();
+    const trivy = await resolveTrivy(opts);
+    expect(trivy).toEqual({ path: join(opts.installDir, 'trivy'), version: '0.75.0', source: 'download' });
+    const out = await runTool(trivy.path, ['--version'], { echo: false });
+    expect(parseTrivyVersion(out.stdout)).toBe('0.75.0');
+    // Only the binary is extracted.
+    expect(existsSync(join(opts.installDir, 'LICENSE'))).toBe(false);
+    expect(mirror.server.requests).toContain('/tuf/targets/trusted_root.json');
+  });
+
+  it('refuses a tampered download (SHA-256 differs from the committed table) and installs nothing', async () => {
+    const genuine = mirror.archive;
+    const tampered = Buffer.concat([genuine, Buffer.from('x')]);
+    mirror.server.files.set(`/release/${mirror.assetName}`, tampered);
+    try {
+      const opts = options();
+      await expect(resolveTrivy(opts)).rejects.toThrow(/SHA-256 of trivy_0\.75\.0_.* is [0-9a-f]{64}, but the committed table pins/);
+      expect(existsSync(join(opts.installDir, 'trivy'))).toBe(false);
+    } finally {
+      mirror.server.files.set(`/release/${mirror.assetName}`, genuine);
+    }
+  });
+
+  it('refuses a download whose checksum was swapped in the table but whose signature is over other bytes', async () => {
+    const other = Buffer.concat([mirror.archive, Buffer.from('evil')]);
+    const pin = structuredClone(mirror.pin);
+    pin.assets[key].sha256 = (await import('node:crypto')).createHash('sha256').update(other).digest('hex');
+    mirror.server.files.set(`/release/${mirror.assetName}`, other);
+    try {
+      const opts = options({ pin });
+      await expect(resolveTrivy(opts)).rejects.toThrow(/Sigstore signature of trivy_0\.75\.0_.* did not verify/);
+      expect(existsSync(join(opts.installDir, 'trivy'))).toBe(false);
+    } finally {
+      mirror.server.files.set(`/release/${mirror.assetName}`, mirror.archive);
+    }
+  });
+
+  it('fails closed when the .sigstore.json bundle is missing', async () => {
+    const path = `/release/${mirror.assetName}.sigstore.json`;
+    const bundle = mirror.server.files.get(path)!;
+    mirror.server.files.delete(path);
+    try {
+      const opts = options();
+      await expect(resolveTrivy(opts)).rejects.toThrow(/sigstore\.json \(its Sigstore signature\) is missing at .* \(HTTP 404\): refusing to install Trivy/);
+      expect(existsSync(join(opts.installDir, 'trivy'))).toBe(false);
+    } finally {
+      mirror.server.files.set(path, bundle);
+    }
+  });
+
+  it('refuses a valid signature by another identity (a fork or a hijacked workflow)', async () => {
+    const path = `/release/${mirror.assetName}.sigstore.json`;
+    const bundle = mirror.server.files.get(path)!;
+    mirror.server.files.set(path, mirror.sign(mirror.archive, { san: 'https://github.com/attacker/trivy/.github/workflows/release.yaml@refs/tags/v0.75.0', issuer: pinned.signer.oidcIssuer }));
+    try {
+      await expect(resolveTrivy(options())).rejects.toThrow(/certificate identity error/);
+    } finally {
+      mirror.server.files.set(path, bundle);
+    }
+  });
+
+  it('accepts trivy-path only after a version check', async () => {
+    const ok = await resolveTrivy(options({ trivyPath: FAKE_TRIVY }));
+    expect(ok).toMatchObject({ path: FAKE_TRIVY, version: '0.75.0', source: 'trivy-path' });
+    process.env.FAKE_TRIVY_VERSION = '0.69.4';
+    try {
+      await expect(resolveTrivy(options({ trivyPath: FAKE_TRIVY }))).rejects.toThrow(/Input "trivy-path": Trivy 0\.69\.4 is one of the releases published by the March 2026 hijack/);
+    } finally {
+      delete process.env.FAKE_TRIVY_VERSION;
+    }
+    await expect(resolveTrivy(options({ trivyPath: '/nonexistent/trivy' }))).rejects.toThrow(/Input "trivy-path": \/nonexistent\/trivy does not exist/);
+  });
+});
