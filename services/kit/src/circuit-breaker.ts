@@ -1,0 +1,95 @@
+/**
+ * A consecutive-failure circuit breaker: after `failureThreshold` failures in a row it opens and
+ * fails fast for `resetTimeoutMs`, then lets `halfOpenMax` trial calls through; one success closes it,
+ * one failure opens it again. Time comes from an injectable Clock so tests never wait.
+ */
+import type { Clock } from '../../../actions/lib/clock.js';
+import { systemClock } from '../../../actions/lib/clock.js';
+
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+export interface CircuitBreakerOptions {
+  /** Consecutive failures that open the circuit. */
+  failureThreshold?: number;
+  /** How long the circuit stays open before trial calls are allowed. */
+  resetTimeoutMs?: number;
+  /** Trial calls allowed at once while half-open. */
+  halfOpenMax?: number;
+  /** Which errors count as a failure of the dependency (a 4xx from the caller's own mistake should not). */
+  isFailure?: (err: unknown) => boolean;
+  clock?: Clock;
+  onStateChange?: (from: BreakerState, to: BreakerState) => void;
+}
+
+export class CircuitOpenError extends Error {
+  constructor(readonly breaker: string, readonly retryAfterMs: number) {
+    super(`circuit "${breaker}" is open; failing fast for another ${retryAfterMs} ms`);
+    this.name = 'CircuitOpenError';
+  }
+}
+
+export class CircuitBreaker {
+  private state_: BreakerState = 'closed';
+  private failures = 0;
+  private openedAt = 0;
+  private trials = 0;
+  private readonly failureThreshold: number;
+  private readonly resetTimeoutMs: number;
+  private readonly halfOpenMax: number;
+  private readonly clock: Clock;
+
+  constructor(readonly name: string, private readonly opts: CircuitBreakerOptions = {}) {
+    this.failureThreshold = opts.failureThreshold ?? 5;
+    this.resetTimeoutMs = opts.resetTimeoutMs ?? 10_000;
+    this.halfOpenMax = opts.halfOpenMax ?? 1;
+    this.clock = opts.clock ?? systemClock;
+  }
+
+  /** The state as of now: an open circuit whose timeout has passed reads as half-open. */
+  get state(): BreakerState {
+    if (this.state_ === 'open' && this.clock.now() - this.openedAt >= this.resetTimeoutMs) this.transition('half-open');
+    return this.state_;
+  }
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    const state = this.state;
+    if (state === 'open') throw new CircuitOpenError(this.name, this.resetTimeoutMs - (this.clock.now() - this.openedAt));
+    if (state === 'half-open') {
+      if (this.trials >= this.halfOpenMax) throw new CircuitOpenError(this.name, 0);
+      this.trials++;
+    }
+    try {
+      const result = await fn();
+      this.onSuccess();
+      return result;
+    } catch (err) {
+      if (this.opts.isFailure?.(err) ?? true) this.onFailure();
+      else this.onSuccess();
+      throw err;
+    } finally {
+      if (state === 'half-open') this.trials = Math.max(0, this.trials - 1);
+    }
+  }
+
+  private onSuccess(): void {
+    this.failures = 0;
+    if (this.state_ !== 'closed') this.transition('closed');
+  }
+
+  private onFailure(): void {
+    this.failures++;
+    if (this.state_ === 'half-open' || this.failures >= this.failureThreshold) {
+      this.openedAt = this.clock.now();
+      this.transition('open');
+    }
+  }
+
+  private transition(to: BreakerState): void {
+    const from = this.state_;
+    if (from === to) return;
+    this.state_ = to;
+    if (to === 'half-open') this.trials = 0;
+    if (to === 'closed') this.failures = 0;
+    this.opts.onStateChange?.(from, to);
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * Secrets from AWS Secrets Manager and SSM Parameter Store, cached for `ttlMs` and refreshed in the
+ * background. A failed refresh keeps serving the last good value (a dependency blip must not take the
+ * service down) and is logged without the value. Values never reach a logger.
+ *
+ * References: `secretsmanager:<secret-id>[#<version-stage>]` or `ssm:<parameter-name>`.
+ */
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { awsClient } from '../../../actions/lib/aws.js';
+import type { Clock } from '../../../actions/lib/clock.js';
+import { systemClock } from '../../../actions/lib/clock.js';
+import { InputError, errorMessage } from '../../../actions/lib/errors.js';
+import type { Logger } from './logger.js';
+
+export type SecretRef =
+  | { kind: 'secretsmanager'; id: string; stage?: string }
+  | { kind: 'ssm'; name: string };
+
+export const SECRET_REF_FORM = 'secretsmanager:<secret-id>[#<version-stage>] or ssm:<parameter-name>';
+
+export function isSecretRef(text: string): boolean {
+  return text.startsWith('secretsmanager:') || text.startsWith('ssm:');
+}
+
+export function parseSecretRef(text: string, what = 'secret reference'): SecretRef {
+  const sm = /^secretsmanager:([A-Za-z0-9/_+=.@:-]+?)(?:#([A-Za-z0-9_-]+))?$/.exec(text);
+  if (sm) return { kind: 'secretsmanager', id: sm[1], ...(sm[2] ? { stage: sm[2] } : {}) };
+  const ssm = /^ssm:(\/?[A-Za-z0-9/_.-]+)$/.exec(text);
+  if (ssm) return { kind: 'ssm', name: ssm[1] };
+  throw new InputError(`${what}: "${text}" is not a secret reference; expected ${SECRET_REF_FORM}.`);
+}
+
+export function refKey(ref: SecretRef): string {
+  return ref.kind === 'ssm' ? `ssm:${ref.name}` : `secretsmanager:${ref.id}${ref.stage ? `#${ref.stage}` : ''}`;
+}
+
+/** Raised when a secret has never been fetched successfully (a stale value is served otherwise). */
+export class SecretUnavailableError extends Error {
+  constructor(readonly ref: string, cause: unknown) {
+    super(`secret ${ref} could not be read: ${errorMessage(cause)}`, { cause });
+    this.name = 'SecretUnavailableError';
+  }
+}
+
+export interface SecretFetcher {
+  fetch(ref: SecretRef): Promise<string>;
+}
+
+/** Reads through the AWS SDK; clients are made lazily, so a service with no secret refs needs no region. */
+export class AwsSecretFetcher implements SecretFetcher {
+  private sm?: SecretsManagerClient;
+  private ssm?: SSMClient;
+  constructor(private readonly region?: string) {}
+
+  async fetch(ref: SecretRef): Promise<string> {
+    if (ref.kind === 'secretsmanager') {
+      this.sm ??= awsClient(SecretsManagerClient, { region: this.region, maxAttempts: 3 });
+      const out = await this.sm.send(new GetSecretValueCommand({ SecretId: ref.id, ...(ref.stage ? { VersionStage: ref.stage } : {}) }));
+      if (out.SecretString !== undefined) return out.SecretString;
+      if (out.SecretBinary) return Buffer.from(out.SecretBinary).toString('utf8');
+      throw new Error(`secret ${ref.id} has no value`);
+    }
+    this.ssm ??= awsClient(SSMClient, { region: this.region, maxAttempts: 3 });
+    const out = await this.ssm.send(new GetParameterCommand({ Name: ref.name, WithDecryption: true }));
+    const value = out.Parameter?.Value;
+    if (value === undefined) throw new Error(`parameter ${ref.name} has no value`);
+    return value;
+  }
+}
+
+interface Entry {
+  value?: string;
+  fetchedAt: number;
+  inflight?: Promise<string>;
+}
+
+export interface SecretStoreOptions {
+  fetcher?: SecretFetcher;
+  region?: string;
+  /** A cached value is served for this long before the next read fetches again. */
+  ttlMs?: number;
+  clock?: Clock;
+  log?: Logger;
+}
+
+export class SecretStore {
+  private readonly entries = new Map<string, Entry>();
+  private readonly fetcher: SecretFetcher;
+  private readonly ttlMs: number;
+  private readonly clock: Clock;
+  private readonly listeners = new Map<string, Set<(value: string) => void>>();
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly opts: SecretStoreOptions = {}) {
+    this.fetcher = opts.fetcher ?? new AwsSecretFetcher(opts.region);
+    this.ttlMs = opts.ttlMs ?? 300_000;
+    this.clock = opts.clock ?? systemClock;
+  }
+
+  /** The cached value when fresh; else fetched (concurrent reads share one call). */
+  async get(ref: SecretRef | string): Promise<string> {
+    const r = typeof ref === 'string' ? parseSecretRef(ref) : ref;
+    const key = refKey(r);
+    const entry = this.entries.get(key);
+    if (entry?.value !== undefined && this.clock.now() - entry.fetchedAt < this.ttlMs) return entry.value;
+    return this.load(r, key);
+  }
+
+  /** Calls `fn` with the new value each time a refresh finds it changed (rotation). */
+  onChange(ref: SecretRef | string, fn: (value: string) => void): void {
+    const key = refKey(typeof ref === 'string' ? parseSecretRef(ref) : ref);
+    let set = this.listeners.get(key);
+    if (!set) this.listeners.set(key, (set = new Set()));
+    set.add(fn);
+  }
+
+  /** Re-reads every known secret now; failures keep the old value. */
+  async refreshAll(): Promise<void> {
+    await Promise.all([...this.entries.keys()].map(async (key) => {
+      try {
+        await this.load(parseSecretRef(key), key);
+      } catch {
+        // logged in load; the stale value stays in service
+      }
+    }));
+  }
+
+  startRefresh(intervalMs = this.ttlMs): void {
+    this.stopRefresh();
+    this.timer = setInterval(() => void this.refreshAll(), intervalMs);
+    this.timer.unref();
+  }
+
+  stopRefresh(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private load(ref: SecretRef, key: string): Promise<string> {
+    let entry = this.entries.get(key);
+    if (!entry) this.entries.set(key, (entry = { fetchedAt: 0 }));
+    if (entry.inflight) return entry.inflight;
+    const e = entry;
+    e.inflight = (async () => {
+      try {
+        const value = await this.fetcher.fetch(ref);
+        const changed = e.value !== undefined && e.value !== value;
+        e.value = value;
+        e.fetchedAt = this.clock.now();
+        if (changed) {
+          this.opts.log?.info({ secret: key }, 'secret changed; listeners notified');
+          for (const fn of this.listeners.get(key) ?? []) fn(value);
+        }
+        return value;
+      } catch (err) {
+        if (e.value !== undefined) {
+          this.opts.log?.warn({ secret: key, err: errorMessage(err) }, 'secret refresh failed; serving the cached value');
+          return e.value;
+        }
+        throw new SecretUnavailableError(key, err);
+      } finally {
+        e.inflight = undefined;
+      }
+    })();
+    return e.inflight;
+  }
+}

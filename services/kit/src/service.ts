@@ -1,0 +1,246 @@
+/**
+ * createService: a Fastify app with the platform's behaviour built in — correlation and trace ids on
+ * every log line, a server span per request (W3C trace context in), RED metrics (Prometheus `/metrics`
+ * and CloudWatch EMF), `/health` (liveness) and `/ready` (readiness from dependency checks), and a
+ * graceful shutdown: readiness 503 → drain delay (the load balancer deregisters) → in-flight requests
+ * finish → pools close → telemetry flushes → exit, all before ECS's stopTimeout.
+ */
+import { SpanKind, SpanStatusCode, context, propagation, trace, type Span } from '@opentelemetry/api';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { errorMessage } from '../../../actions/lib/errors.js';
+import { envDuration, envEnum, envPort, envString, type Env } from './config.js';
+import { HttpClient, type HttpClientOptions } from './http-client.js';
+import { LOG_LEVELS, createLogger, type Logger } from './logger.js';
+import { RedMetrics } from './metrics.js';
+import { CORRELATION_HEADER, correlationIdFrom, requestContext } from './request-context.js';
+import { SecretStore } from './secrets.js';
+import { setupTracing, tracingOptionsFromEnv, type Tracing, type TracingOptions } from './tracing.js';
+import type { DestinationStream } from 'pino';
+
+/** A dependency check: resolves (or returns true) when usable; false or a throw means not ready. */
+export type ReadinessCheck = () => boolean | void | Promise<boolean | void>;
+
+export interface ServiceOptions {
+  name: string;
+  /** Reported as the `Version` metric dimension and in logs; SERVICE_VERSION, else "dev". */
+  version?: string;
+  /** PORT, else 8080. 0 picks a free port (tests). */
+  port?: number;
+  host?: string;
+  env?: Env;
+  /** Registers the service's own routes. */
+  routes?: (app: FastifyInstance, kit: ServiceKit) => void | Promise<void>;
+  readiness?: Record<string, ReadinessCheck>;
+  /** Run in order after HTTP has drained: close pools, gRPC servers, consumers. */
+  onClose?: Array<() => Promise<void> | void>;
+  /** Run as soon as shutdown starts (e.g. gRPC health NOT_SERVING). */
+  onDrain?: Array<() => Promise<void> | void>;
+  /** Time between readiness turning 503 and closing the listener (SHUTDOWN_DRAIN_DELAY, default 5s). */
+  drainDelayMs?: number;
+  /** Hard limit for the whole shutdown, under ECS stopTimeout (SHUTDOWN_TIMEOUT, default 25s). */
+  shutdownTimeoutMs?: number;
+  logLevel?: (typeof LOG_LEVELS)[number];
+  logDestination?: DestinationStream;
+  tracing?: Partial<TracingOptions>;
+  /** EMF flush interval (EMF_INTERVAL, default 60s); EMF lines go to `writeEmf` (stdout). */
+  emfIntervalMs?: number;
+  writeEmf?: (line: string) => void;
+  /** Access log line per request (ACCESS_LOG=false to turn off). */
+  accessLog?: boolean;
+  secrets?: SecretStore;
+}
+
+export interface ServiceKit {
+  name: string;
+  version: string;
+  log: Logger;
+  metrics: RedMetrics;
+  tracing: Tracing;
+  secrets: SecretStore;
+  /** An outbound client for one dependency (timeouts, retries, breaker, propagation). */
+  httpClient(opts: Omit<HttpClientOptions, 'tracer'>): HttpClient;
+  /** False once shutdown has begun. */
+  isAccepting(): boolean;
+}
+
+export interface Service extends ServiceKit {
+  app: FastifyInstance;
+  /** Listens; resolves with the bound port and base URL. */
+  start(): Promise<{ port: number; url: string }>;
+  /** The graceful shutdown; idempotent (a second call returns the same promise). */
+  stop(reason?: string): Promise<void>;
+  /** SIGTERM/SIGINT → stop() → exit 0 (1 when the deadline passes first). */
+  handleSignals(exit?: (code: number) => void): void;
+  /** Runs every readiness check: { ready, checks: { name: 'ok' | reason } }. */
+  readiness(): Promise<{ ready: boolean; checks: Record<string, string> }>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    kitSpan?: Span;
+    kitStart?: bigint;
+  }
+}
+
+export async function createService(opts: ServiceOptions): Promise<Service> {
+  const env = opts.env ?? process.env;
+  // Everything is validated before the first socket opens, so a bad variable fails fast with its name.
+  const version = opts.version ?? envString(env, 'SERVICE_VERSION', 'dev');
+  const port = opts.port ?? envPort(env, 'PORT', 8080);
+  const host = opts.host ?? envString(env, 'HOST', '0.0.0.0');
+  const drainDelayMs = opts.drainDelayMs ?? envDuration(env, 'SHUTDOWN_DRAIN_DELAY', '5s');
+  const shutdownTimeoutMs = opts.shutdownTimeoutMs ?? envDuration(env, 'SHUTDOWN_TIMEOUT', '25s');
+  const emfIntervalMs = opts.emfIntervalMs ?? envDuration(env, 'EMF_INTERVAL', '60s');
+  const accessLog = opts.accessLog ?? envEnum(env, 'ACCESS_LOG', ['true', 'false'], 'true') === 'true';
+  const log = createLogger({ name: opts.name, version, level: opts.logLevel ?? envEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info'), destination: opts.logDestination });
+  const tracing = setupTracing({ serviceName: opts.name, version, ...tracingOptionsFromEnv(env), ...opts.tracing });
+  const metrics = new RedMetrics({ service: opts.name, version, writeEmf: opts.writeEmf, processMetrics: true });
+  const secrets = opts.secrets ?? new SecretStore({ log });
+  const tracer = tracing.tracer;
+  let accepting = true;
+
+  // Typed as the default instance so route plugins need not spell out pino's logger type.
+  const app = Fastify({
+    loggerInstance: log,
+    // The kit writes its own access line (route, status, duration) in onResponse.
+    logController: new LogController({ disableRequestLogging: true }),
+    // Idle keep-alive sockets close with the listener; requests in flight finish first.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    requestIdHeader: false,
+  }) as unknown as FastifyInstance;
+
+  app.addHook('onRequest', (req, reply, done) => {
+    const correlationId = correlationIdFrom(req.headers[CORRELATION_HEADER]);
+    reply.header(CORRELATION_HEADER, correlationId);
+    const parent = propagation.extract(context.active(), req.headers);
+    const route = req.routeOptions.url ?? 'unmatched';
+    const span = tracer.startSpan(`${req.method} ${route}`, {
+      kind: SpanKind.SERVER,
+      attributes: { 'http.request.method': req.method, 'http.route': route, 'url.path': req.url.split('?')[0] },
+    }, parent);
+    req.kitSpan = span;
+    req.kitStart = process.hrtime.bigint();
+    // The rest of this request (hooks, handler, every await) runs inside both contexts.
+    context.with(trace.setSpan(parent, span), () => requestContext.run({ correlationId }, done));
+  });
+
+  app.addHook('onResponse', (req, reply, done) => {
+    const durationMs = Number(process.hrtime.bigint() - (req.kitStart ?? process.hrtime.bigint())) / 1e6;
+    const route = req.routeOptions.url ?? 'unmatched';
+    const status = reply.statusCode;
+    metrics.observe({ route, method: req.method, status, durationMs });
+    const span = req.kitSpan;
+    if (span) {
+      span.setAttribute('http.response.status_code', status);
+      if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    }
+    if (accessLog) log.info({ method: req.method, route, status, duration_ms: Math.round(durationMs * 1000) / 1000 }, 'request');
+    done();
+  });
+
+  app.setErrorHandler((err: { statusCode?: number; message?: string }, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
+    if (status >= 500) req.log.error({ err }, 'request failed');
+    // A 5xx says nothing of our internals to the caller.
+    void reply.code(status).send({ error: status >= 500 ? 'internal error' : err.message });
+  });
+
+  const checks = opts.readiness ?? {};
+  async function readiness(): Promise<{ ready: boolean; checks: Record<string, string> }> {
+    const results: Record<string, string> = {};
+    let ready = accepting;
+    if (!accepting) results.shutdown = 'draining';
+    await Promise.all(Object.entries(checks).map(async ([name, check]) => {
+      try {
+        const ok = await check();
+        results[name] = ok === false ? 'not ready' : 'ok';
+        if (ok === false) ready = false;
+      } catch (err) {
+        results[name] = errorMessage(err);
+        ready = false;
+      }
+    }));
+    return { ready, checks: results };
+  }
+
+  app.get('/health', async () => ({ status: 'ok' }));
+  app.get('/ready', async (_req, reply) => {
+    const r = await readiness();
+    return reply.code(r.ready ? 200 : 503).send({ status: r.ready ? 'ready' : 'not ready', checks: r.checks });
+  });
+  app.get('/metrics', async (_req, reply) => reply.type(metrics.contentType()).send(await metrics.render()));
+
+  const kit: ServiceKit = {
+    name: opts.name,
+    version,
+    log,
+    metrics,
+    tracing,
+    secrets,
+    httpClient: (o) => new HttpClient({ ...o, tracer }),
+    isAccepting: () => accepting,
+  };
+  await opts.routes?.(app, kit);
+
+  const emfTimer = setInterval(() => metrics.flushEmf(), emfIntervalMs);
+  emfTimer.unref();
+
+  let stopping: Promise<void> | undefined;
+  async function shutdown(reason: string): Promise<void> {
+    accepting = false;
+    log.info({ reason, drain_delay_ms: drainDelayMs }, 'shutdown: readiness now 503, draining');
+    for (const fn of opts.onDrain ?? []) await fn();
+    await new Promise((r) => setTimeout(r, drainDelayMs));
+    await app.close();
+    log.info('shutdown: in-flight requests drained, listener closed');
+    for (const fn of opts.onClose ?? []) {
+      try {
+        await fn();
+      } catch (err) {
+        log.error({ err: errorMessage(err) }, 'shutdown: a close hook failed');
+      }
+    }
+    secrets.stopRefresh();
+    clearInterval(emfTimer);
+    metrics.flushEmf();
+    await tracing.shutdown().catch((err) => log.warn({ err: errorMessage(err) }, 'shutdown: trace export failed'));
+    log.info('shutdown: complete');
+  }
+
+  const service: Service = {
+    ...kit,
+    app,
+    readiness,
+    async start() {
+      const address = await app.listen({ port, host });
+      const bound = (app.server.address() as { port: number }).port;
+      log.info({ port: bound }, 'listening');
+      return { port: bound, url: address.replace('0.0.0.0', '127.0.0.1') };
+    },
+    stop(reason = 'stop') {
+      stopping ??= shutdown(reason);
+      return stopping;
+    },
+    handleSignals(exit = (code) => process.exit(code)) {
+      const onSignal = (sig: NodeJS.Signals) => {
+        const deadline = setTimeout(() => {
+          log.error({ timeout_ms: shutdownTimeoutMs }, 'shutdown: deadline passed; exiting now');
+          exit(1);
+        }, shutdownTimeoutMs);
+        deadline.unref();
+        service.stop(sig).then(
+          () => exit(0),
+          (err) => {
+            log.error({ err: errorMessage(err) }, 'shutdown failed');
+            exit(1);
+          },
+        );
+      };
+      process.once('SIGTERM', onSignal);
+      process.once('SIGINT', onSignal);
+    },
+  };
+  return service;
+}
