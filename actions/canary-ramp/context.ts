@@ -1,0 +1,110 @@
+/**
+ * canary-ramp's inputs, typed and validated before the first AWS call, and the pure decisions made
+ * from them (the step plan, the metric-period warning, whether a mark on the resource blocks us).
+ */
+import { DURATION_FORM, formatDuration, tryParseDuration } from '../lib/duration.js';
+import { InputError } from '../lib/errors.js';
+import { getBool, getDuration, getEnum, getNumber, getString } from '../lib/inputs.js';
+import { readRouterConfig, type RouterConfig } from '../traffic/config.js';
+import type { RampMark } from '../traffic/port.js';
+import type { OnInconclusive, RampSettings, Step } from './ramp.js';
+
+export const DEFAULT_STEPS = '1,5,25,50,100';
+const STEPS_FORM = 'increasing whole percents from 1 to 100 separated by commas, ending at 100, each optionally with a bake time (e.g. 1,5,25:15m,50,100)';
+
+/**
+ * `1,5,25:15m,50,100` → steps. A step below 100 bakes for `bake-time` unless it says otherwise; the
+ * final 100 is the promotion and bakes only when given a time (`100:10m`).
+ */
+export function parseSteps(text: string, bakeMs: number): Step[] {
+  const items = text.split(/[,\n]/).map((s) => s.trim()).filter(Boolean);
+  if (!items.length) throw new InputError(`Input "steps" is empty; expected ${STEPS_FORM}.`);
+  const steps = items.map((item): Step => {
+    const m = /^(\d+)%?(?::(.+))?$/.exec(item);
+    if (!m) throw new InputError(`Input "steps": "${item}" is not a step; expected ${STEPS_FORM}.`);
+    const percent = Number(m[1]);
+    if (percent < 1 || percent > 100) throw new InputError(`Input "steps": ${percent} is out of range; weights are percents from 1 to 100.`);
+    let stepBake = percent === 100 ? 0 : bakeMs;
+    if (m[2] !== undefined) {
+      const ms = tryParseDuration(m[2]);
+      if (ms === null) throw new InputError(`Input "steps": "${m[2]}" in "${item}" is not a duration; expected ${DURATION_FORM}.`);
+      stepBake = ms;
+    }
+    return { percent, bakeMs: stepBake };
+  });
+  for (let i = 1; i < steps.length; i++) {
+    if (steps[i].percent <= steps[i - 1].percent) {
+      throw new InputError(`Input "steps": ${steps[i].percent} after ${steps[i - 1].percent} is not increasing; expected ${STEPS_FORM}.`);
+    }
+  }
+  if (steps.at(-1)!.percent !== 100) throw new InputError(`Input "steps" must end at 100 (a promotion leaves the canary with all traffic); got ${text}.`);
+  return steps;
+}
+
+/** ECS picks the step sizes; each step still bakes for `bake-time` (the last one, 100, does not). */
+export function platformPlan(percents: number[], bakeMs: number): Step[] {
+  return percents.map((percent) => ({ percent, bakeMs: percent >= 100 ? 0 : bakeMs }));
+}
+
+export interface RampInputs {
+  router: RouterConfig;
+  /** `bake-time`: also the bake of each step ECS chooses. */
+  bakeMs: number;
+  settings: Omit<RampSettings, 'warmupMs'>;
+  dryRun: boolean;
+  takeover: boolean;
+}
+
+export function readRampInputs(): RampInputs {
+  const router = readRouterConfig();
+  const bakeMs = getDuration('bake-time', '5m');
+  const steps = parseSteps(getString('steps', DEFAULT_STEPS), bakeMs);
+  const intervalMs = getDuration('analysis-interval', '1m');
+  if (intervalMs <= 0) throw new InputError(`Input "analysis-interval": must be longer than 0; expected ${DURATION_FORM}.`);
+  const timeoutMs = getDuration('timeout', '5h30m');
+  if (timeoutMs <= 0) throw new InputError(`Input "timeout": must be longer than 0; expected ${DURATION_FORM}.`);
+  return {
+    router,
+    bakeMs,
+    settings: {
+      steps,
+      intervalMs,
+      timeoutMs,
+      maxFailedChecks: getNumber('max-failed-checks', 2, { min: 1, integer: true }),
+      onInconclusive: getEnum<OnInconclusive>('on-inconclusive', ['hold', 'fail', 'pass'], 'hold'),
+      maxInconclusive: getNumber('max-inconclusive', 5, { min: 0, integer: true }),
+    },
+    dryRun: getBool('dry-run', false),
+    takeover: getBool('takeover', false),
+  };
+}
+
+/** A warning (never a refusal) when checks come faster than the metrics can change. */
+export function intervalWarning(intervalMs: number, metricPeriodMs: number | undefined): string | null {
+  if (!metricPeriodMs || intervalMs >= metricPeriodMs) return null;
+  return `analysis-interval ${formatDuration(intervalMs)} is shorter than the metric period ${formatDuration(metricPeriodMs)}: consecutive checks may see the same data points.`;
+}
+
+export type MarkDecision =
+  | { kind: 'fresh' }
+  | { kind: 'resume'; why: string; mark: RampMark }
+  | { kind: 'refuse'; message: string };
+
+/**
+ * What a mark left on the resource means for this run: none → start fresh; ours from an earlier
+ * attempt, stale (past its owner's deadline) or taken over → start from its recorded baseline;
+ * another live ramp → refuse.
+ */
+export function decideOnMark(mark: RampMark | null, owner: string, nowMs: number, takeover: boolean, resource: string): MarkDecision {
+  if (!mark) return { kind: 'fresh' };
+  const sameRun = mark.owner.split('/')[0] === owner.split('/')[0];
+  const stale = mark.deadline * 1000 < nowMs;
+  if (sameRun) return { kind: 'resume', why: `run ${mark.owner} (an earlier attempt of this run) left a ramp at ${mark.step}%`, mark };
+  if (stale) return { kind: 'resume', why: `run ${mark.owner} left a ramp at ${mark.step}% and its deadline has passed`, mark };
+  if (takeover) return { kind: 'resume', why: `taking over the ramp of run ${mark.owner} at ${mark.step}% (takeover: true)`, mark };
+  return {
+    kind: 'refuse',
+    message: `Another canary ramp (run ${mark.owner}, now at ${mark.step}%) is in progress on ${resource} until ${new Date(mark.deadline * 1000).toISOString()}. ` +
+      'Wait for it, roll it back with the rollback action, or set takeover: true to take it over from its recorded baseline.',
+  };
+}

@@ -1,0 +1,175 @@
+/**
+ * The control loop: for each step set the weight, read it back, bake while the judge looks at the
+ * step's own window every interval, then advance, hold or roll back. It knows the traffic port and
+ * the judge port only, so it runs the same on ALB, ECS and App Mesh and under a fake clock in tests.
+ * Every exit that is not a promotion puts the exact baseline back before returning.
+ */
+import type { Clock } from '../lib/clock.js';
+import { formatDuration } from '../lib/duration.js';
+import { errorMessage } from '../lib/errors.js';
+import { CancelledError } from '../lib/runner.js';
+import type { GateResult, ObjectiveResult, Verdict } from '../metrics/types.js';
+import { formatWeights, sameWeights, weightsFor, type Baseline, type TrafficRouter, type Weights } from '../traffic/port.js';
+
+export interface Step {
+  /** Percent of traffic on the canary. */
+  percent: number;
+  /** How long the step bakes (and is analysed) before the next one; 0 = no analysis. */
+  bakeMs: number;
+}
+
+export type OnInconclusive = 'hold' | 'fail' | 'pass';
+
+export interface RampSettings {
+  steps: Step[];
+  intervalMs: number;
+  /** Metrics from the first part of a step are not judged (new targets warming up). */
+  warmupMs: number;
+  maxFailedChecks: number;
+  onInconclusive: OnInconclusive;
+  maxInconclusive: number;
+  timeoutMs: number;
+}
+
+/** The judge port: slo-gate's evaluateGate narrowed to one window. */
+export type Judge = (window: { start: Date; end: Date }, signal: AbortSignal) => Promise<GateResult>;
+
+export interface Check {
+  at: string;
+  verdict: Verdict | 'error';
+  reason: string;
+  objectives: ObjectiveResult[];
+}
+
+export interface StepReport {
+  percent: number;
+  weights: Weights;
+  startedAt: string;
+  endedAt?: string;
+  checks: Check[];
+  outcome: 'advanced' | 'rolled-back' | 'in-progress';
+}
+
+export type RampResult = 'promoted' | 'rolled-back' | 'failed';
+
+export interface RampOutcome {
+  result: RampResult;
+  reason: string;
+  steps: StepReport[];
+  /** The weights read back at the end (null when they could not be read). */
+  weights: Weights | null;
+}
+
+export interface RampDeps {
+  router: TrafficRouter;
+  judge: Judge;
+  clock: Clock;
+  signal: AbortSignal;
+  /** Records progress (state + mark) before each step's weight change. */
+  onStep(percent: number): Promise<void>;
+  log(message: string): void;
+}
+
+class StepFailed extends Error {}
+
+export async function runRamp(settings: RampSettings, baseline: Baseline, deps: RampDeps): Promise<RampOutcome> {
+  const { router, clock, signal, log } = deps;
+  const steps: StepReport[] = [];
+  const deadline = clock.now() + settings.timeoutMs;
+  let failedChecks = 0;
+
+  const iso = (ms: number) => new Date(ms).toISOString();
+
+  /** Bakes one step; resolves when it may advance, throws StepFailed when it must roll back. */
+  async function bake(step: Step, report: StepReport, stepStart: number): Promise<void> {
+    if (step.bakeMs <= 0) return;
+    const windowStart = stepStart + settings.warmupMs;
+    let next = windowStart + settings.intervalMs;
+    let inconclusiveRun = 0;
+    for (;;) {
+      if (next > deadline) throw new StepFailed(`timeout ${formatDuration(settings.timeoutMs)} reached at ${step.percent}%`);
+      const wait = next - clock.now();
+      if (wait > 0) await clock.sleep(wait, signal);
+      const check = await judgeOnce(windowStart);
+      report.checks.push(check);
+      log(`  ${step.percent}% check ${report.checks.length}: ${check.verdict}: ${check.reason}`);
+      const verdict = check.verdict === 'inconclusive' && settings.onInconclusive !== 'hold' ? settings.onInconclusive : check.verdict;
+      if (verdict === 'fail' || verdict === 'error') {
+        failedChecks++;
+        inconclusiveRun = 0;
+        if (failedChecks >= settings.maxFailedChecks) {
+          throw new StepFailed(`${failedChecks} failed check(s) (max-failed-checks ${settings.maxFailedChecks}) at ${step.percent}%: ${check.reason}`);
+        }
+      } else if (verdict === 'inconclusive') {
+        inconclusiveRun++;
+        if (inconclusiveRun > settings.maxInconclusive) {
+          throw new StepFailed(`${inconclusiveRun} inconclusive checks in a row (max-inconclusive ${settings.maxInconclusive}) at ${step.percent}%: ${check.reason}`);
+        }
+      } else {
+        inconclusiveRun = 0;
+        // Advance only on a pass after the full bake: a held or failed check needs a pass to follow.
+        if (clock.now() - stepStart >= step.bakeMs) return;
+      }
+      next += settings.intervalMs;
+    }
+  }
+
+  async function judgeOnce(windowStart: number): Promise<Check> {
+    const now = clock.now();
+    try {
+      const r = await deps.judge({ start: new Date(Math.min(windowStart, now)), end: new Date(now) }, signal);
+      return { at: iso(now), verdict: r.result, reason: r.reason, objectives: r.objectives };
+    } catch (err) {
+      if (signal.aborted) throw signal.reason ?? err;
+      // A judge that cannot measure counts against the canary: a persisting fault ends in rollback.
+      return { at: iso(now), verdict: 'error', reason: `the judge failed: ${errorMessage(err)}`, objectives: [] };
+    }
+  }
+
+  async function rollBack(reason: string): Promise<RampOutcome> {
+    const open = steps.at(-1);
+    if (open && open.outcome === 'in-progress') {
+      open.outcome = 'rolled-back';
+      open.endedAt = iso(clock.now());
+    }
+    log(`Rolling back to the baseline (${formatWeights(baseline.weights)}): ${reason}`);
+    try {
+      await router.restore(baseline);
+      const now = await router.read();
+      if (!sameWeights(now, baseline.weights)) throw new Error(`read back ${formatWeights(now)} after restoring`);
+      return { result: 'rolled-back', reason, steps, weights: now };
+    } catch (err) {
+      return {
+        result: 'failed',
+        reason: `${reason}; restoring the baseline failed too (${errorMessage(err)}): the post step and the rollback action retry it`,
+        steps,
+        weights: await router.read().catch(() => null),
+      };
+    }
+  }
+
+  try {
+    for (const step of settings.steps) {
+      if (signal.aborted) throw signal.reason;
+      if (clock.now() > deadline) throw new StepFailed(`timeout ${formatDuration(settings.timeoutMs)} reached before ${step.percent}%`);
+      await deps.onStep(step.percent);
+      log(`Step ${step.percent}%: shifting ${router.resource}`);
+      await router.shift(step.percent, signal);
+      const expected = weightsFor(step.percent);
+      const actual = await router.read();
+      if (!sameWeights(actual, expected)) throw new StepFailed(`read back ${formatWeights(actual)} after setting ${formatWeights(expected)}`);
+      const stepStart = clock.now();
+      const report: StepReport = { percent: step.percent, weights: actual, startedAt: iso(stepStart), checks: [], outcome: 'in-progress' };
+      steps.push(report);
+      await bake(step, report, stepStart);
+      report.outcome = 'advanced';
+      report.endedAt = iso(clock.now());
+    }
+    const last = steps.at(-1)?.weights ?? null;
+    return { result: 'promoted', reason: `every step passed; the canary has ${last?.canary ?? 100}% of the traffic`, steps, weights: last };
+  } catch (err) {
+    if (err instanceof StepFailed) return rollBack(err.message);
+    if (signal.aborted || err instanceof CancelledError) return rollBack(`cancelled (${errorMessage(signal.reason ?? err)})`);
+    return rollBack(`fault: ${errorMessage(err)}`);
+  }
+}

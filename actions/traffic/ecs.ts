@@ -1,0 +1,225 @@
+/**
+ * ECS backend: ECS native canary/linear deployments, which shift production traffic themselves. The
+ * service's deploymentConfiguration has a PAUSE lifecycle hook at PRE_PRODUCTION_TRAFFIC_SHIFT, so
+ * before every traffic step the deployment waits for ContinueServiceDeployment: the ramp bakes and
+ * judges the current step, then answers CONTINUE (shift on) or ROLLBACK. ECS decides the step sizes.
+ */
+import {
+  ContinueServiceDeploymentCommand,
+  DescribeServiceDeploymentsCommand,
+  DescribeServiceRevisionsCommand,
+  DescribeServicesCommand,
+  ECSClient,
+  ListServiceDeploymentsCommand,
+  ListTagsForResourceCommand,
+  StopServiceDeploymentCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+  UpdateServiceCommand,
+  type DeploymentConfiguration,
+  type ServiceDeployment,
+} from '@aws-sdk/client-ecs';
+import type { Clock } from '../lib/clock.js';
+import { formatDuration } from '../lib/duration.js';
+import type { AwsCall } from './call.js';
+import {
+  MARK_TAG, RouterStateError, decodeMark, encodeMark, weightsFor,
+  type Baseline, type RampMark, type TrafficRouter, type Weights,
+} from './port.js';
+
+export interface EcsTarget {
+  cluster: string;
+  service: string;
+}
+
+export interface EcsDeps {
+  call: AwsCall;
+  clock: Clock;
+  log: (message: string) => void;
+  /** How often to look at the deployment while waiting for ECS. */
+  pollMs?: number;
+  /** The longest a single wait for ECS may take. */
+  maxWaitMs?: number;
+}
+
+const IN_FLIGHT = ['PENDING', 'IN_PROGRESS'] as const;
+const ROLLED_BACK = new Set(['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_SUCCESSFUL', 'STOP_REQUESTED', 'STOPPED']);
+const PAUSE_STAGE = 'PRE_PRODUCTION_TRAFFIC_SHIFT';
+
+/** The traffic steps ECS will take; also checks the PAUSE hook the ramp answers is configured. */
+export function ecsSteps(cfg: DeploymentConfiguration | undefined): number[] {
+  const paused = cfg?.lifecycleHooks?.some((h) => h.targetType === 'PAUSE' && h.lifecycleStages?.includes(PAUSE_STAGE));
+  if (!paused) {
+    throw new RouterStateError(
+      `the deployment has no PAUSE lifecycle hook at ${PAUSE_STAGE}, so ECS would shift traffic without waiting for a verdict; add one (see the canary-ramp README, "ECS service settings")`,
+    );
+  }
+  switch (cfg?.strategy) {
+    case 'CANARY':
+      return [cfg.canaryConfiguration?.canaryPercent ?? 5, 100];
+    case 'LINEAR': {
+      const step = cfg.linearConfiguration?.stepPercent ?? 10;
+      const steps: number[] = [];
+      for (let p = step; p < 100 - 1e-9; p = Math.round((p + step) * 10) / 10) steps.push(p);
+      return [...steps, 100];
+    }
+    case 'BLUE_GREEN':
+      return [100];
+    default:
+      throw new RouterStateError(`deployment strategy "${cfg?.strategy ?? 'ROLLING'}" does not shift traffic in steps; use CANARY, LINEAR or BLUE_GREEN`);
+  }
+}
+
+/** Production traffic on the new revision, as ECS reports it. */
+export function deploymentWeights(d: ServiceDeployment): Weights {
+  if (d.status && ROLLED_BACK.has(d.status)) return weightsFor(0);
+  if (d.status === 'SUCCESSFUL') return weightsFor(100);
+  return weightsFor(Math.round((d.targetServiceRevision?.requestedProductionTrafficWeight ?? 0) * 10) / 10);
+}
+
+function awaitingPause(d: ServiceDeployment) {
+  return d.lifecycleHookDetails?.find((h) => h.targetType === 'PAUSE' && h.status === 'AWAITING_ACTION');
+}
+
+export class EcsRouter implements TrafficRouter {
+  readonly kind = 'ecs' as const;
+  readonly resource: string;
+  private deploymentArn?: string;
+  private serviceArn?: string;
+
+  constructor(
+    private readonly client: ECSClient,
+    private readonly target: EcsTarget,
+    private readonly deps: EcsDeps,
+  ) {
+    this.resource = `service ${target.service} in cluster ${target.cluster}`;
+  }
+
+  private get call(): AwsCall {
+    return this.deps.call;
+  }
+
+  /** The in-flight deployment found first; later calls follow that one, not whatever starts next. */
+  private async deployment(): Promise<ServiceDeployment> {
+    if (!this.deploymentArn) {
+      const list = await this.call('ListServiceDeployments', () =>
+        this.client.send(new ListServiceDeploymentsCommand({ cluster: this.target.cluster, service: this.target.service, status: [...IN_FLIGHT] })));
+      const arn = list.serviceDeployments?.[0]?.serviceDeploymentArn;
+      if (!arn) throw new RouterStateError(`${this.resource} has no deployment in progress to ramp; start one (e.g. with the deploy action) first`);
+      this.deploymentArn = arn;
+    }
+    const out = await this.call('DescribeServiceDeployments', () =>
+      this.client.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [this.deploymentArn!] })));
+    const d = out.serviceDeployments?.[0];
+    if (!d) throw new RouterStateError(`service deployment ${this.deploymentArn} not found`);
+    return d;
+  }
+
+  private async service(): Promise<string> {
+    if (!this.serviceArn) {
+      const out = await this.call('DescribeServices', () =>
+        this.client.send(new DescribeServicesCommand({ cluster: this.target.cluster, services: [this.target.service] })));
+      const arn = out.services?.[0]?.serviceArn;
+      if (!arn) throw new RouterStateError(`${this.resource} not found`);
+      this.serviceArn = arn;
+    }
+    return this.serviceArn;
+  }
+
+  /** Polls until `done` returns a value; bounded by maxWaitMs so a stuck deployment cannot hold the job. */
+  private async waitFor<T>(what: string, done: (d: ServiceDeployment) => T | undefined, signal?: AbortSignal): Promise<T> {
+    const { clock } = this.deps;
+    const pollMs = this.deps.pollMs ?? 15_000;
+    const until = clock.now() + (this.deps.maxWaitMs ?? 3_600_000);
+    for (;;) {
+      const d = await this.deployment();
+      const value = done(d);
+      if (value !== undefined) return value;
+      if (d.status && !IN_FLIGHT.includes(d.status as (typeof IN_FLIGHT)[number])) {
+        throw new RouterStateError(`deployment ${d.serviceDeploymentArn} is ${d.status}${d.statusReason ? ` (${d.statusReason})` : ''} while waiting for ${what}`);
+      }
+      if (clock.now() + pollMs > until) throw new RouterStateError(`gave up waiting ${formatDuration(this.deps.maxWaitMs ?? 3_600_000)} for ${what}`);
+      await clock.sleep(pollMs, signal);
+    }
+  }
+
+  async snapshot(): Promise<Baseline> {
+    const d = await this.deployment();
+    return { weights: deploymentWeights(d), detail: { deploymentArn: d.serviceDeploymentArn } };
+  }
+
+  async read(): Promise<Weights> {
+    return deploymentWeights(await this.deployment());
+  }
+
+  async platformSteps(): Promise<number[]> {
+    return ecsSteps((await this.deployment()).deploymentConfiguration);
+  }
+
+  async shift(percent: number, signal?: AbortSignal): Promise<void> {
+    const reached = (d: ServiceDeployment) => deploymentWeights(d).canary >= percent - 0.05;
+    const hook = await this.waitFor(`the PAUSE hook before the shift to ${percent}%`, (d) => (reached(d) ? null : awaitingPause(d)), signal);
+    if (hook === null) return; // already there (a resumed ramp)
+    this.deps.log(`ECS: CONTINUE at hook ${hook.hookId} (shift to ${percent}%)`);
+    await this.call('ContinueServiceDeployment', () =>
+      this.client.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: this.deploymentArn, hookId: hook.hookId, action: 'CONTINUE' })));
+    await this.waitFor(`production traffic at ${percent}%`, (d) => (reached(d) ? true : undefined), signal);
+  }
+
+  /** Rolls the in-flight deployment back: through its paused hook when there is one, else by stopping it with rollback. */
+  async restore(_baseline?: Baseline): Promise<void> {
+    const d = await this.deployment();
+    if (d.status && ROLLED_BACK.has(d.status)) return;
+    const hook = awaitingPause(d);
+    if (hook) {
+      this.deps.log(`ECS: ROLLBACK at hook ${hook.hookId}`);
+      await this.call('ContinueServiceDeployment', () =>
+        this.client.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: this.deploymentArn, hookId: hook.hookId, action: 'ROLLBACK' })));
+    } else {
+      this.deps.log(`ECS: StopServiceDeployment ${this.deploymentArn} with ROLLBACK`);
+      await this.call('StopServiceDeployment', () =>
+        this.client.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: this.deploymentArn, stopType: 'ROLLBACK' })));
+    }
+  }
+
+  /**
+   * With no deployment in flight: points the service back at the task definition it ran before its
+   * last successful deployment. Returns what it did, or null when there is nothing to roll back to.
+   */
+  async rollbackToPrevious(): Promise<{ from: string; to: string } | null> {
+    const t = this.target;
+    const list = await this.call('ListServiceDeployments', () =>
+      this.client.send(new ListServiceDeploymentsCommand({ cluster: t.cluster, service: t.service, status: ['SUCCESSFUL'], maxResults: 1 })));
+    const last = list.serviceDeployments?.[0]?.serviceDeploymentArn;
+    if (!last) return null;
+    const described = await this.call('DescribeServiceDeployments', () =>
+      this.client.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [last] })));
+    const dep = described.serviceDeployments?.[0];
+    const revisions = [dep?.targetServiceRevision?.arn, dep?.sourceServiceRevisions?.[0]?.arn];
+    if (!revisions[0] || !revisions[1]) return null;
+    const out = await this.call('DescribeServiceRevisions', () =>
+      this.client.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: revisions as string[] })));
+    const byArn = new Map(out.serviceRevisions?.map((r) => [r.serviceRevisionArn, r.taskDefinition]));
+    const from = byArn.get(revisions[0]);
+    const to = byArn.get(revisions[1]);
+    if (!from || !to || from === to) return null;
+    await this.call('UpdateService', () => this.client.send(new UpdateServiceCommand({ cluster: t.cluster, service: t.service, taskDefinition: to })));
+    return { from, to };
+  }
+
+  async readMark(): Promise<RampMark | null> {
+    const resourceArn = await this.service();
+    const out = await this.call('ListTagsForResource', () => this.client.send(new ListTagsForResourceCommand({ resourceArn })));
+    return decodeMark(out.tags?.find((t) => t.key === MARK_TAG)?.value);
+  }
+
+  async writeMark(mark: RampMark | null): Promise<void> {
+    const resourceArn = await this.service();
+    if (mark) await this.call('TagResource', () => this.client.send(new TagResourceCommand({ resourceArn, tags: [{ key: MARK_TAG, value: encodeMark(mark) }] })));
+    else await this.call('UntagResource', () => this.client.send(new UntagResourceCommand({ resourceArn, tagKeys: [MARK_TAG] })));
+  }
+
+  gateOverrides(): undefined {
+    return undefined;
+  }
+}

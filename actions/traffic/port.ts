@@ -1,0 +1,98 @@
+/**
+ * The traffic port (after Flagger's Router interface): what the ramp and rollback know about a
+ * backend. One adapter per backend (alb.ts, ecs.ts, appmesh.ts); the control loop sees only this.
+ */
+import type { GateOverrides } from '../metrics/types.js';
+
+/** Percent of traffic to each side; they sum to 100. */
+export interface Weights {
+  stable: number;
+  canary: number;
+}
+
+/** What a router restores to: the weights, plus (when known) the backend's exact original form. */
+export interface Baseline {
+  weights: Weights;
+  /** Backend-specific original (e.g. the ALB forward action as it was); absent when recovered from a tag. */
+  detail?: unknown;
+}
+
+export type RouterKind = 'alb' | 'ecs' | 'appmesh';
+export const ROUTER_KINDS: readonly RouterKind[] = ['alb', 'ecs', 'appmesh'];
+
+export interface TrafficRouter {
+  readonly kind: RouterKind;
+  /** The resource that carries the weights and the ramp mark (listener, rule, service, route), for messages. */
+  readonly resource: string;
+  /** The current weights and the exact form to restore them to. */
+  snapshot(): Promise<Baseline>;
+  read(): Promise<Weights>;
+  /**
+   * Moves the canary to `percent`. ALB and App Mesh write it; ECS answers its paused lifecycle hook
+   * with CONTINUE and waits until the deployment reports the new weight.
+   */
+  shift(percent: number, signal?: AbortSignal): Promise<void>;
+  /** Puts the baseline back (ECS: rolls the deployment back). Idempotent. */
+  restore(baseline: Baseline, signal?: AbortSignal): Promise<void>;
+  /** The steps the backend imposes (ECS), or null when the ramp chooses them. */
+  platformSteps(): Promise<number[] | null>;
+  readMark(): Promise<RampMark | null>;
+  /** Writes the mark, or removes it with null. */
+  writeMark(mark: RampMark | null): Promise<void>;
+  /** How slo-gate finds this backend's metrics (ALB: the target groups as CloudWatch dimensions). */
+  gateOverrides(): GateOverrides | undefined;
+}
+
+/**
+ * The ramp's record on the resource itself (a tag), so a re-run after a lost runner and a second ramp
+ * can see it. Tag values allow letters, digits, spaces and `_ . : / = + - @`, hence this plain form.
+ */
+export interface RampMark {
+  state: 'in-progress';
+  /** `<run id>/<attempt>` of the workflow run that owns the ramp. */
+  owner: string;
+  baseline: Weights;
+  /** The canary percent of the current step. */
+  step: number;
+  /** Epoch seconds after which the owner has given up (its timeout), so the mark is stale. */
+  deadline: number;
+}
+
+export const MARK_TAG = 'mesh-actions:canary-ramp';
+
+export function encodeMark(m: RampMark): string {
+  return `state=${m.state} owner=${m.owner} stable=${m.baseline.stable} canary=${m.baseline.canary} step=${m.step} deadline=${m.deadline}`;
+}
+
+/** Null for anything that is not a mark this code wrote (a hand-edited tag is ignored, not trusted). */
+export function decodeMark(value: string | undefined): RampMark | null {
+  if (!value) return null;
+  const fields = Object.fromEntries(value.split(' ').map((kv) => kv.split('=') as [string, string]));
+  const num = (k: string) => (fields[k] !== undefined && fields[k] !== '' ? Number(fields[k]) : NaN);
+  const stable = num('stable');
+  const canary = num('canary');
+  const step = num('step');
+  const deadline = num('deadline');
+  if (fields.state !== 'in-progress' || !fields.owner || ![stable, canary, step, deadline].every(Number.isFinite)) return null;
+  return { state: 'in-progress', owner: fields.owner, baseline: { stable, canary }, step, deadline };
+}
+
+export function weightsFor(canaryPercent: number): Weights {
+  return { stable: 100 - canaryPercent, canary: canaryPercent };
+}
+
+export function sameWeights(a: Weights, b: Weights): boolean {
+  return a.stable === b.stable && a.canary === b.canary;
+}
+
+export function formatWeights(w: Weights): string {
+  return `stable ${w.stable}% / canary ${w.canary}%`;
+}
+
+/** The backend is not in a shape the router can drive (e.g. a third target group carrying traffic). */
+export class RouterStateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RouterStateError';
+  }
+}
