@@ -32,6 +32,10 @@ export interface GateConfig {
   dryRun: boolean;
   /** Provider-specific settings (preset name, dimensions, PromQL, file path, ...). */
   source: Record<string, unknown>;
+  /** `window` given as a start time (ISO 8601) instead of a duration: the window is [windowStart + warmup, now]. */
+  windowStart?: string;
+  /** Significance level of baseline comparisons (Mann-Whitney U, one-sided); 0.05 when unset. */
+  significance?: number;
 }
 
 /** Overrides a caller (canary-ramp) applies on top of the inputs. */
@@ -55,6 +59,9 @@ export interface GateResult {
   reason: string;
   window: { start: string; end: string };
   objectives: ObjectiveResult[];
+  /** Requests each target served in the window (null when the backend cannot tell). */
+  requests?: { canary: number | null; baseline?: number | null };
+  provider?: string;
 }
 
 export interface EvaluateOptions {

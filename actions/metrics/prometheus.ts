@@ -1,0 +1,177 @@
+/**
+ * Prometheus provider: PromQL over any Prometheus HTTP API (`/api/v1/query_range` for per-period
+ * samples, `/api/v1/query` for the whole window), SigV4-signed (service `aps`) for Amazon Managed
+ * Service for Prometheus. The `http-histogram` preset reads our services' duration histogram with
+ * histogram_quantile; `raw` takes one PromQL template per metric.
+ */
+import { SignatureV4 } from '@smithy/signature-v4';
+import { HttpRequest } from '@smithy/protocol-http';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { InputError } from '../lib/errors.js';
+import { resolveRegion } from '../lib/aws.js';
+import { isTransientError, withRetry } from '../lib/retry.js';
+import type { Clock } from '../lib/clock.js';
+import type { Objective } from './types.js';
+import type { MetricsProvider, MetricsQuery, Observation, Observations, Target, TargetObservations } from './provider.js';
+import { noData } from './provider.js';
+import { metricKind, percentileOf } from './slo.js';
+import { PERIOD_S, alignWindow } from './cloudwatch.js';
+
+export interface PrometheusSource {
+  url: string;
+  /** Sign requests with SigV4 for Amazon Managed Service for Prometheus. */
+  sigv4: boolean;
+  preset: 'http-histogram' | 'raw';
+  /** Label matchers without braces, e.g. `service="auth",version="2.1.0"`. */
+  canarySelector: string;
+  baselineSelector?: string;
+  /** The duration histogram's base name (seconds), e.g. `http_request_duration_seconds`. */
+  histogram: string;
+  /** Matcher that marks a failed request, e.g. `status_code=~"5.."`. */
+  errorMatcher: string;
+  /** Raw PromQL per metric name; `{{selector}}` and `{{range}}` are filled per target and query. */
+  queries: Record<string, string>;
+}
+
+export const PROMETHEUS_DEFAULTS = { histogram: 'http_request_duration_seconds', errorMatcher: 'status_code=~"5.."' };
+
+/** The PromQL template (with {{selector}} and {{range}}) for one metric, and the factor to its base unit. */
+export function promTemplate(src: PrometheusSource, metric: string): { query: string; scale: number } | null {
+  if (src.queries[metric]) return { query: src.queries[metric], scale: 1 };
+  if (src.preset !== 'http-histogram') return null;
+  const h = src.histogram;
+  const kind = metricKind(metric);
+  if (kind === 'latency') {
+    const q = percentileOf(metric)! / 100;
+    return { query: `histogram_quantile(${q}, sum by (le) (rate(${h}_bucket{{{selector}}}[{{range}}])))`, scale: 1000 };
+  }
+  const all = `sum(rate(${h}_count{{{selector}}}[{{range}}]))`;
+  if (kind === 'error-rate') {
+    return { query: `(sum(rate(${h}_count{{{selector}},${src.errorMatcher}}[{{range}}])) or vector(0)) / ${all}`, scale: 1 };
+  }
+  if (kind === 'request-rate') return { query: all, scale: 1 };
+  return null;
+}
+
+export function fillTemplate(template: string, selector: string, range: string): string {
+  return template.replaceAll('{{selector}}', selector).replaceAll('{{range}}', range);
+}
+
+/** Checks every objective has a query, before any request. */
+export function validatePrometheusSource(src: PrometheusSource, objectives: Objective[]): void {
+  try {
+    new URL(src.url);
+  } catch {
+    throw new InputError(`Input "prometheus-url": "${src.url}" is not a URL; expected e.g. http://prometheus:9090 or https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>.`);
+  }
+  if (!src.canarySelector) throw new InputError('Input "canary-selector" is required for provider prometheus: label matchers such as service="auth",version="2.1.0".');
+  for (const o of objectives) {
+    if (!promTemplate(src, o.metric)) {
+      throw new InputError(`Input "prometheus-queries": no PromQL for "${o.metric}" (objective "${o.text}"); add a line "${o.metric}=<PromQL with {{selector}} and {{range}}>".`);
+    }
+  }
+}
+
+interface PromResponse {
+  status: 'success' | 'error';
+  error?: string;
+  errorType?: string;
+  data?: { resultType: string; result: { metric: Record<string, string>; value?: [number, string]; values?: [number, string][] }[] };
+}
+
+class PromHttpError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+    this.name = 'PromHttpError';
+    (this as { $metadata?: { httpStatusCode: number } }).$metadata = { httpStatusCode: status };
+  }
+}
+
+export interface PrometheusDeps {
+  fetch?: typeof fetch;
+  clock?: Clock;
+  region?: string;
+  random?: () => number;
+}
+
+export class PrometheusProvider implements MetricsProvider {
+  readonly name = 'prometheus';
+  private signer?: SignatureV4;
+
+  constructor(private readonly src: PrometheusSource, private readonly deps: PrometheusDeps = {}) {
+    if (src.sigv4) {
+      this.signer = new SignatureV4({ service: 'aps', region: resolveRegion(deps.region), credentials: fromNodeProviderChain(), sha256: Sha256 });
+    }
+  }
+
+  private async get(path: string, params: Record<string, string>, signal?: AbortSignal): Promise<PromResponse> {
+    const base = new URL(this.src.url);
+    const url = new URL(base.pathname.replace(/\/$/, '') + path, base);
+    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+    let headers: Record<string, string> = { accept: 'application/json' };
+    if (this.signer) {
+      const query: Record<string, string> = {};
+      url.searchParams.forEach((v, k) => (query[k] = v));
+      const req = new HttpRequest({ method: 'GET', protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, path: url.pathname, query, headers: { host: url.host, ...headers } });
+      headers = (await this.signer.sign(req)).headers as Record<string, string>;
+    }
+    const doFetch = this.deps.fetch ?? fetch;
+    return withRetry(
+      async () => {
+        const res = await doFetch(url, { headers, signal });
+        const text = await res.text();
+        let body: PromResponse;
+        try {
+          body = JSON.parse(text) as PromResponse;
+        } catch {
+          throw new PromHttpError(res.status, `Prometheus ${url.pathname} answered ${res.status} with non-JSON: ${text.slice(0, 200)}`);
+        }
+        if (!res.ok || body.status !== 'success') {
+          throw new PromHttpError(res.status, `Prometheus ${url.pathname} answered ${res.status}: ${body.errorType ?? ''} ${body.error ?? ''}`.trim());
+        }
+        return body;
+      },
+      { clock: this.deps.clock, random: this.deps.random, signal, retryable: (e) => isTransientError(e) || (e instanceof TypeError && /fetch failed/.test(e.message)) },
+    );
+  }
+
+  private async observe(template: { query: string; scale: number }, selector: string, w: { start: Date; end: Date; seconds: number }, signal?: AbortSignal): Promise<Observation> {
+    const [range, instant] = await Promise.all([
+      this.get('/api/v1/query_range', {
+        query: fillTemplate(template.query, selector, `${PERIOD_S}s`),
+        start: String(w.start.getTime() / 1000 + PERIOD_S),
+        end: String(w.end.getTime() / 1000),
+        step: `${PERIOD_S}s`,
+      }, signal),
+      this.get('/api/v1/query', { query: fillTemplate(template.query, selector, `${w.seconds}s`), time: String(w.end.getTime() / 1000) }, signal),
+    ]);
+    const series = range.data?.result ?? [];
+    if (series.length > 1) return { kind: 'error', message: `the query returns ${series.length} series; aggregate it to one (sum, histogram_quantile over sum by (le))` };
+    const samples = (series[0]?.values ?? []).map(([, v]) => Number(v) * template.scale).filter(Number.isFinite);
+    const v = Number(instant.data?.result?.[0]?.value?.[1]);
+    if (!Number.isFinite(v)) return samples.length ? { kind: 'value', value: samples.reduce((a, b) => a + b, 0) / samples.length, samples } : noData('the query returned no finite values');
+    return { kind: 'value', value: v * template.scale, samples };
+  }
+
+  async query(q: MetricsQuery): Promise<Observations> {
+    validatePrometheusSource(this.src, q.objectives);
+    const w = alignWindow(q.window);
+    const selectors: Partial<Record<Target, string>> = { canary: this.src.canarySelector, baseline: this.src.baselineSelector };
+    const readTarget = async (t: Target): Promise<TargetObservations> => {
+      const selector = selectors[t]!;
+      const metrics = new Map<string, Observation>();
+      for (const o of q.objectives) metrics.set(o.metric, await this.observe(promTemplate(this.src, o.metric)!, selector, w, q.signal));
+      let requests: number | null = null;
+      if (this.src.preset === 'http-histogram') {
+        const r = await this.get('/api/v1/query', { query: `sum(increase(${this.src.histogram}_count{${selector}}[${w.seconds}s]))`, time: String(w.end.getTime() / 1000) }, q.signal);
+        const v = Number(r.data?.result?.[0]?.value?.[1]);
+        requests = Number.isFinite(v) ? Math.round(v) : 0;
+      }
+      return { requests, metrics };
+    };
+    const canary = await readTarget('canary');
+    const baseline = q.targets.includes('baseline') && this.src.baselineSelector ? await readTarget('baseline') : undefined;
+    return { canary, baseline };
+  }
+}

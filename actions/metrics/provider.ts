@@ -1,0 +1,51 @@
+/**
+ * The metrics Provider port (as Flagger's): each backend (CloudWatch, Prometheus, k6 summary) answers
+ * one query per evaluation with, for every objective's metric and every target, a value, "no data"
+ * or an error. The judge knows only this port.
+ */
+import type { Objective, ObjectiveResult } from './types.js';
+
+export type Target = 'canary' | 'baseline';
+
+export type Observation =
+  /** `value` is the whole window's figure; `samples` the per-period values the statistical test uses. */
+  | { kind: 'value'; value: number; samples: number[] }
+  | { kind: 'no-data'; reason: string }
+  | { kind: 'error'; message: string };
+
+export interface TargetObservations {
+  /** Requests the target served in the window; null when the backend cannot tell (min-requests then does not apply). */
+  requests: number | null;
+  /** Keyed by the objective's metric (`p95`, `error-rate`, a custom name). */
+  metrics: Map<string, Observation>;
+}
+
+export interface MetricsQuery {
+  objectives: Objective[];
+  window: { start: Date; end: Date };
+  /** `baseline` is asked for only when the source names one. */
+  targets: Target[];
+  signal?: AbortSignal;
+}
+
+export interface Observations {
+  canary: TargetObservations;
+  baseline?: TargetObservations;
+  /** Verdicts the backend itself reached (k6 thresholds), reported as extra objectives. */
+  checks?: ObjectiveResult[];
+}
+
+export interface MetricsProvider {
+  readonly name: string;
+  /** One round trip per evaluation where the backend allows it (CloudWatch bills per metric requested). */
+  query(q: MetricsQuery): Promise<Observations>;
+}
+
+export function noData(reason: string): Observation {
+  return { kind: 'no-data', reason };
+}
+
+/** Every objective's metric without data, for the same reason. */
+export function allNoData(objectives: Objective[], reason: string): TargetObservations {
+  return { requests: null, metrics: new Map(objectives.map((o) => [o.metric, noData(reason)])) };
+}

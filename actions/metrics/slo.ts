@@ -1,0 +1,115 @@
+/**
+ * The `slo` input: one objective per line, `<metric> <op> <threshold>`. Values are normalised to a
+ * base unit per metric kind (ms for latency, a fraction for rates, per second for request rate), so
+ * the judge never sees units.
+ */
+import { InputError } from '../lib/errors.js';
+import type { Objective } from './types.js';
+
+export type MetricKind = 'latency' | 'error-rate' | 'request-rate' | 'custom';
+
+export const SLO_FORMS = [
+  '"<metric> <op> <threshold>" where',
+  '  metric: p50 … p99.9 (latency percentile), error-rate, request-rate, or a custom metric name ([A-Za-z_][A-Za-z0-9_.:-]*)',
+  '  op: <, <=, >, >=',
+  '  threshold: 200ms or 1.5s (latency), 1% or 0.01 (error-rate), 50/s, 50rps or 3000/min (request-rate),',
+  '             a plain number, ms, s or % (custom), or 1.2x baseline (a ratio to the baseline, any metric)',
+  'e.g. "p95 < 200ms", "error-rate < 1%", "p99 < 1.2x baseline"',
+].join('\n');
+
+const LINE = /^([A-Za-z_][A-Za-z0-9_.:-]*)\s*(<=|>=|<|>)\s*(.+)$/;
+const NUMBER = '(\\d+(?:\\.\\d+)?|\\.\\d+)';
+const RELATIVE = new RegExp(`^${NUMBER}\\s*[x×]\\s*baseline$`, 'i');
+const WITH_UNIT = new RegExp(`^${NUMBER}\\s*(ms|s|%|/s|rps|/min|rpm)?$`);
+
+export function metricKind(metric: string): MetricKind {
+  if (/^p\d/.test(metric)) return 'latency';
+  if (metric === 'error-rate') return 'error-rate';
+  if (metric === 'request-rate') return 'request-rate';
+  return 'custom';
+}
+
+/** `p95` → 95, `p99.9` → 99.9; null when the name is not a percentile. */
+export function percentileOf(metric: string): number | null {
+  const m = /^p(\d{1,2}(?:\.\d+)?)$/.exec(metric);
+  if (!m) return null;
+  const q = Number(m[1]);
+  return q > 0 && q < 100 ? q : null;
+}
+
+function bad(line: string, why: string): InputError {
+  return new InputError(`Input "slo": line "${line}" ${why}.\nAccepted form: ${SLO_FORMS}`);
+}
+
+/** Converts an absolute threshold to the metric's base unit, or explains why it cannot. */
+function absolute(line: string, kind: MetricKind, value: number, unit: string): { value: number; unit: string } {
+  switch (kind) {
+    case 'latency':
+      if (unit === 'ms') return { value, unit: 'ms' };
+      if (unit === 's') return { value: value * 1000, unit: 'ms' };
+      throw bad(line, 'needs a latency unit (ms or s)');
+    case 'error-rate': {
+      const fraction = unit === '%' ? value / 100 : unit === '' ? value : NaN;
+      if (Number.isNaN(fraction)) throw bad(line, 'needs a rate: a percentage (1%) or a fraction (0.01)');
+      if (fraction > 1) throw bad(line, 'has an error rate above 100%');
+      return { value: fraction, unit: 'ratio' };
+    }
+    case 'request-rate':
+      if (unit === '' || unit === '/s' || unit === 'rps') return { value, unit: '/s' };
+      if (unit === '/min' || unit === 'rpm') return { value: value / 60, unit: '/s' };
+      throw bad(line, 'needs a request rate (50/s, 50rps or 3000/min)');
+    case 'custom':
+      if (unit === 's') return { value: value * 1000, unit: 'ms' };
+      if (unit === '%') return { value: value / 100, unit: 'ratio' };
+      if (unit === '' || unit === 'ms') return { value, unit: unit || 'none' };
+      throw bad(line, `has a unit "${unit}" that a custom metric cannot take (use none, ms, s or %)`);
+  }
+}
+
+export function parseObjective(line: string): Objective {
+  const text = line.trim();
+  const m = LINE.exec(text);
+  if (!m) throw bad(text, 'does not parse');
+  const [, metric, comparator, rhs] = m;
+  const kind = metricKind(metric);
+  if (kind === 'latency' && percentileOf(metric) === null) throw bad(text, `names "${metric}", which is not a percentile from p0.1 to p99.99`);
+  const threshold = rhs.trim();
+  const rel = RELATIVE.exec(threshold);
+  if (rel) {
+    const factor = Number(rel[1]);
+    if (!(factor > 0)) throw bad(text, 'has a baseline ratio that is not above 0');
+    return { text, metric, comparator: comparator as Objective['comparator'], threshold: { kind: 'relative', factor } };
+  }
+  const abs = WITH_UNIT.exec(threshold);
+  if (!abs) throw bad(text, `has a threshold "${threshold}" that is neither a number with a unit nor "<n>x baseline"`);
+  const { value, unit } = absolute(text, kind, Number(abs[1]), abs[2] ?? '');
+  return { text, metric, comparator: comparator as Objective['comparator'], threshold: { kind: 'absolute', value, unit } };
+}
+
+/** Parses every line (blank and #-comment lines are dropped by the caller); duplicate lines are refused. */
+export function parseObjectives(lines: string[]): Objective[] {
+  if (lines.length === 0) throw new InputError(`Input "slo" is required: one objective per line.\nAccepted form: ${SLO_FORMS}`);
+  const seen = new Set<string>();
+  return lines.map((line) => {
+    const o = parseObjective(line);
+    const key = `${o.metric} ${o.comparator} ${JSON.stringify(o.threshold)}`;
+    if (seen.has(key)) throw bad(o.text, 'repeats an earlier objective');
+    seen.add(key);
+    return o;
+  });
+}
+
+/** True when `observed` satisfies the objective against `bound` (the threshold, or factor × baseline). */
+export function satisfies(comparator: Objective['comparator'], observed: number, bound: number): boolean {
+  switch (comparator) {
+    case '<': return observed < bound;
+    case '<=': return observed <= bound;
+    case '>': return observed > bound;
+    case '>=': return observed >= bound;
+  }
+}
+
+/** Higher is worse for `<`/`<=` objectives (latency, errors); lower is worse for `>`/`>=` ones. */
+export function worseDirection(comparator: Objective['comparator']): 'greater' | 'less' {
+  return comparator === '<' || comparator === '<=' ? 'greater' : 'less';
+}
