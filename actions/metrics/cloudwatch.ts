@@ -32,7 +32,7 @@ export interface RedMetricNames {
 }
 
 /** What our reference services emit as CloudWatch EMF (services/kit): RED metrics with dimensions Service and Version. */
-export const EMF_DEFAULTS = { namespace: 'MeshActions/Services', metricNames: { requests: 'RequestCount', errors: 'ErrorCount', latency: 'Latency' } };
+export const EMF_DEFAULTS = { namespace: 'MeshServices', metricNames: { requests: 'Requests', errors: 'Errors', latency: 'Duration' } };
 /** Envoy stats the CloudWatch agent's Prometheus scraping publishes for App Mesh on ECS. */
 export const APPMESH_DEFAULTS = {
   namespace: 'ECS/ContainerInsights/Prometheus',

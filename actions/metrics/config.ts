@@ -107,7 +107,8 @@ function prometheusSource(): PrometheusSource {
     canarySelector: required('canary-selector', 'provider prometheus', 'label matchers such as service="auth",version="2.1.0"'),
     baselineSelector: raw('baseline-selector') || undefined,
     histogram: getString('prometheus-histogram', PROMETHEUS_DEFAULTS.histogram),
-    errorMatcher: getString('prometheus-error-matcher', PROMETHEUS_DEFAULTS.errorMatcher),
+    requestsMetric: getString('prometheus-requests-metric', PROMETHEUS_DEFAULTS.requestsMetric),
+    errorsMetric: getString('prometheus-errors-metric', PROMETHEUS_DEFAULTS.errorsMetric),
     queries,
   };
 }

@@ -28,13 +28,15 @@ export interface PrometheusSource {
   baselineSelector?: string;
   /** The duration histogram's base name (seconds), e.g. `http_request_duration_seconds`. */
   histogram: string;
-  /** Matcher that marks a failed request, e.g. `status_code=~"5.."`. */
-  errorMatcher: string;
+  /** Counter of all requests and counter of failed (5xx) ones, as services/kit exports them. */
+  requestsMetric: string;
+  errorsMetric: string;
   /** Raw PromQL per metric name; `{{selector}}` and `{{range}}` are filled per target and query. */
   queries: Record<string, string>;
 }
 
-export const PROMETHEUS_DEFAULTS = { histogram: 'http_request_duration_seconds', errorMatcher: 'status_code=~"5.."' };
+/** What services/kit exports on /metrics (labels service, version, route, method). */
+export const PROMETHEUS_DEFAULTS = { histogram: 'http_request_duration_seconds', requestsMetric: 'http_requests_total', errorsMetric: 'http_request_errors_total' };
 
 /** The PromQL template (with {{selector}} and {{range}}) for one metric, and the factor to its base unit. */
 export function promTemplate(src: PrometheusSource, metric: string): { query: string; scale: number } | null {
@@ -46,9 +48,10 @@ export function promTemplate(src: PrometheusSource, metric: string): { query: st
     const q = percentileOf(metric)! / 100;
     return { query: `histogram_quantile(${q}, sum by (le) (rate(${h}_bucket{{{selector}}}[{{range}}])))`, scale: 1000 };
   }
-  const all = `sum(rate(${h}_count{{{selector}}}[{{range}}]))`;
+  const all = `sum(rate(${src.requestsMetric}{{{selector}}}[{{range}}]))`;
   if (kind === 'error-rate') {
-    return { query: `(sum(rate(${h}_count{{{selector}},${src.errorMatcher}}[{{range}}])) or vector(0)) / ${all}`, scale: 1 };
+    // A counter that never incremented may not exist yet: no errors, not no data.
+    return { query: `(sum(rate(${src.errorsMetric}{{{selector}}}[{{range}}])) or vector(0)) / ${all}`, scale: 1 };
   }
   if (kind === 'request-rate') return { query: all, scale: 1 };
   return null;
@@ -164,7 +167,7 @@ export class PrometheusProvider implements MetricsProvider {
       for (const o of q.objectives) metrics.set(o.metric, await this.observe(promTemplate(this.src, o.metric)!, selector, w, q.signal));
       let requests: number | null = null;
       if (this.src.preset === 'http-histogram') {
-        const r = await this.get('/api/v1/query', { query: `sum(increase(${this.src.histogram}_count{${selector}}[${w.seconds}s]))`, time: String(w.end.getTime() / 1000) }, q.signal);
+        const r = await this.get('/api/v1/query', { query: `sum(increase(${this.src.requestsMetric}{${selector}}[${w.seconds}s]))`, time: String(w.end.getTime() / 1000) }, q.signal);
         const v = Number(r.data?.result?.[0]?.value?.[1]);
         requests = Number.isFinite(v) ? Math.round(v) : 0;
       }
