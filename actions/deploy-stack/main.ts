@@ -1,0 +1,49 @@
+import * as core from '@actions/core';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { S3Client } from '@aws-sdk/client-s3';
+import { awsClient } from '../lib/aws.js';
+import type { ActionEntry } from '../lib/runner.js';
+import { CallCounter } from '../cloudformation/call-counter.js';
+import { failureText } from '../cloudformation/report.js';
+import { buildPlan, readInputs, secretValues } from './context.js';
+import { deployStack, type DeployLog } from './deploy.js';
+import { RESERVED_OUTPUTS, summaryMarkdown } from './summary.js';
+
+const coreLog: DeployLog = { info: core.info, warning: core.warning, notice: core.notice };
+
+export const action: ActionEntry = {
+  async main(signal) {
+    const plan = buildPlan(readInputs(), {
+      workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+      runId: process.env.GITHUB_RUN_ID ?? '',
+      runAttempt: process.env.GITHUB_RUN_ATTEMPT ?? '',
+      repository: process.env.GITHUB_REPOSITORY ?? '',
+      sha: process.env.GITHUB_SHA ?? '',
+    });
+    for (const secret of secretValues(plan)) core.setSecret(secret);
+
+    const calls = new CallCounter();
+    const cfn = calls.attach(awsClient(CloudFormationClient, { region: plan.region }));
+    let s3: S3Client | undefined;
+    const makeS3 = () => (s3 ??= calls.attach(awsClient(S3Client, { region: plan.region })));
+
+    const result = await deployStack(plan, { cfn, s3: makeS3, signal, log: coreLog });
+
+    for (const [key, value] of Object.entries(result.outputs)) {
+      if (RESERVED_OUTPUTS.includes(key)) core.warning(`Stack output "${key}" has the name of one of this action's outputs; read it from the "outputs" JSON.`);
+      else core.setOutput(key, value);
+    }
+    core.setOutput('outputs', JSON.stringify(result.outputs));
+    core.setOutput('stack-id', result.stackId);
+    core.setOutput('change-set-id', result.changeSetId ?? '');
+    core.setOutput('status', result.status);
+    core.setOutput('outcome', result.outcome);
+    core.info(`AWS API calls: ${calls.toString()}`);
+    await core.summary.addRaw(summaryMarkdown(plan, result, calls.toString())).write();
+
+    if (result.outcome === 'failed') {
+      core.error(result.failure ? failureText(plan.stackName, result.failure) : result.message, { title: `deploy-stack: ${plan.stackName} ${result.status}` });
+      core.setFailed(result.message);
+    }
+  },
+};
