@@ -1,4 +1,4 @@
-export { createService, type Service, type ServiceKit, type ServiceOptions, type ReadinessCheck } from './service.js';
+export { createService, runService, type Service, type ServiceKit, type ServiceOptions, type ReadinessCheck } from './service.js';
 export { CircuitBreaker, CircuitOpenError, type BreakerState, type CircuitBreakerOptions } from './circuit-breaker.js';
 export { HttpClient, HttpStatusError, HttpTimeoutError, isRetryableHttpError, type HttpClientOptions, type HttpResponse } from './http-client.js';
 export { createLogger, type Logger } from './logger.js';

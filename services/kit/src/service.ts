@@ -7,7 +7,7 @@
  */
 import { SpanKind, SpanStatusCode, context, propagation, trace, type Span } from '@opentelemetry/api';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import { errorMessage } from '../../../actions/lib/errors.js';
+import { InputError, errorMessage } from '../../../actions/lib/errors.js';
 import { envDuration, envEnum, envPort, envString, type Env } from './config.js';
 import { HttpClient, type HttpClientOptions } from './http-client.js';
 import { LOG_LEVELS, createLogger, type Logger } from './logger.js';
@@ -243,4 +243,21 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
     },
   };
   return service;
+}
+
+/**
+ * The body of every service's `main.ts`: create, wire signals, listen. A configuration fault ends the
+ * process with exit 1 and one line naming the variable (no stack trace for a user's mistake).
+ */
+export async function runService(create: () => Promise<Service>): Promise<Service | undefined> {
+  try {
+    const service = await create();
+    service.handleSignals();
+    await service.start();
+    return service;
+  } catch (err) {
+    process.stderr.write(`${err instanceof InputError ? err.message : (err as Error)?.stack ?? String(err)}\n`);
+    process.exitCode = 1;
+    return undefined;
+  }
 }

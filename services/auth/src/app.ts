@@ -1,0 +1,169 @@
+/**
+ * auth: issues access tokens to clients (OAuth 2.0 client credentials, secrets as Argon2id hashes),
+ * verifies them, and serves the JWKS other services verify with. The signing key comes from Secrets
+ * Manager and rotates without a restart.
+ */
+import rateLimit from '@fastify/rate-limit';
+import { exportJWK, generateKeyPair } from 'jose';
+import { randomUUID } from 'node:crypto';
+import { InputError } from '../../../actions/lib/errors.js';
+import { createService, envDuration, envInt, envString, isSecretRef, parseSecretRef, type Env, type Service, type ServiceOptions } from '../../kit/src/index.js';
+import { authenticate, parseClients, type Client } from './credentials.js';
+import { KeyRing, parseSigningKey, SIGNING_KEY_FORM } from './keys.js';
+import { issueToken, verifyToken, type TokenSettings } from './tokens.js';
+
+export interface AuthOptions extends Partial<Omit<ServiceOptions, 'name' | 'routes'>> {
+  env?: Env;
+  /** Injected time for rotation tests. */
+  now?: () => number;
+}
+
+interface AuthConfig {
+  settings: TokenSettings;
+  signingKey: string;
+  clients?: string;
+  refreshMs: number;
+  rateMax: number;
+  rateWindowMs: number;
+}
+
+function readConfig(env: Env): AuthConfig {
+  const issuer = envString(env, 'AUTH_ISSUER', 'https://auth.mesh.internal');
+  if (!/^https?:\/\/\S+$/.test(issuer)) throw new InputError(`AUTH_ISSUER: "${issuer}" is not a URL; expected e.g. https://auth.example.com.`);
+  const signingKey = env.AUTH_SIGNING_KEY?.trim();
+  if (!signingKey) {
+    throw new InputError(`AUTH_SIGNING_KEY is required: a secret reference (secretsmanager:<id> or ssm:<name>) holding ${SIGNING_KEY_FORM}, the JWK itself, or "generate" for an ephemeral development key.`);
+  }
+  return {
+    settings: {
+      issuer,
+      ttlSeconds: Math.round(envDuration(env, 'AUTH_TOKEN_TTL', '15m') / 1000),
+      clockToleranceSeconds: Math.round(envDuration(env, 'AUTH_CLOCK_TOLERANCE', '30s') / 1000),
+    },
+    signingKey,
+    clients: env.AUTH_CLIENTS?.trim() || undefined,
+    refreshMs: envDuration(env, 'AUTH_SECRET_REFRESH', '5m'),
+    rateMax: envInt(env, 'AUTH_TOKEN_RATE_LIMIT', 20, { min: 1, max: 100_000 }),
+    rateWindowMs: envDuration(env, 'AUTH_TOKEN_RATE_WINDOW', '1m'),
+  };
+}
+
+async function developmentKey(): Promise<string> {
+  const { privateKey } = await generateKeyPair('EdDSA', { extractable: true, crv: 'Ed25519' });
+  return JSON.stringify({ ...(await exportJWK(privateKey)), kid: `dev-${randomUUID()}`, alg: 'EdDSA' });
+}
+
+export async function createAuthService(opts: AuthOptions = {}): Promise<Service> {
+  const env = opts.env ?? process.env;
+  const cfg = readConfig(env);
+  const now = opts.now ?? Date.now;
+  // A replaced key verifies until the last token it signed has expired.
+  const keys = new KeyRing((cfg.settings.ttlSeconds + cfg.settings.clockToleranceSeconds) * 1000, now);
+  let clients = new Map<string, Client>();
+
+  const service = await createService({
+    ...opts,
+    name: 'auth',
+    env,
+    readiness: { signing_key: () => keys.signing() !== undefined, ...opts.readiness },
+    routes: async (app) => {
+      app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+        done(null, Object.fromEntries(new URLSearchParams(body as string)));
+      });
+      await app.register(rateLimit, { global: false });
+
+      app.post('/oauth/token', {
+        config: {
+          rateLimit: {
+            max: cfg.rateMax,
+            timeWindow: cfg.rateWindowMs,
+            hook: 'preHandler',
+            // Per client: guessing one client's secret is throttled wherever it comes from.
+            keyGenerator: (req) => `client:${String((req.body as Record<string, unknown> | undefined)?.client_id ?? req.ip)}`,
+          },
+        },
+      }, async (req, reply) => {
+        void reply.header('cache-control', 'no-store');
+        const body = (req.body ?? {}) as Record<string, unknown>;
+        if (body.grant_type !== 'client_credentials') {
+          return reply.code(400).send({ error: 'unsupported_grant_type', error_description: 'grant_type must be client_credentials' });
+        }
+        const { client_id: id, client_secret: secret, audience } = body;
+        if (typeof id !== 'string' || typeof secret !== 'string' || typeof audience !== 'string') {
+          return reply.code(400).send({ error: 'invalid_request', error_description: 'client_id, client_secret and audience are required strings' });
+        }
+        const client = await authenticate(clients, id, secret);
+        if (!client) {
+          req.log.warn({ client_id: id }, 'token refused: bad client credentials');
+          return reply.code(401).header('www-authenticate', 'Basic realm="auth"').send({ error: 'invalid_client' });
+        }
+        if (!client.audiences.includes(audience)) return reply.code(400).send({ error: 'invalid_target', error_description: `client may not ask for audience ${audience}` });
+        const requested = typeof body.scope === 'string' && body.scope ? body.scope.split(' ') : client.scopes;
+        if (!requested.every((s) => client.scopes.includes(s))) return reply.code(400).send({ error: 'invalid_scope' });
+        const { token, expiresIn } = await issueToken(keys, cfg.settings, client.id, audience, requested, Math.floor(now() / 1000));
+        return { access_token: token, token_type: 'Bearer', expires_in: expiresIn, scope: requested.join(' ') };
+      });
+
+      app.post('/verify', async (req, reply) => {
+        const body = (req.body ?? {}) as Record<string, unknown>;
+        if (typeof body.token !== 'string' || typeof body.audience !== 'string') {
+          return reply.code(400).send({ error: 'invalid_request', error_description: 'token and audience are required strings' });
+        }
+        const result = await verifyToken(keys, cfg.settings, body.token, body.audience, new Date(now()));
+        if (!result.valid) return reply.code(401).send({ active: false, error: result.reason });
+        const { sub, aud, scope, exp, iat, jti } = result.claims;
+        return { active: true, sub, aud, scope, exp, iat, jti };
+      });
+
+      app.get('/.well-known/jwks.json', async (_req, reply) => reply.header('cache-control', 'public, max-age=300').send(keys.jwks()));
+    },
+  });
+  const secrets = service.secrets;
+
+  // Keys and clients load before the port opens, so /ready is true from the first request.
+  if (cfg.signingKey === 'generate') {
+    service.log.warn('AUTH_SIGNING_KEY=generate: an ephemeral key; tokens die with this process (development only)');
+    keys.rotateTo(await parseSigningKey(await developmentKey(), 'AUTH_SIGNING_KEY'));
+  } else if (isSecretRef(cfg.signingKey)) {
+    const ref = parseSecretRef(cfg.signingKey, 'AUTH_SIGNING_KEY');
+    keys.rotateTo(await parseSigningKey(await secrets.get(ref), 'AUTH_SIGNING_KEY'));
+    if (ref.kind === 'secretsmanager' && !ref.stage) {
+      // Tokens signed before a rotation that happened before this task started still verify.
+      const previous = await secrets.get({ ...ref, stage: 'AWSPREVIOUS' }).catch(() => undefined);
+      if (previous) keys.addPrevious(await parseSigningKey(previous, 'AUTH_SIGNING_KEY (AWSPREVIOUS)'));
+    }
+    secrets.onChange(ref, (value) => {
+      parseSigningKey(value, 'AUTH_SIGNING_KEY').then(
+        (key) => {
+          keys.rotateTo(key);
+          service.log.info({ kid: key.kid }, 'signing key rotated');
+        },
+        (err: Error) => service.log.error({ err: err.message }, 'rotated signing key refused; the current key stays'),
+      );
+    });
+  } else {
+    keys.rotateTo(await parseSigningKey(cfg.signingKey, 'AUTH_SIGNING_KEY'));
+  }
+  if (cfg.clients && isSecretRef(cfg.clients)) {
+    const ref = parseSecretRef(cfg.clients, 'AUTH_CLIENTS');
+    clients = parseClients(await secrets.get(ref), 'AUTH_CLIENTS');
+    secrets.onChange(ref, (value) => {
+      try {
+        clients = parseClients(value, 'AUTH_CLIENTS');
+      } catch (err) {
+        service.log.error({ err: (err as Error).message }, 'changed AUTH_CLIENTS refused; the current list stays');
+      }
+    });
+  } else {
+    clients = parseClients(cfg.clients, 'AUTH_CLIENTS');
+  }
+  if (clients.size === 0) service.log.warn('AUTH_CLIENTS is empty: no client can obtain a token');
+  secrets.startRefresh(cfg.refreshMs);
+  return service;
+}
+
+/** Creates and starts auth: for tests, the bench and the image. */
+export async function startAuth(opts: AuthOptions = {}): Promise<{ service: Service; port: number; url: string }> {
+  const service = await createAuthService(opts);
+  return { service, ...(await service.start()) };
+}

@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SignJWT, UnsecuredJWT, base64url, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK } from 'jose';
+import { InputError } from '../../../actions/lib/errors.js';
+import type { Service } from '../../kit/src/index.js';
+import { createAuthService, startAuth } from '../src/app.js';
+import { hashSecret } from '../src/credentials.js';
+
+async function privateJwk(alg: 'ES256' | 'EdDSA', kid: string): Promise<string> {
+  const { privateKey } = await generateKeyPair(alg, { extractable: true });
+  return JSON.stringify({ ...(await exportJWK(privateKey)), kid, alg });
+}
+
+const ISSUER = 'https://auth.test';
+let clientsJson: string;
+let now = Date.UTC(2026, 5, 1);
+const quiet = { logLevel: 'silent' as const, writeEmf: () => {}, drainDelayMs: 0, port: 0, host: '127.0.0.1' };
+
+beforeAll(async () => {
+  clientsJson = JSON.stringify({
+    clients: [{ id: 'billing', secretHash: await hashSecret('s3cret-billing'), audiences: ['persona'], scopes: ['persona:read', 'persona:write'] }],
+  });
+});
+
+async function post(url: string, path: string, body: unknown, form = false) {
+  const res = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' },
+    body: form ? new URLSearchParams(body as Record<string, string>).toString() : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown>, headers: res.headers };
+}
+
+for (const alg of ['ES256', 'EdDSA'] as const) {
+  describe(`auth with an ${alg} key: security cases`, () => {
+    let service: Service;
+    let url: string;
+    let token: string;
+    let keyJwk: string;
+    const verify = (t: string, audience = 'persona') => post(url, '/verify', { token: t, audience });
+
+    beforeAll(async () => {
+      keyJwk = await privateJwk(alg, `k-${alg}`);
+      const env = { AUTH_SIGNING_KEY: keyJwk, AUTH_CLIENTS: clientsJson, AUTH_ISSUER: ISSUER, AUTH_TOKEN_TTL: '10m' };
+      ({ service, url } = await startAuth({ ...quiet, env, now: () => now }));
+      const res = await post(url, '/oauth/token', { grant_type: 'client_credentials', client_id: 'billing', client_secret: 's3cret-billing', audience: 'persona' }, true);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(res.body).toMatchObject({ token_type: 'Bearer', expires_in: 600, scope: 'persona:read persona:write' });
+      token = res.body.access_token as string;
+    });
+    afterAll(() => service.stop());
+
+    it('issues a token that verifies, signed with the JWKS key', async () => {
+      expect(decodeProtectedHeader(token)).toEqual({ alg, kid: `k-${alg}`, typ: 'JWT' });
+      const res = await verify(token);
+      expect(res).toMatchObject({ status: 200, body: { active: true, sub: 'billing', aud: 'persona', scope: 'persona:read persona:write' } });
+      const jwks = (await (await fetch(`${url}/.well-known/jwks.json`)).json()) as { keys: Record<string, unknown>[] };
+      expect(jwks.keys).toHaveLength(1);
+      expect(jwks.keys[0]).toMatchObject({ kid: `k-${alg}`, alg, use: 'sig' });
+      expect(jwks.keys[0]).not.toHaveProperty('d');
+    });
+
+    it('rejects alg: none', async () => {
+      const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+      const unsigned = new UnsecuredJWT(claims).encode();
+      expect(await verify(unsigned)).toMatchObject({ status: 401, body: { active: false } });
+      // The same with the real kid in a hand-made header.
+      const header = base64url.encode(JSON.stringify({ alg: 'none', kid: `k-${alg}`, typ: 'JWT' }));
+      expect((await verify(`${header}.${token.split('.')[1]}.`)).status).toBe(401);
+    });
+
+    it('rejects HS256 signed with the public key (algorithm confusion)', async () => {
+      const jwks = (await (await fetch(`${url}/.well-known/jwks.json`)).json()) as { keys: Record<string, string>[] };
+      const forged = await new SignJWT({ scope: 'admin' }).setProtectedHeader({ alg: 'HS256', kid: `k-${alg}`, typ: 'JWT' })
+        .setIssuer(ISSUER).setAudience('persona').setSubject('mallory').setIssuedAt().setExpirationTime('5m').setJti('x')
+        .sign(new TextEncoder().encode(JSON.stringify(jwks.keys[0])));
+      expect(await verify(forged)).toMatchObject({ status: 401, body: { error: 'algorithm' } });
+    });
+
+    it('rejects the wrong audience', async () => {
+      expect(await verify(token, 'vc-start')).toMatchObject({ status: 401, body: { error: 'audience' } });
+    });
+
+    it('rejects a token signed with the right key but naming another issuer', async () => {
+      const key = await importJWK(JSON.parse(keyJwk), alg);
+      const foreign = await new SignJWT({ scope: 'persona:read' }).setProtectedHeader({ alg, kid: `k-${alg}`, typ: 'JWT' })
+        .setIssuer('https://evil.test').setAudience('persona').setSubject('billing').setIssuedAt(now / 1000).setExpirationTime(now / 1000 + 60).setJti('j')
+        .sign(key);
+      expect(await verify(foreign)).toMatchObject({ status: 401, body: { error: 'issuer' } });
+    });
+
+    it('rejects a token whose kid is not in the key ring', async () => {
+      const other = await importJWK(JSON.parse(await privateJwk(alg, 'stranger')), alg);
+      const t = await new SignJWT({}).setProtectedHeader({ alg, kid: 'stranger', typ: 'JWT' })
+        .setIssuer(ISSUER).setAudience('persona').setSubject('x').setIssuedAt(now / 1000).setExpirationTime(now / 1000 + 60).setJti('j').sign(other);
+      expect(await verify(t)).toMatchObject({ status: 401, body: { error: 'unknown_key' } });
+    });
+
+    it('rejects an expired token (beyond the clock tolerance) and accepts it within', async () => {
+      const saved = now;
+      now += 10 * 60_000 + 20_000;
+      expect((await verify(token)).status).toBe(200);
+      now += 11_000;
+      expect(await verify(token)).toMatchObject({ status: 401, body: { error: 'expired' } });
+      now = saved;
+    });
+
+    it('rejects a tampered payload and a tampered signature', async () => {
+      const [h, p, s] = token.split('.');
+      const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
+      const tamperedPayload = `${h}.${base64url.encode(JSON.stringify({ ...claims, scope: 'admin' }))}.${s}`;
+      expect(await verify(tamperedPayload)).toMatchObject({ status: 401, body: { error: 'signature' } });
+      const sig = Buffer.from(s, 'base64url');
+      sig[5] ^= 0x01;
+      expect(await verify(`${h}.${p}.${base64url.encode(sig)}`)).toMatchObject({ status: 401, body: { error: 'signature' } });
+      expect(await verify('not.a.jwt')).toMatchObject({ status: 401, body: { error: 'malformed' } });
+    });
+
+    it('refuses a wrong secret, an unknown client, a foreign audience and an unheld scope', async () => {
+      const base = { grant_type: 'client_credentials', client_id: 'billing', client_secret: 's3cret-billing', audience: 'persona' };
+      expect(await post(url, '/oauth/token', { ...base, client_secret: 'guess' })).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+      expect(await post(url, '/oauth/token', { ...base, client_id: 'nobody' })).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+      expect(await post(url, '/oauth/token', { ...base, audience: 'vc-start' })).toMatchObject({ status: 400, body: { error: 'invalid_target' } });
+      expect(await post(url, '/oauth/token', { ...base, scope: 'admin' })).toMatchObject({ status: 400, body: { error: 'invalid_scope' } });
+      expect(await post(url, '/oauth/token', { ...base, grant_type: 'password' })).toMatchObject({ status: 400, body: { error: 'unsupported_grant_type' } });
+    });
+  });
+}
+
+describe('token issuance rate limit', () => {
+  it('answers 429 once a client exceeds AUTH_TOKEN_RATE_LIMIT in the window, per client', async () => {
+    const env = { AUTH_SIGNING_KEY: await privateJwk('EdDSA', 'k'), AUTH_CLIENTS: clientsJson, AUTH_TOKEN_RATE_LIMIT: '3', AUTH_TOKEN_RATE_WINDOW: '1m' };
+    const { service, url } = await startAuth({ ...quiet, env });
+    const ask = (client_id: string, client_secret = 'wrong') => post(url, '/oauth/token', { grant_type: 'client_credentials', client_id, client_secret, audience: 'persona' });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 5; i++) statuses.push((await ask('billing')).status);
+      expect(statuses).toEqual([401, 401, 401, 429, 429]);
+      expect((await ask('other')).status).toBe(401);
+    } finally {
+      await service.stop();
+    }
+  });
+});
+
+describe('configuration', () => {
+  it.each([
+    [{}, 'AUTH_SIGNING_KEY is required'],
+    [{ AUTH_SIGNING_KEY: 'not json' }, 'AUTH_SIGNING_KEY: the value is not JSON; expected a private JWK'],
+    [{ AUTH_SIGNING_KEY: '{"kty":"EC","crv":"P-256","kid":"k","alg":"ES256"}' }, 'AUTH_SIGNING_KEY: not a usable signing key'],
+    [{ AUTH_SIGNING_KEY: 'generate', AUTH_CLIENTS: '{"clients":[{"id":"a","secretHash":"$2b$10$abcdefghijklmnopqrstuv"}]}' }, 'AUTH_CLIENTS: clients[0] (a): "secretHash" must be an Argon2id PHC string'],
+    [{ AUTH_SIGNING_KEY: 'generate', AUTH_CLIENTS: '{"clients":[{"id":"a","secretHash":"plain-text"}]}' }, 'must be an Argon2id PHC string'],
+    [{ AUTH_SIGNING_KEY: 'generate', AUTH_CLIENTS: '[]' }, 'AUTH_CLIENTS: no "clients" list'],
+    [{ AUTH_SIGNING_KEY: 'generate', AUTH_TOKEN_TTL: 'forever' }, 'AUTH_TOKEN_TTL: "forever" is not a duration'],
+    [{ AUTH_SIGNING_KEY: 'generate', AUTH_ISSUER: 'auth' }, 'AUTH_ISSUER: "auth" is not a URL'],
+    [{ AUTH_SIGNING_KEY: 'secretsmanager:' }, 'AUTH_SIGNING_KEY: "secretsmanager:" is not a secret reference'],
+  ])('%o fails with an error naming the variable', async (env, message) => {
+    const err = await createAuthService({ ...quiet, env }).catch((e) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.message).toContain(message);
+  });
+});

@@ -1,0 +1,105 @@
+// Signing-key rotation through Secrets Manager (moto): the new key signs at once, the old one keeps
+// verifying its tokens until they expire, and a task started after the rotation still knows it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { decodeProtectedHeader, exportJWK, generateKeyPair } from 'jose';
+import { awsClient } from '../../../actions/lib/aws.js';
+import { freePort, startMoto, type Moto } from '../../../test/support/moto.js';
+import { repoRoot } from '../../../test/support/harness.js';
+import { startAuth } from '../src/app.js';
+import { hashSecret } from '../src/credentials.js';
+
+async function privateJwk(kid: string): Promise<string> {
+  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+  return JSON.stringify({ ...(await exportJWK(privateKey)), kid, alg: 'ES256' });
+}
+
+let moto: Moto;
+const saved = { ...process.env };
+let now = Date.UTC(2026, 5, 1);
+const quiet = { logLevel: 'silent' as const, writeEmf: () => {}, drainDelayMs: 0, port: 0, host: '127.0.0.1' };
+
+beforeAll(async () => {
+  moto = await startMoto();
+  Object.assign(process.env, moto.env);
+});
+afterAll(async () => {
+  process.env = saved;
+  await moto?.stop();
+});
+
+const json = async (res: Response) => ({ status: res.status, body: (await res.json()) as Record<string, unknown> });
+const post = (url: string, path: string, body: unknown) =>
+  fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(json);
+
+describe('auth key rotation', () => {
+  it('signs with the new key at once; the old key verifies until its tokens expire, then leaves the JWKS', async () => {
+    const sm = awsClient(SecretsManagerClient, {});
+    await sm.send(new CreateSecretCommand({ Name: 'auth/signing-key', SecretString: await privateJwk('k1') }));
+    await sm.send(new CreateSecretCommand({
+      Name: 'auth/clients',
+      SecretString: JSON.stringify({ clients: [{ id: 'svc', secretHash: await hashSecret('pw'), audiences: ['persona'], scopes: [] }] }),
+    }));
+    const env = {
+      ...moto.env, AUTH_SIGNING_KEY: 'secretsmanager:auth/signing-key', AUTH_CLIENTS: 'secretsmanager:auth/clients',
+      AUTH_TOKEN_TTL: '10m', AUTH_CLOCK_TOLERANCE: '0s', AUTH_SECRET_REFRESH: '1h',
+    };
+    const { service, url } = await startAuth({ ...quiet, env, now: () => now });
+    const issue = async () => (await post(url, '/oauth/token', { grant_type: 'client_credentials', client_id: 'svc', client_secret: 'pw', audience: 'persona' })).body.access_token as string;
+    const verify = (token: string) => post(url, '/verify', { token, audience: 'persona' });
+    const kids = async () => ((await (await fetch(`${url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
+    try {
+      const oldToken = await issue();
+      expect(decodeProtectedHeader(oldToken).kid).toBe('k1');
+
+      now += 5 * 60_000;
+      await sm.send(new PutSecretValueCommand({ SecretId: 'auth/signing-key', SecretString: await privateJwk('k2') }));
+      await service.secrets.refreshAll();
+      await new Promise((r) => setTimeout(r, 50)); // the key import after onChange is async
+
+      const newToken = await issue();
+      expect(decodeProtectedHeader(newToken).kid).toBe('k2');
+      expect(await kids()).toEqual(['k2', 'k1']);
+      expect((await verify(oldToken)).status).toBe(200);
+      expect((await verify(newToken)).status).toBe(200);
+
+      // Another task started now (after the rotation) reads AWSPREVIOUS and verifies the old token too.
+      const late = await startAuth({ ...quiet, env, now: () => now });
+      expect((await post(late.url, '/verify', { token: oldToken, audience: 'persona' })).status).toBe(200);
+      await late.service.stop();
+
+      // Past the rotation + token TTL, the old key is gone: its token no longer verifies and the JWKS drops it.
+      now += 10 * 60_000 + 1;
+      expect(await kids()).toEqual(['k2']);
+      expect(await verify(oldToken)).toEqual({ status: 401, body: { active: false, error: 'unknown_key' } });
+      expect((await verify(await issue())).status).toBe(200);
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it('the start command reads PORT, answers /health, and exits 0 on SIGTERM', async () => {
+    const port = await freePort();
+    const child = spawn(join(repoRoot, 'node_modules/.bin/tsx'), [join(repoRoot, 'services/auth/src/main.ts')], {
+      env: { ...process.env, PORT: String(port), AUTH_SIGNING_KEY: 'generate', SHUTDOWN_DRAIN_DELAY: '0s' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    const deadline = Date.now() + 30_000;
+    let status = 0;
+    while (Date.now() < deadline && child.exitCode === null) {
+      status = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.status, () => 0);
+      if (status === 200) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(status, out).toBe(200);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(out).toContain('"message":"shutdown: complete"');
+  });
+});
