@@ -1,0 +1,73 @@
+/**
+ * A real PostgreSQL 15 server for one test file: initdb into a temp dir, postgres on a free loopback
+ * port (trust auth, fsync off: test data is thrown away), stopped and removed afterwards.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../../../test/support/moto.js';
+
+export const PG_BIN_CANDIDATES = [process.env.PG_BIN, '/usr/lib/postgresql/15/bin'].filter(Boolean) as string[];
+
+export function findPgBin(): string | null {
+  for (const dir of PG_BIN_CANDIDATES) if (existsSync(join(dir, 'postgres')) && existsSync(join(dir, 'initdb'))) return dir;
+  return null;
+}
+
+/** Skip only on a developer machine without PostgreSQL; in CI a missing server is a failure. */
+export function requirePg(): string | null {
+  const bin = findPgBin();
+  if (!bin && process.env.CI) throw new Error(`PostgreSQL 15 server binaries not found in ${PG_BIN_CANDIDATES.join(', ')}: .ci/setup.d/services.sh installs them`);
+  return bin;
+}
+
+function postgresUser(): { uid: number; gid: number } {
+  const id = (flag: string) => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
+  const uid = id('-u');
+  if (!Number.isInteger(uid) || uid <= 0) throw new Error('running as root, but there is no "postgres" user to run PostgreSQL as');
+  return { uid, gid: id('-g') };
+}
+
+export interface PgServer {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function startPostgres(bin: string): Promise<PgServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'vc-start-pg-'));
+  chmodSync(dir, 0o777);
+  const data = join(dir, 'data');
+  // PostgreSQL refuses to run as root: as root, run it as the `postgres` user.
+  const ids = process.getuid?.() === 0 ? postgresUser() : {};
+  const init = spawnSync(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], { encoding: 'utf8', ...ids });
+  if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
+  const port = await freePort();
+  const args = ['-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', dir, '-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'max_connections=50'];
+  const child: ChildProcess = spawn(join(bin, 'postgres'), args, { stdio: ['ignore', 'pipe', 'pipe'], ...ids });
+  let log = '';
+  child.stdout!.on('data', (d) => (log = (log + d).slice(-4000)));
+  child.stderr!.on('data', (d) => (log = (log + d).slice(-4000)));
+  const deadline = Date.now() + 30_000;
+  while (!/ready to accept connections/.test(log)) {
+    if (child.exitCode !== null) throw new Error(`postgres exited with ${child.exitCode}: ${log}`);
+    if (Date.now() > deadline) throw new Error(`postgres did not start within 30 s: ${log}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        const done = () => {
+          rmSync(dir, { recursive: true, force: true });
+          resolve();
+        };
+        if (child.exitCode !== null) return done();
+        child.once('exit', done);
+        // SIGINT is PostgreSQL's fast shutdown: clients are disconnected, no waiting for them.
+        child.kill('SIGINT');
+      }),
+  };
+}
