@@ -1,0 +1,73 @@
+import * as core from '@actions/core';
+import { systemClock } from '../lib/clock.js';
+import type { ActionEntry } from '../lib/runner.js';
+import { evaluateGate, readGateConfig } from '../metrics/gate.js';
+import { retryingCall } from '../traffic/call.js';
+import { makeRouter, type RouterConfig } from '../traffic/config.js';
+import type { TrafficRouter } from '../traffic/port.js';
+import { intervalWarning, readRampInputs } from './context.js';
+import type { Judge } from './ramp.js';
+import { RampConflictError, rampSession, restoreSession } from './session.js';
+import { loadRampState, runOwner, saveRampState } from './state-helper.js';
+import { renderRampSummary } from './summary.js';
+
+/** CloudWatch's ALB, ECS and Service Connect metrics come at 60 s. */
+const CLOUDWATCH_PERIOD_MS = 60_000;
+
+function routerFor(cfg: RouterConfig): TrafficRouter {
+  return makeRouter(cfg, { call: retryingCall({ log: (m) => core.warning(m) }), clock: systemClock, log: (m) => core.info(m) });
+}
+
+async function main(signal: AbortSignal): Promise<void> {
+  // Every input first: a bad one fails here, before any AWS call.
+  const inputs = readRampInputs();
+  const gate = readGateConfig();
+  const warning = intervalWarning(inputs.settings.intervalMs, gate.provider === 'cloudwatch' ? CLOUDWATCH_PERIOD_MS : undefined);
+  if (warning) core.warning(warning);
+
+  const router = routerFor(inputs.router);
+  const judge: Judge = (window, sig) => evaluateGate(gate, router.gateOverrides(), { window, signal: sig });
+  let result;
+  try {
+    result = await rampSession(
+      { settings: { ...inputs.settings, warmupMs: gate.warmupMs }, bakeMs: inputs.bakeMs, dryRun: inputs.dryRun, takeover: inputs.takeover },
+      {
+        router, judge, clock: systemClock, signal, owner: runOwner(),
+        saveState: (s) => saveRampState({ ...s, router: inputs.router }),
+        log: (m) => core.info(m),
+        warn: (m) => core.warning(m),
+      },
+    );
+  } catch (err) {
+    if (err instanceof RampConflictError) core.setOutput('result', 'failed');
+    throw err;
+  }
+  const { stepsCompleted, ...report } = result;
+  core.setOutput('result', report.result);
+  core.setOutput('weights', JSON.stringify(report.weights));
+  core.setOutput('report', JSON.stringify(report));
+  core.setOutput('steps-completed', String(stepsCompleted));
+  await core.summary.addRaw(renderRampSummary(report)).write();
+  core.info(`${report.result}: ${report.reason}`);
+  if (report.result !== 'promoted' && report.result !== 'dry-run') core.setFailed(`canary-ramp ${report.result}: ${report.reason}`);
+}
+
+/** Restores the baseline when main did not reach a known state; never touches traffic after a clean end. */
+async function post(): Promise<void> {
+  const state = loadRampState();
+  const router = state ? routerFor(state.router) : null;
+  const outcome = await restoreSession(state, router, (m) => core.info(m));
+  switch (outcome) {
+    case 'nothing-recorded':
+      return core.info('canary-ramp post: main recorded no ramp; nothing to do.');
+    case 'left-alone':
+      return core.info('canary-ramp post: the ramp finished; traffic left as it is.');
+    case 'taken-over':
+      return core.warning(`canary-ramp post: another run has taken over ${router!.resource}; leaving its traffic alone.`);
+    case 'restored':
+      saveRampState({ ...state!, phase: 'done' });
+      return core.warning(`canary-ramp post: the ramp did not finish; the baseline is restored on ${router!.resource}.`);
+  }
+}
+
+export const action: ActionEntry = { main, post };

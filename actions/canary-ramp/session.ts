@@ -1,0 +1,123 @@
+/**
+ * One ramp from start to a known end, and the post entry's restore: the orchestration around the
+ * loop (mark on the resource, baseline, state for post), with every edge injected so tests can run
+ * it against moto or nock under a fake clock. main.ts only wires inputs, the runner and the summary.
+ */
+import type { Clock } from '../lib/clock.js';
+import { formatDuration } from '../lib/duration.js';
+import { errorMessage } from '../lib/errors.js';
+import { formatWeights, sameWeights, type Baseline, type TrafficRouter } from '../traffic/port.js';
+import { decideOnMark, platformPlan } from './context.js';
+import { runRamp, type Judge, type RampSettings } from './ramp.js';
+import type { RampReport } from './summary.js';
+
+export interface SessionState {
+  phase: 'in-progress' | 'done';
+  owner: string;
+  baseline: Baseline;
+}
+
+export interface SessionDeps {
+  router: TrafficRouter;
+  judge: Judge;
+  clock: Clock;
+  signal: AbortSignal;
+  owner: string;
+  /** Persists what post needs (core.saveState in the action). */
+  saveState(state: SessionState): void;
+  log(message: string): void;
+  warn(message: string): void;
+}
+
+export interface SessionOptions {
+  settings: RampSettings;
+  /** Bake of each ECS-chosen step. */
+  bakeMs: number;
+  dryRun: boolean;
+  takeover: boolean;
+}
+
+export interface SessionResult extends RampReport {
+  stepsCompleted: number;
+}
+
+/** Thrown when another live ramp holds the resource. */
+export class RampConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RampConflictError';
+  }
+}
+
+export async function rampSession(opts: SessionOptions, deps: SessionDeps): Promise<SessionResult> {
+  const { router, clock, owner, log, warn } = deps;
+  const platform = await router.platformSteps();
+  const settings: RampSettings = platform ? { ...opts.settings, steps: platformPlan(platform, opts.bakeMs) } : opts.settings;
+  if (platform) log(`ECS decides the steps from the service's deployment configuration: ${platform.join(', ')}%.`);
+
+  const decision = decideOnMark(await router.readMark(), owner, clock.now(), opts.takeover, router.resource);
+  if (decision.kind === 'refuse') throw new RampConflictError(decision.message);
+  let baseline: Baseline = decision.kind === 'resume' ? { weights: decision.mark.baseline } : await router.snapshot();
+  log(`Baseline on ${router.resource}: ${formatWeights(baseline.weights)}.`);
+  log(`Plan: ${settings.steps.map((s) => `${s.percent}%${s.bakeMs ? ` for ${formatDuration(s.bakeMs)}` : ''}`).join(' → ')}, checks every ${formatDuration(settings.intervalMs)}.`);
+
+  if (opts.dryRun) {
+    const current = await router.read();
+    return { result: 'dry-run', reason: 'dry run: nothing was changed', resource: router.resource, baseline: baseline.weights, weights: current, steps: [], stepsCompleted: 0 };
+  }
+
+  // Recorded before the first write, so post can restore whatever happens from here on.
+  deps.saveState({ phase: 'in-progress', owner, baseline });
+  if (decision.kind === 'resume') {
+    warn(`${decision.why}: starting again from its recorded baseline (${formatWeights(baseline.weights)}).`);
+    // ECS keeps its own place (the deployment waits at its hook); the others go back to the baseline first.
+    if (router.kind !== 'ecs') {
+      await router.restore(baseline);
+      const restored = await router.snapshot();
+      if (!sameWeights(restored.weights, baseline.weights)) throw new Error(`restoring the recorded baseline read back ${formatWeights(restored.weights)}`);
+      baseline = restored;
+      deps.saveState({ phase: 'in-progress', owner, baseline });
+    }
+  }
+
+  const deadline = Math.ceil((clock.now() + settings.timeoutMs) / 1000);
+  const outcome = await runRamp(settings, baseline, {
+    router, judge: deps.judge, clock, signal: deps.signal, log,
+    onStep: (percent) => router.writeMark({ state: 'in-progress', owner, baseline: baseline.weights, step: percent, deadline }),
+  });
+
+  if (outcome.result !== 'failed') {
+    // Traffic is in a known state (promoted, or back at the baseline): post must leave it alone.
+    deps.saveState({ phase: 'done', owner, baseline });
+    await router.writeMark(null).catch((err) => warn(`could not remove the ramp mark from ${router.resource}: ${errorMessage(err)}; post retries`));
+  }
+  return {
+    ...outcome,
+    resource: router.resource,
+    baseline: baseline.weights,
+    stepsCompleted: outcome.steps.filter((s) => s.outcome === 'advanced').length,
+  };
+}
+
+export type PostOutcome = 'nothing-recorded' | 'left-alone' | 'taken-over' | 'restored';
+
+/** The post entry: restore the baseline only when main did not reach a known state. */
+export async function restoreSession(state: SessionState | null, router: TrafficRouter | null, log: (m: string) => void): Promise<PostOutcome> {
+  if (!state || !router) return 'nothing-recorded';
+  const mark = await router.readMark().catch(() => null);
+  const ours = !!mark && mark.owner === state.owner;
+  if (state.phase === 'done') {
+    if (ours) await router.writeMark(null).catch((err) => log(`could not remove the ramp mark: ${errorMessage(err)}`));
+    return 'left-alone';
+  }
+  if (mark && !ours) return 'taken-over';
+  const before = await router.read().catch(() => null);
+  await router.restore(state.baseline);
+  const after = await router.read();
+  log(`Weights before: ${before ? formatWeights(before) : 'unknown'}; after: ${formatWeights(after)}.`);
+  if (!sameWeights(after, state.baseline.weights)) {
+    throw new Error(`restoring the baseline read back ${formatWeights(after)}, expected ${formatWeights(state.baseline.weights)}`);
+  }
+  await router.writeMark(null);
+  return 'restored';
+}

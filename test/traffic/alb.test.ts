@@ -1,0 +1,183 @@
+/**
+ * The ALB router against a real moto server (weighted ForwardConfig, tags on listeners and rules),
+ * and the fault matrix: throttling, 500 and resets injected by a proxy at each AWS call of a whole
+ * ramp session, then the post entry: the end state is always promoted or the exact baseline.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startMoto, type Moto } from '../support/moto.js';
+import { startFaultProxy, type Fault, type FaultProxy } from './fault-proxy.js';
+import { createAlbFixture, forward, type AlbFixture } from './alb-fixture.js';
+import { FakeClock } from '../../actions/lib/clock.js';
+import { retryingCall } from '../../actions/traffic/call.js';
+import { makeRouter, type RouterConfig } from '../../actions/traffic/config.js';
+import { AlbRouter } from '../../actions/traffic/alb.js';
+import { MARK_TAG, RouterStateError, weightsFor } from '../../actions/traffic/port.js';
+import { rampSession, restoreSession, type SessionState } from '../../actions/canary-ramp/session.js';
+import type { Judge, RampSettings } from '../../actions/canary-ramp/ramp.js';
+
+let moto: Moto;
+let proxy: FaultProxy;
+let fx: AlbFixture;
+const saved = { ...process.env };
+
+beforeAll(async () => {
+  moto = await startMoto();
+  proxy = await startFaultProxy(moto.endpoint);
+  Object.assign(process.env, moto.env, { AWS_ENDPOINT_URL: proxy.endpoint });
+  fx = await createAlbFixture();
+});
+afterAll(async () => {
+  process.env = saved;
+  await proxy?.stop();
+  await moto?.stop();
+});
+beforeEach(() => {
+  proxy.clear();
+  proxy.calls.length = 0;
+});
+
+function router(target: { listenerArn?: string; ruleArn?: string }, clock = new FakeClock()): AlbRouter {
+  const cfg: RouterConfig = { kind: 'alb', region: 'eu-central-1', stableTargetGroupArn: fx.stable, canaryTargetGroupArn: fx.canary, ...target };
+  return makeRouter(cfg, { call: retryingCall({ clock }), clock, log: () => {} }) as AlbRouter;
+}
+
+describe('AlbRouter on moto', () => {
+  it('shifts the default forward action, keeping stickiness and a zero-weight group, and restores it exactly', async () => {
+    const original = forward([fx.stable, 100], [fx.spare, 0]);
+    const listenerArn = await fx.listener([original]);
+    const before = await fx.defaultActions(listenerArn);
+    const r = router({ listenerArn });
+    const baseline = await r.snapshot();
+    expect(baseline.weights).toEqual(weightsFor(0));
+
+    await r.shift(25);
+    const [shifted] = await fx.defaultActions(listenerArn);
+    expect(shifted.ForwardConfig?.TargetGroups).toEqual([
+      { TargetGroupArn: fx.spare, Weight: 0 },
+      { TargetGroupArn: fx.stable, Weight: 75 },
+      { TargetGroupArn: fx.canary, Weight: 25 },
+    ]);
+    expect(shifted.ForwardConfig?.TargetGroupStickinessConfig).toEqual({ Enabled: true, DurationSeconds: 600 });
+    expect(await r.read()).toEqual(weightsFor(25));
+
+    await r.restore(baseline);
+    expect(await fx.defaultActions(listenerArn)).toEqual(before);
+  });
+
+  it('turns a plain forward into a weighted one and back', async () => {
+    const listenerArn = await fx.listener([{ Type: 'forward', TargetGroupArn: fx.stable }]);
+    const before = await fx.defaultActions(listenerArn);
+    const r = router({ listenerArn });
+    const baseline = await r.snapshot();
+    await r.shift(5);
+    expect(await r.read()).toEqual(weightsFor(5));
+    await r.restore(baseline);
+    expect(await fx.defaultActions(listenerArn)).toEqual(before);
+  });
+
+  it('shifts a listener rule, keeping its conditions, priority and the listener default', async () => {
+    const { listenerArn, ruleArn } = await fx.rule([forward([fx.stable, 1])]);
+    const listenerBefore = await fx.defaultActions(listenerArn);
+    const r = router({ ruleArn });
+    const baseline = await r.snapshot();
+    await r.shift(50);
+    const rule = (await fx.elb.send(new (await import('@aws-sdk/client-elastic-load-balancing-v2')).DescribeRulesCommand({ RuleArns: [ruleArn] }))).Rules![0];
+    expect(rule.Priority).toBe('10');
+    expect(rule.Conditions?.map((c) => c.Field).sort()).toEqual(['host-header', 'path-pattern']);
+    expect(rule.Actions?.[0].ForwardConfig?.TargetGroups?.map((g) => g.Weight)).toEqual([50, 50]);
+    expect(await fx.defaultActions(listenerArn)).toEqual(listenerBefore);
+    await r.restore(baseline);
+    expect(await fx.ruleActions(ruleArn)).toEqual([baseline.detail]);
+  });
+
+  it('refuses to touch a forward that sends traffic to a third target group, without writing', async () => {
+    const listenerArn = await fx.listener([forward([fx.stable, 90], [fx.spare, 10])]);
+    const r = router({ listenerArn });
+    await expect(r.shift(10)).rejects.toThrow(RouterStateError);
+    await expect(r.shift(10)).rejects.toThrow(/also sends traffic to .*spare.*set its weight to 0 first/);
+    expect(proxy.calls).not.toContain('ModifyListener');
+  });
+
+  it('writes, reads and removes the ramp mark on the listener, and derives the CloudWatch dimensions', async () => {
+    const listenerArn = await fx.listener([forward([fx.stable, 100])]);
+    const r = router({ listenerArn });
+    const mark = { state: 'in-progress' as const, owner: '42/1', baseline: weightsFor(0), step: 5, deadline: 1767225600 };
+    await r.writeMark(mark);
+    expect(await r.readMark()).toEqual(mark);
+    expect((await fx.tags(listenerArn))[MARK_TAG]).toBe('state=in-progress owner=42/1 stable=100 canary=0 step=5 deadline=1767225600');
+    await r.writeMark(null);
+    expect(await r.readMark()).toBeNull();
+    const dims = r.gateOverrides().alb;
+    expect(dims.loadBalancer).toMatch(/^app\/web-\d+\/[0-9a-f]+$/);
+    expect(dims.canaryTargetGroup).toMatch(/^targetgroup\/canary-\d+\/[0-9a-f]+$/);
+    expect(dims.baselineTargetGroup).toMatch(/^targetgroup\/stable-\d+\/[0-9a-f]+$/);
+  });
+});
+
+describe('fault matrix: a whole ramp session, then post, on moto', () => {
+  const settings: RampSettings = {
+    steps: [{ percent: 10, bakeMs: 60_000 }, { percent: 50, bakeMs: 60_000 }, { percent: 100, bakeMs: 0 }],
+    intervalMs: 30_000, warmupMs: 0, maxFailedChecks: 2, onInconclusive: 'hold', maxInconclusive: 3, timeoutMs: 3_600_000,
+  };
+  const pass: Judge = async () => ({ result: 'pass', reason: 'all objectives met', window: { start: '', end: '' }, objectives: [] });
+  const OPS = ['DescribeTags', 'DescribeListeners', 'AddTags', 'ModifyListener', 'RemoveTags'];
+  const FAULTS: Fault[] = ['throttle', '500', 'reset'];
+  /** What main and post end with when the op keeps failing from its 2nd call on (DescribeTags: from its 1st). */
+  const PERSISTENT_OUTCOME: Record<string, [string, string]> = {
+    DescribeTags: ['threw', 'nothing-recorded'], // the mark cannot be read: nothing is written, nothing to restore
+    DescribeListeners: ['failed', 'restored'], // cannot read the listener mid-ramp, nor to restore: post does it
+    AddTags: ['rolled-back', 'left-alone'], // cannot record the 2nd step: rolls back before shifting
+    ModifyListener: ['failed', 'restored'], // cannot shift, cannot restore: post restores once healed
+    RemoveTags: ['promoted', 'left-alone'], // promoted; post removes the leftover mark
+  };
+  const cases = OPS.flatMap((op) => FAULTS.flatMap((fault) => [
+    { op, fault, persistent: false },
+    { op, fault, persistent: true },
+  ]));
+
+  it.each(cases)('$fault at $op (persistent: $persistent) ends promoted or at the exact baseline', async ({ op, fault, persistent }) => {
+    const listenerArn = await fx.listener([forward([fx.stable, 100], [fx.spare, 0])]);
+    const original = await fx.defaultActions(listenerArn);
+    const clock = new FakeClock();
+    const r = router({ listenerArn }, clock);
+    // Transient: two failures, which the retries absorb. Persistent: until healed, mid-ramp where the op recurs.
+    if (persistent) {
+      proxy.inject({ op, fault, times: Infinity, after: op === 'DescribeTags' ? 0 : 1 });
+      const [result, post] = await runSessionThenPost();
+      expect([result, post]).toEqual(PERSISTENT_OUTCOME[op]);
+    } else {
+      proxy.inject({ op, fault, times: 2 });
+      expect(await runSessionThenPost()).toEqual(['promoted', 'left-alone']);
+    }
+
+    async function runSessionThenPost(): Promise<[string, string]> {
+      let state: SessionState | null = null;
+      let result = 'threw';
+      try {
+        const out = await rampSession(
+          { settings, bakeMs: 60_000, dryRun: false, takeover: false },
+          { router: r, judge: pass, clock, signal: new AbortController().signal, owner: '7/1', saveState: (s) => (state = s), log: () => {}, warn: () => {} },
+        );
+        result = out.result;
+      } catch {
+        // Failed before the ramp could start (e.g. the mark could not be read): nothing was written.
+      }
+      proxy.clear(); // the fault heals; the runner then runs post
+      return [result, await restoreSession(state, r, () => {})];
+    }
+
+    const end = await fx.defaultActions(listenerArn);
+    const promoted = (await r.read()).canary === 100;
+    if (promoted) {
+      expect(end[0].ForwardConfig?.TargetGroups).toEqual([
+        { TargetGroupArn: fx.spare, Weight: 0 },
+        { TargetGroupArn: fx.stable, Weight: 0 },
+        { TargetGroupArn: fx.canary, Weight: 100 },
+      ]);
+    } else {
+      expect(end).toEqual(original);
+    }
+    expect((await fx.tags(listenerArn))[MARK_TAG]).toBeUndefined();
+    await fx.drop(listenerArn);
+  });
+});
