@@ -47,10 +47,11 @@ export function changeTableText(rows: readonly ChangeRow[], color = true): strin
   const lines = pad(cells);
   return lines
     .map((line, i) => {
-      if (!color || i === 0) return line;
+      if (i === 0) return line;
       const row = rows[i - 1];
-      if (isReplacement(row)) return `${BOLD_RED}${line}  <- REPLACEMENT${RESET}`;
-      if (row.action === 'Remove') return `${YELLOW}${line}${RESET}`;
+      // The marker is text, so it survives logs without colour; colour only adds emphasis.
+      if (isReplacement(row)) return color ? `${BOLD_RED}${line}  <- REPLACEMENT${RESET}` : `${line}  <- REPLACEMENT`;
+      if (row.action === 'Remove' && color) return `${YELLOW}${line}${RESET}`;
       return line;
     })
     .join('\n');
