@@ -107,7 +107,7 @@ describe('AlbRouter on moto', () => {
     expect((await fx.tags(listenerArn))[MARK_TAG]).toBe('state=in-progress owner=42/1 stable=100 canary=0 step=5 deadline=1767225600');
     await r.writeMark(null);
     expect(await r.readMark()).toBeNull();
-    const dims = r.gateOverrides().alb;
+    const dims = r.gateOverrides().alb!;
     expect(dims.loadBalancer).toMatch(/^app\/web-\d+\/[0-9a-f]+$/);
     expect(dims.canaryTargetGroup).toMatch(/^targetgroup\/canary-\d+\/[0-9a-f]+$/);
     expect(dims.baselineTargetGroup).toMatch(/^targetgroup\/stable-\d+\/[0-9a-f]+$/);
