@@ -110,8 +110,15 @@ function fmt(v: number, unit: string): string {
 /** Any fail fails the gate; otherwise any inconclusive makes it inconclusive. */
 export function combineVerdicts(results: ObjectiveResult[]): { result: Verdict; reason: string } {
   const failed = results.filter((r) => r.verdict === 'fail');
-  if (failed.length) return { result: 'fail', reason: failed.map((r) => `${r.objective}: ${r.reason}`).join('; ') };
+  if (failed.length) return { result: 'fail', reason: explain(failed) };
   const unsure = results.filter((r) => r.verdict === 'inconclusive');
-  if (unsure.length) return { result: 'inconclusive', reason: unsure.map((r) => `${r.objective}: ${r.reason}`).join('; ') };
+  if (unsure.length) return { result: 'inconclusive', reason: explain(unsure) };
   return { result: 'pass', reason: `all ${results.length} objective(s) met` };
+}
+
+/** "a, b: why; c: other why": objectives that share a reason (no data, usually) are named together. */
+function explain(results: ObjectiveResult[]): string {
+  const byReason = new Map<string, string[]>();
+  for (const r of results) byReason.set(r.reason, [...(byReason.get(r.reason) ?? []), r.objective]);
+  return [...byReason].map(([reason, names]) => `${names.join(', ')}: ${reason}`).join('; ');
 }
