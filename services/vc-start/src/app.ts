@@ -1,0 +1,153 @@
+/**
+ * vc-start: starts verification resources and owns their database. Writes are idempotent
+ * (Idempotency-Key), their events leave through a transactional outbox relayed to EventBridge, and
+ * the service consumes its own events from SQS (with a DLQ) to move verifications along.
+ */
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { awsClient } from '../../../actions/lib/aws.js';
+import { systemClock } from '../../../actions/lib/clock.js';
+import { errorMessage, InputError } from '../../../actions/lib/errors.js';
+import {
+  createService, envDuration, envInt, envSecret, envString, SecretStore, type Env, type Service, type ServiceOptions,
+} from '../../kit/src/index.js';
+import { SqsConsumer } from './consumer.js';
+import { pgDatabase, pgliteDatabase, type Database } from './db.js';
+import { verificationRoutes } from './http.js';
+import { migrate } from './migrations.js';
+import { eventBridgePutEvents, OutboxRelay, type PutEvents } from './outbox.js';
+import { sweepExpiredKeys } from './verifications.js';
+
+export interface VcStartConfig {
+  /** postgres://… (or a secret reference to one); unset → PGlite. */
+  databaseUrl?: string;
+  poolMax: number;
+  /** PGlite's data directory; unset → in memory. */
+  pgliteDataDir?: string;
+  keyTtlMs: number;
+  /** Unset → the outbox is not relayed (local development: events wait in the table). */
+  eventBusName?: string;
+  relayPollMs: number;
+  /** Unset → no consumer. */
+  queueUrl?: string;
+  queueWaitSeconds: number;
+}
+
+export function readConfig(env: Env): Omit<VcStartConfig, 'databaseUrl'> & { databaseUrlSet: boolean } {
+  const eventBusName = env.EVENT_BUS_NAME?.trim() || undefined;
+  if (eventBusName && !/^[\w.\-/:]{1,1600}$/.test(eventBusName)) {
+    throw new InputError(`EVENT_BUS_NAME: "${eventBusName}" is not an event bus name or ARN (letters, digits, . - _ / :).`);
+  }
+  const queueUrl = env.SQS_QUEUE_URL?.trim() || undefined;
+  if (queueUrl && !/^https?:\/\/\S+\/\d{12}\/[\w-]{1,80}$/.test(queueUrl)) {
+    throw new InputError(`SQS_QUEUE_URL: "${queueUrl}" is not a queue URL; expected https://sqs.<region>.amazonaws.com/<account-id>/<queue-name>.`);
+  }
+  return {
+    databaseUrlSet: !!env.DATABASE_URL?.trim(),
+    poolMax: envInt(env, 'DATABASE_POOL_MAX', 10, { min: 1, max: 200 }),
+    pgliteDataDir: env.PGLITE_DATA_DIR?.trim() || undefined,
+    keyTtlMs: envDuration(env, 'IDEMPOTENCY_KEY_TTL', '24h'),
+    eventBusName,
+    relayPollMs: envDuration(env, 'OUTBOX_POLL_INTERVAL', '1s'),
+    queueUrl,
+    queueWaitSeconds: envInt(env, 'SQS_WAIT_SECONDS', 20, { min: 0, max: 20 }),
+  };
+}
+
+export interface VcStartOptions extends Partial<Omit<ServiceOptions, 'name' | 'routes'>> {
+  env?: Env;
+  /** Replaces EventBridge (tests of the relay's failure handling). */
+  putEvents?: PutEvents;
+}
+
+export interface VcStart {
+  service: Service;
+  db: Database;
+  relay?: OutboxRelay;
+  consumer?: SqsConsumer;
+  /** Listens, then starts the relay and the consumer. */
+  start(): Promise<{ port: number; url: string }>;
+}
+
+async function openDatabase(env: Env, cfg: ReturnType<typeof readConfig>, secrets: SecretStore, onIdleError: (err: Error) => void): Promise<Database> {
+  if (cfg.databaseUrlSet) {
+    const url = await envSecret(env, 'DATABASE_URL', secrets);
+    if (!/^postgres(ql)?:\/\//.test(url)) throw new InputError('DATABASE_URL: not a PostgreSQL URL; expected postgres://user:password@host:5432/database (or a secret reference to one).');
+    return pgDatabase(new pg.Pool({ connectionString: url, max: cfg.poolMax, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 }), onIdleError);
+  }
+  return pgliteDatabase(new PGlite(cfg.pgliteDataDir));
+}
+
+export async function createVcStart(opts: VcStartOptions = {}): Promise<VcStart> {
+  const env = opts.env ?? process.env;
+  const cfg = readConfig(env);
+  const secrets = opts.secrets ?? new SecretStore();
+  const loops = new AbortController();
+  const running: Promise<void>[] = [];
+  let service: Service | undefined;
+  const db = await openDatabase(env, cfg, secrets, (err) => service?.log.warn({ err: errorMessage(err) }, 'database: an idle connection failed; the pool replaces it'));
+  try {
+    const migrated = await migrate(db);
+    service = await createService({
+      ...opts,
+      name: 'vc-start',
+      env,
+      secrets,
+      routes: (app) => verificationRoutes(app, { db, keyTtlMs: cfg.keyTtlMs }),
+      readiness: { database: async () => void (await db.query('SELECT 1')), ...opts.readiness },
+      // Stop taking new work as soon as draining starts; requests in flight still finish.
+      onDrain: [() => loops.abort(new Error('shutdown')), ...(opts.onDrain ?? [])],
+      onClose: [async () => void (await Promise.allSettled(running)), ...(opts.onClose ?? []), () => db.close()],
+    });
+    const log = service.log;
+    log.info({ database: db.kind, applied: migrated.applied, ahead: migrated.ahead }, 'database schema up to date');
+
+    const relay = cfg.eventBusName
+      ? new OutboxRelay(db, opts.putEvents ?? eventBridgePutEvents(awsClient(EventBridgeClient, {})), {
+          eventBusName: cfg.eventBusName,
+          pollMs: cfg.relayPollMs,
+          onError: (err) => log.warn({ err: errorMessage(err) }, 'outbox: publish failed; the entries are retried'),
+        })
+      : undefined;
+    const consumer = cfg.queueUrl
+      ? new SqsConsumer(awsClient(SQSClient, {}), db, {
+          queueUrl: cfg.queueUrl,
+          waitTimeSeconds: cfg.queueWaitSeconds,
+          onOutcome: (outcome, m, err) => {
+            if (err) log.warn({ outcome, message_id: m.MessageId, receive_count: m.Attributes?.ApproximateReceiveCount, err: errorMessage(err) }, 'consumer: message not handled; left for retry or the DLQ');
+            else log.debug({ outcome, message_id: m.MessageId }, 'consumer: message handled');
+          },
+          onError: (err) => log.warn({ err: errorMessage(err) }, 'consumer: SQS call failed'),
+        })
+      : undefined;
+    if (!relay) log.info('EVENT_BUS_NAME unset: events stay in the outbox until a relay runs');
+
+    const svc = service;
+    return {
+      service: svc,
+      db,
+      relay,
+      consumer,
+      async start() {
+        const bound = await svc.start();
+        if (relay) running.push(relay.run(loops.signal));
+        if (consumer) running.push(consumer.run(loops.signal));
+        running.push(housekeeping(db, loops.signal, (err) => log.warn({ err: errorMessage(err) }, 'housekeeping failed')));
+        return bound;
+      },
+    };
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Hourly: forget expired idempotency keys. */
+async function housekeeping(db: Database, signal: AbortSignal, onError: (err: unknown) => void): Promise<void> {
+  while (!signal.aborted) {
+    await sweepExpiredKeys(db).catch(onError);
+    await systemClock.sleep(3_600_000, signal).catch(() => undefined);
+  }
+}
