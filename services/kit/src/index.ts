@@ -7,3 +7,4 @@ export { SecretStore, AwsSecretFetcher, parseSecretRef, isSecretRef, SecretUnava
 export { envString, envInt, envPort, envEnum, envDuration, envSecret, type Env } from './config.js';
 export { setupTracing, tracingOptionsFromEnv, activeTraceIds, type Tracing, type TracingOptions } from './tracing.js';
 export { CORRELATION_HEADER, correlationIdFrom, currentCorrelationId, requestContext } from './request-context.js';
+export { GrpcError, instrumentUnary, httpEquivalent } from './grpc.js';

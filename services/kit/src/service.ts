@@ -61,6 +61,8 @@ export interface ServiceKit {
   httpClient(opts: Omit<HttpClientOptions, 'tracer'>): HttpClient;
   /** False once shutdown has begun. */
   isAccepting(): boolean;
+  /** Whether one `request` log line is written per request (ACCESS_LOG). */
+  accessLog: boolean;
 }
 
 export interface Service extends ServiceKit {
@@ -181,6 +183,7 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
     secrets,
     httpClient: (o) => new HttpClient({ ...o, tracer }),
     isAccepting: () => accepting,
+    accessLog,
   };
   await opts.routes?.(app, kit);
 
@@ -249,11 +252,15 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
  * The body of every service's `main.ts`: create, wire signals, listen. A configuration fault ends the
  * process with exit 1 and one line naming the variable (no stack trace for a user's mistake).
  */
-export async function runService(create: () => Promise<Service>): Promise<Service | undefined> {
+export async function runService(
+  create: () => Promise<Service | { service: Service; start(): Promise<unknown> }>,
+): Promise<Service | undefined> {
   try {
-    const service = await create();
+    const made = await create();
+    // A plain Service starts itself; a composite (e.g. gRPC + HTTP) brings its own start.
+    const service = 'app' in made ? made : made.service;
     service.handleSignals();
-    await service.start();
+    await made.start();
     return service;
   } catch (err) {
     process.stderr.write(`${err instanceof InputError ? err.message : (err as Error)?.stack ?? String(err)}\n`);

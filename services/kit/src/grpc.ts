@@ -1,0 +1,75 @@
+/**
+ * gRPC unary handlers with the same telemetry as HTTP routes: a server span (W3C trace context from
+ * metadata), the correlation id (from `x-correlation-id` metadata, else generated), RED metrics keyed
+ * by the full method name, and an access log line.
+ */
+import { SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
+import { status as GrpcStatus, type Metadata, type ServerUnaryCall, type sendUnaryData, type ServiceError } from '@grpc/grpc-js';
+import type { ServiceKit } from './service.js';
+import { CORRELATION_HEADER, correlationIdFrom, requestContext } from './request-context.js';
+
+/** A handler's failure with a gRPC status; anything else becomes INTERNAL with a generic message. */
+export class GrpcError extends Error {
+  constructor(readonly code: GrpcStatus, message: string) {
+    super(message);
+    this.name = 'GrpcError';
+  }
+}
+
+// gRPC codes on the HTTP scale, so RED "errors" (≥500) mean the same for both protocols.
+const HTTP_EQUIVALENT: Partial<Record<GrpcStatus, number>> = {
+  [GrpcStatus.OK]: 200, [GrpcStatus.INVALID_ARGUMENT]: 400, [GrpcStatus.FAILED_PRECONDITION]: 400, [GrpcStatus.OUT_OF_RANGE]: 400,
+  [GrpcStatus.UNAUTHENTICATED]: 401, [GrpcStatus.PERMISSION_DENIED]: 403, [GrpcStatus.NOT_FOUND]: 404, [GrpcStatus.ALREADY_EXISTS]: 409,
+  [GrpcStatus.ABORTED]: 409, [GrpcStatus.RESOURCE_EXHAUSTED]: 429, [GrpcStatus.CANCELLED]: 499, [GrpcStatus.UNIMPLEMENTED]: 501,
+  [GrpcStatus.UNAVAILABLE]: 503, [GrpcStatus.DEADLINE_EXCEEDED]: 504,
+};
+
+export function httpEquivalent(code: GrpcStatus): number {
+  return HTTP_EQUIVALENT[code] ?? 500;
+}
+
+function metadataCarrier(md: Metadata): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(md.getMap())) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+export function instrumentUnary<Req, Res>(
+  kit: Pick<ServiceKit, 'tracing' | 'metrics' | 'log'> & { accessLog?: boolean },
+  fullMethod: string,
+  handler: (request: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res>,
+): (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void {
+  return (call, callback) => {
+    const started = process.hrtime.bigint();
+    const headers = metadataCarrier(call.metadata);
+    const correlationId = correlationIdFrom(headers[CORRELATION_HEADER]);
+    const parent = propagation.extract(context.active(), headers);
+    const span = kit.tracing.tracer.startSpan(fullMethod, { kind: SpanKind.SERVER, attributes: { 'rpc.system': 'grpc', 'rpc.method': fullMethod } }, parent);
+    const finish = (code: GrpcStatus, err?: Error) => {
+      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      const status = httpEquivalent(code);
+      kit.metrics.observe({ route: fullMethod, method: 'grpc', status, durationMs });
+      span.setAttribute('rpc.grpc.status_code', code);
+      if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, message: err?.message });
+      if (status >= 500) kit.log.error({ err: err?.stack ?? err?.message, method: fullMethod }, 'rpc failed');
+      if (kit.accessLog !== false) kit.log.info({ method: 'grpc', route: fullMethod, grpc_code: code, status, duration_ms: Math.round(durationMs * 1000) / 1000 }, 'request');
+      span.end();
+    };
+    context.with(trace.setSpan(parent, span), () =>
+      requestContext.run({ correlationId }, () => {
+        handler(call.request, call).then(
+          (res) => {
+            finish(GrpcStatus.OK);
+            callback(null, res);
+          },
+          (err: Error) => {
+            const code = err instanceof GrpcError ? err.code : GrpcStatus.INTERNAL;
+            finish(code, err);
+            // An internal fault says nothing of our internals to the caller.
+            const details = err instanceof GrpcError ? err.message : 'internal error';
+            callback({ code, details, name: 'Error', message: details } as ServiceError);
+          },
+        );
+      }));
+  };
+}
