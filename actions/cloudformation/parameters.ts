@@ -56,10 +56,16 @@ function fromLines(text: string, what: string): KeyValues {
   return out;
 }
 
-/** True when the first meaningful line is `Key=...` (an "=" before any ":"), e.g. `Desc=a: b` stays a line. */
+/**
+ * True when the first meaningful line is `Key=...`: "=" comes before any ": " (a YAML key), so
+ * `Desc=a: b` and `app:team=x` are lines while `key: a=b` is YAML.
+ */
 function looksLikeLines(text: string): boolean {
   const first = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l && !l.startsWith('#')) ?? '';
-  return /^[^=:\s{[]+\s*=/.test(first);
+  const eq = first.indexOf('=');
+  if (eq <= 0 || /^[{[]/.test(first)) return false;
+  const key = first.slice(0, eq);
+  return !key.includes(': ') && !/\s\S/.test(key.trim());
 }
 
 /** Parses the text of an input or file. `what` names the input (and file) in errors. */

@@ -1,0 +1,177 @@
+/**
+ * Input parsing as the runner delivers it (INPUT_* env), as tables: every accepted form of
+ * parameters and tags, and every rejected input with the message the user will read.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseParameters, parseTags, resolveParameters } from '../../actions/cloudformation/parameters.js';
+import { declaredParameters, loadTemplate } from '../../actions/cloudformation/template.js';
+import { buildPlan, changeSetName, readInputs, secretValues } from '../../actions/deploy-stack/context.js';
+import { inputEnv } from '../support/harness.js';
+
+const fixtures = new URL('./fixtures/', import.meta.url).pathname;
+const ctx = { workspace: fixtures, runId: '7', runAttempt: '1', repository: 'o/r', sha: 'abc', random: () => '00c0ffee' };
+let saved: NodeJS.ProcessEnv;
+
+beforeEach(() => {
+  saved = { ...process.env };
+  for (const k of Object.keys(process.env)) if (k.startsWith('INPUT_')) delete process.env[k];
+  process.env.AWS_REGION = 'eu-central-1';
+});
+afterEach(() => {
+  process.env = saved;
+});
+
+function planFrom(inputs: Record<string, string>) {
+  Object.assign(process.env, inputEnv({ name: 'svc', template: 'svc.yaml', capabilities: 'CAPABILITY_IAM', 'rollback-monitoring-time': '5m', timeout: '1h', ...inputs }));
+  return buildPlan(readInputs(), ctx);
+}
+
+describe('parameters: every form gives the same map, commas intact', () => {
+  const expected = [['Image', 'registry/app@sha256:abc'], ['Subnets', 'subnet-a,subnet-b'], ['Query', 'a=b&c=d']];
+  it.each([
+    ['Key=Value lines', 'Image=registry/app@sha256:abc\nSubnets=subnet-a,subnet-b\nQuery=a=b&c=d'],
+    ['Key=Value lines with comments, blanks and spaces', '# service\n\n  Image = registry/app@sha256:abc\nSubnets=subnet-a,subnet-b\r\nQuery=a=b&c=d\n'],
+    ['a YAML map', 'Image: registry/app@sha256:abc\nSubnets: subnet-a,subnet-b\nQuery: a=b&c=d'],
+    ['a YAML map with a list', 'Image: registry/app@sha256:abc\nSubnets: [subnet-a, subnet-b]\nQuery: "a=b&c=d"'],
+    ['a JSON object', '{"Image":"registry/app@sha256:abc","Subnets":"subnet-a,subnet-b","Query":"a=b&c=d"}'],
+    [
+      'the CloudFormation CLI list',
+      '[{"ParameterKey":"Image","ParameterValue":"registry/app@sha256:abc"},{"ParameterKey":"Subnets","ParameterValue":"subnet-a,subnet-b"},{"ParameterKey":"Query","ParameterValue":"a=b&c=d"}]',
+    ],
+  ])('%s', (_label, text) => {
+    expect([...parseParameters(text)]).toEqual(expected);
+  });
+
+  it('numbers and booleans become strings; a value with ": " stays whole in the line form', () => {
+    expect([...parseParameters('Cpu: 256\nPublic: true')]).toEqual([['Cpu', '256'], ['Public', 'true']]);
+    expect([...parseParameters('Banner=hello: world')]).toEqual([['Banner', 'hello: world']]);
+  });
+
+  it.each([
+    ['a line without "="', 'Image=x\nnot-a-pair', /line 2 "not-a-pair" is not Key=Value/],
+    ['a key given twice', 'Image=x\nImage=y', /"Image" is given twice \(line 2\)/],
+    ['a key given twice in YAML', 'Image: x\nImage: y', /not valid YAML\/JSON/],
+    ['a non-alphanumeric key', 'Image-Tag=x', /"Image-Tag" is not a parameter name/],
+    ['a nested map value', 'Image:\n  repo: x', /Input "parameters" "Image": the value must be a string/],
+    ['a scalar', 'just words', /neither a map nor Key=Value lines/],
+    ['a list item without keys', '[{"Name":"x"}]', /item 1 of the list has no ParameterKey/],
+  ])('rejects %s', (_label, text, message) => {
+    expect(() => parseParameters(text)).toThrow(message);
+  });
+});
+
+describe('tags', () => {
+  it('accept the same forms', () => {
+    expect([...parseTags('team=payments\ncost-center=42')]).toEqual([['team', 'payments'], ['cost-center', '42']]);
+    expect([...parseTags('team: payments')]).toEqual([['team', 'payments']]);
+    expect([...parseTags('app:tier=web')]).toEqual([['app:tier', 'web']]);
+  });
+  it.each([
+    ['reserved aws: keys', 'aws:owner=me', /reserved prefix "aws:"/],
+    ['over 50 tags', Array.from({ length: 51 }, (_, i) => `k${i}=v`).join('\n'), /51 tags given; a stack takes at most 50/],
+    ['long values', `k=${'v'.repeat(257)}`, /longer than 256 characters/],
+  ])('reject %s', (_label, text, message) => {
+    expect(() => parseTags(text)).toThrow(message);
+  });
+});
+
+describe('resolveParameters against the template', () => {
+  const declared = declaredParameters('Parameters:\n  Image: {Type: String}\n  Cpu: {Type: String, Default: "256"}\n  Zones: {Type: CommaDelimitedList, Default: [a, b]}\n')!;
+  it('on create: only what is given; a missing required parameter is an error', () => {
+    expect(resolveParameters(new Map([['Image', 'x']]), declared, null)).toEqual([{ ParameterKey: 'Image', ParameterValue: 'x' }]);
+    expect(() => resolveParameters(new Map(), declared, null)).toThrow('the template requires Image (no Default, and the stack has no previous value)');
+  });
+  it('on update: keeps current values that differ from the default, omits those equal to it', () => {
+    const current = new Map([['Image', 'old'], ['Cpu', '512'], ['Zones', 'a,b']]);
+    expect(resolveParameters(new Map(), declared, current)).toEqual([
+      { ParameterKey: 'Image', UsePreviousValue: true },
+      { ParameterKey: 'Cpu', UsePreviousValue: true },
+    ]);
+  });
+  it('names undeclared keys and what the template declares', () => {
+    expect(() => resolveParameters(new Map([['Imgae', 'x']]), declared, null)).toThrow('"Imgae" is not declared by the template (it declares Image, Cpu, Zones)');
+  });
+});
+
+describe('inputs read from INPUT_* into a plan', () => {
+  it('applies the defaults and reads a parameters file', () => {
+    const plan = planFrom({ parameters: 'params-svc.yaml' });
+    expect(plan).toMatchObject({
+      stackName: 'svc',
+      region: 'eu-central-1',
+      capabilities: ['CAPABILITY_IAM'],
+      execute: true,
+      failOnEmptyChangeSet: false,
+      recreateFailedStack: false,
+      terminationProtection: undefined,
+      rollbackMonitoringMinutes: 5,
+      timeoutMs: 3_600_000,
+      changeSetName: 'deploy-r7-a1-00c0ffee',
+    });
+    expect(plan.template.kind).toBe('body');
+    expect([...plan.parameters]).toEqual([['Image', 'registry/app@sha256:abc'], ['DbPassword', 's3cr3t,with,commas']]);
+    // NoEcho values are what gets masked.
+    expect(secretValues(plan)).toEqual(['s3cr3t,with,commas']);
+  });
+
+  it('reads booleans, lists and the S3 template forms', () => {
+    const plan = planFrom({
+      template: 's3://my-templates/svc/v1.yaml',
+      execute: 'false',
+      'fail-on-empty-changeset': 'true',
+      'recreate-failed-stack': 'True',
+      'termination-protection': 'true',
+      capabilities: 'CAPABILITY_IAM\nCAPABILITY_NAMED_IAM',
+      'rollback-alarms': 'arn:aws:cloudwatch:eu-central-1:123456789012:alarm:a, arn:aws:cloudwatch:eu-central-1:123456789012:alarm:b',
+      'rollback-monitoring-time': '1h',
+    });
+    expect(plan.template).toEqual({ kind: 'url', url: 'https://my-templates.s3.eu-central-1.amazonaws.com/svc/v1.yaml', declared: null });
+    expect(plan).toMatchObject({ execute: false, failOnEmptyChangeSet: true, recreateFailedStack: true, terminationProtection: true, rollbackMonitoringMinutes: 60 });
+    expect(plan.capabilities).toEqual(['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM']);
+    expect(plan.rollbackAlarms).toHaveLength(2);
+    expect(planFrom({ capabilities: 'none' }).capabilities).toEqual([]);
+  });
+
+  it.each([
+    ['name', { name: '' }, 'Input "name" is required (the stack name).'],
+    ['name', { name: '1-svc' }, 'Input "name": "1-svc" is not a stack name'],
+    ['template', { template: 'missing.yaml' }, 'Input "template": file "missing.yaml" not found'],
+    ['template', { template: 'ftp://host/t.yaml' }, 'Input "template": "ftp://host/t.yaml" is not a supported location'],
+    ['parameters', { parameters: 'nope.yaml' }, 'Input "parameters": file "nope.yaml" not found'],
+    ['parameters', { parameters: 'Image=x\nbroken' }, 'Input "parameters": line 2 "broken" is not Key=Value'],
+    ['capabilities', { capabilities: 'CAPABILITY_ADMIN' }, 'Input "capabilities": "CAPABILITY_ADMIN" is not one of CAPABILITY_IAM | CAPABILITY_NAMED_IAM | CAPABILITY_AUTO_EXPAND (or none).'],
+    ['role-arn', { 'role-arn': 'cfn-role' }, 'Input "role-arn": "cfn-role" is not an IAM role ARN'],
+    ['rollback-alarms', { 'rollback-alarms': 'arn:aws:sns:eu-central-1:123456789012:topic' }, 'is not a CloudWatch alarm ARN'],
+    ['rollback-monitoring-time', { 'rollback-monitoring-time': '4h' }, 'Input "rollback-monitoring-time": expected whole minutes from 0m to 180m'],
+    ['rollback-monitoring-time', { 'rollback-monitoring-time': 'soon' }, 'Input "rollback-monitoring-time": "soon" is not a duration'],
+    ['timeout', { timeout: '10s' }, 'Input "timeout": expected at least 1m'],
+    ['execute', { execute: 'yes' }, 'Input "execute": "yes" is not a boolean; expected true or false.'],
+    ['termination-protection', { 'termination-protection': 'on' }, 'Input "termination-protection": "on" is not valid'],
+    ['s3-bucket', { 's3-bucket': 'Bad_Bucket' }, 'Input "s3-bucket": "Bad_Bucket" is not an S3 bucket name.'],
+    ['region', { region: 'Frankfurt' }, 'Input "region": "Frankfurt" is not an AWS region name'],
+  ])('rejects a bad %s', (_input, inputs, message) => {
+    expect(() => planFrom(inputs)).toThrow(message);
+  });
+});
+
+describe('templates', () => {
+  it('a large template names s3-bucket; with one it is uploaded under a content-addressed key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tpl-'));
+    writeFileSync(join(dir, 'big.yaml'), `Resources: {}\n# ${'x'.repeat(60_000)}\n`);
+    expect(() => loadTemplate('big.yaml', { workspace: dir, region: 'eu-central-1', stackName: 's' })).toThrow(/is \d+ bytes, over CloudFormation's 51200-byte limit for a template body; set input "s3-bucket"/);
+    const a = loadTemplate('big.yaml', { workspace: dir, region: 'eu-central-1', stackName: 's', s3Bucket: 'b' });
+    const b = loadTemplate('big.yaml', { workspace: dir, region: 'eu-central-1', stackName: 's', s3Bucket: 'b' });
+    expect(a.kind).toBe('upload');
+    expect(a.kind === 'upload' && a.key).toMatch(/^mesh-actions\/deploy-stack\/s\/[0-9a-f]{32}\.template$/);
+    expect(a.kind === 'upload' && b.kind === 'upload' && a.key === b.key).toBe(true);
+  });
+
+  it('change set names are unique per run, attempt and call, and valid for CloudFormation', () => {
+    const names = new Set(Array.from({ length: 50 }, () => changeSetName({ ...ctx, random: undefined })));
+    expect(names.size).toBe(50);
+    for (const n of names) expect(n).toMatch(/^[A-Za-z][-A-Za-z0-9]{0,127}$/);
+  });
+});
