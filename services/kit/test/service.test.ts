@@ -146,7 +146,7 @@ describe('tracing export', () => {
 describe('graceful shutdown', () => {
   it('SIGTERM under load: readiness turns 503, in-flight requests finish, 0 failed requests, exit 0', async () => {
     const child = spawn(join(repoRoot, 'node_modules/.bin/tsx'), [join(repoRoot, 'services/kit/test/fixtures/slow-service.ts')], {
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', WORK_MS: '150', SHUTDOWN_DRAIN_DELAY: '400ms', EMF_INTERVAL: '1h' },
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', WORK_MS: '150', SHUTDOWN_DRAIN_DELAY: '1500ms', EMF_INTERVAL: '1h' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -163,6 +163,7 @@ describe('graceful shutdown', () => {
     const base = `http://127.0.0.1:${port}`;
 
     // The load balancer's part: route while /ready is 200; stop routing new requests once it is not.
+    // SHUTDOWN_DRAIN_DELAY (1.5 s) covers this detection, as the deregistration delay does on an ALB.
     let routing = true;
     const poller = (async () => {
       while (routing) {
@@ -187,14 +188,15 @@ describe('graceful shutdown', () => {
       }
     };
     const workers = Array.from({ length: 16 }, worker);
-    await new Promise((r) => setTimeout(r, 600));
+    // SIGTERM lands mid-load: once a good number of requests went through (bounded wait on a busy machine).
+    while (ok < 48 && Date.now() < deadline - 5000) await new Promise((r) => setTimeout(r, 20));
     const okBeforeTerm = ok;
     child.kill('SIGTERM');
     await Promise.all([...workers, poller]);
     const code = await exited;
 
     expect(failures).toEqual([]);
-    expect(okBeforeTerm).toBeGreaterThan(16);
+    expect(okBeforeTerm).toBeGreaterThanOrEqual(48);
     expect(ok).toBeGreaterThan(okBeforeTerm);
     expect(code).toBe(0);
     expect(out).toContain('shutdown: in-flight requests drained');
