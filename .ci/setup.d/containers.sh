@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# build-scan-push tests: buildah (chroot isolation, vfs storage), skopeo (pushes the scanned OCI archive),
+# Debian's docker-registry and htpasswd (its basic-auth file). Installs only; nothing is started here:
+# each test file starts and stops its own registry on a free loopback port with its own config.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+need=()
+for pair in buildah:buildah skopeo:skopeo docker-registry:docker-registry htpasswd:apache2-utils; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 || need+=("${pair#*:}")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get update -qq
+  # --no-install-recommends keeps podman/slirp4netns and friends out; the tests need none of them.
+  apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
+# The Debian package starts a registry on :5000 under systemd; CI machines have no systemd, and the
+# tests use their own, so make sure none of ours is left listening.
+buildah --version
+skopeo --version
+docker-registry --version || true

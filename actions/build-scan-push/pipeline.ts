@@ -1,0 +1,167 @@
+/**
+ * The order is the contract: validate every input, get a verified Trivy, build every platform into one
+ * OCI archive, scan that archive, decide, and only then create the repository and push the archive
+ * byte for byte. The digest output is the digest that was scanned.
+ */
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as core from '@actions/core';
+import * as io from '@actions/io';
+import { resolveRegion } from '../lib/aws.js';
+import { errorMessage } from '../lib/errors.js';
+import { BuildahBuilder } from '../containers/builders/buildah.js';
+import { BuildxBuilder } from '../containers/builders/buildx.js';
+import type { BuildPlan, Builder } from '../containers/builders/types.js';
+import { ecrClient, ecrLogin, ensureRepository, existingTagDigests, parseEcrHost } from '../containers/ecr.js';
+import { readLayout } from '../containers/oci-layout.js';
+import { mustRun } from '../containers/process.js';
+import { pushArchive } from '../containers/push.js';
+import { writeAuthFile, type RegistryCredentials } from '../containers/registry-auth.js';
+import { decideGate, type GateDecision } from '../containers/trivy/gate.js';
+import { resolveTrivy, type TrivyPin } from '../containers/trivy/install.js';
+import { SEVERITIES } from '../containers/trivy/report.js';
+import { scanImages } from '../containers/trivy/scan.js';
+import { scanSummaryMarkdown } from '../containers/trivy/summary.js';
+import pin from './trivy-checksums.json' with { type: 'json' };
+import { githubContext, ociLabels, readInputs, registryKind, resolveTags, type Inputs } from './context.js';
+import { readState, saveBuilder, saveWorkDir } from './state-helper.js';
+
+function newBuilder(inputs: Inputs): Builder {
+  return inputs.builder === 'buildah' ? new BuildahBuilder() : new BuildxBuilder(inputs.buildxBuilder);
+}
+
+interface Registry {
+  host: string;
+  creds?: RegistryCredentials;
+  ecr?: { client: ReturnType<typeof ecrClient>; accountId?: string };
+}
+
+/** ECR needs a token even to know its host; a read, so it may come before the gate. */
+async function resolveRegistry(inputs: Inputs, signal: AbortSignal): Promise<Registry | undefined> {
+  if (registryKind(inputs.registry) === 'other') {
+    const creds = inputs.username && inputs.password ? { registry: inputs.registry!, username: inputs.username, password: inputs.password } : undefined;
+    return { host: inputs.registry!, creds };
+  }
+  if (!inputs.push && inputs.cache !== 'registry') return undefined;
+  const parsed = inputs.registry ? parseEcrHost(inputs.registry) : null;
+  const client = ecrClient(resolveRegion(inputs.region ?? parsed?.region));
+  const creds = await ecrLogin(client, parsed?.accountId, signal);
+  return { host: inputs.registry ?? creds.registry, creds, ecr: { client, accountId: parsed?.accountId ?? creds.registry.split('.')[0] } };
+}
+
+function setScanOutputs(decision: GateDecision, sarifPath: string): void {
+  for (const s of SEVERITIES) core.setOutput(s.toLowerCase(), decision.counts[s]);
+  core.setOutput('sarif', sarifPath);
+}
+
+export async function run(signal: AbortSignal): Promise<void> {
+  const ctx = githubContext();
+  const inputs = readInputs(ctx);
+  if (inputs.password) core.setSecret(inputs.password);
+  const { tags, moving } = resolveTags(inputs, ctx);
+  const work = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'build-scan-push-'));
+  saveWorkDir(work);
+
+  // A Trivy that cannot be verified stops the job before minutes of building.
+  const trivy = inputs.scan
+    ? await resolveTrivy({
+        pin: pin as TrivyPin, trivyPath: inputs.trivyPath, mirror: inputs.trivyMirror, installDir: join(work, 'trivy'), signal,
+        trust: { tufMirrorURL: inputs.sigstoreTufMirror, tufRootPath: inputs.sigstoreTufRoot, tufCachePath: join(work, 'sigstore-tuf') },
+      })
+    : undefined;
+  if (trivy) core.info(`Trivy ${trivy.version} (${trivy.source}): ${trivy.path}`);
+  else core.warning('scan: false: this image is pushed without a vulnerability scan.');
+
+  const registry = await resolveRegistry(inputs, signal);
+  const authFile = registry?.creds ? writeAuthFile(join(work, 'auth'), registry.creds) : undefined;
+  const repositoryRef = registry ? `${registry.host}/${inputs.repository}` : inputs.repository;
+  const version = tags.find((t) => /^\d+\.\d+\.\d+/.test(t)) ?? tags[0];
+
+  const plan: BuildPlan = {
+    context: inputs.context, file: inputs.file, platforms: inputs.platforms, buildArgs: inputs.buildArgs, target: inputs.target,
+    labels: ociLabels(ctx, version, inputs.labels), cache: inputs.cache,
+    cacheRef: inputs.cache === 'registry' ? `${repositoryRef}:buildcache` : undefined,
+    cacheScope: inputs.repository, provenance: inputs.provenance, sbom: inputs.sbom,
+    archivePath: join(work, 'image.oci.tar'), authFile, login: registry?.creds,
+  };
+  const builder = newBuilder(inputs);
+  try {
+    await core.group(`Build ${inputs.platforms.join(', ')} with ${builder.name}`, () => builder.build(plan, signal));
+  } finally {
+    saveBuilder(builder.name, builder.state);
+  }
+  const layoutDir = join(work, 'layout');
+  mkdirSync(layoutDir);
+  await mustRun('tar', ['-xf', plan.archivePath, '-C', layoutDir], { signal, echo: false });
+  const layout = readLayout(layoutDir);
+  core.info(`Built ${layout.digest} (${layout.images.map((i) => i.platform).join(', ')}).`);
+
+  let decision: GateDecision | undefined;
+  if (trivy) {
+    const outcome = await core.group('Scan with Trivy', () => scanImages({
+      trivy: trivy.path, layoutDir, images: layout.images, workDir: join(work, 'scan'),
+      severities: inputs.severities, ignoreUnfixed: inputs.ignoreUnfixed, trivyignore: inputs.trivyignore, signal,
+    }));
+    decision = decideGate(outcome.scans, { severities: inputs.severities, ignoreUnfixed: inputs.ignoreUnfixed }, inputs.failOn);
+    setScanOutputs(decision, outcome.sarifPath);
+    await core.summary.addRaw(scanSummaryMarkdown(decision, `${repositoryRef}@${layout.digest}`, layout.images.map((i) => i.platform))).write();
+    if (!decision.passed) throw new Error(decision.message);
+    core.info(decision.message);
+  }
+
+  let pushedTags = tags;
+  if (inputs.push) {
+    if (!registry) throw new Error('No registry to push to.');
+    if (registry.ecr) {
+      const repo = await ensureRepository(registry.ecr.client, {
+        name: inputs.repository, accountId: registry.ecr.accountId, create: inputs.createRepository, lifecyclePolicy: inputs.lifecyclePolicy, kmsKey: inputs.kmsKey,
+      }, signal);
+      if (repo.mutability === 'IMMUTABLE') {
+        // Moving tags (the branch) cannot land in an immutable repository; deploys use the digest anyway.
+        const dropped = moving.filter((t) => pushedTags.includes(t));
+        if (dropped.length) core.notice(`Not tagging ${dropped.join(', ')}: ${inputs.repository} has immutable tags.`);
+        pushedTags = pushedTags.filter((t) => !dropped.includes(t));
+        // A re-run of the same commit finds its tags already there: fine when they hold this digest.
+        const existing = await existingTagDigests(registry.ecr.client, inputs.repository, registry.ecr.accountId, pushedTags, signal);
+        const clash = [...existing].filter(([, d]) => d !== layout.digest);
+        if (clash.length) throw new Error(`Immutable tag(s) ${clash.map(([t, d]) => `${t} (→ ${d})`).join(', ')} already hold another image in ${inputs.repository}; nothing was pushed.`);
+        pushedTags = pushedTags.filter((t) => !existing.has(t));
+      }
+    }
+    await builder.exportCache(plan, signal);
+    if (pushedTags.length) {
+      await core.group(`Push ${repositoryRef}`, () => pushArchive({
+        archivePath: plan.archivePath, destinations: pushedTags.map((t) => `${repositoryRef}:${t}`), expectedDigest: layout.digest, authFile, signal,
+      }));
+    }
+  } else {
+    core.info('push: false: built and scanned, not pushed.');
+  }
+
+  const image = `${repositoryRef}@${layout.digest}`;
+  core.setOutput('digest', layout.digest);
+  core.setOutput('image', image);
+  core.setOutput('tags', tags.map((t) => `${repositoryRef}:${t}`).join('\n'));
+  core.setOutput('metadata', JSON.stringify({
+    image, digest: layout.digest, mediaType: layout.mediaType, pushed: inputs.push,
+    platforms: layout.images.map((i) => ({ platform: i.platform, digest: i.manifest.digest })),
+    tags: tags.map((t) => `${repositoryRef}:${t}`), labels: Object.fromEntries(plan.labels),
+    scan: decision ? { trivy: trivy?.version, counts: decision.counts, failOn: inputs.failOn } : null,
+  }));
+  core.info(`${inputs.push ? 'Pushed' : 'Built'} ${image}`);
+}
+
+export async function cleanup(signal: AbortSignal): Promise<void> {
+  const { workDir, builder, builderState } = readState();
+  if (builder) {
+    const b: Builder = builder === 'buildah' ? new BuildahBuilder() : new BuildxBuilder();
+    try {
+      await b.cleanup(builderState, signal);
+    } catch (err) {
+      core.warning(`Cleaning up ${builder} failed: ${errorMessage(err)}`);
+    }
+  }
+  // The scratch folder holds the registry auth file: it must not outlive the job.
+  if (workDir) await io.rmRF(workDir);
+}

@@ -1,0 +1,146 @@
+/**
+ * The whole action through its bundle: a real buildah build (chroot isolation, vfs storage) of a
+ * two-platform FROM-scratch context, Trivy installed from a local mirror and verified (SHA-256 table +
+ * Sigstore bundle), the gate, and a push to Debian's docker-registry with username/password.
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBundle, runPost, type RunResult } from '../support/harness.js';
+import { assetKey } from '../../actions/containers/trivy/install.js';
+import { haveTools, startRegistry, type Registry } from './support/registry.js';
+import { FAKE_TRIVY, startTrivyMirror, type TrivyMirror } from './support/trivy-release.js';
+
+const FIXTURES = join(import.meta.dirname, '../../../shared/fixtures/trivy');
+const missing = haveTools('buildah', 'docker-registry', 'skopeo', 'htpasswd');
+if (missing.length && process.env.CI) throw new Error(`CI=true but ${missing.join(', ')} missing: .ci/setup.d/containers.sh installs them.`);
+
+describe.skipIf(missing.length > 0)('build-scan-push with buildah and a local registry', () => {
+  let registry: Registry;
+  let mirror: TrivyMirror;
+  let context: string;
+  let scratch: string;
+
+  beforeAll(async () => {
+    [registry, mirror] = await Promise.all([startRegistry(), startTrivyMirror(assetKey())]);
+    scratch = mkdtempSync(join(tmpdir(), 'bsp-'));
+    context = join(scratch, 'service');
+    mkdirSync(context);
+    // A static payload: FROM scratch + COPY builds for any platform without emulation.
+    writeFileSync(join(context, 'hello.txt'), 'hello from mesh-actions\n');
+    writeFileSync(join(context, 'Containerfile'), 'FROM scratch\nARG GREETING=hi\nCOPY hello.txt /hello.txt\nLABEL greeting=$GREETING\n');
+  });
+  afterAll(async () => {
+    await Promise.all([registry?.stop(), mirror?.close()]);
+  });
+
+  function run(repository: string, report: string, inputs: Record<string, string | undefined> = {}): Promise<RunResult> {
+    return runBundle('build-scan-push', {
+      cwd: scratch,
+      inputs: {
+        builder: 'buildah', context: 'service', platforms: 'linux/amd64,linux/arm64', 'build-args': 'GREETING=hello',
+        registry: registry.host, repository, username: registry.username, password: registry.password, tags: 'release-1',
+        // Trivy cannot run here: its CLI double, through trivy-path and the version check.
+        'trivy-path': FAKE_TRIVY,
+        ...inputs,
+      },
+      env: {
+        ...registry.env,
+        GITHUB_WORKSPACE: scratch,
+        FAKE_TRIVY_REPORT: join(FIXTURES, report),
+        FAKE_TRIVY_SARIF: join(FIXTURES, 'alpine-310.sarif'),
+        FAKE_TRIVY_LOG: join(scratch, `trivy-${repository.replace(/\//g, '-')}.log`),
+      },
+      timeoutMs: 150_000,
+    });
+  }
+
+  it('builds both platforms, scans each before pushing, and outputs the digest the registry holds', async () => {
+    const res = await run('team/hello', 'alpine-310.json');
+    expect(res.errors, res.stdout + res.stderr).toEqual([]);
+    expect(res.code).toBe(0);
+    const { digest, image, tags, metadata, sarif } = res.outputs;
+    expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(image).toBe(`${registry.host}/team/hello@${digest}`);
+    // Every tag points at exactly the scanned digest: user tag, sha-<short>, branch.
+    expect(tags.split('\n')).toEqual(['release-1', 'sha-0123456', 'main'].map((t) => `${registry.host}/team/hello:${t}`));
+    for (const tag of ['release-1', 'sha-0123456', 'main']) expect(await registry.manifestDigest('team/hello', tag)).toBe(digest);
+    expect(await registry.manifestDigest('team/hello', digest)).toBe(digest);
+
+    const index = await registry.manifest('team/hello', digest);
+    expect(index.mediaType).toBe('application/vnd.oci.image.index.v1+json');
+    expect(index.manifests.map((m: any) => `${m.platform.os}/${m.platform.architecture}`)).toEqual(['linux/amd64', 'linux/arm64']);
+    const meta = JSON.parse(metadata);
+    expect(meta.platforms.map((p: any) => p.digest)).toEqual(index.manifests.map((m: any) => m.digest));
+    expect(meta.labels['org.opencontainers.image.revision']).toBe('0123456789abcdef0123456789abcdef01234567');
+    expect(meta.labels['org.opencontainers.image.source']).toBe('https://github.com/example-org/example-service');
+
+    // Trivy ran once per platform, on a single-image layout, with the pinned 0.75 flags.
+    const calls = readFileSync(join(scratch, 'trivy-team-hello.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const scans = calls.filter((c: string[]) => c[0] === 'image');
+    expect(scans).toHaveLength(2);
+    expect(scans[0]).toEqual(expect.arrayContaining(['--format', 'json', '--severity', 'CRITICAL,HIGH', '--scanners', 'vuln,secret', '--exit-code', '0']));
+    expect(res.stdout).toContain(`Trivy 0.75.0 (trivy-path): ${FAKE_TRIVY}`);
+
+    // The fixture's findings are MEDIUM: outside severity CRITICAL,HIGH, so nothing counted.
+    expect([res.outputs.critical, res.outputs.high, res.outputs.medium]).toEqual(['0', '0', '0']);
+    expect(JSON.parse(readFileSync(sarif, 'utf8')).version).toBe('2.1.0');
+    expect(res.summary).toContain('Trivy scan of');
+    expect(res.summary).toContain('✅ passed');
+
+    // The password reached the runner only as a mask request, never in the log.
+    const leaks = res.stdout.split('\n').filter((l) => l.includes(registry.password) && !l.startsWith('::add-mask::'));
+    expect(leaks).toEqual([]);
+    expect(res.stdout).toContain(`::add-mask::${registry.password}`);
+
+    // Post removes the scratch folder, which held the registry auth file.
+    const workDir = res.state.workDir;
+    expect(existsSync(join(workDir, 'auth', 'config.json'))).toBe(true);
+    const post = await runPost('build-scan-push', res, { env: registry.env });
+    expect(post.code).toBe(0);
+    expect(existsSync(workDir)).toBe(false);
+  });
+
+  it('pushes nothing when the gate fails, and still reports counts, SARIF and a summary', async () => {
+    const res = await run('team/vulnerable', 'alpine-39-high-critical.json');
+    expect(res.code).toBe(1);
+    expect(res.errors.join('\n')).toMatch(/Scan gate failed: 4 finding\(s\) at CRITICAL \(fail-on: CRITICAL,HIGH\), e\.g\. CVE-2019-14697 in musl .*Nothing was pushed\./);
+    expect(res.outputs.critical).toBe('2');
+    expect(res.outputs.digest).toBeUndefined();
+    expect(existsSync(res.outputs.sarif)).toBe(true);
+    expect(res.summary).toContain('❌ failed');
+    expect(res.summary).toMatch(/\| CRITICAL \| CVE-2019-14697 \| musl \|/);
+    expect(await registry.tags('team/vulnerable')).toEqual([]);
+    expect(await registry.manifestDigest('team/vulnerable', 'release-1')).toBeNull();
+    await runPost('build-scan-push', res, { env: registry.env });
+  });
+
+  it('reports without failing with fail-on: none, and builds without pushing with push: false', async () => {
+    const res = await run('team/report-only', 'alpine-39-high-critical.json', { 'fail-on': 'none', push: 'false', platforms: 'linux/arm64' });
+    expect(res.errors, res.stdout).toEqual([]);
+    expect(res.outputs.critical).toBe('2');
+    expect(res.outputs.digest).toMatch(/^sha256:/);
+    // One platform: the digest is the image manifest's.
+    expect(JSON.parse(res.outputs.metadata).mediaType).toBe('application/vnd.oci.image.manifest.v1+json');
+    expect(await registry.tags('team/report-only')).toEqual([]);
+    await runPost('build-scan-push', res, { env: registry.env });
+  });
+
+  it('fails closed, before building, when the downloaded Trivy does not match the committed SHA-256 table', async () => {
+    // The bundle carries the real table: any archive but the genuine release is refused.
+    const path = `/release/${mirror.assetName}`;
+    mirror.server.files.set(path, Buffer.concat([mirror.archive, Buffer.from('tampered')]));
+    try {
+      const res = await run('team/untrusted-scanner', 'alpine-310.json', {
+        'trivy-path': undefined, 'trivy-mirror': mirror.releaseBase, 'sigstore-tuf-mirror': mirror.tufMirror, 'sigstore-tuf-root': mirror.tufRootPath,
+      });
+      expect(res.code).toBe(1);
+      expect(res.errors.join('\n')).toMatch(/SHA-256 of trivy_0\.75\.0_\S+ is [0-9a-f]{64}, but the committed table pins [0-9a-f]{64}: refusing to install it/);
+      expect(res.stdout).not.toContain('buildah build');
+      expect(await registry.tags('team/untrusted-scanner')).toEqual([]);
+    } finally {
+      mirror.server.files.set(path, mirror.archive);
+    }
+  });
+});
