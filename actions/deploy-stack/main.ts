@@ -42,8 +42,9 @@ export const action: ActionEntry = {
     await core.summary.addRaw(summaryMarkdown(plan, result, calls.toString())).write();
 
     if (result.outcome === 'failed') {
-      core.error(result.failure ? failureText(plan.stackName, result.failure) : result.message, { title: `deploy-stack: ${plan.stackName} ${result.status}` });
-      core.setFailed(result.message);
+      // One annotation, titled with the stack and its status; the exit code fails the step (setFailed would add a second).
+      core.error(result.failure ? failureText(plan.stackName, result.failure) : result.message, { title: `deploy-stack ${plan.stackName} ${result.status}` });
+      process.exitCode = core.ExitCode.Failure;
     }
   },
 };

@@ -1,0 +1,99 @@
+/**
+ * The built bundle against the scripted CloudFormation on a loopback port (reached through
+ * AWS_ENDPOINT_URL_CLOUDFORMATION): a failed update ends as an error annotation naming the first
+ * failing resource, a summary and a failed step; NoEcho values are masked before anything prints;
+ * a cancelled job cancels the running update.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runBundle, startBundle } from '../support/harness.js';
+import { CHANGE_SET_ID, ev, FakeCloudFormation, ok, stack, STACK_ID } from './fake-cfn.js';
+
+const fixtures = new URL('./fixtures/', import.meta.url).pathname;
+let fake: FakeCloudFormation;
+let endpoint: string;
+
+beforeEach(async () => {
+  fake = new FakeCloudFormation();
+  endpoint = await fake.listen();
+});
+afterEach(async () => {
+  await fake.close();
+});
+
+const current = stack('UPDATE_COMPLETE', {
+  Parameters: [{ ParameterKey: 'Image', ParameterValue: 'registry/app@sha256:old' }],
+  Outputs: [{ OutputKey: 'ServiceArn', OutputValue: 'arn:aws:ecs:eu-central-1:123456789012:service/c/svc' }],
+});
+const changes = {
+  result: {
+    Status: 'CREATE_COMPLETE',
+    Changes: [{ Type: 'Resource', ResourceChange: { Action: 'Modify', LogicalResourceId: 'TaskDef', ResourceType: 'AWS::ECS::TaskDefinition', Replacement: 'True', Scope: ['Properties'] } }],
+  },
+};
+
+function run(inputs: Record<string, string> = {}) {
+  return {
+    env: { AWS_ENDPOINT_URL_CLOUDFORMATION: endpoint, GITHUB_WORKSPACE: fixtures },
+    inputs: { name: 'svc', template: 'svc.yaml', parameters: 'Image=registry/app@sha256:new\nDbPassword=hunter2,hunter3', ...inputs },
+  };
+}
+
+describe('deploy-stack bundle, failures', () => {
+  it('a rolled-back update fails the step with the first failing resource in an annotation and the summary', async () => {
+    const started = ev('svc', 'UPDATE_IN_PROGRESS');
+    const failed = ev('TaskDef', 'UPDATE_FAILED', { type: 'AWS::ECS::TaskDefinition', reason: 'Invalid CPU or memory value specified' });
+    fake
+      .on('DescribeStacks', (_p, n) => ({ result: { Stacks: [n === 1 ? current : { ...current, StackStatus: 'UPDATE_ROLLBACK_COMPLETE' }] } }))
+      .on('CreateChangeSet', { result: { Id: CHANGE_SET_ID, StackId: STACK_ID } })
+      .on('DescribeChangeSet', changes)
+      .on('ExecuteChangeSet', ok)
+      .on('DescribeStackEvents', (_p, n) =>
+        n === 1
+          ? { result: { StackEvents: [] } }
+          : { result: { StackEvents: [ev('svc', 'UPDATE_ROLLBACK_COMPLETE'), ev('Service', 'UPDATE_FAILED', { reason: 'Resource update cancelled' }), ev('svc', 'UPDATE_ROLLBACK_IN_PROGRESS'), failed, started] } },
+      );
+    const res = await runBundle('deploy-stack', run());
+    expect(res.code).toBe(1);
+    expect(res.errors).toEqual(['Stack svc: TaskDef (AWS::ECS::TaskDefinition) UPDATE_FAILED: Invalid CPU or memory value specified']);
+    expect(res.stdout).toContain('::error title=deploy-stack svc UPDATE_ROLLBACK_COMPLETE::');
+    expect(res.outputs.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(res.outputs.outcome).toBe('failed');
+    expect(res.outputs['stack-id']).toBe(STACK_ID);
+    expect(res.outputs.ServiceArn).toBe('arn:aws:ecs:eu-central-1:123456789012:service/c/svc');
+    expect(res.summary).toContain('**First failure:** `TaskDef` (AWS::ECS::TaskDefinition) UPDATE_FAILED: Invalid CPU or memory value specified');
+    expect(res.summary).toContain('| Modify | `TaskDef` | AWS::ECS::TaskDefinition | **:warning: True** | Properties |');
+    expect(res.warnings.some((w) => w.startsWith('TaskDef (AWS::ECS::TaskDefinition) will be REPLACED'))).toBe(true);
+    // The NoEcho value is masked before any call could echo it.
+    const mask = res.stdout.indexOf('::add-mask::hunter2,hunter3');
+    expect(mask).toBeGreaterThanOrEqual(0);
+    expect(mask).toBeLessThan(res.stdout.indexOf('Created change set'));
+    expect(fake.params('CreateChangeSet')).toMatchObject({ 'Parameters.member.2.ParameterKey': 'DbPassword', 'Parameters.member.2.ParameterValue': 'hunter2,hunter3' });
+  });
+
+  it('a cancelled job (SIGINT) cancels the running update and fails the step', async () => {
+    const running = ev('svc', 'UPDATE_IN_PROGRESS');
+    fake
+      .on('DescribeStacks', { result: { Stacks: [current] } })
+      .on('CreateChangeSet', { result: { Id: CHANGE_SET_ID, StackId: STACK_ID } })
+      .on('DescribeChangeSet', changes)
+      .on('ExecuteChangeSet', ok)
+      .on('DescribeStackEvents', (_p, n) => ({ result: { StackEvents: n === 1 ? [] : [running] } }))
+      .on('CancelUpdateStack', ok);
+    const bundle = startBundle('deploy-stack', run());
+    await bundle.waitFor(/UPDATE_IN_PROGRESS\s+AWS::CloudFormation::Stack/);
+    bundle.child.kill('SIGINT');
+    const res = await bundle.done;
+    expect(res.code).toBe(1);
+    expect(fake.count('CancelUpdateStack')).toBe(1);
+    expect(res.warnings.some((w) => w.startsWith('The deploy was stopped; cancelled the update so CloudFormation rolls the stack back'))).toBe(true);
+    expect(res.errors.join('\n')).toContain('cancelled by SIGINT');
+  });
+
+  it('ROLLBACK_COMPLETE without recreate-failed-stack fails before any write, saying what to do', async () => {
+    fake.on('DescribeStacks', { result: { Stacks: [stack('ROLLBACK_COMPLETE')] } });
+    const res = await runBundle('deploy-stack', run());
+    expect(res.code).toBe(1);
+    expect(res.errors.join('\n')).toMatch(/Stack svc is ROLLBACK_COMPLETE: its creation failed .* Set "recreate-failed-stack: true"/);
+    expect(fake.calls.map((c) => c.action)).toEqual(['DescribeStacks']);
+  });
+});
