@@ -12,7 +12,7 @@ import type { MetricsProvider, Observations, Target } from './provider.js';
 import { CloudWatchProvider, hasBaseline, validateCloudWatchSource, type CloudWatchSource } from './cloudwatch.js';
 import { PrometheusProvider, validatePrometheusSource, type PrometheusSource } from './prometheus.js';
 import { K6Provider, type K6Source } from './k6.js';
-import { combineVerdicts, DEFAULT_ALPHA, judgeObjective } from './judge.js';
+import { combineVerdicts, DEFAULT_ALPHA, judgeObjective, perObjectiveAlpha } from './judge.js';
 import { noData } from './provider.js';
 
 export { readGateConfig } from './config.js';
@@ -96,7 +96,7 @@ export async function evaluateGate(config: GateConfig, overrides: GateOverrides 
 
   const canary = starve(obs.canary, config.objectives, config.minRequests, 'canary');
   const baseline = obs.baseline && starve(obs.baseline, config.objectives, config.minRequests, 'baseline');
-  const judgeOpts = { alpha: config.significance ?? DEFAULT_ALPHA, onNoData: config.onNoData };
+  const judgeOpts = { alpha: perObjectiveAlpha(config.significance ?? DEFAULT_ALPHA, config.objectives), onNoData: config.onNoData };
   const results: ObjectiveResult[] = config.objectives.map((o) => judgeObjective(o, canary.metrics.get(o.metric), baseline?.metrics.get(o.metric), judgeOpts));
   results.push(...(obs.checks ?? []));
   const { result, reason } = combineVerdicts(results);

@@ -18,6 +18,15 @@ export interface JudgeOptions {
 
 export const DEFAULT_ALPHA = 0.05;
 
+/**
+ * The significance level of each baseline comparison: the gate's alpha split evenly over its
+ * baseline objectives (Bonferroni), so noise fails a healthy canary at most alpha of the time
+ * however many objectives it has.
+ */
+export function perObjectiveAlpha(gateAlpha: number, objectives: Objective[]): number {
+  return gateAlpha / Math.max(1, objectives.filter((o) => o.threshold.kind === 'relative').length);
+}
+
 const round = (v: number, digits = 4) => (Number.isFinite(v) ? Number(v.toPrecision(digits)) : v);
 
 function valueOf(o: Observation | undefined): number | null {
