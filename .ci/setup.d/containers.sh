@@ -10,11 +10,8 @@ for pair in buildah:buildah skopeo:skopeo docker-registry:docker-registry htpass
 done
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
-  # --no-install-recommends keeps podman/slirp4netns and friends out; the tests need none of them.
-  apt-get install -y -qq --no-install-recommends "${need[@]}"
+  apt-get install -y -qq "${need[@]}"
 fi
-# The Debian package starts a registry on :5000 under systemd; CI machines have no systemd, and the
-# tests use their own, so make sure none of ours is left listening.
 buildah --version
 skopeo --version
 docker-registry --version || true

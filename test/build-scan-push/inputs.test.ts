@@ -1,0 +1,71 @@
+/** Bad inputs end the step before any tool or AWS call, with a message naming the input and the accepted form. */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runBundle } from '../support/harness.js';
+import { parsePlatforms } from '../../actions/containers/platforms.js';
+import { defaultTags, sanitizeTag } from '../../actions/build-scan-push/context.js';
+
+let workspace: string;
+beforeAll(() => {
+  workspace = mkdtempSync(join(tmpdir(), 'bsp-inputs-'));
+  mkdirSync(join(workspace, 'svc'));
+  writeFileSync(join(workspace, 'svc', 'Dockerfile'), 'FROM scratch\n');
+  mkdirSync(join(workspace, 'empty'));
+});
+
+const base = { context: 'svc', repository: 'team/app', registry: 'registry.example.com', username: 'u', password: 'p', builder: 'buildah' };
+
+describe('input validation through the bundle', () => {
+  it.each<[string, Record<string, string>, RegExp]>([
+    ['missing context', { context: 'nope' }, /Input "context": .*\/nope is not a directory; expected the build context folder/],
+    ['context without a Dockerfile', { context: 'empty' }, /Input "file": .*\/empty\/Dockerfile does not exist; expected a Dockerfile or Containerfile/],
+    ['bad platform', { platforms: 'linux/amd64,linux/amd65' }, /Input "platforms": "linux\/amd65" is not a platform; expected os\/arch\[\/variant\] items separated by commas/],
+    ['platform without arch', { platforms: 'linux' }, /Input "platforms": "linux" is not a platform/],
+    ['unknown severity', { severity: 'CRITICAL,SEVERE' }, /Input "severity": "SEVERE" is not a Trivy severity; expected a comma-separated list of UNKNOWN, LOW, MEDIUM, HIGH, CRITICAL/],
+    ['fail-on outside severity', { severity: 'CRITICAL', 'fail-on': 'CRITICAL,MEDIUM' }, /Input "fail-on": MEDIUM is not in "severity" \(CRITICAL\)/],
+    ['unknown builder', { builder: 'kaniko' }, /Input "builder": "kaniko" is not one of buildx \| buildah\./],
+    ['gha cache with buildah', { cache: 'gha' }, /Input "cache": "gha" needs builder buildx/],
+    ['sbom with buildah', { sbom: 'true' }, /Input "sbom": true needs builder buildx/],
+    ['missing repository', { repository: '' }, /Input "repository" is required: the image repository name/],
+    ['upper-case repository', { repository: 'Team/App' }, /Input "repository": "Team\/App" is not a repository name/],
+    ['bad tag', { tags: 'ok,not ok!' }, /Input "tags": "not ok!" is not a valid tag/],
+    ['username without password', { password: '' }, /Inputs "username" and "password" go together/],
+    ['credentials for ECR', { registry: '123456789012.dkr.ecr.eu-central-1.amazonaws.com' }, /Inputs "username"\/"password" are for non-ECR registries/],
+    ['create-repository on another registry', { 'create-repository': 'true' }, /Input "create-repository": only ECR repositories can be created/],
+    ['lifecycle policy that is not JSON', { registry: '', username: '', password: '', 'lifecycle-policy': '{rules:' }, /Input "lifecycle-policy" is not JSON/],
+    ['lifecycle policy without rules', { registry: '', username: '', password: '', 'lifecycle-policy': '{"rules":[]}' }, /Input "lifecycle-policy": expected an ECR lifecycle policy document with a non-empty "rules" array/],
+    ['build-arg without =', { 'build-args': 'GOOD=1\nBROKEN' }, /Input "build-args": "BROKEN" is not KEY=value/],
+    ['missing trivyignore', { trivyignore: '.trivyignore' }, /Input "trivyignore": .*\.trivyignore does not exist/],
+    ['tuf mirror without root', { 'sigstore-tuf-mirror': 'https://tuf.example.com' }, /Input "sigstore-tuf-root" is required with "sigstore-tuf-mirror"/],
+    ['non-boolean push', { push: 'yes' }, /Input "push": "yes" is not a boolean; expected true or false\./],
+  ])('%s', async (_name, inputs, message) => {
+    const res = await runBundle('build-scan-push', { cwd: workspace, inputs: { ...base, ...inputs }, env: { GITHUB_WORKSPACE: workspace } });
+    expect(res.code).toBe(1);
+    expect(res.errors.join('\n')).toMatch(message);
+    // Nothing ran: no tool, no AWS call.
+    expect(res.stdout).not.toContain('[command]');
+  });
+});
+
+describe('pure input helpers', () => {
+  it('normalizes and de-duplicates platforms', () => {
+    expect(parsePlatforms(['linux/AMD64', 'linux/arm64/v8', 'linux/amd64', 'linux/arm/v7'])).toEqual(['linux/amd64', 'linux/arm64/v8', 'linux/arm/v7']);
+  });
+
+  it.each([
+    [{ sha: '0123456789abcdef0123456789abcdef01234567', ref: 'refs/heads/main' }, ['sha-0123456', 'main'], ['main']],
+    [{ sha: '0123456789abcdef0123456789abcdef01234567', ref: 'refs/heads/feature/JIRA-1_x' }, ['sha-0123456', 'feature-JIRA-1_x'], ['feature-JIRA-1_x']],
+    [{ sha: '0123456789abcdef0123456789abcdef01234567', ref: 'refs/tags/v1.4.2' }, ['sha-0123456', '1.4.2'], []],
+    [{ sha: '0123456789abcdef0123456789abcdef01234567', ref: 'refs/tags/release-candidate' }, ['sha-0123456', 'release-candidate'], []],
+    [{ sha: '0123456789abcdef0123456789abcdef01234567', ref: 'refs/pull/7/merge' }, ['sha-0123456'], []],
+  ])('default tags for %o', (ctx, tags, moving) => {
+    expect(defaultTags(ctx)).toEqual({ tags, moving });
+  });
+
+  it('sanitizes branch names into tags', () => {
+    expect(sanitizeTag('-feat/ä b')).toBe('feat---b');
+    expect(sanitizeTag('dependabot/npm_and_yarn/x-1.2')).toBe('dependabot-npm_and_yarn-x-1.2');
+  });
+});
