@@ -96,7 +96,7 @@ export type MarkDecision =
  * another live ramp → refuse.
  */
 export function decideOnMark(mark: RampMark | null, owner: string, nowMs: number, takeover: boolean, resource: string): MarkDecision {
-  if (!mark) return { kind: 'fresh' };
+  if (!mark || mark.state === 'done') return { kind: 'fresh' };
   const sameRun = mark.owner.split('/')[0] === owner.split('/')[0];
   const stale = mark.deadline * 1000 < nowMs;
   if (sameRun) return { kind: 'resume', why: `run ${mark.owner} (an earlier attempt of this run) left a ramp at ${mark.step}%`, mark };

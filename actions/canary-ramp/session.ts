@@ -6,7 +6,7 @@
 import type { Clock } from '../lib/clock.js';
 import { formatDuration } from '../lib/duration.js';
 import { errorMessage } from '../lib/errors.js';
-import { formatWeights, sameWeights, type Baseline, type TrafficRouter } from '../traffic/port.js';
+import { formatWeights, sameWeights, type Baseline, type RampMark, type TrafficRouter } from '../traffic/port.js';
 import { decideOnMark, platformPlan } from './context.js';
 import { runRamp, type Judge, type RampSettings } from './ramp.js';
 import type { RampReport } from './summary.js';
@@ -81,15 +81,27 @@ export async function rampSession(opts: SessionOptions, deps: SessionDeps): Prom
   }
 
   const deadline = Math.ceil((clock.now() + settings.timeoutMs) / 1000);
+  const mark = (state: RampMark['state'], step: number): RampMark => ({ state, owner, baseline: baseline.weights, step, deadline });
+  let lastStep = 0;
   const outcome = await runRamp(settings, baseline, {
     router, judge: deps.judge, clock, signal: deps.signal, log,
-    onStep: (percent) => router.writeMark({ state: 'in-progress', owner, baseline: baseline.weights, step: percent, deadline }),
+    onStep: async (percent) => {
+      // The rollback action (or a takeover) rewrites the mark: a live ramp stops at its next step.
+      if (lastStep > 0) {
+        const current = await router.readMark();
+        if (!current || current.state !== 'in-progress' || current.owner !== owner) {
+          throw new Error(`the ramp mark on ${router.resource} was changed (${current ? `${current.state} by run ${current.owner}` : 'removed'}): another run or the rollback action took over`);
+        }
+      }
+      await router.writeMark(mark('in-progress', percent));
+      lastStep = percent;
+    },
   });
 
   if (outcome.result !== 'failed') {
     // Traffic is in a known state (promoted, or back at the baseline): post must leave it alone.
     deps.saveState({ phase: 'done', owner, baseline });
-    await router.writeMark(null).catch((err) => warn(`could not remove the ramp mark from ${router.resource}: ${errorMessage(err)}; post retries`));
+    await router.writeMark(mark('done', lastStep)).catch((err) => warn(`could not close the ramp mark on ${router.resource}: ${errorMessage(err)}; post retries`));
   }
   return {
     ...outcome,
@@ -105,12 +117,13 @@ export type PostOutcome = 'nothing-recorded' | 'left-alone' | 'taken-over' | 're
 export async function restoreSession(state: SessionState | null, router: TrafficRouter | null, log: (m: string) => void): Promise<PostOutcome> {
   if (!state || !router) return 'nothing-recorded';
   const mark = await router.readMark().catch(() => null);
-  const ours = !!mark && mark.owner === state.owner;
+  const ours = !!mark && mark.state === 'in-progress' && mark.owner === state.owner;
+  const closed = (m: RampMark): RampMark => ({ ...m, state: 'done' });
   if (state.phase === 'done') {
-    if (ours) await router.writeMark(null).catch((err) => log(`could not remove the ramp mark: ${errorMessage(err)}`));
+    if (ours) await router.writeMark(closed(mark)).catch((err) => log(`could not close the ramp mark: ${errorMessage(err)}`));
     return 'left-alone';
   }
-  if (mark && !ours) return 'taken-over';
+  if (mark && mark.state === 'in-progress' && !ours) return 'taken-over';
   const before = await router.read().catch(() => null);
   await router.restore(state.baseline);
   const after = await router.read();
@@ -118,6 +131,6 @@ export async function restoreSession(state: SessionState | null, router: Traffic
   if (!sameWeights(after, state.baseline.weights)) {
     throw new Error(`restoring the baseline read back ${formatWeights(after)}, expected ${formatWeights(state.baseline.weights)}`);
   }
-  await router.writeMark(null);
+  await router.writeMark(closed(mark ?? { state: 'done', owner: state.owner, baseline: state.baseline.weights, step: 0, deadline: 0 }));
   return 'restored';
 }

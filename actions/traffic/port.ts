@@ -48,7 +48,8 @@ export interface TrafficRouter {
  * can see it. Tag values allow letters, digits, spaces and `_ . : / = + - @`, hence this plain form.
  */
 export interface RampMark {
-  state: 'in-progress';
+  /** `done` marks stay after a ramp ends: they keep the baseline for `rollback to: baseline`. */
+  state: 'in-progress' | 'done';
   /** `<run id>/<attempt>` of the workflow run that owns the ramp. */
   owner: string;
   baseline: Weights;
@@ -73,8 +74,8 @@ export function decodeMark(value: string | undefined): RampMark | null {
   const canary = num('canary');
   const step = num('step');
   const deadline = num('deadline');
-  if (fields.state !== 'in-progress' || !fields.owner || ![stable, canary, step, deadline].every(Number.isFinite)) return null;
-  return { state: 'in-progress', owner: fields.owner, baseline: { stable, canary }, step, deadline };
+  if ((fields.state !== 'in-progress' && fields.state !== 'done') || !fields.owner || ![stable, canary, step, deadline].every(Number.isFinite)) return null;
+  return { state: fields.state, owner: fields.owner, baseline: { stable, canary }, step, deadline };
 }
 
 export function weightsFor(canaryPercent: number): Weights {

@@ -71,7 +71,7 @@ describe('canary-ramp bundle on moto ELBv2 + fake CloudWatch', () => {
     expect(report.steps[0].checks.length).toBeGreaterThanOrEqual(2);
     expect(report.steps[0].checks.every((c: { verdict: string }) => c.verdict === 'pass')).toBe(true);
     expect(await weightsOf(listenerArn)).toEqual([0, 100]);
-    expect((await fx.tags(listenerArn))[MARK_TAG]).toBeUndefined();
+    expect((await fx.tags(listenerArn))[MARK_TAG]).toMatch(/^state=done owner=1\/1 stable=100 canary=0 step=100 /);
     expect(run.summary).toContain('| 10% | 90 / 10 |');
     expect(run.summary).toContain('```mermaid\nxychart-beta');
     expect(run.summary.trim().split('\n').at(-1)).toMatch(/^\*\*Promoted\*\*: every step passed/);
@@ -118,7 +118,7 @@ describe('canary-ramp bundle on moto ELBv2 + fake CloudWatch', () => {
     expect(post.code, post.stdout).toBe(0);
     expect(shown(post.warnings)).toMatch(/the ramp did not finish; the baseline is restored/);
     expect(await fx.defaultActions(listenerArn)).toEqual(before);
-    expect((await fx.tags(listenerArn))[MARK_TAG]).toBeUndefined();
+    expect((await fx.tags(listenerArn))[MARK_TAG]).toMatch(/^state=done owner=1\/1 stable=100 canary=0 step=25 /);
   });
 
   it('rolls back by itself when cancelled (SIGTERM), and refuses a concurrent ramp on the same listener', async () => {

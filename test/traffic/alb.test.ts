@@ -120,15 +120,14 @@ describe('fault matrix: a whole ramp session, then post, on moto', () => {
     intervalMs: 30_000, warmupMs: 0, maxFailedChecks: 2, onInconclusive: 'hold', maxInconclusive: 3, timeoutMs: 3_600_000,
   };
   const pass: Judge = async () => ({ result: 'pass', reason: 'all objectives met', window: { start: '', end: '' }, objectives: [] });
-  const OPS = ['DescribeTags', 'DescribeListeners', 'AddTags', 'ModifyListener', 'RemoveTags'];
+  const OPS = ['DescribeTags', 'DescribeListeners', 'AddTags', 'ModifyListener'];
   const FAULTS: Fault[] = ['throttle', '500', 'reset'];
   /** What main and post end with when the op keeps failing from its 2nd call on (DescribeTags: from its 1st). */
   const PERSISTENT_OUTCOME: Record<string, [string, string]> = {
     DescribeTags: ['threw', 'nothing-recorded'], // the mark cannot be read: nothing is written, nothing to restore
     DescribeListeners: ['failed', 'restored'], // cannot read the listener mid-ramp, nor to restore: post does it
-    AddTags: ['rolled-back', 'left-alone'], // cannot record the 2nd step: rolls back before shifting
+    AddTags: ['rolled-back', 'left-alone'], // cannot record the 2nd step: rolls back before shifting; post closes the mark
     ModifyListener: ['failed', 'restored'], // cannot shift, cannot restore: post restores once healed
-    RemoveTags: ['promoted', 'left-alone'], // promoted; post removes the leftover mark
   };
   const cases = OPS.flatMap((op) => FAULTS.flatMap((fault) => [
     { op, fault, persistent: false },
@@ -177,7 +176,7 @@ describe('fault matrix: a whole ramp session, then post, on moto', () => {
     } else {
       expect(end).toEqual(original);
     }
-    expect((await fx.tags(listenerArn))[MARK_TAG]).toBeUndefined();
+    expect((await fx.tags(listenerArn))[MARK_TAG] ?? 'none').not.toMatch(/in-progress/);
     await fx.drop(listenerArn);
   });
 });
