@@ -5,7 +5,7 @@
  * CloudFormation rules; and the generic walks (IAM statements, log groups) the assertions use.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -105,15 +105,24 @@ export function stackRegions(template: Template): string[] {
   return declared?.length ? declared : [...REGIONS];
 }
 
-export function parameterFilePath(env: string, region: string, stack: string): string {
-  return join(parametersDir, env, region, `${stack}.yaml`);
+/**
+ * Parameter files of a stack in one env/region: `<stack>.yaml`, or one `<stack>-<instance>.yaml` per
+ * instance of a stack deployed several times (the service stack: service-auth.yaml, ...).
+ */
+export function parameterFiles(env: string, region: string, stack: string): string[] {
+  const dir = join(parametersDir, env, region);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f === `${stack}.yaml` || (f.startsWith(`${stack}-`) && f.endsWith('.yaml') && !stackNames().includes(basename(f, '.yaml'))))
+    .sort()
+    .map((f) => join(dir, f));
 }
 
 /** A parameter file: a plain `Key: Value` map (what deploy-stack's `parameters` input reads). */
-export function loadParameterFile(env: string, region: string, stack: string): Record<string, unknown> {
-  const data = parse(readFileSync(parameterFilePath(env, region, stack), 'utf8')) as unknown;
+export function loadParameterFile(file: string): Record<string, unknown> {
+  const data = parse(readFileSync(file, 'utf8')) as unknown;
   if (data === null || data === undefined) return {};
-  if (typeof data !== 'object' || Array.isArray(data)) throw new Error(`${relative(infraRoot, parameterFilePath(env, region, stack))}: expected a Key: Value map`);
+  if (typeof data !== 'object' || Array.isArray(data)) throw new Error(`${relative(infraRoot, file)}: expected a Key: Value map`);
   return data as Record<string, unknown>;
 }
 
@@ -148,12 +157,65 @@ export function cfnLintAvailable(): boolean {
 }
 
 /**
- * One cfn-lint process over all the files (start-up dominates its cost), both regions. Asynchronous,
- * so a test can synthesize the CDK app while it runs.
+ * Resource-schema changes CloudFormation has shipped since the schemas bundled with cfn-lint 1.51
+ * (AWS::ECS::Service PAUSE lifecycle hooks: TargetType, TimeoutConfiguration, the
+ * PRE_PRODUCTION_TRAFFIC_SHIFT stage, and HookTargetArn/RoleArn required only for Lambda hooks).
+ * Applied to cfn-lint's own copy of each schema and passed with --registry-schemas, so every other
+ * rule still checks these resources. Drop an entry once cfn-lint's bundle has caught up.
+ */
+export const SCHEMA_PATCHES: Record<string, (schema: any) => void> = {
+  'AWS::ECS::Service': (schema) => {
+    const hook = schema.definitions.DeploymentLifecycleHook;
+    if (hook.properties.TargetType) return; // already current
+    hook.properties.TargetType = { type: 'string', enum: ['AWS_LAMBDA', 'PAUSE'] };
+    hook.properties.TimeoutConfiguration = { $ref: '#/definitions/HookTimeoutConfig' };
+    const stages: string[] = hook.properties.LifecycleStages.items.enum;
+    if (!stages.includes('PRE_PRODUCTION_TRAFFIC_SHIFT')) stages.push('PRE_PRODUCTION_TRAFFIC_SHIFT');
+    hook.required = ['LifecycleStages'];
+    schema.definitions.HookTimeoutConfig = {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        Action: { type: 'string', enum: ['ROLLBACK', 'CONTINUE'] },
+        TimeoutInMinutes: { type: 'integer', minimum: 1, maximum: 20160 },
+      },
+    };
+  },
+};
+
+/** Where the cfn-lint on PATH keeps its data (its Python package folder). */
+function cfnLintDataDir(): string {
+  // The python3 on PATH is the one cfn-lint was installed into (pip, pyenv or Debian's package).
+  for (const py of ['python3', 'python']) {
+    const res = spawnSync(py, ['-c', 'import cfnlint, os; print(os.path.dirname(cfnlint.__file__))'], { encoding: 'utf8' });
+    if (res.status === 0 && res.stdout.trim()) return join(res.stdout.trim(), 'data', 'schemas');
+  }
+  throw new Error('cannot find the cfnlint Python package behind the cfn-lint command');
+}
+
+/** Writes the patched schemas into a fresh folder for --registry-schemas. */
+export function patchedSchemasDir(): string {
+  const data = cfnLintDataDir();
+  const index = readFileSync(join(data, 'providers', 'eu_central_1.py'), 'utf8');
+  const out = mkdtempSync(join(tmpdir(), 'cfn-lint-schemas-'));
+  for (const [type, patch] of Object.entries(SCHEMA_PATCHES)) {
+    const hash = new RegExp(`"${type}": "([0-9a-f]+)"`).exec(index)?.[1];
+    if (!hash) throw new Error(`cfn-lint has no bundled schema for ${type}`);
+    const schema = JSON.parse(readFileSync(join(data, 'resources', `${hash}.json`), 'utf8'));
+    patch(schema);
+    writeFileSync(join(out, `${type.replace(/::/g, '-').toLowerCase()}.json`), JSON.stringify(schema));
+  }
+  return out;
+}
+
+/**
+ * One cfn-lint process over all the files (start-up dominates its cost), both regions, with the
+ * schema patches above. Asynchronous, so a test can synthesize the CDK app while it runs.
  */
 export function runCfnLint(files: string[]): Promise<CfnLintMatch[]> {
+  const schemas = patchedSchemasDir();
   return new Promise((resolvePromise, reject) => {
-    const child = spawn('cfn-lint', ['--format', 'json', '--regions', ...REGIONS, '--', ...files], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('cfn-lint', ['--format', 'json', '--regions', ...REGIONS, '--registry-schemas', schemas, '--', ...files], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));
@@ -162,6 +224,7 @@ export function runCfnLint(files: string[]): Promise<CfnLintMatch[]> {
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      rmSync(schemas, { recursive: true, force: true });
       // Exit codes are a bit mask of the levels found (2 error, 4 warning, 8 info); 1 is a crash.
       if (code === 1 || code === null) return reject(new Error(`cfn-lint failed (${code ?? signal}): ${stderr}`));
       try {

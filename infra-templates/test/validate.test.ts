@@ -4,7 +4,6 @@
  * no admin IAM statement, log retention everywhere, parameter files per env/region that name only
  * declared parameters and give every parameter without a default.
  */
-import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import {
@@ -15,7 +14,7 @@ import {
   isAdminStatement,
   loadParameterFile,
   loadTemplate,
-  parameterFilePath,
+  parameterFiles,
   policyStatements,
   runCfnLint,
   stackNames,
@@ -91,17 +90,22 @@ describe('generic assertions', () => {
   const cases = stacks.flatMap((stack) =>
     ENVIRONMENTS.flatMap((env) => stackRegions(loadTemplate(stack)).map((region) => ({ stack, env, region }))),
   );
-  test.each(cases)('parameter file of $stack for $env in $region exists and fits the template', ({ stack, env, region }) => {
-    const file = parameterFilePath(env, region, stack);
-    expect(existsSync(file), `${relative(infraRoot, file)} is missing`).toBe(true);
+  test.each(cases)('parameter files of $stack for $env in $region exist and fit the template', ({ stack, env, region }) => {
+    const files = parameterFiles(env, region, stack);
+    expect(files.length, `parameters/${env}/${region}/${stack}.yaml (or ${stack}-<instance>.yaml) is missing`).toBeGreaterThan(0);
     const declared = loadTemplate(stack).Parameters ?? {};
-    const given = loadParameterFile(env, region, stack);
-    expect(Object.keys(given).filter((k) => !(k in declared)), 'parameters the template does not declare').toEqual([]);
     const required = Object.entries(declared).filter(([, p]) => p.Default === undefined).map(([k]) => k);
-    expect(required.filter((k) => !(k in given)), 'parameters without a default that the file does not give').toEqual([]);
-    for (const [k, v] of Object.entries(given)) {
-      const allowed = declared[k]?.AllowedValues;
-      if (allowed) expect(allowed.map(String), `${k}: ${String(v)}`).toContain(String(v));
+    for (const file of files) {
+      const name = relative(infraRoot, file);
+      const given = loadParameterFile(file);
+      expect(Object.keys(given).filter((k) => !(k in declared)), `${name}: parameters the template does not declare`).toEqual([]);
+      expect(required.filter((k) => !(k in given)), `${name}: parameters without a default that the file does not give`).toEqual([]);
+      for (const [k, v] of Object.entries(given)) {
+        const allowed = declared[k]?.AllowedValues;
+        if (allowed) expect(allowed.map(String), `${name}: ${k}: ${String(v)}`).toContain(String(v));
+        const pattern = declared[k]?.AllowedPattern as string | undefined;
+        if (pattern && declared[k].Type === 'String') expect(String(v), `${name}: ${k} must match ${pattern}`).toMatch(new RegExp(`^(?:${pattern})$`));
+      }
     }
   });
 });
