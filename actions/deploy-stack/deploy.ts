@@ -306,36 +306,17 @@ export async function deployStack(plan: DeployPlan, deps: DeployDeps): Promise<D
   final = final!;
   const status = final.StackStatus!;
   stack = final;
+  const executed = { status, stackId, changeSetId, changeSetName: plan.changeSetName, changes: rows, outputs: stackOutputs(final), events: stream.events, recreated };
   if (isSuccess(status)) {
     await applyTerminationProtection();
     const outcome = changeSetType === 'CREATE' ? 'created' : 'updated';
-    return {
-      outcome,
-      status,
-      stackId,
-      changeSetId,
-      changeSetName: plan.changeSetName,
-      changes: rows,
-      outputs: stackOutputs(final),
-      message: `Stack ${plan.stackName} ${outcome}: ${status} (${rows.length} change${rows.length === 1 ? '' : 's'}).`,
-      events: stream.events,
-      recreated,
-    };
+    return { ...executed, outcome, message: `Stack ${plan.stackName} ${outcome}: ${status} (${rows.length} change${rows.length === 1 ? '' : 's'}).` };
   }
   const failure = firstFailure(stream.events, plan.stackName);
-  return {
-    outcome: 'failed',
-    status,
-    stackId,
-    changeSetId,
-    changeSetName: plan.changeSetName,
-    changes: rows,
-    outputs: stackOutputs(final),
-    failure,
-    message: failure ? failureText(plan.stackName, failure) + ` (stack is now ${status})` : `Stack ${plan.stackName} ended ${status}${final.StackStatusReason ? `: ${final.StackStatusReason}` : ''}.`,
-    events: stream.events,
-    recreated,
-  };
+  const message = failure
+    ? `${failureText(plan.stackName, failure)} (stack is now ${status})`
+    : `Stack ${plan.stackName} ended ${status}${final.StackStatusReason ? `: ${final.StackStatusReason}` : ''}.`;
+  return { ...executed, outcome: 'failed', failure, message };
 }
 
 /**

@@ -11,11 +11,11 @@ import { awsClient } from '../../actions/lib/aws.js';
 import { FakeClock } from '../../actions/lib/clock.js';
 import { CallCounter } from '../../actions/cloudformation/call-counter.js';
 import { WaitTimeoutError } from '../../actions/cloudformation/poll.js';
-import { buildPlan, type Inputs } from '../../actions/deploy-stack/context.js';
+import type { Inputs } from '../../actions/deploy-stack/context.js';
 import { deployStack, type DeployLog } from '../../actions/deploy-stack/deploy.js';
+import { testPlan } from './plan.js';
 import { CHANGE_SET_ID, ev, FakeCloudFormation, ok, stack, STACK_ID, throttled } from './fake-cfn.js';
 
-const fixtures = new URL('./fixtures/', import.meta.url).pathname;
 const savedEnv = { ...process.env };
 
 beforeAll(() => {
@@ -37,27 +37,7 @@ afterEach(() => {
 });
 
 function plan(over: Partial<Inputs> = {}) {
-  return buildPlan(
-    {
-      name: 'svc',
-      template: 'svc.yaml',
-      parameters: 'Image=registry/app@sha256:abc',
-      tags: '',
-      capabilities: ['CAPABILITY_IAM'],
-      roleArn: '',
-      terminationProtection: '',
-      rollbackAlarms: [],
-      rollbackMonitoringMs: 300_000,
-      execute: true,
-      failOnEmptyChangeSet: false,
-      recreateFailedStack: false,
-      s3Bucket: '',
-      timeoutMs: 1_800_000,
-      region: 'eu-central-1',
-      ...over,
-    },
-    { workspace: fixtures, runId: '42', runAttempt: '2', repository: 'example/svc', sha: 'abcdef', random: () => 'feedbeef' },
-  );
+  return testPlan({ parameters: 'Image=registry/app@sha256:abc', ...over }, { runId: '42', runAttempt: '2', random: () => 'feedbeef' });
 }
 
 /** SDK retries off (maxAttempts 1) unless asked: the poller's own handling of throttling is under test. */

@@ -15,9 +15,9 @@ import { CallCounter } from '../../actions/cloudformation/call-counter.js';
 import { buildPlan, type Inputs } from '../../actions/deploy-stack/context.js';
 import { deployStack, type DeployLog } from '../../actions/deploy-stack/deploy.js';
 import { runBundle } from '../support/harness.js';
+import { fixtures, testInputs } from './plan.js';
 import { startMoto, type Moto } from '../support/moto.js';
 
-const fixtures = new URL('./fixtures/', import.meta.url).pathname;
 let moto: Moto;
 const saved: Record<string, string | undefined> = {};
 
@@ -40,24 +40,14 @@ beforeEach(async () => {
 });
 
 function inputs(over: Partial<Inputs> = {}): Inputs {
-  return {
+  return testInputs({
     name: 'orders',
     template: 'queue.yaml',
     parameters: 'QueueName=orders\nSubnets=subnet-aaa,subnet-bbb',
     tags: 'team: payments',
-    capabilities: ['CAPABILITY_IAM'],
-    roleArn: '',
-    terminationProtection: '',
-    rollbackAlarms: [],
-    rollbackMonitoringMs: 300_000,
-    execute: true,
-    failOnEmptyChangeSet: false,
-    recreateFailedStack: false,
-    s3Bucket: '',
     timeoutMs: 600_000,
-    region: 'eu-central-1',
     ...over,
-  };
+  });
 }
 
 let runs = 0;
