@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBundle, runPost, type RunResult } from '../support/harness.js';
+import { runPost, startBundle, type RunResult, type Running } from '../support/harness.js';
 import { assetKey } from '../../actions/containers/trivy/install.js';
 import { haveTools, startRegistry, type Registry } from './support/registry.js';
 import { FAKE_TRIVY, startTrivyMirror, type TrivyMirror } from './support/trivy-release.js';
@@ -35,8 +35,12 @@ describe.skipIf(missing.length > 0)('build-scan-push with buildah and a local re
     await Promise.all([registry?.stop(), mirror?.close()]);
   });
 
-  function run(repository: string, report: string, inputs: Record<string, string | undefined> = {}): Promise<RunResult> {
-    return runBundle('build-scan-push', {
+  function run(repository: string, report: string, inputs: Record<string, string | undefined> = {}, env: Record<string, string> = {}): Promise<RunResult> {
+    return start(repository, report, inputs, env).done;
+  }
+
+  function start(repository: string, report: string, inputs: Record<string, string | undefined> = {}, env: Record<string, string> = {}): Running {
+    return startBundle('build-scan-push', {
       cwd: scratch,
       inputs: {
         builder: 'buildah', context: 'service', platforms: 'linux/amd64,linux/arm64', 'build-args': 'GREETING=hello',
@@ -51,6 +55,7 @@ describe.skipIf(missing.length > 0)('build-scan-push with buildah and a local re
         FAKE_TRIVY_REPORT: join(FIXTURES, report),
         FAKE_TRIVY_SARIF: join(FIXTURES, 'alpine-310.sarif'),
         FAKE_TRIVY_LOG: join(scratch, `trivy-${repository.replace(/\//g, '-')}.log`),
+        ...env,
       },
       timeoutMs: 150_000,
     });
@@ -125,6 +130,37 @@ describe.skipIf(missing.length > 0)('build-scan-push with buildah and a local re
     expect(JSON.parse(res.outputs.metadata).mediaType).toBe('application/vnd.oci.image.manifest.v1+json');
     expect(await registry.tags('team/report-only')).toEqual([]);
     await runPost('build-scan-push', res, { env: registry.env });
+  });
+
+  it('writes a registry build cache only after the gate passed', async () => {
+    const failed = await run('team/cached', 'alpine-39-high-critical.json', { cache: 'registry' });
+    expect(failed.code).toBe(1);
+    expect(await registry.tags('team/cached')).toEqual([]);
+    await runPost('build-scan-push', failed, { env: registry.env });
+
+    const res = await run('team/cached', 'alpine-310.json', { cache: 'registry' });
+    expect(res.errors, res.stdout).toEqual([]);
+    const tags = await registry.tags('team/cached');
+    expect(tags).toEqual(expect.arrayContaining(['release-1', 'sha-0123456', 'main']));
+    // buildah's layer cache lands next to the image, tagged by cache key.
+    expect(tags.length).toBeGreaterThan(3);
+    expect(await registry.manifestDigest('team/cached', 'release-1')).toBe(res.outputs.digest);
+    await runPost('build-scan-push', res, { env: registry.env });
+  });
+
+  it('stops cleanly when cancelled mid-scan: the scanner is ended, nothing is pushed, post cleans up', async () => {
+    const running = start('team/cancelled', 'alpine-310.json', {}, { FAKE_TRIVY_SLEEP_MS: '30000' });
+    await running.waitFor('[command]' + FAKE_TRIVY + ' image');
+    const t0 = Date.now();
+    running.child.kill('SIGTERM');
+    const res = await running.done;
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(res.code).toBe(1);
+    expect(res.errors.join('\n')).toMatch(/cancelled by SIGTERM/);
+    expect(await registry.tags('team/cancelled')).toEqual([]);
+    const post = await runPost('build-scan-push', res, { env: registry.env });
+    expect(post.code).toBe(0);
+    expect(existsSync(res.state.workDir)).toBe(false);
   });
 
   it('fails closed, before building, when the downloaded Trivy does not match the committed SHA-256 table', async () => {

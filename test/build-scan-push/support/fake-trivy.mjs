@@ -33,6 +33,8 @@ if (command === 'image') {
   if (!existsSync(join(flags['--input'], 'blobs', 'sha256', manifestDigest))) fail('manifest blob missing from the layout');
   if (flags['--format'] !== 'json' || !flags['--output']) fail('expected --format json --output <file>');
   if (flags['--ignorefile'] && !existsSync(flags['--ignorefile'])) fail(`ignorefile ${flags['--ignorefile']} not found`);
+  // A slow scan, for cancellation tests.
+  if (process.env.FAKE_TRIVY_SLEEP_MS) await new Promise((r) => setTimeout(r, Number(process.env.FAKE_TRIVY_SLEEP_MS)));
   copyFileSync(process.env.FAKE_TRIVY_REPORT, flags['--output']);
   process.exit(Number(flags['--exit-code'] ?? 0) && 0);
 }
