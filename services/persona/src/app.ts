@@ -2,6 +2,7 @@
  * persona: a gRPC service (PORT, default 50051) with `grpc.health.v1` reporting real readiness, and
  * the kit's HTTP side (HTTP_PORT, default 8081) for /health, /ready and /metrics.
  */
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -12,13 +13,27 @@ import { JwksAccess } from './access.js';
 import { analyse } from './analyse.js';
 import { PersonaStore, StoreFullError, type Persona } from './store.js';
 
-export const PROTO_PATH = fileURLToPath(new URL('../proto/persona/v1/persona.proto', import.meta.url));
+// Next to the source (development), or under the bundle's folder (an image copies proto/ beside
+// index.js). The paths are variables so a bundler leaves them to run time.
+const PROTO_CANDIDATES = ['../proto/persona/v1/persona.proto', './proto/persona/v1/persona.proto'];
+
+/** PERSONA_PROTO_PATH, else the first candidate that exists. */
+export function protoPath(env: Env = process.env): string {
+  const explicit = env.PERSONA_PROTO_PATH?.trim();
+  if (explicit) {
+    if (!existsSync(explicit)) throw new InputError(`PERSONA_PROTO_PATH: "${explicit}" does not exist; expected the path of persona/v1/persona.proto.`);
+    return explicit;
+  }
+  const found = PROTO_CANDIDATES.map((rel) => fileURLToPath(new URL(rel, import.meta.url))).find((p) => existsSync(p));
+  if (!found) throw new InputError(`persona.proto not found next to the code (${PROTO_CANDIDATES.join(', ')}); set PERSONA_PROTO_PATH.`);
+  return found;
+}
 export const SERVICE_NAME = 'persona.v1.PersonaService';
 
 export const LOADER_OPTIONS: protoLoader.Options = { keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true };
 
-export function loadPersonaProto(): grpc.GrpcObject {
-  return grpc.loadPackageDefinition(protoLoader.loadSync(PROTO_PATH, LOADER_OPTIONS));
+export function loadPersonaProto(env: Env = process.env): grpc.GrpcObject {
+  return grpc.loadPackageDefinition(protoLoader.loadSync(protoPath(env), LOADER_OPTIONS));
 }
 
 export interface PersonaOptions extends Partial<Omit<ServiceOptions, 'name' | 'routes' | 'port'>> {
@@ -59,6 +74,7 @@ export async function createPersonaService(opts: PersonaOptions = {}): Promise<P
   if (jwksUrl && !/^https?:\/\/\S+$/.test(jwksUrl)) throw new InputError(`AUTH_JWKS_URL: "${jwksUrl}" is not a URL; expected e.g. http://auth:8080.`);
   const issuer = envString(env, 'AUTH_ISSUER', 'https://auth.mesh.internal');
   const jwksRefreshMs = envDuration(env, 'AUTH_JWKS_REFRESH', '5m');
+  const proto = loadPersonaProto(env) as unknown as { persona: { v1: { PersonaService: { service: grpc.ServiceDefinition } } } };
 
   const store = new PersonaStore(capacity);
   const health = new HealthImplementation({ '': 'NOT_SERVING', [SERVICE_NAME]: 'NOT_SERVING' });
@@ -115,7 +131,6 @@ export async function createPersonaService(opts: PersonaOptions = {}): Promise<P
     return p;
   };
 
-  const proto = loadPersonaProto() as unknown as { persona: { v1: { PersonaService: { service: grpc.ServiceDefinition } } } };
   const kit = service;
   grpcServer.addService(proto.persona.v1.PersonaService.service, {
     CreatePersona: instrumentUnary(kit, `/${SERVICE_NAME}/CreatePersona`, async (req: CreateRequest, call) => {

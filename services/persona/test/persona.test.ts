@@ -145,6 +145,7 @@ describe('persona readiness and caller authentication through auth', () => {
     [{ HTTP_PORT: '70000' }, 'HTTP_PORT: "70000" is not valid'],
     [{ PERSONA_CAPACITY: '0' }, 'PERSONA_CAPACITY: "0" is not valid; expected a whole number from 1 to 10000000.'],
     [{ AUTH_JWKS_URL: 'auth:8080' }, 'AUTH_JWKS_URL: "auth:8080" is not a URL'],
+    [{ PERSONA_PROTO_PATH: '/nowhere/persona.proto' }, 'PERSONA_PROTO_PATH: "/nowhere/persona.proto" does not exist'],
   ])('configuration %o fails naming the variable', async (env, message) => {
     const err = await createPersonaService({ logLevel: 'silent', env }).catch((e) => e);
     expect(err).toBeInstanceOf(InputError);
