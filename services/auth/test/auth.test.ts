@@ -160,3 +160,21 @@ describe('configuration', () => {
     expect(err.message).toContain(message);
   });
 });
+
+describe('hash-secret', () => {
+  it('prints an Argon2id hash of the secret on stdin that verifies; refuses a short secret', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { join } = await import('node:path');
+    const { verify } = await import('@node-rs/argon2');
+    const { repoRoot } = await import('../../../test/support/harness.js');
+    const run = (input: string) => spawnSync(join(repoRoot, 'node_modules/.bin/tsx'), [join(repoRoot, 'services/auth/src/hash-secret.ts')], { input, encoding: 'utf8' });
+    const ok = run('a-long-enough-client-secret\n');
+    expect(ok.status).toBe(0);
+    const hash = ok.stdout.trim();
+    expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(await verify(hash, 'a-long-enough-client-secret')).toBe(true);
+    const short = run('short');
+    expect(short.status).toBe(1);
+    expect(short.stderr).toContain('shorter than 16 characters');
+  });
+});
