@@ -71,6 +71,13 @@ export interface DeployResult {
 
 const silent: DeployLog = { info: () => {}, warning: () => {}, notice: () => {} };
 
+/** Name, message and HTTP status: a 5xx with an HTML body otherwise reads only as an XML parse error. */
+export function awsErrorText(err: unknown): string {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number }; $response?: { statusCode?: number } };
+  const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
+  return `${e.name ?? 'Error'}: ${errorMessage(err).split('\n')[0]}${status ? ` (HTTP ${status})` : ''}`;
+}
+
 function isMissingStack(err: unknown): boolean {
   return (err as { name?: string }).name === 'ValidationError' && /does not exist/i.test(errorMessage(err));
 }
@@ -285,7 +292,17 @@ export async function deployStack(plan: DeployPlan, deps: DeployDeps): Promise<D
     await discardChangeSet(cfn, changeSetId, ownsEmptyStack, log);
     throw deps.signal.reason;
   }
-  await cfn.send(new ExecuteChangeSetCommand({ ChangeSetName: changeSetId, ClientRequestToken: plan.changeSetName }));
+  try {
+    await cfn.send(new ExecuteChangeSetCommand({ ChangeSetName: changeSetId, ClientRequestToken: plan.changeSetName }));
+  } catch (err) {
+    // The request may have failed after CloudFormation started; only the stack can tell.
+    const now = await describeStack(cfn, stackId).catch(() => undefined);
+    if (!now?.StackStatus?.endsWith('_IN_PROGRESS') || now.StackStatus === 'REVIEW_IN_PROGRESS') {
+      await discardChangeSet(cfn, changeSetId, ownsEmptyStack, log);
+      throw new Error(`ExecuteChangeSet failed (${awsErrorText(err)}); the change set was deleted and the stack left as it was (${now?.StackStatus ?? 'not readable'}).`);
+    }
+    log.warning(`ExecuteChangeSet reported ${awsErrorText(err)}, but the stack is ${now.StackStatus}: following it.`);
+  }
   log.info(`Executing change set ${plan.changeSetName}; stack events follow.`);
 
   let final: Stack | undefined;

@@ -260,6 +260,37 @@ describe('change sets that fail', () => {
   });
 });
 
+describe('a failing ExecuteChangeSet', () => {
+  const internal = { error: { code: 'InternalFailure', message: 'We encountered an internal error.', status: 500 } };
+  function scripted(statusAfter: string) {
+    const running = ev('svc', 'UPDATE_IN_PROGRESS');
+    fake
+      .on('DescribeStacks', (_p, n) => ({ result: { Stacks: [n === 1 ? current : n === 2 ? { ...current, StackStatus: statusAfter } : current] } }))
+      .on('CreateChangeSet', { result: { Id: CHANGE_SET_ID, StackId: STACK_ID } })
+      .on('DescribeChangeSet', readyChangeSet([modify('Service', 'AWS::ECS::Service', 'False')]))
+      .on('ExecuteChangeSet', internal)
+      .on('DeleteChangeSet', ok)
+      .on('DescribeStackEvents', (_p, n) => ({ result: { StackEvents: n === 1 ? [] : [ev('svc', 'UPDATE_COMPLETE'), running] } }));
+  }
+
+  it('that did not start: the change set is deleted and the stack left as it was', async () => {
+    scripted('UPDATE_COMPLETE');
+    await expect(deployStack(plan(), harness().deps)).rejects.toThrow(
+      'ExecuteChangeSet failed (InternalFailure: We encountered an internal error. (HTTP 500)); the change set was deleted and the stack left as it was (UPDATE_COMPLETE).',
+    );
+    expect(fake.count('DeleteChangeSet')).toBe(1);
+  });
+
+  it('that started anyway: the deploy follows the stack to its end', async () => {
+    scripted('UPDATE_IN_PROGRESS');
+    const h = harness();
+    const result = await deployStack(plan(), h.deps);
+    expect(result.outcome).toBe('updated');
+    expect(fake.count('DeleteChangeSet')).toBe(0);
+    expect(h.lines.some((l) => l.startsWith('WARN ExecuteChangeSet reported InternalFailure') && l.endsWith('but the stack is UPDATE_IN_PROGRESS: following it.'))).toBe(true);
+  });
+});
+
 describe('timeouts and cancellation leave a known state', () => {
   function stuckUpdate() {
     const running = ev('svc', 'UPDATE_IN_PROGRESS');
