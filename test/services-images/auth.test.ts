@@ -1,0 +1,3 @@
+import { imageSmokeTest } from './image-smoke.js';
+
+imageSmokeTest('auth');

@@ -1,0 +1,88 @@
+/**
+ * One service image, end to end as CI can do it without a registry: assemble the Node 24 base from
+ * this machine's node, bundle the service, build its Dockerfile with buildah against that base
+ * (pinned by digest), run the image as configured, and get 200 from /health; then SIGTERM must end
+ * it cleanly.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assembleBaseImage, NONROOT_UID, type BaseImage } from '../../services/images/base-image.js';
+import { buildah, hasBuildah, type BuildahOptions } from '../../services/images/buildah.js';
+import { buildContext, repoRoot } from '../../services/images/bundle.js';
+import { buildImage, imageConfig, runContainer, waitForHealthy } from '../../services/images/image.js';
+import { serviceImage } from '../../services/images/services.js';
+import { freePort } from '../support/moto.js';
+
+export function imageSmokeTest(name: string): void {
+  const svc = serviceImage(name);
+  const available = hasBuildah();
+  // Skip only on a developer machine without buildah; CI installs it (.ci/setup.d/services.sh).
+  if (!available && process.env.CI) throw new Error('buildah is not installed: .ci/setup.d/services.sh installs it');
+  const maybe = available ? describe : describe.skip;
+
+  maybe(`${name} image`, () => {
+    let work: string;
+    let storage: BuildahOptions;
+    let base: BaseImage;
+    let entry: string;
+    const tag = `localhost/mesh/${name}:test`;
+
+    beforeAll(async () => {
+      work = mkdtempSync(join(tmpdir(), `img-${name}-`));
+      storage = { root: join(work, 'storage'), runroot: join(work, 'run') };
+      base = await assembleBaseImage({ ...storage, nodeBinary: join(repoRoot, 'node_modules/node/bin/node') });
+      const ctx = await buildContext(svc, join(work, 'context'));
+      entry = ctx.entry;
+      await buildImage({ ...storage, dockerfile: svc.dockerfile, contextDir: ctx.dir, tag, nodeImage: base.ref, pull: 'never' });
+    }, 180_000);
+
+    afterAll(async () => {
+      if (!work) return;
+      await buildah(storage, ['rm', '--all'], { quiet: true }).catch(() => undefined);
+      await buildah(storage, ['rmi', '--all', '--force'], { quiet: true }).catch(() => undefined);
+      rmSync(work, { recursive: true, force: true });
+    });
+
+    it('is built on the local base pinned by digest and runs node as the non-root user', async () => {
+      expect(base.ref).toMatch(/^localhost\/mesh\/node24-base@sha256:[0-9a-f]{64}$/);
+      const cfg = await imageConfig(storage, tag);
+      expect(cfg.User).toBe(`${NONROOT_UID}:${NONROOT_UID}`);
+      expect(cfg.Entrypoint).toEqual(['/nodejs/bin/node']);
+      expect(cfg.Cmd).toEqual([entry]);
+    });
+
+    it('has no shell, and none of the check stage\'s files', async () => {
+      const probe = (await buildah(storage, ['from', '--pull=never', tag], { quiet: true })).trim();
+      try {
+        const root = (await buildah(storage, ['mount', probe], { quiet: true })).trim();
+        expect(existsSync(join(root, 'bin/sh'))).toBe(false);
+        expect(existsSync(join(root, 'usr/bin/sh'))).toBe(false);
+        expect(existsSync(join(root, 'app/index.js'))).toBe(true);
+        expect(existsSync(join(root, 'verify.cjs'))).toBe(false);
+      } finally {
+        await buildah(storage, ['rm', probe], { quiet: true });
+      }
+    });
+
+    it('answers 200 on /health, and SIGTERM ends it cleanly', async () => {
+      const port = await freePort();
+      const env: Record<string, string> = {
+        PORT: String(await freePort()), ...svc.smokeEnv, [svc.healthPortEnv]: String(port), SHUTDOWN_DRAIN_DELAY: '0s', HOST: '127.0.0.1',
+      };
+      const running = await runContainer(storage, tag, env);
+      let code: number | null = null;
+      try {
+        const health = await waitForHealthy(`http://127.0.0.1:${port}/health`, running, 60_000);
+        expect(health.status).toBe(200);
+        expect(JSON.parse(health.body)).toEqual({ status: 'ok' });
+      } finally {
+        code = await running.stop(15_000);
+      }
+      expect(code, running.output()).toBe(0);
+      expect(running.output()).toContain(`"service":"${name}"`);
+      expect(running.output()).toContain('shutdown: complete');
+    });
+  });
+}
