@@ -7,22 +7,14 @@ import { isAbsolute, join, resolve } from 'node:path';
 import semver from 'semver';
 import { InputError } from '../lib/errors.js';
 import { getBool, getEnum, getLines, getList, getString, raw } from '../lib/inputs.js';
-import type { CacheMode } from '../containers/builders/types.js';
+import type { BuildPlan } from '../containers/builders/types.js';
 import { checkBuildahPlan } from '../containers/builders/buildah.js';
 import { parseEcrHost, parseLifecyclePolicy } from '../containers/ecr.js';
 import { parsePlatforms } from '../containers/platforms.js';
 import { parseSeverityList, type Severity } from '../containers/trivy/report.js';
 
-export interface Inputs {
-  context: string;
-  file: string;
-  platforms: string[];
-  buildArgs: [string, string][];
-  target?: string;
-  labels: [string, string][];
-  cache: CacheMode;
-  provenance: boolean;
-  sbom: boolean;
+/** The build half of the inputs is the builders' plan as the user wrote it (labels before the OCI defaults). */
+export interface Inputs extends Pick<BuildPlan, 'context' | 'file' | 'platforms' | 'buildArgs' | 'target' | 'labels' | 'cache' | 'provenance' | 'sbom'> {
   builder: 'buildx' | 'buildah';
   buildxBuilder?: string;
   /** Registry host; undefined means the caller's ECR registry. */
