@@ -4,6 +4,7 @@
  * no admin IAM statement, log retention everywhere, parameter files per env/region that name only
  * declared parameters and give every parameter without a default.
  */
+import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import {
@@ -12,12 +13,17 @@ import {
   cfnLintAvailable,
   infraRoot,
   isAdminStatement,
+  exportSuffixes,
+  instantiate,
   loadParameterFile,
   loadTemplate,
+  parameterFilePath,
   parameterFiles,
+  parameterValues,
   policyStatements,
   runCfnLint,
   stackNames,
+  stackImports,
   stackRegions,
   synthWithNag,
   templatePath,
@@ -107,5 +113,31 @@ describe('generic assertions', () => {
         if (pattern && declared[k].Type === 'String') expect(String(v), `${name}: ${k} must match ${pattern}`).toMatch(new RegExp(`^(?:${pattern})$`));
       }
     }
+  });
+
+  test.each(cases)('every import of $stack for $env in $region names an export its provider makes with its own parameter file there', ({ stack, env, region }) => {
+    const problems: string[] = [];
+    for (const file of parameterFiles(env, region, stack)) {
+      const given = loadParameterFile(file);
+      const params = parameterValues(loadTemplate(stack), given);
+      const { imports, errors } = stackImports(instantiate(loadTemplate(stack), given), params);
+      problems.push(...errors.map((e) => `${relative(infraRoot, file)}: ${e}`));
+      for (const imp of imports) {
+        if (!stacks.includes(imp.provider)) {
+          problems.push(`${relative(infraRoot, file)}: ${imp.stackParameter} names no template (templates/${imp.provider}.yaml)`);
+          continue;
+        }
+        const providerFile = parameterFilePath(env, region, imp.provider);
+        if (!existsSync(providerFile)) {
+          problems.push(`${relative(infraRoot, file)}: imports ${imp.exportSuffix} from ${imp.provider}, which has no parameter file for ${env}/${region}`);
+          continue;
+        }
+        const provided = exportSuffixes(instantiate(loadTemplate(imp.provider), loadParameterFile(providerFile)));
+        if (!provided.includes(imp.exportSuffix)) {
+          problems.push(`${relative(infraRoot, file)}: imports ${imp.exportSuffix} from ${imp.provider}, which does not export it as deployed by ${relative(infraRoot, providerFile)}`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
   });
 });
