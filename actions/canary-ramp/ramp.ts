@@ -58,6 +58,16 @@ export interface RampOutcome {
   steps: StepReport[];
   /** The weights read back at the end (null when they could not be read). */
   weights: Weights | null;
+  /** Someone else (the rollback action, a takeover) owns the traffic now: nothing was restored. */
+  handedOver?: boolean;
+}
+
+/** Thrown by onStep when the ramp no longer owns the resource. */
+export class HandedOverError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HandedOverError';
+  }
 }
 
 export interface RampDeps {
@@ -169,6 +179,11 @@ export async function runRamp(settings: RampSettings, baseline: Baseline, deps: 
     return { result: 'promoted', reason: `every step passed; the canary has ${last?.canary ?? 100}% of the traffic`, steps, weights: last };
   } catch (err) {
     if (err instanceof StepFailed) return rollBack(err.message);
+    if (err instanceof HandedOverError) {
+      const open = steps.at(-1);
+      if (open?.outcome === 'in-progress') open.endedAt = iso(clock.now());
+      return { result: 'failed', reason: `${err.message}; traffic left as they set it`, steps, weights: await router.read().catch(() => null), handedOver: true };
+    }
     if (signal.aborted || err instanceof CancelledError) return rollBack(`cancelled (${errorMessage(signal.reason ?? err)})`);
     return rollBack(`fault: ${errorMessage(err)}`);
   }

@@ -8,7 +8,7 @@ import { formatDuration } from '../lib/duration.js';
 import { errorMessage } from '../lib/errors.js';
 import { formatWeights, sameWeights, type Baseline, type RampMark, type TrafficRouter } from '../traffic/port.js';
 import { decideOnMark, platformPlan } from './context.js';
-import { runRamp, type Judge, type RampSettings } from './ramp.js';
+import { HandedOverError, runRamp, type Judge, type RampSettings } from './ramp.js';
 import type { RampReport } from './summary.js';
 
 export interface SessionState {
@@ -90,7 +90,7 @@ export async function rampSession(opts: SessionOptions, deps: SessionDeps): Prom
       if (lastStep > 0) {
         const current = await router.readMark();
         if (!current || current.state !== 'in-progress' || current.owner !== owner) {
-          throw new Error(`the ramp mark on ${router.resource} was changed (${current ? `${current.state} by run ${current.owner}` : 'removed'}): another run or the rollback action took over`);
+          throw new HandedOverError(`the ramp mark on ${router.resource} was changed (${current ? `${current.state} by run ${current.owner}` : 'removed'}): another run or the rollback action took over`);
         }
       }
       await router.writeMark(mark('in-progress', percent));
@@ -98,7 +98,8 @@ export async function rampSession(opts: SessionOptions, deps: SessionDeps): Prom
     },
   });
 
-  if (outcome.result !== 'failed') {
+  if (outcome.handedOver) deps.saveState({ phase: 'done', owner, baseline });
+  else if (outcome.result !== 'failed') {
     // Traffic is in a known state (promoted, or back at the baseline): post must leave it alone.
     deps.saveState({ phase: 'done', owner, baseline });
     await router.writeMark(mark('done', lastStep)).catch((err) => warn(`could not close the ramp mark on ${router.resource}: ${errorMessage(err)}; post retries`));

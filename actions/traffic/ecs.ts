@@ -45,6 +45,13 @@ export interface EcsDeps {
 const IN_FLIGHT = ['PENDING', 'IN_PROGRESS'] as const;
 const ROLLED_BACK = new Set(['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_SUCCESSFUL', 'STOP_REQUESTED', 'STOPPED']);
 const PAUSE_STAGE = 'PRE_PRODUCTION_TRAFFIC_SHIFT';
+/** What the rollback action last did to the service's task definition. */
+export const ROLLBACK_TAG = 'mesh-actions:rollback';
+
+function decodeRollback(value: string | undefined): { from: string; to: string } | null {
+  const m = value ? /^from=(\S+) to=(\S+)$/.exec(value) : null;
+  return m ? { from: m[1], to: m[2] } : null;
+}
 
 /** The traffic steps ECS will take; also checks the PAUSE hook the ramp answers is configured. */
 export function ecsSteps(cfg: DeploymentConfiguration | undefined): number[] {
@@ -75,6 +82,10 @@ export function deploymentWeights(d: ServiceDeployment): Weights {
   if (d.status && ROLLED_BACK.has(d.status)) return weightsFor(0);
   if (d.status === 'SUCCESSFUL') return weightsFor(100);
   return weightsFor(Math.round((d.targetServiceRevision?.requestedProductionTrafficWeight ?? 0) * 10) / 10);
+}
+
+export function isRollingBack(d: ServiceDeployment): boolean {
+  return !!d.status && ROLLED_BACK.has(d.status);
 }
 
 function awaitingPause(d: ServiceDeployment) {
@@ -182,19 +193,39 @@ export class EcsRouter implements TrafficRouter {
     }
   }
 
+  /** The service's in-flight deployment, or null (the rollback action's first question). */
+  async inFlight(): Promise<ServiceDeployment | null> {
+    try {
+      return await this.deployment();
+    } catch (err) {
+      if (err instanceof RouterStateError && !this.deploymentArn) return null;
+      throw err;
+    }
+  }
+
   /**
    * With no deployment in flight: points the service back at the task definition it ran before its
-   * last successful deployment. Returns what it did, or null when there is nothing to roll back to.
+   * last successful deployment. A tag records what it did, so running it again changes nothing
+   * instead of rolling forward again.
    */
-  async rollbackToPrevious(): Promise<{ from: string; to: string } | null> {
+  async rollbackToPrevious(): Promise<{ from: string; to: string; changed: boolean } | null> {
     const t = this.target;
+    const described = await this.call('DescribeServices', () =>
+      this.client.send(new DescribeServicesCommand({ cluster: t.cluster, services: [t.service] })));
+    const svc = described.services?.[0];
+    if (!svc?.serviceArn) throw new RouterStateError(`${this.resource} not found`);
+    this.serviceArn = svc.serviceArn;
+    const tags = await this.call('ListTagsForResource', () => this.client.send(new ListTagsForResourceCommand({ resourceArn: svc.serviceArn })));
+    const done = decodeRollback(tags.tags?.find((x) => x.key === ROLLBACK_TAG)?.value);
+    if (done && svc.taskDefinition === done.to) return { ...done, changed: false };
+
     const list = await this.call('ListServiceDeployments', () =>
       this.client.send(new ListServiceDeploymentsCommand({ cluster: t.cluster, service: t.service, status: ['SUCCESSFUL'], maxResults: 1 })));
     const last = list.serviceDeployments?.[0]?.serviceDeploymentArn;
     if (!last) return null;
-    const described = await this.call('DescribeServiceDeployments', () =>
+    const deps = await this.call('DescribeServiceDeployments', () =>
       this.client.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [last] })));
-    const dep = described.serviceDeployments?.[0];
+    const dep = deps.serviceDeployments?.[0];
     const revisions = [dep?.targetServiceRevision?.arn, dep?.sourceServiceRevisions?.[0]?.arn];
     if (!revisions[0] || !revisions[1]) return null;
     const out = await this.call('DescribeServiceRevisions', () =>
@@ -203,8 +234,14 @@ export class EcsRouter implements TrafficRouter {
     const from = byArn.get(revisions[0]);
     const to = byArn.get(revisions[1]);
     if (!from || !to || from === to) return null;
+    if (svc.taskDefinition !== from) {
+      throw new RouterStateError(`${this.resource} runs ${svc.taskDefinition}, not ${from} from its last successful deployment; roll back by deploying the task definition you want`);
+    }
+    // Recorded first: if UpdateService then fails, a re-run still knows where it was going.
+    await this.call('TagResource', () =>
+      this.client.send(new TagResourceCommand({ resourceArn: svc.serviceArn, tags: [{ key: ROLLBACK_TAG, value: `from=${from} to=${to}` }] })));
     await this.call('UpdateService', () => this.client.send(new UpdateServiceCommand({ cluster: t.cluster, service: t.service, taskDefinition: to })));
-    return { from, to };
+    return { from, to, changed: true };
   }
 
   async readMark(): Promise<RampMark | null> {

@@ -1,0 +1,22 @@
+import * as core from '@actions/core';
+import { systemClock } from '../lib/clock.js';
+import type { ActionEntry } from '../lib/runner.js';
+import { retryingCall } from '../traffic/call.js';
+import { makeRouter } from '../traffic/config.js';
+import { readRollbackInputs } from './context.js';
+import { rollBack } from './rollback.js';
+
+async function main(): Promise<void> {
+  const inputs = readRollbackInputs();
+  const router = makeRouter(inputs.router, { call: retryingCall({ log: (m) => core.warning(m) }), clock: systemClock, log: (m) => core.info(m) });
+  const result = await rollBack(router, inputs.to);
+  core.info(`Before: ${JSON.stringify(result.before)}`);
+  core.info(`After:  ${JSON.stringify(result.after)}`);
+  core.info(result.message);
+  core.setOutput('changed', String(result.changed));
+  core.setOutput('before', JSON.stringify(result.before));
+  core.setOutput('after', JSON.stringify(result.after));
+  await core.summary.addRaw(`## rollback\n\n${result.message}\n\n| | |\n|---|---|\n| before | \`${JSON.stringify(result.before)}\` |\n| after | \`${JSON.stringify(result.after)}\` |\n`).write();
+}
+
+export const action: ActionEntry = { main };

@@ -1,0 +1,61 @@
+/**
+ * The rollback itself, with the router injected: idempotent (a second run finds nothing to change),
+ * weights read before and after. ECS rolls its in-flight deployment back, or, with none in flight,
+ * returns the service to the task definition it ran before its last successful deployment.
+ */
+import { EcsRouter, isRollingBack } from '../traffic/ecs.js';
+import { RouterStateError, formatWeights, sameWeights, type TrafficRouter, type Weights } from '../traffic/port.js';
+import { targetWeights, type RollbackTo } from './context.js';
+
+export interface RollbackResult {
+  changed: boolean;
+  /** Weights, or for an ECS task-definition rollback the task definitions. */
+  before: Weights | { taskDefinition: string } | null;
+  after: Weights | { taskDefinition: string } | null;
+  message: string;
+}
+
+export async function rollBack(router: TrafficRouter, to: RollbackTo): Promise<RollbackResult> {
+  if (router instanceof EcsRouter) return rollBackEcs(router);
+  const mark = await router.readMark();
+  const target = targetWeights(to, mark, router.resource);
+  const before = await router.read();
+  let changed = false;
+  if (!sameWeights(before, target.weights)) {
+    await router.restore({ weights: target.weights });
+    changed = true;
+  }
+  const after = await router.read();
+  if (!sameWeights(after, target.weights)) throw new RouterStateError(`read back ${formatWeights(after)} after setting ${formatWeights(target.weights)}`);
+  // A live ramp checks its mark before each step: closing it makes the ramp stop and leave traffic be.
+  if (mark?.state === 'in-progress') await router.writeMark({ ...mark, state: 'done' });
+  return {
+    changed, before, after,
+    message: changed
+      ? `${router.resource}: ${formatWeights(before)} → ${formatWeights(after)} (${target.why}).`
+      : `${router.resource} is already at ${formatWeights(after)} (${target.why}); nothing to change.`,
+  };
+}
+
+async function rollBackEcs(router: EcsRouter): Promise<RollbackResult> {
+  const d = await router.inFlight();
+  if (d) {
+    const before = await router.read();
+    if (isRollingBack(d)) {
+      return { changed: false, before, after: before, message: `${router.resource}: deployment ${d.serviceDeploymentArn} is already ${d.status}; nothing to change.` };
+    }
+    await router.restore();
+    const after = await router.read();
+    return { changed: true, before, after, message: `${router.resource}: rolled back in-flight deployment ${d.serviceDeploymentArn} (${formatWeights(before)} → ${formatWeights(after)}).` };
+  }
+  const done = await router.rollbackToPrevious();
+  if (!done) throw new RouterStateError(`${router.resource} has no deployment in flight and no earlier task definition to roll back to`);
+  return {
+    changed: done.changed,
+    before: { taskDefinition: done.changed ? done.from : done.to },
+    after: { taskDefinition: done.to },
+    message: done.changed
+      ? `${router.resource}: task definition ${done.from} → ${done.to} (the one before its last successful deployment).`
+      : `${router.resource} already runs ${done.to} (rolled back from ${done.from} earlier); nothing to change.`,
+  };
+}

@@ -1,0 +1,105 @@
+/** The rollback action through its bundle against moto's ELBv2, including a rollback during a live ramp. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMoto, type Moto } from '../support/moto.js';
+import { startFakeCloudWatch, type FakeCloudWatch } from '../support/fake-cloudwatch.js';
+import { runBundle, runPost, startBundle } from '../support/harness.js';
+import { createAlbFixture, forward, type AlbFixture } from '../traffic/alb-fixture.js';
+import { AddTagsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { targetGroupDimension } from '../../actions/traffic/alb.js';
+import { MARK_TAG } from '../../actions/traffic/port.js';
+
+let moto: Moto;
+let cw: FakeCloudWatch;
+let fx: AlbFixture;
+const saved = { ...process.env };
+
+beforeAll(async () => {
+  moto = await startMoto();
+  cw = await startFakeCloudWatch({ now: () => Date.now() + 5 * 60_000 });
+  Object.assign(process.env, moto.env);
+  fx = await createAlbFixture();
+  cw.setScenario(targetGroupDimension(fx.stable), 'healthy');
+  cw.setScenario(targetGroupDimension(fx.canary), 'healthy');
+});
+afterAll(async () => {
+  process.env = saved;
+  await cw?.stop();
+  await moto?.stop();
+});
+
+const shown = (lines: string[]) => lines.join('\n').replace(/%25/g, '%');
+const albInputs = (listenerArn: string, over: Record<string, string> = {}) => ({
+  router: 'alb', 'listener-arn': listenerArn, 'stable-target-group-arn': fx.stable, 'canary-target-group-arn': fx.canary, ...over,
+});
+const weightsOf = async (listenerArn: string) =>
+  (await fx.defaultActions(listenerArn))[0].ForwardConfig?.TargetGroups?.map((g) => g.Weight) ?? [];
+
+describe('rollback bundle on moto ELBv2', () => {
+  it('to: stable puts stable at 100 %, prints before and after, and changes nothing the second time', async () => {
+    const listenerArn = await fx.listener([forward([fx.stable, 30], [fx.canary, 70])]);
+    const first = await runBundle('rollback', { inputs: albInputs(listenerArn), env: moto.env });
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    expect(first.outputs.changed).toBe('true');
+    expect(JSON.parse(first.outputs.before)).toEqual({ stable: 30, canary: 70 });
+    expect(JSON.parse(first.outputs.after)).toEqual({ stable: 100, canary: 0 });
+    expect(first.stdout).toContain('Before: {"stable":30,"canary":70}');
+    expect(first.stdout).toContain('After:  {"stable":100,"canary":0}');
+    expect(await weightsOf(listenerArn)).toEqual([100, 0]);
+    // Stickiness survives the rollback.
+    expect((await fx.defaultActions(listenerArn))[0].ForwardConfig?.TargetGroupStickinessConfig).toEqual({ Enabled: true, DurationSeconds: 600 });
+
+    const again = await runBundle('rollback', { inputs: albInputs(listenerArn), env: moto.env });
+    expect(again.code).toBe(0);
+    expect(again.outputs.changed).toBe('false');
+    expect(shown([again.stdout])).toMatch(/is already at stable 100% \/ canary 0% \(stable takes all traffic\); nothing to change/);
+  });
+
+  it('to: baseline restores the weights the last ramp recorded, and refuses without a recorded ramp', async () => {
+    const listenerArn = await fx.listener([forward([fx.stable, 0], [fx.canary, 100])]);
+    const refused = await runBundle('rollback', { inputs: albInputs(listenerArn, { to: 'baseline' }), env: moto.env });
+    expect(refused.code).not.toBe(0);
+    expect(shown(refused.errors)).toMatch(/no canary ramp is recorded on .*listener.*so its baseline is unknown; use to: stable/);
+    expect(await weightsOf(listenerArn)).toEqual([0, 100]);
+
+    await fx.elb.send(new AddTagsCommand({ ResourceArns: [listenerArn], Tags: [{ Key: MARK_TAG, Value: 'state=done owner=9/1 stable=80 canary=20 step=100 deadline=1' }] }));
+    const run = await runBundle('rollback', { inputs: albInputs(listenerArn, { to: 'baseline' }), env: moto.env });
+    expect(run.code, run.stdout).toBe(0);
+    expect(JSON.parse(run.outputs.after)).toEqual({ stable: 80, canary: 20 });
+    expect(await weightsOf(listenerArn)).toEqual([80, 20]);
+    expect(run.summary).toContain('the baseline run 9/1 recorded before its ramp');
+  });
+
+  it('during a live ramp: rolls back, and the ramp stops at its next step without touching traffic again', async () => {
+    const listenerArn = await fx.listener([forward([fx.stable, 100])]);
+    const ramp = startBundle('canary-ramp', {
+      inputs: { ...albInputs(listenerArn), steps: '10,50,100', 'bake-time': '3s', 'analysis-interval': '1s', slo: 'p95 < 200ms', 'min-requests': '100' },
+      env: { ...moto.env, AWS_ENDPOINT_URL_CLOUDWATCH: cw.endpoint },
+    });
+    await ramp.waitFor('10% check 1');
+    const rb = await runBundle('rollback', { inputs: albInputs(listenerArn), env: moto.env });
+    expect(rb.code, rb.stdout).toBe(0);
+    expect(JSON.parse(rb.outputs.before)).toEqual({ stable: 90, canary: 10 });
+    expect((await fx.tags(listenerArn))[MARK_TAG]).toMatch(/^state=done owner=1\/1 /);
+
+    const main = await ramp.done;
+    expect(main.outputs.result).toBe('failed');
+    expect(shown(main.errors)).toMatch(/was changed \(done by run 1\/1\): another run or the rollback action took over; traffic left as they set it/);
+    expect(JSON.parse(main.outputs.report).steps.map((s: { percent: number }) => s.percent)).toEqual([10]);
+    expect(await weightsOf(listenerArn)).toEqual([100, 0]);
+    const post = await runPost('canary-ramp', main, { env: moto.env });
+    expect(post.stdout).toContain('traffic left as it is');
+    expect(await weightsOf(listenerArn)).toEqual([100, 0]);
+  });
+
+  it.each([
+    [{ to: 'previous' }, /Input "to": "previous" is not one of stable \| baseline/],
+    [{ router: '' }, /Input "router" is required: one of alb \| ecs \| appmesh/],
+    [{ 'rule-arn': 'arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener-rule/app/a/1/2/3' }, /"listener-arn" and "rule-arn" are exclusive/],
+  ] as [Record<string, string>, RegExp][])('bad input %o: a clear error, no AWS call', async (over, message) => {
+    const listenerArn = 'arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2';
+    const run = await runBundle('rollback', { inputs: albInputs(listenerArn, over), env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' } });
+    expect(run.code).not.toBe(0);
+    expect(shown(run.errors)).toMatch(message);
+    expect(run.stdout).not.toMatch(/retry \d/);
+  });
+});
