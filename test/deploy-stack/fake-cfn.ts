@@ -5,6 +5,7 @@
  * tests, or from a loopback HTTP server for the built bundle (AWS_ENDPOINT_URL_CLOUDFORMATION).
  */
 import { createServer, type Server } from 'node:http';
+import type { ResourceStatus, StackEvent } from '@aws-sdk/client-cloudformation';
 import nock from 'nock';
 
 export type Params = Record<string, string>;
@@ -58,7 +59,7 @@ export const CHANGE_SET_ID = 'arn:aws:cloudformation:eu-central-1:123456789012:c
 
 let eventSeq = 0;
 /** A stack event; `stack: true` makes it the stack's own. */
-export function ev(logicalId: string, status: string, opts: { type?: string; reason?: string; stackName?: string; stackId?: string; t?: number } = {}) {
+export function ev(logicalId: string, status: string, opts: { type?: string; reason?: string; stackName?: string; stackId?: string; t?: number } = {}): StackEvent {
   eventSeq++;
   const stackName = opts.stackName ?? 'svc';
   const isStack = logicalId === stackName;
@@ -70,7 +71,7 @@ export function ev(logicalId: string, status: string, opts: { type?: string; rea
     PhysicalResourceId: isStack ? (opts.stackId ?? STACK_ID) : `${logicalId}-phys`,
     ResourceType: opts.type ?? (isStack ? 'AWS::CloudFormation::Stack' : 'AWS::ECS::Service'),
     Timestamp: new Date(Date.UTC(2026, 0, 1, 12, 0, opts.t ?? eventSeq)),
-    ResourceStatus: status,
+    ResourceStatus: status as ResourceStatus,
     ResourceStatusReason: opts.reason,
   };
 }
