@@ -123,7 +123,7 @@ describe('generic assertions', () => {
       const { imports, errors } = stackImports(instantiate(loadTemplate(stack), given), params);
       problems.push(...errors.map((e) => `${relative(infraRoot, file)}: ${e}`));
       for (const imp of imports) {
-        if (!stacks.includes(imp.provider)) {
+        if (!existsSync(templatePath(imp.provider))) {
           problems.push(`${relative(infraRoot, file)}: ${imp.stackParameter} names no template (templates/${imp.provider}.yaml)`);
           continue;
         }
@@ -138,6 +138,6 @@ describe('generic assertions', () => {
         }
       }
     }
-    expect(problems).toEqual([]);
+    expect([...new Set(problems)]).toEqual([]);
   });
 });
