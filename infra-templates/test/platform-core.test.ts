@@ -90,6 +90,9 @@ describe('network', () => {
       expect(['AlbSecurityGroup', 'ServiceSecurityGroup']).toContain(r.SourceSecurityGroupId.Ref);
       expect([ref('ServicePort'), ref('GrpcPort')]).toContainEqual(r.FromPort);
     }
+    const egress = ofType(t, 'AWS::EC2::SecurityGroupEgress').filter((r) => r.GroupId.Ref === 'ServiceSecurityGroup');
+    expect(egress.map((r) => r.DestinationSecurityGroupId?.Ref ?? r.CidrIp)).toEqual(['ServiceSecurityGroup', 'ServiceSecurityGroup', { 'Fn::GetAtt': ['Vpc', 'CidrBlock'] }]);
+    expect(props(t.Resources.ServiceSecurityGroup).SecurityGroupEgress).toEqual([expect.objectContaining({ FromPort: 443, ToPort: 443 })]);
     expect(props(t.Resources.EndpointSecurityGroup).SecurityGroupIngress).toEqual([expect.objectContaining({ FromPort: 443, SourceSecurityGroupId: ref('ServiceSecurityGroup') })]);
   });
 
