@@ -38,14 +38,23 @@ interface Registry {
 }
 
 /** ECR needs a token even to know its host; a read, so it may come before the gate. */
+function needsEcr(inputs: Inputs): boolean {
+  return registryKind(inputs.registry) === 'ecr' && (inputs.push || inputs.cache === 'registry');
+}
+
+/** The ECR region, checked with the other inputs (before any download or build). */
+function ecrRegion(inputs: Inputs): string {
+  return resolveRegion(inputs.region ?? (inputs.registry ? parseEcrHost(inputs.registry)?.region : undefined));
+}
+
 async function resolveRegistry(inputs: Inputs, signal: AbortSignal): Promise<Registry | undefined> {
   if (registryKind(inputs.registry) === 'other') {
     const creds = inputs.username && inputs.password ? { registry: inputs.registry!, username: inputs.username, password: inputs.password } : undefined;
     return { host: inputs.registry!, creds };
   }
-  if (!inputs.push && inputs.cache !== 'registry') return undefined;
+  if (!needsEcr(inputs)) return undefined;
   const parsed = inputs.registry ? parseEcrHost(inputs.registry) : null;
-  const client = ecrClient(resolveRegion(inputs.region ?? parsed?.region));
+  const client = ecrClient(ecrRegion(inputs));
   const creds = await ecrLogin(client, parsed?.accountId, signal);
   return { host: inputs.registry ?? creds.registry, creds, ecr: { client, accountId: parsed?.accountId ?? creds.registry.split('.')[0] } };
 }
@@ -56,9 +65,11 @@ function setScanOutputs(decision: GateDecision, sarifPath: string): void {
 }
 
 export async function run(signal: AbortSignal): Promise<void> {
+  // Masked before anything else can print it, a validation message included.
+  if (core.getInput('password')) core.setSecret(core.getInput('password'));
   const ctx = githubContext();
   const inputs = readInputs(ctx);
-  if (inputs.password) core.setSecret(inputs.password);
+  if (needsEcr(inputs)) ecrRegion(inputs);
   const { tags, moving } = resolveTags(inputs, ctx);
   const work = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'build-scan-push-'));
   saveWorkDir(work);

@@ -69,3 +69,23 @@ describe('pure input helpers', () => {
     expect(sanitizeTag('dependabot/npm_and_yarn/x-1.2')).toBe('dependabot-npm_and_yarn-x-1.2');
   });
 });
+
+describe('ECR inputs', () => {
+  it('needs a region for the caller\'s ECR registry, and says so before any download or build', async () => {
+    const res = await runBundle('build-scan-push', {
+      cwd: workspace, inputs: { context: 'svc', repository: 'team/app', builder: 'buildah' },
+      env: { GITHUB_WORKSPACE: workspace, AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined },
+    });
+    expect(res.code).toBe(1);
+    expect(res.errors.join('\n')).toMatch(/Input "region" is required when neither AWS_REGION nor AWS_DEFAULT_REGION is set/);
+    expect(res.stdout).not.toContain('[command]');
+  });
+
+  it('masks the password before validating anything else', async () => {
+    const res = await runBundle('build-scan-push', {
+      cwd: workspace, inputs: { ...base, password: 'hunter2-secret', platforms: 'linux/none' }, env: { GITHUB_WORKSPACE: workspace },
+    });
+    expect(res.code).toBe(1);
+    expect(res.stdout.split('\n')[0]).toBe('::add-mask::hunter2-secret');
+  });
+});

@@ -26,8 +26,14 @@ function options(overrides: Partial<ResolveOptions> = {}): ResolveOptions {
   };
 }
 
-// Keep PATH free of any trivy so the download path is the one under test.
-const pathWithoutTrivy = () => process.env.PATH;
+// A trivy 0.75.0 on a developer's PATH would be used instead of the download under test.
+const savedPath = process.env.PATH;
+beforeAll(() => {
+  process.env.PATH = (savedPath ?? '').split(':').filter((d) => !existsSync(join(d, 'trivy'))).join(':');
+});
+afterAll(() => {
+  process.env.PATH = savedPath;
+});
 
 describe('pinned Trivy installer', () => {
   it('pins a release published after the CVE-2026-33634 hijack, for Linux amd64 and arm64', () => {
@@ -38,7 +44,6 @@ describe('pinned Trivy installer', () => {
   });
 
   it('installs when the SHA-256 matches the table and the bundle verifies against the release workflow identity', async () => {
-    expect(pathWithoutTrivy()).toBeDefined();
     const opts = options();
     const trivy = await resolveTrivy(opts);
     expect(trivy).toEqual({ path: join(opts.installDir, 'trivy'), version: '0.75.0', source: 'download' });
