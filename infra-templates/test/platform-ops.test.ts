@@ -131,10 +131,10 @@ describe('observability: SLO alarms usable as rollback-alarms', () => {
   test('dashboards are valid JSON once substituted, RED per service and USE for the cluster', () => {
     const body = (id: string) => {
       const [text, vars] = (resource(t, id).Properties!.DashboardBody as { 'Fn::Sub': [string, Record<string, Json>] })['Fn::Sub'];
-      const known = new Set([...Object.keys(vars), 'AWS::Region', 'Environment']);
+      const known = new Set([...Object.keys(vars), 'AWS::Region', 'Environment', 'LatencyP95ThresholdSeconds', 'ErrorRateThresholdPercent']);
       const unknown = [...text.matchAll(/\$\{([^}]+)\}/g)].map((m) => m[1]).filter((n) => !known.has(n));
       expect(unknown).toEqual([]);
-      return JSON.parse(text.replace(/\$\{([^}]+)\}/g, (_, n: string) => `value-of-${n}`)) as { widgets: { properties: { title: string; metrics: Json[][] } }[] };
+      return JSON.parse(text.replace(/\$\{([^}]+)\}/g, (_, n: string) => (t.Parameters?.[n]?.Default !== undefined ? String(t.Parameters[n].Default) : `value-of-${n}`))) as { widgets: { properties: { title: string; metrics: Json[][] } }[] };
     };
     const red = body('RedDashboard');
     expect(red.widgets).toHaveLength(SERVICES.length * 3);
