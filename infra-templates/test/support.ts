@@ -76,12 +76,17 @@ export function parseCfnYaml(text: string): unknown {
  * stacks while one edits them; CI sets no such thing and checks them all.
  */
 export function stackNames(): string[] {
-  if (!existsSync(templatesDir)) return [];
-  const all = readdirSync(templatesDir).filter((f) => f.endsWith('.yaml')).map((f) => basename(f, '.yaml')).sort();
+  const all = templateNames();
   const only = process.env.INFRA_STACKS?.split(',').map((s) => s.trim()).filter(Boolean);
   if (!only?.length) return all;
   if (process.env.CI === 'true') throw new Error('INFRA_STACKS narrows the check to some stacks: not in CI');
   return all.filter((s) => only.includes(s));
+}
+
+/** Every template's stack name, whatever INFRA_STACKS says. */
+export function templateNames(): string[] {
+  if (!existsSync(templatesDir)) return [];
+  return readdirSync(templatesDir).filter((f) => f.endsWith('.yaml')).map((f) => basename(f, '.yaml')).sort();
 }
 
 export function templatePath(stack: string): string {
@@ -118,7 +123,7 @@ export function parameterFiles(env: string, region: string, stack: string): stri
   const dir = join(parametersDir, env, region);
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((f) => f === `${stack}.yaml` || (f.startsWith(`${stack}-`) && f.endsWith('.yaml') && !stackNames().includes(basename(f, '.yaml'))))
+    .filter((f) => f === `${stack}.yaml` || (f.startsWith(`${stack}-`) && f.endsWith('.yaml') && !templateNames().includes(basename(f, '.yaml'))))
     .sort()
     .map((f) => join(dir, f));
 }
