@@ -105,6 +105,36 @@ describe('pinned Trivy installer', () => {
     }
   });
 
+  // sigstore-js reads certificateIdentityURI as an unanchored regular expression: these SANs would
+  // match the genuine identity as a pattern, and a workflow in any repository can be given such a ref.
+  it.each([
+    ['the genuine identity as a suffix of an attacker\'s branch', `https://github.com/attacker/evil/.github/workflows/w.yml@refs/heads/x/${pinned.signer.certificateIdentity}`],
+    ['the genuine identity with more after it', `${pinned.signer.certificateIdentity}-rc`],
+    ['a dot of the identity read as "any character"', pinned.signer.certificateIdentity.replace('reusable-release.yaml', 'reusable-releaseXyaml')],
+  ])('refuses a signature whose identity only resembles the release workflow: %s', async (_name, san) => {
+    const path = `/release/${mirror.assetName}.sigstore.json`;
+    const bundle = mirror.server.files.get(path)!;
+    mirror.server.files.set(path, mirror.sign(mirror.archive, { san, issuer: pinned.signer.oidcIssuer }));
+    try {
+      const opts = options();
+      await expect(resolveTrivy(opts)).rejects.toThrow(/did not verify/);
+      expect(existsSync(join(opts.installDir, 'trivy'))).toBe(false);
+    } finally {
+      mirror.server.files.set(path, bundle);
+    }
+  });
+
+  it('refuses a signature from another OIDC issuer', async () => {
+    const path = `/release/${mirror.assetName}.sigstore.json`;
+    const bundle = mirror.server.files.get(path)!;
+    mirror.server.files.set(path, mirror.sign(mirror.archive, { san: pinned.signer.certificateIdentity, issuer: 'https://gitlab.com' }));
+    try {
+      await expect(resolveTrivy(options())).rejects.toThrow(/invalid certificate extension - expected issuer=https:\/\/token\.actions\.githubusercontent\.com/);
+    } finally {
+      mirror.server.files.set(path, bundle);
+    }
+  });
+
   it('accepts trivy-path only after a version check', async () => {
     const ok = await resolveTrivy(options({ trivyPath: FAKE_TRIVY }));
     expect(ok).toMatchObject({ path: FAKE_TRIVY, version: '0.75.0', source: 'trivy-path' });

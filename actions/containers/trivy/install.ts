@@ -133,18 +133,32 @@ export async function verifySigstoreBundle(artifact: Buffer, bundleText: Buffer,
   } catch {
     throw new TrivyVerificationError(`The Sigstore bundle of ${what} is not JSON.`);
   }
+  const expected = `expected a signature by ${pin.signer.certificateIdentity} (issuer ${pin.signer.oidcIssuer})`;
+  let signer: Awaited<ReturnType<typeof sigstore.verify>>;
   try {
-    await sigstore.verify(bundle, artifact, {
-      // Exact match: the signature must come from the release workflow at this release's tag.
-      certificateIdentityURI: pin.signer.certificateIdentity,
+    signer = await sigstore.verify(bundle, artifact, {
+      // sigstore-js matches this as an unanchored regular expression: anchor and escape it, or any
+      // workflow whose ref merely contains (or resembles) the release workflow's identity would pass.
+      certificateIdentityURI: exactPattern(pin.signer.certificateIdentity),
       certificateIssuer: pin.signer.oidcIssuer,
       tufMirrorURL: trust.tufMirrorURL,
       tufRootPath: trust.tufRootPath,
       tufCachePath: trust.tufCachePath,
     });
   } catch (err) {
-    throw new TrivyVerificationError(`The Sigstore signature of ${what} did not verify (${errorMessage(err)}); expected a signature by ${pin.signer.certificateIdentity} (issuer ${pin.signer.oidcIssuer}).`);
+    throw new TrivyVerificationError(`The Sigstore signature of ${what} did not verify (${errorMessage(err)}); ${expected}.`);
   }
+  // And compare the verified identity as a string, so a future change in how the library matches cannot widen this.
+  const san = signer.identity?.subjectAlternativeName;
+  const issuer = signer.identity?.extensions?.issuer;
+  if (san !== pin.signer.certificateIdentity || issuer !== pin.signer.oidcIssuer) {
+    throw new TrivyVerificationError(`The Sigstore signature of ${what} did not verify (signed by ${san} (issuer ${issuer})); ${expected}.`);
+  }
+}
+
+/** A regular expression matching exactly `text`. */
+export function exactPattern(text: string): string {
+  return `^${text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`;
 }
 
 async function installPinned(opts: ResolveOptions): Promise<string> {
