@@ -5,6 +5,7 @@
  */
 import { SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
 import { status as GrpcStatus, type Metadata, type ServerUnaryCall, type sendUnaryData, type ServiceError } from '@grpc/grpc-js';
+import { wantsAccessLog } from './logger.js';
 import type { ServiceKit } from './service.js';
 import { CORRELATION_HEADER, correlationIdFrom, requestContext } from './request-context.js';
 
@@ -35,7 +36,7 @@ function metadataCarrier(md: Metadata): Record<string, string> {
 }
 
 export function instrumentUnary<Req, Res>(
-  kit: Pick<ServiceKit, 'tracing' | 'metrics' | 'log'> & { accessLog?: boolean },
+  kit: Pick<ServiceKit, 'tracing' | 'metrics' | 'log' | 'accessLog' | 'accessLogSlowMs'>,
   fullMethod: string,
   handler: (request: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res>,
 ): (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void {
@@ -52,7 +53,7 @@ export function instrumentUnary<Req, Res>(
       span.setAttribute('rpc.grpc.status_code', code);
       if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, message: err?.message });
       if (status >= 500) kit.log.error({ err: err?.stack ?? err?.message, method: fullMethod }, 'rpc failed');
-      if (kit.accessLog !== false) kit.log.info({ method: 'grpc', route: fullMethod, grpc_code: code, status, duration_ms: Math.round(durationMs * 1000) / 1000 }, 'request');
+      if (wantsAccessLog(kit.accessLog, status, durationMs, kit.accessLogSlowMs)) kit.log.info({ method: 'grpc', route: fullMethod, grpc_code: code, status, duration_ms: Math.round(durationMs * 1000) / 1000 }, 'request');
       span.end();
     };
     context.with(trace.setSpan(parent, span), () =>

@@ -10,7 +10,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { InputError, errorMessage } from '../../../actions/lib/errors.js';
 import { envDuration, envEnum, envPort, envString, type Env } from './config.js';
 import { HttpClient, type HttpClientOptions } from './http-client.js';
-import { LOG_LEVELS, createLogger, type Logger } from './logger.js';
+import { ACCESS_LOG_MODES, LOG_LEVELS, createLogger, stdoutDestination, wantsAccessLog, type AccessLogMode, type Logger } from './logger.js';
 import { RedMetrics } from './metrics.js';
 import { CORRELATION_HEADER, correlationIdFrom, requestContext } from './request-context.js';
 import { SecretStore } from './secrets.js';
@@ -45,8 +45,10 @@ export interface ServiceOptions {
   /** EMF flush interval (EMF_INTERVAL, default 60s); EMF lines go to `writeEmf` (stdout). */
   emfIntervalMs?: number;
   writeEmf?: (line: string) => void;
-  /** Access log line per request (ACCESS_LOG=false to turn off). */
-  accessLog?: boolean;
+  /** Which requests get a `request` log line (ACCESS_LOG: all | errors | off; default errors = 4xx/5xx and slow). */
+  accessLog?: AccessLogMode | boolean;
+  /** A request at least this long counts as slow for the access log (ACCESS_LOG_SLOW, default 1s). */
+  accessLogSlowMs?: number;
   secrets?: SecretStore;
 }
 
@@ -61,8 +63,9 @@ export interface ServiceKit {
   httpClient(opts: Omit<HttpClientOptions, 'tracer'>): HttpClient;
   /** False once shutdown has begun. */
   isAccepting(): boolean;
-  /** Whether one `request` log line is written per request (ACCESS_LOG). */
-  accessLog: boolean;
+  /** Which requests get a `request` log line (ACCESS_LOG), and what counts as slow. */
+  accessLog: AccessLogMode;
+  accessLogSlowMs: number;
 }
 
 export interface Service extends ServiceKit {
@@ -93,10 +96,16 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
   const drainDelayMs = opts.drainDelayMs ?? envDuration(env, 'SHUTDOWN_DRAIN_DELAY', '5s');
   const shutdownTimeoutMs = opts.shutdownTimeoutMs ?? envDuration(env, 'SHUTDOWN_TIMEOUT', '25s');
   const emfIntervalMs = opts.emfIntervalMs ?? envDuration(env, 'EMF_INTERVAL', '60s');
-  const accessLog = opts.accessLog ?? envEnum(env, 'ACCESS_LOG', ['true', 'false'], 'true') === 'true';
-  const log = createLogger({ name: opts.name, version, level: opts.logLevel ?? envEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info'), destination: opts.logDestination });
+  // true/false are kept from the first API (every request / none).
+  const accessLog: AccessLogMode = typeof opts.accessLog === 'boolean' ? (opts.accessLog ? 'all' : 'off')
+    : opts.accessLog ?? envEnum(env, 'ACCESS_LOG', ACCESS_LOG_MODES, 'errors');
+  const accessLogSlowMs = opts.accessLogSlowMs ?? envDuration(env, 'ACCESS_LOG_SLOW', '1s');
+  const destination = opts.logDestination ?? stdoutDestination();
+  const log = createLogger({ name: opts.name, version, level: opts.logLevel ?? envEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info'), destination });
   const tracing = setupTracing({ serviceName: opts.name, version, ...tracingOptionsFromEnv(env), ...opts.tracing });
-  const metrics = new RedMetrics({ service: opts.name, version, writeEmf: opts.writeEmf, processMetrics: true });
+  // EMF lines share the log stream, so the two never interleave mid-line.
+  const writeEmf = opts.writeEmf ?? ((line: string) => void destination.write(`${line}\n`));
+  const metrics = new RedMetrics({ service: opts.name, version, writeEmf, processMetrics: true });
   const secrets = opts.secrets ?? new SecretStore({ log });
   const tracer = tracing.tracer;
   let accepting = true;
@@ -138,7 +147,7 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
       if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
     }
-    if (accessLog) log.info({ method: req.method, route, status, duration_ms: Math.round(durationMs * 1000) / 1000 }, 'request');
+    if (wantsAccessLog(accessLog, status, durationMs, accessLogSlowMs)) log.info({ method: req.method, route, status, duration_ms: Math.round(durationMs * 1000) / 1000 }, 'request');
     done();
   });
 
@@ -184,11 +193,15 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
     httpClient: (o) => new HttpClient({ ...o, tracer }),
     isAccepting: () => accepting,
     accessLog,
+    accessLogSlowMs,
   };
   await opts.routes?.(app, kit);
 
   const emfTimer = setInterval(() => metrics.flushEmf(), emfIntervalMs);
   emfTimer.unref();
+  // Buffered log lines reach stdout within a second even on a quiet service.
+  const logFlushTimer = setInterval(() => log.flush(), 1000);
+  logFlushTimer.unref();
 
   let stopping: Promise<void> | undefined;
   async function shutdown(reason: string): Promise<void> {
@@ -210,6 +223,8 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
     metrics.flushEmf();
     await tracing.shutdown().catch((err) => log.warn({ err: errorMessage(err) }, 'shutdown: trace export failed'));
     log.info('shutdown: complete');
+    clearInterval(logFlushTimer);
+    await new Promise<void>((resolve) => log.flush(() => resolve()));
   }
 
   const service: Service = {

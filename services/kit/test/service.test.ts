@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { createService, type Service } from '../src/service.js';
+import { wantsAccessLog } from '../src/logger.js';
 import { InputError } from '../../../actions/lib/errors.js';
 import { repoRoot } from '../../../test/support/harness.js';
 
@@ -31,7 +32,7 @@ describe('createService', () => {
     const depUrl = `http://127.0.0.1:${(dep.address() as { port: number }).port}`;
     service = await createService({
       name: 'demo', version: '1.2.3', port: 0, host: '127.0.0.1', env: {},
-      logDestination: logs, writeEmf: (l) => emf.push(l), drainDelayMs: 10,
+      logDestination: logs, writeEmf: (l) => emf.push(l), drainDelayMs: 10, accessLog: 'all',
       tracing: { exporter },
       readiness: { database: () => depReady, cache: async () => { if (!depReady) throw new Error('cache unreachable'); } },
       routes: (app, kit) => {
@@ -78,6 +79,13 @@ describe('createService', () => {
     expect(spans.map((s) => s.name).sort()).toEqual(['GET /hello/:name', 'GET dep']);
   });
 
+  it.each([
+    ['all', 200, 5, true], ['errors', 200, 5, false], ['errors', 404, 5, true], ['errors', 503, 5, true],
+    ['errors', 200, 1500, true], ['off', 500, 5000, false],
+  ] as const)('ACCESS_LOG=%s: a %i in %i ms is logged: %s', (mode, status, ms, logged) => {
+    expect(wantsAccessLog(mode, status, ms, 1000)).toBe(logged);
+  });
+
   it('generates a correlation id when none (or an unsafe one) is given', async () => {
     const res = await fetch(`${url}/health`, { headers: { 'x-correlation-id': 'bad id\nwith newline'.replace('\n', ' ') } });
     expect(res.headers.get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
@@ -109,6 +117,7 @@ describe('createService', () => {
   it.each([
     [{ PORT: '99999' }, 'PORT: "99999" is not valid; expected a whole number from 0 to 65535.'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: "loud" is not one of fatal | error | warn | info | debug | trace | silent.'],
+    [{ ACCESS_LOG: 'true' }, 'ACCESS_LOG: "true" is not one of all | errors | off.'],
     [{ SHUTDOWN_DRAIN_DELAY: 'soon' }, 'SHUTDOWN_DRAIN_DELAY: "soon" is not a duration'],
     [{ OTEL_TRACES_SAMPLER_ARG: '2' }, 'OTEL_TRACES_SAMPLER_ARG: "2" is not a sampling ratio; expected a number from 0 to 1.'],
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, 'OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318/v1/traces" is not a URL'],
