@@ -84,8 +84,11 @@ export function k6Value(summary: K6Summary, metric: string, latencyMetric: strin
 /** `http_req_waiting.p95` → [http_req_waiting, p95]; a name that itself has dots is matched whole first. */
 function splitCustom(summary: K6Summary, metric: string): [string, string | undefined] {
   if (summary.metrics.has(metric)) return [metric, undefined];
-  const dot = metric.lastIndexOf('.');
-  return dot > 0 ? [metric.slice(0, dot), metric.slice(dot + 1)] : [metric, undefined];
+  // The longest known metric name before a dot wins: `http_req_waiting.p99.9` → http_req_waiting + p99.9.
+  for (let dot = metric.lastIndexOf('.'); dot > 0; dot = metric.lastIndexOf('.', dot - 1)) {
+    if (summary.metrics.has(metric.slice(0, dot))) return [metric.slice(0, dot), metric.slice(dot + 1)];
+  }
+  return [metric, undefined];
 }
 
 /** Every threshold k6 itself evaluated, as one more objective each. */
