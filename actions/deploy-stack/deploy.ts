@@ -49,7 +49,15 @@ export interface DeployDeps {
   poll?: Partial<PollPolicy>;
   /** Colour in log lines (off for tests that read the text). */
   color?: boolean;
+  /** Told what would need cleaning up if this process died now (the action saves it for its post step). */
+  onProgress?: (progress: DeployProgress) => void;
 }
+
+export type DeployProgress =
+  /** A change set exists and is not executed; `emptyStackId` is the REVIEW_IN_PROGRESS stack it made. */
+  | { phase: 'change-set'; changeSetId: string; stackId: string; emptyStackId?: string }
+  /** Execution was requested on this stack. */
+  | { phase: 'executing'; changeSetId: string; stackId: string; updating: boolean; emptyStackId?: string };
 
 export type Outcome = 'created' | 'updated' | 'no-changes' | 'change-set-created' | 'failed';
 
@@ -82,7 +90,7 @@ function isMissingStack(err: unknown): boolean {
   return (err as { name?: string }).name === 'ValidationError' && /does not exist/i.test(errorMessage(err));
 }
 
-async function describeStack(cfn: CloudFormationClient, nameOrId: string): Promise<Stack | undefined> {
+export async function describeStack(cfn: CloudFormationClient, nameOrId: string): Promise<Stack | undefined> {
   try {
     const out = await cfn.send(new DescribeStacksCommand({ StackName: nameOrId }));
     return out.Stacks?.[0];
@@ -104,7 +112,7 @@ const STUCK_HINT: Record<string, string> = {
 };
 
 /** Deletes what this run created and did not execute; never throws (it runs on the way out of a failure). */
-async function discardChangeSet(cfn: CloudFormationClient, changeSetId: string, emptyStackId: string | undefined, log: DeployLog): Promise<void> {
+export async function discardChangeSet(cfn: CloudFormationClient, changeSetId: string, emptyStackId: string | undefined, log: DeployLog): Promise<void> {
   try {
     await cfn.send(new DeleteChangeSetCommand({ ChangeSetName: changeSetId }));
     // A CREATE change set leaves an empty REVIEW_IN_PROGRESS stack behind; it is ours, so it goes too.
@@ -246,6 +254,7 @@ export async function deployStack(plan: DeployPlan, deps: DeployDeps): Promise<D
   const changeSetId = created.Id!;
   const stackId = created.StackId ?? stack?.StackId ?? plan.stackName;
   const ownsEmptyStack = changeSetType === 'CREATE' && disposition !== 'create-over-review' ? stackId : undefined;
+  deps.onProgress?.({ phase: 'change-set', changeSetId, stackId, emptyStackId: ownsEmptyStack });
   log.info(`Created change set ${plan.changeSetName} (${changeSetType}) for stack ${plan.stackName}.`);
 
   // 4. Wait for the change set; anything that stops us here leaves nothing behind.
@@ -292,6 +301,7 @@ export async function deployStack(plan: DeployPlan, deps: DeployDeps): Promise<D
     await discardChangeSet(cfn, changeSetId, ownsEmptyStack, log);
     throw deps.signal.reason;
   }
+  deps.onProgress?.({ phase: 'executing', changeSetId, stackId, updating, emptyStackId: ownsEmptyStack });
   try {
     await cfn.send(new ExecuteChangeSetCommand({ ChangeSetName: changeSetId, ClientRequestToken: plan.changeSetName }));
   } catch (err) {
@@ -341,7 +351,7 @@ export async function deployStack(plan: DeployPlan, deps: DeployDeps): Promise<D
  * CloudFormation roll back to the last good version, a state the next run can deploy over. A
  * create cannot be cancelled; it finishes or rolls back on its own, and we say so.
  */
-async function stopRunningUpdate(cfn: CloudFormationClient, stackId: string, updating: boolean, cause: unknown, log: DeployLog): Promise<void> {
+export async function stopRunningUpdate(cfn: CloudFormationClient, stackId: string, updating: boolean, cause: unknown, log: DeployLog): Promise<void> {
   const why = cause instanceof WaitTimeoutError ? 'timed out' : 'was stopped';
   if (!updating) {
     log.warning(`The deploy ${why} while the stack was being created; CloudFormation finishes (or rolls back) the creation on its own.`);

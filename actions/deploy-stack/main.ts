@@ -7,6 +7,8 @@ import { CallCounter } from '../cloudformation/call-counter.js';
 import { failureText } from '../cloudformation/report.js';
 import { buildPlan, readInputs, secretValues } from './context.js';
 import { deployStack, type DeployLog } from './deploy.js';
+import { cleanUpAfterKilledRun } from './post.js';
+import { loadProgress, saveProgress } from './state-helper.js';
 import { RESERVED_OUTPUTS, summaryMarkdown } from './summary.js';
 
 const coreLog: DeployLog = { info: core.info, warning: core.warning, notice: core.notice };
@@ -27,7 +29,13 @@ export const action: ActionEntry = {
     let s3: S3Client | undefined;
     const makeS3 = () => (s3 ??= calls.attach(awsClient(S3Client, { region: plan.region })));
 
-    const result = await deployStack(plan, { cfn, s3: makeS3, signal, log: coreLog });
+    let result;
+    try {
+      result = await deployStack(plan, { cfn, s3: makeS3, signal, log: coreLog, onProgress: (p) => saveProgress(p, plan.region) });
+    } finally {
+      // Main ended by itself (success, failure or a handled stop): deployStack cleaned up, post has nothing to do.
+      saveProgress(null);
+    }
 
     for (const [key, value] of Object.entries(result.outputs)) {
       if (RESERVED_OUTPUTS.includes(key)) core.warning(`Stack output "${key}" has the name of one of this action's outputs; read it from the "outputs" JSON.`);
@@ -46,5 +54,13 @@ export const action: ActionEntry = {
       core.error(result.failure ? failureText(plan.stackName, result.failure) : result.message, { title: `deploy-stack ${plan.stackName} ${result.status}` });
       process.exitCode = core.ExitCode.Failure;
     }
+  },
+
+  async post() {
+    const saved = loadProgress();
+    if (!saved) return;
+    core.warning('deploy-stack was interrupted before it finished; cleaning up.');
+    const cfn = awsClient(CloudFormationClient, { region: saved.region });
+    await cleanUpAfterKilledRun(saved.progress, cfn, coreLog);
   },
 };

@@ -5,7 +5,7 @@
  * a cancelled job cancels the running update.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runBundle, startBundle } from '../support/harness.js';
+import { runBundle, runPost, startBundle } from '../support/harness.js';
 import { CHANGE_SET_ID, ev, FakeCloudFormation, ok, stack, STACK_ID } from './fake-cfn.js';
 
 const fixtures = new URL('./fixtures/', import.meta.url).pathname;
@@ -87,6 +87,12 @@ describe('deploy-stack bundle, failures', () => {
     expect(fake.count('CancelUpdateStack')).toBe(1);
     expect(res.warnings.some((w) => w.startsWith('The deploy was stopped; cancelled the update so CloudFormation rolls the stack back'))).toBe(true);
     expect(res.errors.join('\n')).toContain('cancelled by SIGINT');
+    // Main cleaned up after itself, so its post step has nothing to do.
+    const before = fake.calls.length;
+    const post = await runPost('deploy-stack', res, { env: run().env });
+    expect(post.code).toBe(0);
+    expect(post.warnings).toEqual([]);
+    expect(fake.calls.length).toBe(before);
   });
 
   it('ROLLBACK_COMPLETE without recreate-failed-stack fails before any write, saying what to do', async () => {
@@ -95,5 +101,48 @@ describe('deploy-stack bundle, failures', () => {
     expect(res.code).toBe(1);
     expect(res.errors.join('\n')).toMatch(/Stack svc is ROLLBACK_COMPLETE: its creation failed .* Set "recreate-failed-stack: true"/);
     expect(fake.calls.map((c) => c.action)).toEqual(['DescribeStacks']);
+  });
+
+  it('killed while the change set is being made: post deletes it and the empty stack it made', async () => {
+    fake
+      .on('DescribeStacks', (_p, n) => (n === 1 ? { error: { code: 'ValidationError', message: 'Stack with id svc does not exist' } } : { result: { Stacks: [stack('REVIEW_IN_PROGRESS')] } }))
+      .on('CreateChangeSet', { result: { Id: CHANGE_SET_ID, StackId: STACK_ID } })
+      .on('DescribeChangeSet', { result: { Status: 'CREATE_IN_PROGRESS' } })
+      .on('DeleteChangeSet', ok)
+      .on('DeleteStack', ok);
+    const main = startBundle('deploy-stack', run());
+    await main.waitFor('Created change set');
+    main.child.kill('SIGKILL');
+    const killed = await main.done;
+    const post = await runPost('deploy-stack', killed, { env: run().env });
+    expect(post.code, post.stdout).toBe(0);
+    expect(post.warnings).toContain('deploy-stack was interrupted before it finished; cleaning up.');
+    expect(fake.params('DeleteChangeSet')).toMatchObject({ ChangeSetName: CHANGE_SET_ID });
+    expect(fake.params('DeleteStack')).toMatchObject({ StackName: STACK_ID });
+  });
+
+  it('killed during an update: post cancels it; after a run rejected for its inputs post makes no call', async () => {
+    const running = ev('svc', 'UPDATE_IN_PROGRESS');
+    fake
+      .on('DescribeStacks', (_p, n) => ({ result: { Stacks: [n === 1 ? current : { ...current, StackStatus: 'UPDATE_IN_PROGRESS' }] } }))
+      .on('CreateChangeSet', { result: { Id: CHANGE_SET_ID, StackId: STACK_ID } })
+      .on('DescribeChangeSet', changes)
+      .on('ExecuteChangeSet', ok)
+      .on('DescribeStackEvents', (_p, n) => ({ result: { StackEvents: n === 1 ? [] : [running] } }))
+      .on('CancelUpdateStack', ok);
+    const main = startBundle('deploy-stack', run());
+    await main.waitFor(/UPDATE_IN_PROGRESS\s+AWS::CloudFormation::Stack/);
+    main.child.kill('SIGKILL');
+    const post = await runPost('deploy-stack', await main.done, { env: run().env });
+    expect(post.code, post.stdout).toBe(0);
+    expect(fake.count('CancelUpdateStack')).toBe(1);
+
+    fake.calls.length = 0;
+    fake.on('DescribeStackEvents', { result: { StackEvents: [] } });
+    const rejected = await runBundle('deploy-stack', run({ name: 'bad name' }));
+    expect(rejected.code).toBe(1);
+    const quiet = await runPost('deploy-stack', rejected, { env: run().env });
+    expect(quiet.code).toBe(0);
+    expect(fake.calls).toEqual([]);
   });
 });

@@ -13,6 +13,7 @@ import { CallCounter } from '../../actions/cloudformation/call-counter.js';
 import { WaitTimeoutError } from '../../actions/cloudformation/poll.js';
 import type { Inputs } from '../../actions/deploy-stack/context.js';
 import { deployStack, type DeployLog } from '../../actions/deploy-stack/deploy.js';
+import { cleanUpAfterKilledRun } from '../../actions/deploy-stack/post.js';
 import { testPlan } from './plan.js';
 import { CHANGE_SET_ID, ev, FakeCloudFormation, ok, stack, STACK_ID, throttled } from './fake-cfn.js';
 
@@ -338,5 +339,19 @@ describe('timeouts and cancellation leave a known state', () => {
     expect(result.outcome).toBe('updated');
     expect(fake.params('UpdateTerminationProtection')).toMatchObject({ StackName: STACK_ID, EnableTerminationProtection: 'true' });
     expect(fake.params('CreateChangeSet')).toMatchObject({ RoleARN: roleArn });
+  });
+});
+
+describe('post after a killed run', () => {
+  it.each([
+    ['UPDATE_IN_PROGRESS', 'update-cancelled', ['DescribeStacks', 'CancelUpdateStack']],
+    ['UPDATE_COMPLETE', 'left-to-finish', ['DescribeStacks', 'DeleteChangeSet']],
+    ['UPDATE_ROLLBACK_IN_PROGRESS', 'left-to-finish', ['DescribeStacks']],
+  ])('executing and the stack is %s → %s', async (status, cleanup, calls) => {
+    fake.on('DescribeStacks', { result: { Stacks: [stack(status)] } }).on('CancelUpdateStack', ok).on('DeleteChangeSet', ok);
+    const h = harness();
+    const done = await cleanUpAfterKilledRun({ phase: 'executing', changeSetId: CHANGE_SET_ID, stackId: STACK_ID, updating: true }, h.deps.cfn, h.deps.log);
+    expect(done).toBe(cleanup);
+    expect(fake.calls.map((c) => c.action)).toEqual(calls);
   });
 });
