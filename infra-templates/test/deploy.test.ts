@@ -142,6 +142,8 @@ describe('the platform stacks through deploy-stack against moto, in deployment o
       `arn:aws:kms:${SECONDARY}:123456789012:alias/mesh-${ENV}-data`,
     ]));
     expect(await ssmValue(`/mesh/${ENV}/security/platform-key-arn`, SECONDARY)).toMatch(new RegExp(`^arn:aws:kms:${SECONDARY}:`));
+    // The boundary is global; its ARN is published in every region for the regional stacks' roles.
+    expect(await ssmValue(`/mesh/${ENV}/security/permissions-boundary-arn`, SECONDARY)).toBe(`arn:aws:iam::123456789012:policy/mesh-${ENV}-permissions-boundary`);
     // CreateGlobalResources is false there: IAM is made once, in the primary region.
     expect(state.iam.Role.filter((r) => String(r.name).startsWith(`mesh-${ENV}-`))).toEqual([]);
   });

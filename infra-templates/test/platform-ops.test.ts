@@ -432,6 +432,13 @@ describe('data: a database per service behind an RDS Proxy, TLS and IAM only, ro
     expect(read).toMatchObject({ Action: 'secretsmanager:GetSecretValue', Resource: proxy.Auth[0].SecretArn });
   });
 
+  test('every role here carries the permissions boundary (the CloudFormation role may create no other)', () => {
+    const roles = resourcesOfType(t, 'AWS::IAM::Role');
+    expect(roles.length).toBeGreaterThan(0);
+    for (const [id, r] of roles) expect(r.Properties!.PermissionsBoundary, id).toEqual({ Ref: 'PermissionsBoundaryArn' });
+    for (const { values } of parameterSets('data')) expect(values.PermissionsBoundaryArn).toBe(`/mesh/${values.Environment}/security/permissions-boundary-arn`);
+  });
+
   test('only the proxies reach the databases, and only the service tasks reach the proxies; TLS is forced', () => {
     const db = resource(t, 'DatabaseSecurityGroup').Properties!;
     expect(db.SecurityGroupIngress).toEqual([expect.objectContaining({ FromPort: 5432, ToPort: 5432, SourceSecurityGroupId: { 'Fn::GetAtt': ['ProxySecurityGroup', 'GroupId'] } })]);
