@@ -1,0 +1,133 @@
+// The Prometheus provider at the HTTP layer: the PromQL it sends (our services' histogram preset
+// and raw templates), SigV4 for Amazon Managed Service for Prometheus, retries, no data, errors.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import nock from 'nock';
+import { evaluateGate } from '../../actions/metrics/gate.js';
+import { parseObjectives } from '../../actions/metrics/slo.js';
+import { PrometheusProvider, promTemplate, PROMETHEUS_DEFAULTS, type PrometheusSource } from '../../actions/metrics/prometheus.js';
+import type { GateConfig } from '../../actions/metrics/types.js';
+import { FakeClock } from '../../actions/lib/clock.js';
+
+const PROM = 'http://prometheus.test:9090';
+const AMP = 'https://aps-workspaces.eu-central-1.amazonaws.com';
+const END = new Date('2026-03-01T12:10:00Z');
+const START = new Date('2026-03-01T12:00:00Z');
+const window = { window: { start: START, end: END } };
+const saved = { ...process.env };
+
+beforeAll(() => {
+  Object.assign(process.env, { AWS_REGION: 'eu-central-1', AWS_ACCESS_KEY_ID: 'AKIDTESTING', AWS_SECRET_ACCESS_KEY: 'secret', AWS_EC2_METADATA_DISABLED: 'true' });
+  nock.disableNetConnect();
+});
+afterEach(() => nock.cleanAll());
+afterAll(() => {
+  nock.enableNetConnect();
+  process.env = saved;
+});
+
+function source(extra: Partial<PrometheusSource> = {}): PrometheusSource {
+  return { url: PROM, sigv4: false, preset: 'http-histogram', canarySelector: 'service="auth",version="2"', baselineSelector: 'service="auth",version="1"', queries: {}, ...PROMETHEUS_DEFAULTS, ...extra };
+}
+function config(slo: string[], src: PrometheusSource = source()): GateConfig {
+  return { provider: 'prometheus', objectives: parseObjectives(slo), windowMs: 600_000, warmupMs: 0, minRequests: 100, onNoData: 'inconclusive', dryRun: false, source: src as unknown as Record<string, unknown> };
+}
+
+interface Seen { path: string; query: Record<string, string>; headers: Record<string, string | string[] | undefined> }
+
+/** Answers every query from `values(promql)`: a matrix over the window's minutes for ranges, a vector for instants. */
+function serve(host: string, values: (promql: string, instant: boolean) => number | null | number[], seen: Seen[] = []) {
+  const times = Array.from({ length: 10 }, (_, i) => START.getTime() / 1000 + 60 * (i + 1));
+  return nock(host)
+    .persist()
+    .get(/\/api\/v1\/query(_range)?$/)
+    .query(true)
+    .reply(function (uri) {
+      const url = new URL(uri, host);
+      const query = Object.fromEntries(url.searchParams);
+      seen.push({ path: url.pathname, query, headers: this.req.headers });
+      const instant = url.pathname.endsWith('/query');
+      const v = values(query.query, instant);
+      const series = v === null ? [] : Array.isArray(v) ? v.map((x) => ({ metric: {}, x })) : [{ metric: {}, x: v }];
+      const result = series.map(({ metric, x }) => (instant ? { metric, value: [END.getTime() / 1000, String(x)] } : { metric, values: times.map((t) => [t, String(x)]) }));
+      return [200, { status: 'success', data: { resultType: instant ? 'vector' : 'matrix', result } }];
+    });
+}
+
+const healthy = (q: string) => (q.includes('histogram_quantile(0.95') ? 0.12 : q.includes('increase(') ? 6000 : q.includes('errors_total') ? 0.001 : q.startsWith('sum(rate(http_requests_total') ? 10 : null);
+
+describe('Prometheus provider', () => {
+  it('sends our services\' histogram PromQL for each target, per minute and for the window', async () => {
+    const seen: Seen[] = [];
+    serve(PROM, healthy, seen);
+    const r = await evaluateGate(config(['p95 < 200ms', 'error-rate < 1%', 'p95 < 1.2x baseline']), {}, window);
+    expect(r.result).toBe('pass');
+    const canaryP95 = seen.filter((s) => s.query.query.includes('histogram_quantile') && s.query.query.includes('version="2"'));
+    expect(canaryP95.map((s) => [s.path, s.query.query])).toEqual(expect.arrayContaining([
+      ['/api/v1/query_range', 'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{service="auth",version="2"}[60s])))'],
+      ['/api/v1/query', 'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{service="auth",version="2"}[600s])))'],
+    ]));
+    const range = seen.find((s) => s.path === '/api/v1/query_range')!;
+    expect(range.query).toMatchObject({ start: String(START.getTime() / 1000 + 60), end: String(END.getTime() / 1000), step: '60s' });
+    expect(seen.some((s) => s.query.query === '(sum(rate(http_request_errors_total{service="auth",version="2"}[600s])) or vector(0)) / sum(rate(http_requests_total{service="auth",version="2"}[600s]))')).toBe(true);
+    expect(seen.some((s) => s.query.query === 'sum(increase(http_requests_total{service="auth",version="1"}[600s]))')).toBe(true);
+    expect(r.objectives[0].canary).toEqual({ value: 120, samples: 10 });
+    expect(r.requests).toEqual({ canary: 6000, baseline: 6000 });
+    expect(seen.every((s) => s.headers.authorization === undefined)).toBe(true);
+  });
+
+  it('SigV4-signs requests (service aps) for Amazon Managed Service for Prometheus, keeping the workspace path', async () => {
+    const seen: Seen[] = [];
+    serve(AMP, healthy, seen);
+    const r = await evaluateGate(config(['p95 < 200ms'], source({ url: `${AMP}/workspaces/ws-1234`, sigv4: true, baselineSelector: undefined })), {}, window);
+    expect(r.result).toBe('pass');
+    expect(seen.length).toBeGreaterThan(0);
+    for (const s of seen) {
+      expect(s.path).toMatch(/^\/workspaces\/ws-1234\/api\/v1\/query(_range)?$/);
+      expect(String(s.headers.authorization)).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDTESTING\/\d{8}\/eu-central-1\/aps\/aws4_request, SignedHeaders=accept;host;x-amz-content-sha256;x-amz-date, Signature=[0-9a-f]{64}$/);
+      expect(s.headers['x-amz-date']).toMatch(/^\d{8}T\d{6}Z$/);
+    }
+  });
+
+  it('retries a 503 with full-jitter backoff on an injected clock, then judges', async () => {
+    let failures = 2;
+    nock(PROM).get(/.*/).query(true).times(2).reply(() => (failures-- > 0 ? [503, { status: 'error', errorType: 'unavailable', error: 'overloaded' }] : [200, {}]));
+    serve(PROM, healthy);
+    const clock = new FakeClock(END.getTime());
+    const src = source({ baselineSelector: undefined });
+    const provider = new PrometheusProvider(src, { clock, random: () => 0.5 });
+    const r = await evaluateGate(config(['p95 < 200ms'], src), {}, window, { provider, clock });
+    expect(r.result).toBe('pass');
+    expect(clock.now()).toBeGreaterThan(END.getTime()); // it slept, on the fake clock only
+  });
+
+  it('a query Prometheus rejects fails the evaluation with Prometheus\'s own message', async () => {
+    nock(PROM).persist().get(/.*/).query(true).reply(400, { status: 'error', errorType: 'bad_data', error: 'parse error at char 5' });
+    await expect(evaluateGate(config(['p95 < 200ms']), {}, window)).rejects.toThrow(/answered 400: bad_data parse error at char 5/);
+  });
+
+  it('no series: no data; several series: an error naming the fix', async () => {
+    serve(PROM, (q) => (q.includes('increase(') ? 6000 : q.includes('histogram_quantile') ? null : [0.001, 0.002]));
+    const r = await evaluateGate(config(['p95 < 200ms', 'error-rate < 1%'], source({ baselineSelector: undefined })), {}, window);
+    expect(r.result).toBe('inconclusive');
+    expect(r.objectives[0].reason).toBe('no canary data: the query returned no finite values');
+    expect(r.objectives[1].reason).toMatch(/the query returns 2 series; aggregate it to one/);
+  });
+
+  it('raw templates: {{selector}} and {{range}} filled per target and query; min-requests not applied', async () => {
+    const seen: Seen[] = [];
+    serve(PROM, () => 3, seen);
+    const src = source({ preset: 'raw', baselineSelector: undefined, queries: { queue_depth: 'max(max_over_time(queue_depth{{{selector}}}[{{range}}]))' } });
+    const r = await evaluateGate(config(['queue_depth < 10'], src), {}, window);
+    expect(r.result).toBe('pass');
+    expect(seen.map((s) => s.query.query).sort()).toEqual([
+      'max(max_over_time(queue_depth{service="auth",version="2"}[600s]))',
+      'max(max_over_time(queue_depth{service="auth",version="2"}[60s]))',
+    ]);
+    expect(r.requests!.canary).toBeNull();
+  });
+
+  it('refuses an objective it has no query for, before any request', async () => {
+    await expect(evaluateGate(config(['queue_depth < 10']), {}, window)).rejects.toThrow(/Input "prometheus-queries": no PromQL for "queue_depth"/);
+    expect(promTemplate(source({ preset: 'raw' }), 'p95')).toBeNull();
+  });
+});
