@@ -18,6 +18,7 @@ import {
   UpdateServiceCommand,
   type DeploymentConfiguration,
   type ServiceDeployment,
+  type ServiceDeploymentStatus,
 } from '@aws-sdk/client-ecs';
 import type { Clock } from '../lib/clock.js';
 import { formatDuration } from '../lib/duration.js';
@@ -42,7 +43,7 @@ export interface EcsDeps {
   maxWaitMs?: number;
 }
 
-const IN_FLIGHT = ['PENDING', 'IN_PROGRESS'] as const;
+const IN_FLIGHT: readonly ServiceDeploymentStatus[] = ['PENDING', 'IN_PROGRESS'];
 const ROLLED_BACK = new Set(['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_SUCCESSFUL', 'STOP_REQUESTED', 'STOPPED']);
 const PAUSE_STAGE = 'PRE_PRODUCTION_TRAFFIC_SHIFT';
 /** What the rollback action last did to the service's task definition. */
@@ -111,10 +112,10 @@ export class EcsRouter implements TrafficRouter {
   }
 
   /** The in-flight deployment found first; later calls follow that one, not whatever starts next. */
-  private async deployment(): Promise<ServiceDeployment> {
+  private async deployment(statuses: readonly ServiceDeploymentStatus[] = IN_FLIGHT): Promise<ServiceDeployment> {
     if (!this.deploymentArn) {
       const list = await this.call('ListServiceDeployments', () =>
-        this.client.send(new ListServiceDeploymentsCommand({ cluster: this.target.cluster, service: this.target.service, status: [...IN_FLIGHT] })));
+        this.client.send(new ListServiceDeploymentsCommand({ cluster: this.target.cluster, service: this.target.service, status: [...statuses] })));
       const arn = list.serviceDeployments?.[0]?.serviceDeploymentArn;
       if (!arn) throw new RouterStateError(`${this.resource} has no deployment in progress to ramp; start one (e.g. with the deploy action) first`);
       this.deploymentArn = arn;
@@ -146,7 +147,7 @@ export class EcsRouter implements TrafficRouter {
       const d = await this.deployment();
       const value = done(d);
       if (value !== undefined) return value;
-      if (d.status && !IN_FLIGHT.includes(d.status as (typeof IN_FLIGHT)[number])) {
+      if (d.status && !IN_FLIGHT.includes(d.status)) {
         throw new RouterStateError(`deployment ${d.serviceDeploymentArn} is ${d.status}${d.statusReason ? ` (${d.statusReason})` : ''} while waiting for ${what}`);
       }
       if (clock.now() + pollMs > until) throw new RouterStateError(`gave up waiting ${formatDuration(this.deps.maxWaitMs ?? 3_600_000)} for ${what}`);
@@ -193,10 +194,10 @@ export class EcsRouter implements TrafficRouter {
     }
   }
 
-  /** The service's in-flight deployment, or null (the rollback action's first question). */
+  /** The service's in-flight deployment, one already rolling back included, or null (the rollback action's first question). */
   async inFlight(): Promise<ServiceDeployment | null> {
     try {
-      return await this.deployment();
+      return await this.deployment([...IN_FLIGHT, 'ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'STOP_REQUESTED']);
     } catch (err) {
       if (err instanceof RouterStateError && !this.deploymentArn) return null;
       throw err;

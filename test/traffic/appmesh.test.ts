@@ -1,0 +1,184 @@
+/**
+ * App Mesh routes answered at the HTTP layer with nock (moto's App Mesh responses break the JS SDK):
+ * real restJson1 serialization; HTTP, HTTP2, gRPC and TCP routes keep every other field on update.
+ */
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { RouteSpec } from '@aws-sdk/client-app-mesh';
+import { FakeClock } from '../../actions/lib/clock.js';
+import { retryingCall } from '../../actions/traffic/call.js';
+import { makeRouter } from '../../actions/traffic/config.js';
+import type { AppMeshRouter } from '../../actions/traffic/appmesh.js';
+import { MARK_TAG, RouterStateError, weightsFor } from '../../actions/traffic/port.js';
+import { rampSession, type SessionState } from '../../actions/canary-ramp/session.js';
+import type { Judge } from '../../actions/canary-ramp/ramp.js';
+import { rollBack } from '../../actions/rollback/rollback.js';
+
+const HOST = 'https://appmesh.eu-central-1.amazonaws.com';
+const PATH = '/v20190125/meshes/prod-mesh/virtualRouter/orders-router/routes/orders-route';
+const ARN = 'arn:aws:appmesh:eu-central-1:123456789012:mesh/prod-mesh/virtualRouter/orders-router/route/orders-route';
+
+const SPECS: Record<string, RouteSpec> = {
+  http: {
+    priority: 10,
+    httpRoute: {
+      match: { prefix: '/orders', method: 'GET', headers: [{ name: 'x-canary', invert: true, match: { exact: 'no' } }] },
+      action: { weightedTargets: [{ virtualNode: 'orders-v1', weight: 100, port: 8080 }] },
+      retryPolicy: { maxRetries: 2, perRetryTimeout: { unit: 'ms', value: 500 }, httpRetryEvents: ['server-error'] },
+      timeout: { perRequest: { unit: 's', value: 5 } },
+    },
+  },
+  http2: {
+    http2Route: { match: { prefix: '/' }, action: { weightedTargets: [{ virtualNode: 'orders-v1', weight: 1 }] } },
+  },
+  grpc: {
+    grpcRoute: {
+      match: { serviceName: 'orders.v1.Orders', methodName: 'Get' },
+      action: { weightedTargets: [{ virtualNode: 'orders-v1', weight: 90 }, { virtualNode: 'orders-v2', weight: 10 }, { virtualNode: 'orders-legacy', weight: 0 }] },
+      retryPolicy: { maxRetries: 1, perRetryTimeout: { unit: 'ms', value: 200 }, grpcRetryEvents: ['unavailable'] },
+    },
+  },
+  tcp: {
+    tcpRoute: { action: { weightedTargets: [{ virtualNode: 'orders-v1', weight: 100 }] }, timeout: { idle: { unit: 's', value: 60 } } },
+  },
+};
+
+interface FakeMesh {
+  spec: RouteSpec;
+  updates: RouteSpec[];
+  tags: Map<string, string>;
+  queries: string[];
+  throttleUpdates: number;
+}
+
+function fakeMesh(spec: RouteSpec): FakeMesh {
+  const state: FakeMesh = { spec: structuredClone(spec), updates: [], tags: new Map(), queries: [], throttleUpdates: 0 };
+  const route = () => ({
+    meshName: 'prod-mesh', virtualRouterName: 'orders-router', routeName: 'orders-route', spec: state.spec,
+    metadata: { arn: ARN, version: state.updates.length + 1, uid: 'u-1', createdAt: 1767225600, lastUpdatedAt: 1767225600, meshOwner: '123456789012', resourceOwner: '123456789012' },
+    status: { status: 'ACTIVE' },
+  });
+  const json = { 'content-type': 'application/json' };
+  nock(HOST)
+    .persist()
+    .get((p) => p.startsWith(PATH))
+    .reply(function () {
+      state.queries.push(this.req.path);
+      return [200, route(), json];
+    })
+    .put((p) => p.startsWith(PATH))
+    .reply(function (_uri, body) {
+      state.queries.push(this.req.path);
+      if (state.throttleUpdates > 0) {
+        state.throttleUpdates--;
+        return [429, { message: 'Rate exceeded' }, { 'x-amzn-errortype': 'TooManyRequestsException' }];
+      }
+      const b = body as { spec: RouteSpec };
+      state.updates.push(b.spec);
+      state.spec = b.spec;
+      return [200, route(), json];
+    })
+    .get((p) => p.startsWith('/v20190125/tags'))
+    .reply(200, () => ({ tags: [...state.tags].map(([key, value]) => ({ key, value })) }), json)
+    .put((p) => p.startsWith('/v20190125/tag?'))
+    .reply(200, (_uri, body) => {
+      for (const t of (body as { tags: { key: string; value: string }[] }).tags) state.tags.set(t.key, t.value);
+      return {};
+    }, json)
+    .put((p) => p.startsWith('/v20190125/untag?'))
+    .reply(200, (_uri, body) => {
+      for (const k of (body as { tagKeys: string[] }).tagKeys) state.tags.delete(k);
+      return {};
+    }, json);
+  return state;
+}
+
+const saved = { ...process.env };
+beforeAll(() => {
+  delete process.env.AWS_ENDPOINT_URL;
+  delete process.env.AWS_ENDPOINT_URL_APP_MESH;
+  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'eu-central-1', AWS_EC2_METADATA_DISABLED: 'true' });
+  nock.disableNetConnect();
+});
+afterEach(() => nock.cleanAll());
+afterAll(() => {
+  nock.enableNetConnect();
+  process.env = saved;
+});
+
+function router(meshOwner?: string, clock = new FakeClock()): AppMeshRouter {
+  return makeRouter(
+    { kind: 'appmesh', region: 'eu-central-1', mesh: 'prod-mesh', virtualRouter: 'orders-router', route: 'orders-route', stableNode: 'orders-v1', canaryNode: 'orders-v2', ...(meshOwner ? { meshOwner } : {}) },
+    { call: retryingCall({ clock }), clock, log: () => {} },
+  ) as AppMeshRouter;
+}
+
+/** The spec without the weighted targets: everything that must survive an update untouched. */
+function rest(spec: RouteSpec): unknown {
+  const copy = structuredClone(spec) as Record<string, { action?: unknown }>;
+  for (const k of Object.keys(copy)) if (copy[k] && typeof copy[k] === 'object') delete copy[k].action;
+  return copy;
+}
+
+describe('App Mesh router (nock)', () => {
+  it.each(Object.keys(SPECS))('%s route: shifts the weights, keeps every other field, restores the exact targets', async (kind) => {
+    const mesh = fakeMesh(SPECS[kind]);
+    const r = router();
+    const baseline = await r.snapshot();
+    await r.shift(25);
+    const updated = mesh.updates[0];
+    expect(rest(updated)).toEqual(rest(SPECS[kind]));
+    const section = Object.values(updated).find((v) => v && typeof v === 'object' && 'action' in v) as { action: { weightedTargets: { virtualNode: string; weight: number; port?: number }[] } };
+    const byNode = Object.fromEntries(section.action.weightedTargets.map((t) => [t.virtualNode, t]));
+    expect(byNode['orders-v1'].weight).toBe(75);
+    expect(byNode['orders-v2'].weight).toBe(25);
+    if (kind === 'http') expect(byNode['orders-v2'].port).toBe(8080); // the canary inherits the stable listener port
+    if (kind === 'grpc') expect(byNode['orders-legacy'].weight).toBe(0);
+    expect(await r.read()).toEqual(weightsFor(25));
+    await r.restore(baseline);
+    expect(mesh.spec).toEqual(SPECS[kind]);
+  });
+
+  it('passes mesh-owner for a shared mesh and tags the route ARN with the ramp mark', async () => {
+    const mesh = fakeMesh(SPECS.tcp);
+    const r = router('210987654321');
+    await r.shift(5);
+    expect(mesh.queries.every((q) => q.includes('meshOwner=210987654321'))).toBe(true);
+    const mark = { state: 'in-progress' as const, owner: '3/1', baseline: weightsFor(0), step: 5, deadline: 1767229200 };
+    await r.writeMark(mark);
+    expect(mesh.tags.get(MARK_TAG)).toBe('state=in-progress owner=3/1 stable=100 canary=0 step=5 deadline=1767229200');
+    expect(await r.readMark()).toEqual(mark);
+    await r.writeMark(null);
+    expect(mesh.tags.has(MARK_TAG)).toBe(false);
+  });
+
+  it('refuses a route that sends traffic to a third node, without updating', async () => {
+    const mesh = fakeMesh({ httpRoute: { match: { prefix: '/' }, action: { weightedTargets: [{ virtualNode: 'orders-v1', weight: 50 }, { virtualNode: 'orders-legacy', weight: 50 }] } } });
+    await expect(router().shift(10)).rejects.toThrow(RouterStateError);
+    await expect(router().shift(10)).rejects.toThrow(/also sends traffic to virtual node orders-legacy/);
+    expect(mesh.updates).toHaveLength(0);
+  });
+
+  it('ramps a route to promotion through throttled updates, and rollback to: baseline puts the recorded weights back', async () => {
+    const mesh = fakeMesh(SPECS.grpc);
+    mesh.throttleUpdates = 2;
+    const pass: Judge = async () => ({ result: 'pass', reason: 'ok', window: { start: '', end: '' }, objectives: [] });
+    const clock = new FakeClock();
+    let state: SessionState | null = null;
+    const out = await rampSession(
+      {
+        settings: { steps: [{ percent: 20, bakeMs: 120_000 }, { percent: 100, bakeMs: 0 }], intervalMs: 60_000, warmupMs: 0, maxFailedChecks: 2, onInconclusive: 'hold', maxInconclusive: 3, timeoutMs: 3_600_000 },
+        bakeMs: 120_000, dryRun: false, takeover: false,
+      },
+      { router: router(undefined, clock), judge: pass, clock, signal: new AbortController().signal, owner: '8/1', saveState: (s) => (state = s), log: () => {}, warn: () => {} },
+    );
+    expect(out.result).toBe('promoted');
+    expect(out.baseline).toEqual({ stable: 90, canary: 10 });
+    expect(state!.phase).toBe('done');
+    expect(mesh.updates.map((u) => u.grpcRoute!.action!.weightedTargets!.map((t) => t.weight))).toEqual([[0, 80, 20], [0, 0, 100]]);
+
+    const back = await rollBack(router(), 'baseline');
+    expect(back).toMatchObject({ changed: true, before: { stable: 0, canary: 100 }, after: { stable: 90, canary: 10 } });
+    expect((await rollBack(router(), 'baseline')).changed).toBe(false);
+  });
+});
