@@ -39,8 +39,19 @@ function ldd(file: string): string[] {
   return parseLdd(r.stdout);
 }
 
+/** The project's Node 24: the `node` npm package's binary, else the running node. Refuses any other major. */
+export function defaultNodeBinary(repoRoot: string): string {
+  const candidates = [join(repoRoot, 'node_modules/node/bin/node'), process.execPath];
+  for (const bin of candidates) {
+    if (!existsSync(bin)) continue;
+    const v = spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout.trim();
+    if (v.startsWith('v24.')) return bin;
+  }
+  throw new Error(`no Node 24 binary found (looked at ${candidates.join(', ')}); run npm ci`);
+}
+
 export interface BaseImageOptions extends BuildahOptions {
-  /** A Node 24 binary; by default the one the `node` npm package installed. */
+  /** A Node 24 binary (see defaultNodeBinary). */
   nodeBinary: string;
   /** Extra native files whose libraries must be present too (e.g. .node addons). */
   extraElfFiles?: string[];

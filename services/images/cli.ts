@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { assembleBaseImage } from './base-image.js';
+import { assembleBaseImage, defaultNodeBinary } from './base-image.js';
 import { buildContext, repoRoot } from './bundle.js';
 import { buildImage } from './image.js';
 import { serviceImage } from './services.js';
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
       return;
     }
     case 'base': {
-      const base = await assembleBaseImage({ ...storage, nodeBinary: join(repoRoot, 'node_modules/node/bin/node') });
+      const base = await assembleBaseImage({ ...storage, nodeBinary: defaultNodeBinary(repoRoot) });
       console.log(base.ref);
       return;
     }

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assembleBaseImage, NONROOT_UID, type BaseImage } from '../../services/images/base-image.js';
+import { assembleBaseImage, defaultNodeBinary, NONROOT_UID, type BaseImage } from '../../services/images/base-image.js';
 import { buildah, hasBuildah, type BuildahOptions } from '../../services/images/buildah.js';
 import { buildContext, repoRoot } from '../../services/images/bundle.js';
 import { buildImage, imageConfig, runContainer, waitForHealthy } from '../../services/images/image.js';
@@ -32,7 +32,7 @@ export function imageSmokeTest(name: string): void {
     beforeAll(async () => {
       work = mkdtempSync(join(tmpdir(), `img-${name}-`));
       storage = { root: join(work, 'storage'), runroot: join(work, 'run') };
-      base = await assembleBaseImage({ ...storage, nodeBinary: join(repoRoot, 'node_modules/node/bin/node') });
+      base = await assembleBaseImage({ ...storage, nodeBinary: defaultNodeBinary(repoRoot) });
       const ctx = await buildContext(svc, join(work, 'context'));
       entry = ctx.entry;
       await buildImage({ ...storage, dockerfile: svc.dockerfile, contextDir: ctx.dir, tag, nodeImage: base.ref, pull: 'never' });

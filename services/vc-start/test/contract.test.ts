@@ -24,7 +24,7 @@ const silent = { write: () => undefined };
 
 beforeAll(async () => {
   // PGlite, the embedded default: no DATABASE_URL, no AWS (no relay, no consumer).
-  vc = await createVcStart({ env: { SHUTDOWN_DRAIN_DELAY: '0s' }, logDestination: silent, writeEmf: () => undefined, accessLog: false });
+  vc = await createVcStart({ env: { SHUTDOWN_DRAIN_DELAY: '0s' }, logDestination: silent, writeEmf: () => undefined, accessLog: 'off' });
 });
 afterAll(async () => {
   await vc?.service.stop('test');

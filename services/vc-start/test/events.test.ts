@@ -96,8 +96,9 @@ describe('vc-start events on moto', () => {
       env: {
         ...moto.env, DATABASE_URL: backends.url!.replace(/\/postgres$/, `/${await dbName(db)}`),
         EVENT_BUS_NAME: BUS, SQS_QUEUE_URL: queueUrl, SQS_WAIT_SECONDS: '1', OUTBOX_POLL_INTERVAL: '100ms',
-        PORT: '0', HOST: '127.0.0.1', SHUTDOWN_DRAIN_DELAY: '0s', LOG_LEVEL: 'warn', ACCESS_LOG: 'false',
+        PORT: '0', HOST: '127.0.0.1', SHUTDOWN_DRAIN_DELAY: '0s', LOG_LEVEL: 'warn', ACCESS_LOG: 'off',
       },
+      writeEmf: () => undefined,
     });
     const { url } = await vc.start();
     try {
@@ -137,7 +138,7 @@ describe('vc-start events on moto', () => {
     // The relay's first pass runs at start, before any write; the next would be an hour later.
     const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'services/vc-start/src/main.ts')], {
       cwd: repoRoot,
-      env: { ...process.env, ...moto.env, DATABASE_URL: databaseUrl, EVENT_BUS_NAME: BUS, OUTBOX_POLL_INTERVAL: '1h', PORT: String(port), HOST: '127.0.0.1', ACCESS_LOG: 'false' },
+      env: { ...process.env, ...moto.env, DATABASE_URL: databaseUrl, EVENT_BUS_NAME: BUS, OUTBOX_POLL_INTERVAL: '1h', PORT: String(port), HOST: '127.0.0.1', ACCESS_LOG: 'off' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let log = '';
