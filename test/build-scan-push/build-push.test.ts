@@ -11,6 +11,7 @@ import { runPost, startBundle, type RunResult, type Running } from '../support/h
 import { assetKey } from '../../actions/containers/trivy/install.js';
 import { haveTools, startRegistry, type Registry } from './support/registry.js';
 import { FAKE_TRIVY, startTrivyMirror, type TrivyMirror } from './support/trivy-release.js';
+import { startFlakyProxy } from './support/flaky-proxy.js';
 
 const FIXTURES = join(import.meta.dirname, '../../../shared/fixtures/trivy');
 const missing = haveTools('buildah', 'docker-registry', 'skopeo', 'htpasswd');
@@ -161,6 +162,29 @@ describe.skipIf(missing.length > 0)('build-scan-push with buildah and a local re
     const post = await runPost('build-scan-push', res, { env: registry.env });
     expect(post.code).toBe(0);
     expect(existsSync(res.state.workDir)).toBe(false);
+  });
+
+  it('rides out a registry fault during the push and still lands exactly the scanned digest', async () => {
+    // Every manifest PUT of the first attempt fails with 503; skopeo's and our retries recover.
+    const proxy = await startFlakyProxy(registry.host, (method, path) => method === 'PUT' && path.includes('/manifests/'), 2, 503, join(scratch, 'flaky-registries.conf'));
+    try {
+      const res = await run('team/flaky', 'alpine-310.json', { registry: proxy.host, tags: 'flaky-1', platforms: 'linux/amd64' }, { CONTAINERS_REGISTRIES_CONF: proxy.registriesConf });
+      expect(res.errors, res.stdout + res.stderr).toEqual([]);
+      expect(proxy.faults.length).toBe(2);
+      expect(await registry.manifestDigest('team/flaky', 'flaky-1')).toBe(res.outputs.digest);
+      await runPost('build-scan-push', res, { env: registry.env });
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('pushes without scanning only when told to, and says so', async () => {
+    const res = await run('team/unscanned', 'alpine-39-high-critical.json', { scan: 'false', tags: 'u-1', platforms: 'linux/amd64' });
+    expect(res.code).toBe(0);
+    expect(res.warnings.join('\n')).toContain('scan: false: this image is pushed without a vulnerability scan.');
+    expect(res.outputs.sarif).toBeUndefined();
+    expect(await registry.manifestDigest('team/unscanned', 'u-1')).toBe(res.outputs.digest);
+    await runPost('build-scan-push', res, { env: registry.env });
   });
 
   it('fails closed, before building, when the downloaded Trivy does not match the committed SHA-256 table', async () => {
