@@ -12,6 +12,7 @@ import {
   loadTemplate,
   parameterFilePath,
   parameterFiles,
+  policyStatements,
   resourcesOfType,
   type Resource,
   type Template,
@@ -300,17 +301,32 @@ describe('service', () => {
     const td = props(t.Resources.TaskDefinition);
     expect(td.ExecutionRoleArn).toEqual({ 'Fn::GetAtt': ['ExecutionRole', 'Arn'] });
     expect(td.TaskRoleArn).toEqual({ 'Fn::GetAtt': ['TaskRole', 'Arn'] });
-    const app = containers(instantiate(t, { ...base, AppSecretArn: 'arn:aws:secretsmanager:eu-central-1:111111111111:secret:x', ConfigParameterPath: '/mesh/auth' })).find((c) => c.Name === 'app')!;
+    const app = containers(instantiate(t, { ...base, AppSecretName: 'mesh/staging/auth/jwt-signing-key', ConfigParameterPath: '/mesh/auth' })).find((c) => c.Name === 'app')!;
     expect(app.Secrets.map((s: any) => s.Name)).toEqual(['APP_SECRET', 'APP_CONFIG']);
-    expect(app.Secrets[0].ValueFrom).toMatch(/^arn:aws:secretsmanager:/);
+    expect(app.Secrets[0].ValueFrom).toBe('mesh/staging/auth/jwt-signing-key');
     expect(app.Secrets[1].ValueFrom['Fn::Sub']).toMatch(/:ssm:.*parameter\$\{ConfigParameterPath\}\/config$/);
     expect(app.Environment.some((e: any) => /SECRET|PASSWORD|TOKEN/i.test(e.Name))).toBe(false);
   });
 
-  test('every container logs to the stack log group, which has retention', () => {
-    const mesh = instantiate(t, { ...base, MeshMode: 'AppMesh', DeploymentShape: 'MeshRamp' });
-    for (const c of containers(mesh)) expect(c.LogConfiguration).toMatchObject({ LogDriver: 'awslogs', Options: { 'awslogs-group': ref('LogGroup') } });
-    expect(props(t.Resources.LogGroup).RetentionInDays).toEqual(ref('LogRetentionDays'));
+  test('every container logs to one group with retention: the observability stack\'s for the service, else its own', () => {
+    const own = instantiate(t, { ...base, MeshMode: 'AppMesh', DeploymentShape: 'MeshRamp' });
+    for (const c of containers(own)) expect(c.LogConfiguration).toMatchObject({ LogDriver: 'awslogs', Options: { 'awslogs-group': ref('LogGroup') } });
+    expect(props(own.Resources.LogGroup).RetentionInDays).toBe(30);
+    const shared = instantiate(t, { ...base, MeshMode: 'AppMesh', DeploymentShape: 'MeshRamp', ObservabilityStack: 'staging-observability' });
+    expect(shared.Resources.LogGroup).toBeUndefined();
+    const groups = containers(shared).map((c) => c.LogConfiguration.Options['awslogs-group']['Fn::ImportValue']['Fn::Sub']);
+    expect(groups).toEqual(containers(shared).map(() => ['${ObservabilityStack}-${Svc}LogGroupName', { Svc: 'Auth' }]));
+    const serviceConnectLogs = props(instantiate(t, { ...base, ObservabilityStack: 'x' }).Resources.Service).ServiceConnectConfiguration.LogConfiguration;
+    expect(serviceConnectLogs.Options['awslogs-group']['Fn::ImportValue']).toBeDefined();
+  });
+
+  test('database through RDS Proxy with IAM authentication when a data stack is named', () => {
+    const withDb = instantiate(t, { ...base, DataStack: 'staging-data' });
+    const env = containers(withDb).find((c) => c.Name === 'app')!.Environment.map((e: any) => e.Name);
+    expect(env).toEqual(expect.arrayContaining(['PGHOST', 'PGPORT', 'PGUSER', 'PGSSLMODE']));
+    const statements = props(withDb.Resources.TaskRole).Policies[0].PolicyDocument.Statement;
+    expect(statements.find((x: any) => x.Sid === 'ConnectToDatabase').Action).toBe('rds-db:connect');
+    expect(props(instantiate(t, base).Resources.TaskRole).Policies[0].PolicyDocument.Statement.some((x: any) => x.Sid === 'ConnectToDatabase')).toBe(false);
   });
 
   test.each([
@@ -364,5 +380,12 @@ describe('service', () => {
       for (const p of files) expect(String(p.ImageUri)).toMatch(/@sha256:[0-9a-f]{64}$/);
       expect(files.find((p) => p.ServiceName === 'vc-start')!.QueueArn).toMatch(/^arn:aws:sqs:/);
     }
+  });
+});
+
+describe('the generic IAM walk sees conditional statements', () => {
+  test('statements inside Fn::If are checked like any other', () => {
+    const sids = policyStatements(loadTemplate('service')).filter((p) => p.resource === 'TaskRole').map((p) => p.statement.Sid);
+    expect(sids).toEqual(expect.arrayContaining(['SendTraces', 'RefreshSecret', 'ConnectToDatabase', 'EnvoyConfiguration', 'ConsumeQueue']));
   });
 });

@@ -432,12 +432,21 @@ export function policyStatements(template: Template): { resource: string; statem
     if (!node || typeof node !== 'object') return;
     for (const [k, v] of Object.entries(node)) {
       if (k === 'Statement') {
-        for (const s of Array.isArray(v) ? v : [v]) if (s && typeof s === 'object') out.push({ resource, statement: s as PolicyStatement });
+        for (const s of (Array.isArray(v) ? v : [v]).flatMap(branches)) out.push({ resource, statement: s as PolicyStatement });
       } else walk(v, resource);
     }
   };
   for (const [id, r] of Object.entries(template.Resources ?? {})) walk(r, id);
   return out;
+}
+
+/** A conditional statement (Fn::If) stands for both of its branches; AWS::NoValue for none. */
+function branches(node: unknown): object[] {
+  if (!node || typeof node !== 'object') return [];
+  const cond = (node as Record<string, unknown>)['Fn::If'];
+  if (Array.isArray(cond)) return [cond[1], cond[2]].flatMap(branches);
+  if ((node as Record<string, unknown>).Ref === 'AWS::NoValue') return [];
+  return [node];
 }
 
 const asList = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
