@@ -460,6 +460,16 @@ describe('data: a database per service behind an RDS Proxy, TLS and IAM only, ro
       expect(joinName[0]).toBe('IsGlobalSecondary');
       expect(joinName[1]).toEqual(resource(t, `${svc}GlobalCluster`).Properties!.GlobalClusterIdentifier);
     }
+    // The service stacks import these in every region: a secondary region exports the cluster's
+    // reader endpoint and resource id (IAM auth to the cluster itself) instead of a proxy's.
+    for (const svc of SERVICES) {
+      for (const [output, secondary] of [['ProxyEndpoint', 'ReadEndpoint.Address'], ['ProxyResourceId', 'DBClusterResourceId']]) {
+        const o = t.Outputs![`${svc}${output}`];
+        expect(o.Condition, `${svc}${output}`).toBeUndefined();
+        expect((o.Value as { 'Fn::If': [string, Json, Json] })['Fn::If'][0]).toBe('IsWritable');
+        expect((o.Value as { 'Fn::If': [string, Json, Json] })['Fn::If'][2]).toEqual({ 'Fn::GetAtt': [`${svc}Cluster`, secondary] });
+      }
+    }
     const rule = (t.Rules as Record<string, { RuleCondition: Json; Assertions: { Assert: Json }[] }>).GlobalDatabaseNeedsAurora;
     expect(rule.RuleCondition).toEqual({ 'Fn::Equals': [{ Ref: 'Engine' }, 'rds'] });
     expect(rule.Assertions[0].Assert).toEqual({ 'Fn::Equals': [{ Ref: 'GlobalDatabaseRole' }, 'none'] });
