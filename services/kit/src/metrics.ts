@@ -4,7 +4,7 @@
  * busy service writes one line per route a minute instead of one per request (ECS awslogs ships it;
  * no agent needed). Duration goes out as Values/Counts so CloudWatch can compute percentiles.
  */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface RedObservation {
   route: string;
@@ -57,11 +57,33 @@ export function compactDistribution(durations: Map<number, number>, maxValues = 
   return { Values: entries.map(([v]) => v), Counts: entries.map(([, c]) => c) };
 }
 
+/** Cumulative per route, for Prometheus. */
+interface Series {
+  labels: string;
+  byStatus: Map<number, number>;
+  errors: number;
+  /** Counts per bucket (not cumulative; summed at render). */
+  buckets: number[];
+  sum: number;
+  count: number;
+}
+
+export const DURATION_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2.5, 5];
+
+/** Prometheus label value escaping: backslash, double quote, new line. */
+export function escapeLabel(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+/**
+ * The RED series are kept in plain maps and written out at scrape time, rather than through
+ * prom-client's labelled metrics: three labelled updates per request cost a few µs each (measured),
+ * a map lookup and two increments cost well under one. `registry` still serves process metrics and
+ * anything a service adds.
+ */
 export class RedMetrics {
   readonly registry = new Registry();
-  private readonly requests: Counter<'route' | 'method' | 'status_code' | 'version'>;
-  private readonly errors: Counter<'route' | 'method' | 'version'>;
-  private readonly duration: Histogram<'route' | 'method' | 'version'>;
+  private readonly series = new Map<string, Series>();
   private aggregates = new Map<string, Aggregate>();
   private readonly namespace: string;
   private readonly writeEmf: (line: string) => void;
@@ -72,32 +94,38 @@ export class RedMetrics {
     this.writeEmf = opts.writeEmf ?? ((line) => process.stdout.write(`${line}\n`));
     this.now = opts.now ?? Date.now;
     this.registry.setDefaultLabels({ service: opts.service });
-    this.requests = new Counter({ name: 'http_requests_total', help: 'Requests handled, by route and status.', labelNames: ['route', 'method', 'status_code', 'version'], registers: [this.registry] });
-    this.errors = new Counter({ name: 'http_request_errors_total', help: 'Requests that ended in a server error (5xx).', labelNames: ['route', 'method', 'version'], registers: [this.registry] });
-    this.duration = new Histogram({
-      name: 'http_request_duration_seconds', help: 'Time to respond, by route.', labelNames: ['route', 'method', 'version'], registers: [this.registry],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2.5, 5],
-    });
     if (opts.processMetrics) collectDefaultMetrics({ register: this.registry });
   }
 
   observe(o: RedObservation): void {
-    const version = this.opts.version;
     const error = isServerError(o.status);
-    this.requests.inc({ route: o.route, method: o.method, status_code: String(o.status), version });
-    if (error) this.errors.inc({ route: o.route, method: o.method, version });
-    this.duration.observe({ route: o.route, method: o.method, version }, o.durationMs / 1000);
+    const key = `${o.method} ${o.route}`;
 
-    const route = `${o.method} ${o.route}`;
-    let agg = this.aggregates.get(route);
+    let series = this.series.get(key);
+    if (!series) {
+      series = {
+        labels: `route="${escapeLabel(o.route)}",method="${escapeLabel(o.method)}"`,
+        byStatus: new Map(), errors: 0, buckets: DURATION_BUCKETS_SECONDS.map(() => 0), sum: 0, count: 0,
+      };
+      this.series.set(key, series);
+    }
+    series.byStatus.set(o.status, (series.byStatus.get(o.status) ?? 0) + 1);
+    if (error) series.errors++;
+    const seconds = o.durationMs / 1000;
+    const bucket = DURATION_BUCKETS_SECONDS.findIndex((le) => seconds <= le);
+    if (bucket >= 0) series.buckets[bucket]++;
+    series.sum += seconds;
+    series.count++;
+
+    let agg = this.aggregates.get(key);
     if (!agg) {
-      agg = { route, requests: 0, errors: 0, durations: new Map(), min: Infinity, max: 0, sum: 0 };
-      this.aggregates.set(route, agg);
+      agg = { route: key, requests: 0, errors: 0, durations: new Map(), min: Infinity, max: 0, sum: 0 };
+      this.aggregates.set(key, agg);
     }
     agg.requests++;
     if (error) agg.errors++;
-    const bucket = Math.round(o.durationMs * 10) / 10;
-    agg.durations.set(bucket, (agg.durations.get(bucket) ?? 0) + 1);
+    const rounded = Math.round(o.durationMs * 10) / 10;
+    agg.durations.set(rounded, (agg.durations.get(rounded) ?? 0) + 1);
     agg.min = Math.min(agg.min, o.durationMs);
     agg.max = Math.max(agg.max, o.durationMs);
     agg.sum += o.durationMs;
@@ -138,8 +166,25 @@ export class RedMetrics {
     return this.registry.contentType;
   }
 
-  render(): Promise<string> {
-    return this.registry.metrics();
+  /** Prometheus text format: the RED series, then the registry (process metrics, service additions). */
+  async render(): Promise<string> {
+    const tail = `version="${escapeLabel(this.opts.version)}",service="${escapeLabel(this.opts.service)}"`;
+    const requests = ['# HELP http_requests_total Requests handled, by route and status.', '# TYPE http_requests_total counter'];
+    const errors = ['# HELP http_request_errors_total Requests that ended in a server error (5xx).', '# TYPE http_request_errors_total counter'];
+    const duration = ['# HELP http_request_duration_seconds Time to respond, by route.', '# TYPE http_request_duration_seconds histogram'];
+    for (const s of this.series.values()) {
+      for (const [status, n] of s.byStatus) requests.push(`http_requests_total{${s.labels},status_code="${status}",${tail}} ${n}`);
+      errors.push(`http_request_errors_total{${s.labels},${tail}} ${s.errors}`);
+      let cumulative = 0;
+      DURATION_BUCKETS_SECONDS.forEach((le, i) => {
+        cumulative += s.buckets[i];
+        duration.push(`http_request_duration_seconds_bucket{le="${le}",${s.labels},${tail}} ${cumulative}`);
+      });
+      duration.push(`http_request_duration_seconds_bucket{le="+Inf",${s.labels},${tail}} ${s.count}`);
+      duration.push(`http_request_duration_seconds_sum{${s.labels},${tail}} ${s.sum}`);
+      duration.push(`http_request_duration_seconds_count{${s.labels},${tail}} ${s.count}`);
+    }
+    return `${[...requests, ...errors, ...duration].join('\n')}\n\n${await this.registry.metrics()}`;
   }
 }
 

@@ -32,3 +32,35 @@ describe('RedMetrics', () => {
     });
   });
 });
+
+describe('RedMetrics Prometheus exposition', () => {
+  it('renders requests by status, 5xx errors and a cumulative duration histogram per route, then process metrics', async () => {
+    const m = new RedMetrics({ service: 'svc', version: 'v7', writeEmf: () => {}, processMetrics: true });
+    m.observe({ route: '/a', method: 'GET', status: 200, durationMs: 3 });
+    m.observe({ route: '/a', method: 'GET', status: 200, durationMs: 40 });
+    m.observe({ route: '/a', method: 'GET', status: 503, durationMs: 7000 });
+    const text = await m.render();
+    const l = 'route="/a",method="GET"';
+    const t = 'version="v7",service="svc"';
+    for (const line of [
+      `http_requests_total{${l},status_code="200",${t}} 2`,
+      `http_requests_total{${l},status_code="503",${t}} 1`,
+      `http_request_errors_total{${l},${t}} 1`,
+      `http_request_duration_seconds_bucket{le="0.005",${l},${t}} 1`,
+      `http_request_duration_seconds_bucket{le="0.025",${l},${t}} 1`,
+      `http_request_duration_seconds_bucket{le="0.05",${l},${t}} 2`,
+      `http_request_duration_seconds_bucket{le="5",${l},${t}} 2`,
+      `http_request_duration_seconds_bucket{le="+Inf",${l},${t}} 3`,
+      `http_request_duration_seconds_sum{${l},${t}} 7.043`,
+      `http_request_duration_seconds_count{${l},${t}} 3`,
+      '# TYPE http_request_duration_seconds histogram',
+    ]) expect(text.split('\n')).toContain(line);
+    expect(text).toMatch(/^process_cpu_user_seconds_total\{service="svc"\} /m);
+  });
+
+  it('escapes label values', async () => {
+    const m = new RedMetrics({ service: 's', version: 'v', writeEmf: () => {} });
+    m.observe({ route: '/a"b\\c\nd', method: 'GET', status: 200, durationMs: 1 });
+    expect(await m.render()).toContain('route="/a\\"b\\\\c\\nd"');
+  });
+});
