@@ -2,6 +2,7 @@
  * Reads the slo-gate inputs (shared with canary-ramp, which accepts the same names) into a
  * GateConfig. Everything is checked here or in evaluateGate before the first request.
  */
+import * as core from '@actions/core';
 import type { MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { InputError } from '../lib/errors.js';
 import { resolveRegion } from '../lib/aws.js';
@@ -100,6 +101,10 @@ function prometheusSource(): PrometheusSource {
     if (!/^[A-Za-z_][A-Za-z0-9_.:-]*$/.test(name)) throw new InputError(`Input "prometheus-queries": "${line}" is not <metric>=<PromQL> (PromQL may use {{selector}} and {{range}}).`);
     queries[name] = line.slice(eq + 1).trim();
   }
+  const url = required('prometheus-url', 'provider prometheus', 'the Prometheus HTTP API base URL');
+  // A password in the URL must never reach a log line.
+  const password = URL.canParse(url) ? new URL(url).password : '';
+  if (password) core.setSecret(decodeURIComponent(password));
   return {
     url: required('prometheus-url', 'provider prometheus', 'the Prometheus HTTP API base URL (for AMP: https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>)'),
     sigv4: getBool('prometheus-sigv4', false),

@@ -110,9 +110,13 @@ export class PrometheusProvider implements MetricsProvider {
 
   private async get(path: string, params: Record<string, string>, signal?: AbortSignal): Promise<PromResponse> {
     const base = new URL(this.src.url);
+    // fetch refuses credentials in a URL: send them as Basic auth instead.
+    const basic = base.username || base.password ? Buffer.from(`${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`).toString('base64') : undefined;
+    base.username = '';
+    base.password = '';
     const url = new URL(base.pathname.replace(/\/$/, '') + path, base);
     for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
-    let headers: Record<string, string> = { accept: 'application/json' };
+    let headers: Record<string, string> = { accept: 'application/json', ...(basic ? { authorization: `Basic ${basic}` } : {}) };
     if (this.signer) {
       const query: Record<string, string> = {};
       url.searchParams.forEach((v, k) => (query[k] = v));

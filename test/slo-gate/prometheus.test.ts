@@ -88,6 +88,13 @@ describe('Prometheus provider', () => {
     }
   });
 
+  it('sends credentials from the URL as Basic auth, never in the URL', async () => {
+    const seen: Seen[] = [];
+    serve(PROM, healthy, seen);
+    await evaluateGate(config(['p95 < 200ms'], source({ url: 'http://reader:s%3Acret@prometheus.test:9090', baselineSelector: undefined })), {}, window);
+    expect(seen[0].headers.authorization).toBe(`Basic ${Buffer.from('reader:s:cret').toString('base64')}`);
+  });
+
   it('retries a 503 with full-jitter backoff on an injected clock, then judges', async () => {
     let failures = 2;
     nock(PROM).get(/.*/).query(true).times(2).reply(() => (failures-- > 0 ? [503, { status: 'error', errorType: 'unavailable', error: 'overloaded' }] : [200, {}]));
@@ -129,5 +136,48 @@ describe('Prometheus provider', () => {
   it('refuses an objective it has no query for, before any request', async () => {
     await expect(evaluateGate(config(['queue_depth < 10']), {}, window)).rejects.toThrow(/Input "prometheus-queries": no PromQL for "queue_depth"/);
     expect(promTemplate(source({ preset: 'raw' }), 'p95')).toBeNull();
+  });
+});
+
+describe('slo-gate bundle with provider prometheus', () => {
+  it('judges against a local Prometheus HTTP API and masks the URL password', async () => {
+    const { createServer } = await import('node:http');
+    const { runBundle } = await import('../support/harness.js');
+    const auth: string[] = [];
+    const server = createServer((req, res) => {
+      const url = new URL(req.url!, 'http://x');
+      auth.push(String(req.headers.authorization));
+      const q = url.searchParams.get('query')!;
+      const instant = url.pathname.endsWith('/query');
+      const slow = q.includes('version="2"') && q.includes('histogram_quantile');
+      const v = q.includes('increase(') ? 6000 : q.includes('histogram_quantile') ? (slow ? 0.4 : 0.1) : q.includes('errors_total') ? 0 : 10;
+      const now = Math.floor(Date.now() / 1000);
+      const result = instant ? [{ metric: {}, value: [now, String(v)] }] : [{ metric: {}, values: Array.from({ length: 10 }, (_, i) => [now - 60 * (10 - i), String(v * (1 + i / 100))]) }];
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'success', data: { resultType: instant ? 'vector' : 'matrix', result } }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    nock.enableNetConnect('127.0.0.1');
+    try {
+      const run = await runBundle('slo-gate', {
+        inputs: {
+          provider: 'prometheus', slo: 'p95 < 200ms\np95 < 1.2x baseline', 'prometheus-url': `http://reader:TopSecret42@127.0.0.1:${port}`,
+          'canary-selector': 'service="auth",version="2"', 'baseline-selector': 'service="auth",version="1"',
+          'prometheus-preset': 'http-histogram', 'prometheus-sigv4': 'false', window: '10m', warmup: '0s', 'min-requests': '100', 'on-no-data': 'inconclusive', 'on-inconclusive': 'fail', 'dry-run': 'false',
+        },
+      });
+      expect(run.outputs.result, run.stdout + run.stderr).toBe('fail');
+      expect(run.code).toBe(1);
+      const report = JSON.parse(run.outputs.report);
+      expect(report.objectives.map((o: { verdict: string }) => o.verdict)).toEqual(['fail', 'fail']);
+      expect(report.objectives[1].test).toMatchObject({ name: 'mann-whitney-u', method: 'exact' });
+      expect(run.stdout).toContain('::add-mask::TopSecret42');
+      expect(run.stdout.split('TopSecret42')).toHaveLength(2); // only in the mask command
+      expect(auth[0]).toBe(`Basic ${Buffer.from('reader:TopSecret42').toString('base64')}`);
+    } finally {
+      nock.disableNetConnect();
+      await new Promise((r) => server.close(r));
+    }
   });
 });
