@@ -12,7 +12,7 @@ import { describe, expect, test } from 'vitest';
 import YAML from 'yaml';
 import { repoRoot } from '../../test/support/harness.js';
 import { ACTION_POLICIES, readmePath, regenerate, render, renderStatement } from '../tools/readme.js';
-import { ENVIRONMENTS, loadTemplate, parametersDir, policyStatements, resourcesOfType, stackRegions, type Resource, type Template } from './support.js';
+import { ENVIRONMENTS, infraRoot, loadTemplate, parametersDir, policyStatements, resourcesOfType, stackRegions, type Resource, type Template } from './support.js';
 
 type Json = unknown;
 const SERVICES = ['Auth', 'Persona', 'VcStart'] as const;
@@ -346,6 +346,28 @@ describe('security: OIDC trust, least privilege per action, boundary, keys, repl
     ]);
   });
 
+  test('the CloudFormation role and the boundary cover the service of every resource type in every stack it deploys', () => {
+    const statements = (r: string) =>
+      r === 'CfnExecutionRole'
+        ? (resource(t, r).Properties!.Policies as { PolicyDocument: { Statement: Record<string, Json>[] } }[]).flatMap((p) => p.PolicyDocument.Statement)
+        : (resource(t, r).Properties!.PolicyDocument as { Statement: Record<string, Json>[] }).Statement;
+    const wildcards = (r: string) => new Set(statements(r).filter((s) => s.Effect === 'Allow').flatMap((s) => list(s.Action as string[])).filter((a) => a.endsWith(':*')).map((a) => a.slice(0, -2)));
+    const role = wildcards('CfnExecutionRole');
+    const boundary = wildcards('PermissionsBoundary');
+    // The security stack itself is bootstrapped with administrator credentials, not by this role.
+    const stacks = readdirSync(join(infraRoot, 'templates')).map((f) => f.replace(/\.yaml$/, '')).filter((s) => s !== 'security');
+    const needed = new Map<string, string>();
+    for (const stack of stacks) {
+      for (const r of Object.values(loadTemplate(stack).Resources)) {
+        const service = r.Type.split('::')[1];
+        const prefix = IAM_SERVICE[service] ?? service.toLowerCase();
+        if (!needed.has(prefix)) needed.set(prefix, `${stack}: ${r.Type}`);
+      }
+    }
+    const missing = [...needed].filter(([prefix]) => !(prefix === 'iam' || role.has(prefix)) || !boundary.has(prefix)).map(([p, where]) => `${p} (${where})`);
+    expect(missing).toEqual([]);
+  });
+
   test('keys rotate, only the account administers them, and the secrets replicate to the second region', () => {
     for (const [id, key] of resourcesOfType(t, 'AWS::KMS::Key')) {
       expect(key.Properties!.EnableKeyRotation, id).toBe(true);
@@ -361,6 +383,16 @@ describe('security: OIDC trust, least privilege per action, boundary, keys, repl
     expect(resource(t, 'DataKeyAlias').Properties!.AliasName).toEqual({ 'Fn::Sub': 'alias/mesh-${Environment}-data' });
   });
 });
+
+/** CloudFormation's service names whose IAM prefix is not simply the name in lower case. */
+const IAM_SERVICE: Record<string, string> = {
+  ACMPCA: 'acm-pca',
+  AccessAnalyzer: 'access-analyzer',
+  ApplicationAutoScaling: 'application-autoscaling',
+  CertificateManager: 'acm',
+  ElasticLoadBalancingV2: 'elasticloadbalancing',
+  EventSchemas: 'schemas',
+};
 
 const IAM_PREFIX: Record<string, string> = {
   'client-ecs': 'ecs',
