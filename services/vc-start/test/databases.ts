@@ -12,12 +12,13 @@ export const BACKENDS: Backend[] = ['pg', 'pglite'];
  * Starts PostgreSQL once for the file; `fresh(kind)` gives an empty database of that kind each time
  * (a new database on the server; the file's PGlite with the schema dropped).
  */
-export function useBackends() {
+export function useBackends(opts: { postgres?: boolean } = {}) {
+  const wantPg = opts.postgres ?? true;
   let server: PgServer | undefined;
   const opened: Database[] = [];
   let n = 0;
   let pglite: Database | undefined;
-  const pgBin = requirePg();
+  const pgBin = wantPg ? requirePg() : null;
   beforeAll(async () => {
     if (pgBin) server = await startPostgres(pgBin);
   });
