@@ -341,7 +341,14 @@ describe('service', () => {
     const lb = service.LoadBalancers[0];
     expect(lb.AdvancedConfiguration.AlternateTargetGroupArn['Fn::ImportValue']['Fn::Sub'][0]).toBe('${EdgeStack}-${Svc}CanaryTargetGroupArn');
     expect(lb.AdvancedConfiguration.ProductionListenerRule['Fn::ImportValue']['Fn::Sub'][0]).toBe('${EdgeStack}-${Svc}RuleArn');
-    expect(service.DeploymentConfiguration.DeploymentCircuitBreaker).toEqual({ Enable: true, Rollback: true });
+    expect(service.DeploymentConfiguration.DeploymentCircuitBreaker).toBeUndefined();
+  });
+
+  test('ECS native shapes stay under the 33 hours CloudFormation allows a canary or linear deployment', () => {
+    const max = (name: string) => Number(t.Parameters![name].MaxValue);
+    expect(max('BakeMinutes') + max('CanaryBakeMinutes')).toBeLessThan(33 * 60);
+    const steps = Math.ceil(100 / Number(t.Parameters!.LinearStepPercent.MinValue));
+    expect(max('BakeMinutes') + steps * max('LinearStepBakeMinutes')).toBeLessThan(33 * 60);
   });
 
   test('AlbRamp and MeshRamp: a rolling service per track, on its own target group, no hook', () => {
@@ -351,6 +358,7 @@ describe('service', () => {
       expect(service.DeploymentConfiguration.LifecycleHooks).toBeUndefined();
       expect(service.LoadBalancers[0].AdvancedConfiguration).toBeUndefined();
       expect(service.ServiceName).toEqual({ 'Fn::Sub': '${ServiceName}-${Track}' });
+      expect(service.DeploymentConfiguration.DeploymentCircuitBreaker).toEqual({ Enable: true, Rollback: true });
     }
   });
 
