@@ -15,6 +15,7 @@ import { CallCounter } from '../../actions/cloudformation/call-counter.js';
 import { buildPlan, type Inputs } from '../../actions/deploy-stack/context.js';
 import { deployStack, type DeployLog } from '../../actions/deploy-stack/deploy.js';
 import { runBundle } from '../support/harness.js';
+import { motoPatchEnv } from './moto-patch.js';
 import { fixtures, testInputs } from './plan.js';
 import { startMoto, type Moto } from '../support/moto.js';
 
@@ -22,6 +23,8 @@ let moto: Moto;
 const saved: Record<string, string | undefined> = {};
 
 beforeAll(async () => {
+  // Outputs and Exports for stacks made through change sets, as on AWS (moto 5.2.1 lacks them).
+  Object.assign(process.env, motoPatchEnv());
   moto = await startMoto();
   for (const [k, v] of Object.entries(moto.env)) {
     saved[k] = process.env[k];
@@ -65,7 +68,7 @@ function deps() {
 }
 
 describe('deployStack against moto', () => {
-  it('creates the stack and streams its events (commas in values intact)', async () => {
+  it('creates the stack, streams its events and returns its outputs (commas in values intact)', async () => {
     const d = deps();
     const result = await deployStack(plan(), d.deps);
     expect(result.outcome).toBe('created');
@@ -73,20 +76,21 @@ describe('deployStack against moto', () => {
     // Create: DescribeStacks, CreateChangeSet, DescribeChangeSet, ExecuteChangeSet, DescribeStackEvents, DescribeStacks.
     expect(d.calls.byOperation(), d.lines.join('\n')).toEqual({ DescribeStacks: 2, CreateChangeSet: 1, DescribeChangeSet: 1, ExecuteChangeSet: 1, DescribeStackEvents: 1 });
     expect(result.stackId).toMatch(/^arn:aws:cloudformation:eu-central-1:\d+:stack\/orders\//);
-    // moto 5.2.1 builds no outputs for stacks made by change sets; outputs are checked on a CreateStack-made stack below.
-    const described = await d.cfn.send(new DescribeStacksCommand({ StackName: 'orders' }));
-    expect(described.Stacks?.[0].Parameters).toContainEqual({ ParameterKey: 'Subnets', ParameterValue: 'subnet-aaa,subnet-bbb' });
+    expect(result.outputs.QueueUrl).toMatch(/\/orders$/);
+    expect(result.outputs.QueueArn).toBe('arn:aws:sqs:eu-central-1:123456789012:orders');
+    expect(result.outputs.Subnets).toBe('subnet-aaa,subnet-bbb');
     expect(result.changes.map((c) => [c.action, c.logicalId]).sort()).toEqual([['Add', 'Note'], ['Add', 'Queue']]);
     expect(result.events.map((e) => e.ResourceStatus)).toContain('CREATE_COMPLETE');
     expect(d.lines.some((l) => /CREATE_COMPLETE\s+AWS::CloudFormation::Stack\s+orders/.test(l))).toBe(true);
   });
 
-  it('a no-op deploy succeeds with a message, executes nothing, and costs 4 calls', async () => {
+  it('a no-op deploy succeeds with a message, executes nothing, keeps the outputs, and costs 4 calls', async () => {
     await deployStack(plan(), deps().deps);
     const d = deps();
     const result = await deployStack(plan(), d.deps);
     expect(result.outcome).toBe('no-changes');
     expect(result.status).toBe('CREATE_COMPLETE');
+    expect(result.outputs.Subnets).toBe('subnet-aaa,subnet-bbb');
     expect(d.lines.some((l) => l.startsWith('NOTICE No changes'))).toBe(true);
     // The figure for the note: DescribeStacks, CreateChangeSet, DescribeChangeSet (FAILED: no changes), DeleteChangeSet.
     expect(d.calls.byOperation()).toEqual({ DescribeStacks: 1, CreateChangeSet: 1, DescribeChangeSet: 1, DeleteChangeSet: 1 });
@@ -122,6 +126,22 @@ describe('deployStack against moto', () => {
     expect(result.outputs.Subnets).toBe('subnet-aaa,subnet-bbb');
     const described = await d.cfn.send(new DescribeStacksCommand({ StackName: 'orders' }));
     expect(described.Stacks?.[0].Parameters).toContainEqual({ ParameterKey: 'Subnets', ParameterValue: 'subnet-aaa,subnet-bbb' });
+  });
+
+  it('stacks chain through exports: one exports, the next imports', async () => {
+    const exporter = await deployStack(plan({ name: 'exporter', template: 'exporter.yaml', parameters: '', tags: '' }), deps().deps);
+    expect(exporter.outputs).toEqual({ QArn: 'arn:aws:sqs:eu-central-1:123456789012:qa' });
+    const importer = await deployStack(plan({ name: 'importer', template: 'importer.yaml', parameters: '', tags: '' }), deps().deps);
+    expect(importer.outcome).toBe('created');
+  });
+
+  it('an import of a missing export fails the execution; the change set and its empty stack are removed', async () => {
+    const d = deps();
+    await expect(deployStack(plan({ name: 'importer', template: 'importer.yaml', parameters: '', tags: '' }), d.deps)).rejects.toThrow(
+      /ExecuteChangeSet failed \(ValidationError: No export named qa-arn found\. \(HTTP 400\)\); the change set was deleted and the stack left as it was \(REVIEW_IN_PROGRESS\)/,
+    );
+    const stacks = await d.cfn.send(new ListStacksCommand({}));
+    expect((stacks.StackSummaries ?? []).filter((st) => st.StackStatus !== 'DELETE_COMPLETE')).toEqual([]);
   });
 
   it('execute: false creates the change set for review and changes nothing', async () => {
