@@ -1,6 +1,7 @@
 /**
- * The platform stacks moto can hold, deployed the way users deploy them: through deploy-stack (its
- * input parsing and change-set deploy, AWS_ENDPOINT_URL at moto) with the repository's parameter files,
+ * The platform stacks moto can hold, deployed the way users deploy them: through deploy-stack (the
+ * built action for one stack, as a workflow runs it; its input parsing and change-set deploy as
+ * functions for the rest, on a FakeClock), AWS_ENDPOINT_URL at moto, with the repository's parameter files,
  * in dependency order, each stack reading the previous ones' SSM parameters and exports. Then the
  * resources are read back with the SDK (or moto's state dump for IAM, KMS and Route 53, whose SDK
  * clients the project does not carry) and checked against what the templates promise.
@@ -21,7 +22,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import YAML from 'yaml';
 import { awsClient } from '../../actions/lib/aws.js';
-import { repoRoot } from '../../test/support/harness.js';
+import { repoRoot, runBundle } from '../../test/support/harness.js';
 import { FakeClock } from '../../actions/lib/clock.js';
 import { buildPlan, type Inputs } from '../../actions/deploy-stack/context.js';
 import { deployStack, type DeployResult } from '../../actions/deploy-stack/deploy.js';
@@ -254,9 +255,22 @@ describe('the platform stacks through deploy-stack against moto, in deployment o
     }
   });
 
-  test('cost: the Spot share becomes the capacity provider strategy the services read', async () => {
-    await deploy('cost', PRIMARY);
-    const share = Number(parameters('cost', PRIMARY).match(/SpotSharePercent: "?'?(\d+)/)![1]);
+  test('cost, through the built deploy-stack action as a workflow runs it: the Spot share becomes the capacity provider strategy', async () => {
+    const run = await runBundle('deploy-stack', {
+      cwd: repoRoot,
+      env: { ...moto.env, AWS_REGION: PRIMARY, GITHUB_WORKSPACE: repoRoot },
+      inputs: {
+        name: `${ENV}-cost`,
+        template: 'infra-templates/templates/cost.yaml',
+        parameters: `infra-templates/parameters/${ENV}/${PRIMARY}/cost.yaml`,
+        tags: `Environment=${ENV}`,
+      },
+      timeoutMs: 90_000,
+    });
+    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+    expect(run.outputs.outcome).toBe('created');
+    expect(run.outputs['stack-id']).toMatch(new RegExp(`:stack/${ENV}-cost/`));
+    const share = Number(YAML.parse(readFileSync(join(parametersDir, ENV, PRIMARY, 'cost.yaml'), 'utf8')).SpotSharePercent);
     expect(await ssmValue(`/mesh/${ENV}/cost/spot-share-percent`)).toBe(String(share));
     expect(JSON.parse(await ssmValue(`/mesh/${ENV}/cost/capacity-provider-strategy`))).toEqual([
       { capacityProvider: 'FARGATE', base: 1, weight: 100 - share },
