@@ -122,6 +122,8 @@ export async function run(signal: AbortSignal): Promise<void> {
   }
 
   let pushedTags = tags;
+  /** Tags that end up naming the image: all of them, less moving ones an immutable repository cannot take. */
+  let resultTags = tags;
   if (inputs.push) {
     if (!registry) throw new Error('No registry to push to.');
     if (registry.ecr) {
@@ -133,6 +135,7 @@ export async function run(signal: AbortSignal): Promise<void> {
         const dropped = moving.filter((t) => pushedTags.includes(t));
         if (dropped.length) core.notice(`Not tagging ${dropped.join(', ')}: ${inputs.repository} has immutable tags.`);
         pushedTags = pushedTags.filter((t) => !dropped.includes(t));
+        resultTags = pushedTags;
         // A re-run of the same commit finds its tags already there: fine when they hold this digest.
         const existing = await existingTagDigests(registry.ecr.client, inputs.repository, registry.ecr.accountId, pushedTags, signal);
         const clash = [...existing].filter(([, d]) => d !== layout.digest);
@@ -153,11 +156,11 @@ export async function run(signal: AbortSignal): Promise<void> {
   const image = `${repositoryRef}@${layout.digest}`;
   core.setOutput('digest', layout.digest);
   core.setOutput('image', image);
-  core.setOutput('tags', tags.map((t) => `${repositoryRef}:${t}`).join('\n'));
+  core.setOutput('tags', resultTags.map((t) => `${repositoryRef}:${t}`).join('\n'));
   core.setOutput('metadata', JSON.stringify({
     image, digest: layout.digest, mediaType: layout.mediaType, pushed: inputs.push,
     platforms: layout.images.map((i) => ({ platform: i.platform, digest: i.manifest.digest })),
-    tags: tags.map((t) => `${repositoryRef}:${t}`), labels: Object.fromEntries(plan.labels),
+    tags: resultTags.map((t) => `${repositoryRef}:${t}`), labels: Object.fromEntries(plan.labels),
     scan: decision ? { trivy: trivy?.version, counts: decision.counts, failOn: inputs.failOn } : null,
   }));
   core.info(`${inputs.push ? 'Pushed' : 'Built'} ${image}`);
