@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse, YAMLMap, YAMLSeq, type CollectionTag, type ScalarTag } from 'yaml';
+import { parseCfnYaml } from '../test/support.js';
 
 export const infraDir = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const readmePath = join(infraDir, 'README.md');
@@ -23,27 +23,13 @@ export const ACTION_POLICIES: Record<string, string> = {
 
 type Json = unknown;
 
-// Short-form intrinsics (!Ref, !Sub, ...) as their long form: enough to read parameters and policies.
-function cfnTags(): (ScalarTag | CollectionTag)[] {
-  const names = ['Base64', 'Cidr', 'FindInMap', 'GetAZs', 'ImportValue', 'Join', 'Select', 'Split', 'Sub', 'And', 'Equals', 'If', 'Not', 'Or', 'Ref', 'Condition', 'GetAtt'];
-  const key = (n: string) => (n === 'Ref' || n === 'Condition' ? n : `Fn::${n}`);
-  return names.flatMap((n) => {
-    const wrap = (v: unknown) => ({ [key(n)]: n === 'GetAtt' && typeof v === 'string' ? v.split(/\.(.*)/s).filter(Boolean) : v });
-    return [
-      { tag: `!${n}`, resolve: (v: string) => wrap(v) } as ScalarTag,
-      { tag: `!${n}`, collection: 'seq', nodeClass: YAMLSeq, resolve: (s: YAMLSeq) => wrap(s.toJSON()) } as unknown as CollectionTag,
-      { tag: `!${n}`, collection: 'map', nodeClass: YAMLMap, resolve: (m: YAMLMap) => wrap(m.toJSON()) } as unknown as CollectionTag,
-    ];
-  });
-}
-
 interface Template {
   Parameters?: Record<string, { Type: string; Default?: unknown; Description?: string; AllowedValues?: unknown[] }>;
   Resources: Record<string, { Properties?: Record<string, Json> }>;
 }
 
 export function readTemplate(stack: string): Template {
-  return parse(readFileSync(join(infraDir, 'templates', `${stack}.yaml`), 'utf8'), { customTags: cfnTags() }) as Template;
+  return parseCfnYaml(readFileSync(join(infraDir, 'templates', `${stack}.yaml`), 'utf8')) as Template;
 }
 
 export function templateStacks(): string[] {
