@@ -12,6 +12,10 @@ export interface ServiceImage {
   /** The port serving /health, and the environment a smoke run needs (no AWS here). */
   healthPortEnv: string;
   smokeEnv: Record<string, string>;
+  /** The gRPC port's variable, where grpc.health.v1 must answer SERVING. */
+  grpcPortEnv?: string;
+  /** A request on the main route the running image must answer with `status` (proves its dependencies load, not just the kit). */
+  smokeRequest?: { method: 'GET' | 'POST'; path: string; headers?: Record<string, string>; body?: unknown; status: number };
 }
 
 export const SERVICES: Record<string, ServiceImage> = {
@@ -22,7 +26,16 @@ export const SERVICES: Record<string, ServiceImage> = {
     external: ['@node-rs/argon2'],
     assets: [],
     healthPortEnv: 'PORT',
-    smokeEnv: { AUTH_SIGNING_KEY: 'generate' },
+    // A throwaway client whose secret is written below: a test fixture, not a credential.
+    smokeEnv: {
+      AUTH_SIGNING_KEY: 'generate',
+      AUTH_CLIENTS: JSON.stringify({ clients: [{ id: 'smoke', secretHash: '$argon2id$v=19$m=19456,t=2,p=1$yeFcafdnKxTyEFdqlqUmuw$917+PB4SHTjanZ06qiKZ3jcknJILghS9tJq7tw+AS1c', audiences: ['persona'], scopes: ['persona:read'] }] }),
+    },
+    // Issuing a token runs Argon2id (the native addon) and signs with the generated key.
+    smokeRequest: {
+      method: 'POST', path: '/oauth/token', status: 200, headers: { 'content-type': 'application/json' },
+      body: { grant_type: 'client_credentials', client_id: 'smoke', client_secret: 'image-smoke-secret-not-for-production', audience: 'persona' },
+    },
   },
   persona: {
     name: 'persona',
@@ -32,6 +45,7 @@ export const SERVICES: Record<string, ServiceImage> = {
     external: ['grpc-health-check'],
     assets: [{ from: 'services/persona/proto', to: 'proto' }],
     healthPortEnv: 'HTTP_PORT',
+    grpcPortEnv: 'PORT',
     smokeEnv: {},
   },
   'vc-start': {
@@ -42,6 +56,12 @@ export const SERVICES: Record<string, ServiceImage> = {
     assets: [],
     healthPortEnv: 'PORT',
     smokeEnv: {},
+    // PGlite's WebAssembly loads from the read-only /app as the non-root user.
+    smokeRequest: {
+      method: 'POST', path: '/verifications', status: 201,
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'image-smoke-1' },
+      body: { subject: 'smoke@example.com', method: 'email' },
+    },
   },
 };
 

@@ -13,7 +13,24 @@ import { buildah, hasBuildah, type BuildahOptions } from '../../services/images/
 import { buildContext, repoRoot } from '../../services/images/bundle.js';
 import { buildImage, imageConfig, runContainer, waitForHealthy } from '../../services/images/image.js';
 import { serviceImage } from '../../services/images/services.js';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { freePort } from '../support/moto.js';
+
+/** grpc.health.v1 Check on a port: the overall status ("" service). */
+async function grpcHealth(port: number): Promise<string> {
+  const def = protoLoader.loadSync(healthProtoPath, { keepCase: true, enums: String });
+  const pkg = grpc.loadPackageDefinition(def) as unknown as { grpc: { health: { v1: { Health: grpc.ServiceClientConstructor } } } };
+  const client = new pkg.grpc.health.v1.Health(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  try {
+    return await new Promise<string>((resolve, reject) =>
+      client.check({ service: '' }, { deadline: Date.now() + 5000 }, (err: Error | null, res?: { status: string }) => (err ? reject(err) : resolve(res!.status))),
+    );
+  } finally {
+    client.close();
+  }
+}
 
 export function imageSmokeTest(name: string): void {
   const svc = serviceImage(name);
@@ -66,10 +83,11 @@ export function imageSmokeTest(name: string): void {
       }
     });
 
-    it('answers 200 on /health, and SIGTERM ends it cleanly', async () => {
+    it('answers 200 on /health and on its main route, and SIGTERM ends it cleanly', async () => {
       const port = await freePort();
+      const grpcPort = await freePort();
       const env: Record<string, string> = {
-        PORT: String(await freePort()), ...svc.smokeEnv, [svc.healthPortEnv]: String(port), SHUTDOWN_DRAIN_DELAY: '0s', HOST: '127.0.0.1',
+        PORT: String(grpcPort), ...svc.smokeEnv, [svc.healthPortEnv]: String(port), SHUTDOWN_DRAIN_DELAY: '0s', HOST: '127.0.0.1',
       };
       const running = await runContainer(storage, tag, env);
       let code: number | null = null;
@@ -77,6 +95,22 @@ export function imageSmokeTest(name: string): void {
         const health = await waitForHealthy(`http://127.0.0.1:${port}/health`, running, 60_000);
         expect(health.status).toBe(200);
         expect(JSON.parse(health.body)).toEqual({ status: 'ok' });
+        if (svc.smokeRequest) {
+          const r = svc.smokeRequest;
+          const res = await fetch(`http://127.0.0.1:${port}${r.path}`, {
+            method: r.method, headers: r.headers, body: r.body === undefined ? undefined : JSON.stringify(r.body),
+          });
+          expect(res.status, await res.clone().text()).toBe(r.status);
+        }
+        if (svc.grpcPortEnv) {
+          // Readiness may trail liveness by a health-check interval.
+          let status = '';
+          for (let i = 0; i < 40 && status !== 'SERVING'; i++) {
+            status = await grpcHealth(Number(env[svc.grpcPortEnv])).catch((e: Error) => e.message);
+            if (status !== 'SERVING') await new Promise((r) => setTimeout(r, 250));
+          }
+          expect(status).toBe('SERVING');
+        }
       } finally {
         code = await running.stop(15_000);
       }
