@@ -1,0 +1,82 @@
+/**
+ * Faults through the bundle: a proxy in front of moto injects throttling, 500s and resets into the
+ * ELBv2 calls of a real ramp; the fake CloudWatch fails GetMetricData. After main (and post, as the
+ * runner runs it) the listener is always promoted or back at the exact baseline. Every fault at every
+ * call is in test/traffic/alb.test.ts (module level, fake clock); these are the end-to-end samples,
+ * with real backoff, so they are few.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMoto, type Moto } from '../support/moto.js';
+import { startFakeCloudWatch, type FakeCloudWatch } from '../support/fake-cloudwatch.js';
+import { runBundle, runPost } from '../support/harness.js';
+import { startFaultProxy, type Fault, type FaultProxy } from '../traffic/fault-proxy.js';
+import { createAlbFixture, forward, type AlbFixture } from '../traffic/alb-fixture.js';
+import { targetGroupDimension } from '../../actions/traffic/alb.js';
+
+let moto: Moto;
+let proxy: FaultProxy;
+let cw: FakeCloudWatch;
+let fx: AlbFixture;
+const saved = { ...process.env };
+
+beforeAll(async () => {
+  moto = await startMoto();
+  proxy = await startFaultProxy(moto.endpoint);
+  cw = await startFakeCloudWatch({ now: () => Date.now() + 5 * 60_000 });
+  Object.assign(process.env, moto.env);
+  fx = await createAlbFixture();
+  cw.setScenario(targetGroupDimension(fx.stable), 'healthy');
+  cw.setScenario(targetGroupDimension(fx.canary), 'healthy');
+});
+afterAll(async () => {
+  process.env = saved;
+  await cw?.stop();
+  await proxy?.stop();
+  await moto?.stop();
+});
+
+const env = () => ({ ...moto.env, AWS_ENDPOINT_URL: proxy.endpoint, AWS_ENDPOINT_URL_CLOUDWATCH: cw.endpoint });
+const inputs = (listenerArn: string) => ({
+  router: 'alb', 'listener-arn': listenerArn, 'stable-target-group-arn': fx.stable, 'canary-target-group-arn': fx.canary,
+  steps: '20,60,100', 'bake-time': '1s', 'analysis-interval': '1s', slo: 'p95 < 200ms', 'min-requests': '100',
+});
+
+describe('canary-ramp bundle under faults', () => {
+  it.each([
+    ['throttle', 'ModifyListener', false, 'promoted', 'left alone'],
+    ['reset', 'DescribeListeners', false, 'promoted', 'left alone'],
+    ['500', 'ModifyListener', true, 'failed', 'restored'],
+  ] as [Fault, string, boolean, string, string][])('%s at %s (persistent: %s) → main %s, post %s, end state promoted or the exact baseline', async (fault, op, persistent, result, postSays) => {
+    proxy.clear();
+    const listenerArn = await fx.listener([forward([fx.stable, 100])]);
+    const before = await fx.defaultActions(listenerArn);
+    // Persistent faults start mid-ramp (the op's 2nd call) and last until healed; transient ones are two failures.
+    proxy.inject(persistent ? { op, fault, times: Infinity, after: 1 } : { op, fault, times: 2 });
+    const main = await runBundle('canary-ramp', { inputs: inputs(listenerArn), env: env() });
+    expect(main.outputs.result, main.stdout).toBe(result);
+    expect(main.stdout).toMatch(new RegExp(`::warning::${op}: .*retry 1 in \\d+ ms`));
+    proxy.clear(); // the fault heals; the runner runs post
+    const post = await runPost('canary-ramp', main, { env: env() });
+    expect(post.code, post.stdout).toBe(0);
+    expect(post.stdout + post.warnings.join('\n')).toContain(postSays === 'restored' ? 'the baseline is restored' : 'traffic left as it is');
+    const end = await fx.defaultActions(listenerArn);
+    if (result === 'promoted') expect(end[0].ForwardConfig?.TargetGroups?.map((g) => g.Weight)).toEqual([0, 100]);
+    else expect(end).toEqual(before);
+  });
+
+  it('rolls back when CloudWatch keeps failing: a judge that cannot measure counts as a failed check', async () => {
+    proxy.clear();
+    const listenerArn = await fx.listener([forward([fx.stable, 100])]);
+    const before = await fx.defaultActions(listenerArn);
+    cw.failNext(1000, 'server-error');
+    try {
+      const main = await runBundle('canary-ramp', { inputs: inputs(listenerArn), env: env() });
+      expect(main.outputs.result).toBe('rolled-back');
+      expect(JSON.parse(main.outputs.report).steps[0].checks.map((c: { verdict: string }) => c.verdict)).toEqual(['error', 'error']);
+      expect(main.outputs.report).toMatch(/the judge failed/);
+      expect(await fx.defaultActions(listenerArn)).toEqual(before);
+    } finally {
+      cw.failNext(0, 'server-error');
+    }
+  });
+});
