@@ -8,7 +8,8 @@
  * σ 0.5) and every period drifts by a lognormal factor (σ 0.15) of its own, as real periods do
  * (load, GC, noisy neighbours), independently for canary and baseline; each request fails with
  * probability p, and p itself varies per period (lognormal, σ 0.4, mean kept). Objectives:
- * `p95 < 1.1x baseline` and `error-rate < 1.5x baseline`; the gate fails when either fails.
+ * `p95 < 1.1x baseline` and `error-rate < 1.5x baseline`; the gate fails when either fails. The
+ * judge is the real one (actions/metrics/judge.ts), fed what the CloudWatch provider gives it.
  * Window values are computed over all requests of the window, as CloudWatch's whole-window query.
  */
 import { writeFileSync } from 'node:fs';
@@ -55,6 +56,7 @@ function simulate(r: ReturnType<typeof rng>, periods: number, latencyFactor: num
   const all = new Float64Array(periods * REQUESTS);
   const p95s: number[] = [];
   const rates: number[] = [];
+  const events: number[] = [];
   let errors = 0;
   for (let i = 0; i < periods; i++) {
     const scale = BASE.medianMs * latencyFactor * Math.exp(BASE.drift * r.normal());
@@ -66,10 +68,12 @@ function simulate(r: ReturnType<typeof rng>, periods: number, latencyFactor: num
     let e = 0;
     for (let j = 0; j < REQUESTS; j++) if (r.uniform() < p) e++;
     errors += e;
+    events.push(e);
     rates.push(e / REQUESTS);
   }
   const latency: Observation = { kind: 'value', value: p95(all.sort()), samples: p95s };
-  const errorObs: Observation = { kind: 'value', value: errors / (periods * REQUESTS), samples: rates };
+  // As the CloudWatch provider gives them: per-period rates and the counts behind them.
+  const errorObs: Observation = { kind: 'value', value: errors / (periods * REQUESTS), samples: rates, counts: { events, trials: events.map(() => REQUESTS) } };
   return new Map([['p95', latency], ['error-rate', errorObs]]);
 }
 
@@ -106,9 +110,9 @@ for (const periods of SAMPLES) {
 }
 
 const table = [
-  `Judgement quality, ${TRIALS} trials per row (seeded): ${REQUESTS} requests per one-minute period per side, lognormal latency (median ${BASE.medianMs} ms, σ ${BASE.sigma}) with per-period drift (σ ${BASE.drift}), Bernoulli errors at ${BASE.errorRate * 100} % with per-period drift (σ ${BASE.errorDrift}). Objectives \`p95 < 1.1x baseline\` and \`error-rate < 1.5x baseline\`; the gate fails when either fails. Plain threshold = the same limits on the window values; slo-gate = the limit AND a one-sided Mann-Whitney U test over the periods at α = ${DEFAULT_ALPHA} for the gate (Bonferroni: ${DEFAULT_ALPHA / 2} per objective), with Cliff's delta and the Hodges-Lehmann shift reported as effect sizes.`,
+  `Judgement quality, ${TRIALS} trials per row (seeded): ${REQUESTS} requests per one-minute period per side, lognormal latency (median ${BASE.medianMs} ms, σ ${BASE.sigma}) with per-period drift (σ ${BASE.drift}), Bernoulli errors at ${BASE.errorRate * 100} % with per-period drift (σ ${BASE.errorDrift}). Objectives \`p95 < 1.1x baseline\` and \`error-rate < 1.5x baseline\`; the gate fails when either fails. Plain threshold = the same limits on the window values; slo-gate = the limit AND a one-sided test (p95: Mann-Whitney U over the periods; error rate: quasi-binomial z over the per-period counts) at α = ${DEFAULT_ALPHA} for the gate (Bonferroni: ${DEFAULT_ALPHA / 2} per objective), with Cliff's delta and the Hodges-Lehmann shift reported as effect sizes.`,
   '',
-  '| periods per side | case | measure | plain threshold | slo-gate (Mann-Whitney U + effect size) |',
+  '| periods per side | case | measure | plain threshold | slo-gate (test + effect size) |',
   '|---:|---|---|---:|---:|',
   ...rows,
   '',

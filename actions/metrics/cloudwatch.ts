@@ -213,15 +213,18 @@ export function errorRate(req: Map<number, number>, err: Map<number, number>): O
   let total = 0;
   let errors = 0;
   const samples: number[] = [];
+  const counts = { events: [] as number[], trials: [] as number[] };
   for (const [ts, r] of [...req].sort((a, b) => a[0] - b[0])) {
     if (!(r > 0)) continue;
     const e = err.get(ts) ?? 0;
     total += r;
     errors += e;
     samples.push(e / r);
+    counts.events.push(e);
+    counts.trials.push(r);
   }
   if (total === 0) return noData('no requests in the window');
-  return { kind: 'value', value: errors / total, samples };
+  return { kind: 'value', value: errors / total, samples, counts };
 }
 
 function requestRate(req: Map<number, number>, seconds: number): Observation {

@@ -1,14 +1,15 @@
 /**
  * Pure decisions: one objective's verdict from its observations, and the gate's verdict from its
  * objectives'. Absolute thresholds judge the canary's own window value. A ratio to the baseline
- * fails only when the canary's value breaks the ratio AND a one-sided Mann-Whitney U test over the
- * per-period samples says the canary is worse with p < alpha, so noise alone does not fail a
- * healthy canary (Kayenta's approach: significance plus an effect-size bound).
+ * fails only when the canary's value breaks the ratio AND a one-sided test says the canary is worse
+ * with p < alpha (Kayenta's approach: significance plus an effect-size bound), so noise alone does
+ * not fail a healthy canary: Mann-Whitney U over the per-period samples, or, for a rate whose
+ * per-period counts are known, a quasi-binomial z-test that uses every request.
  */
 import type { Objective, ObjectiveResult, OnNoData, Verdict } from './types.js';
 import type { Observation } from './provider.js';
 import { satisfies, worseDirection } from './slo.js';
-import { mannWhitneyU, smallestPossibleP } from './stats.js';
+import { mannWhitneyU, quasiBinomialTest, smallestPossibleP } from './stats.js';
 
 export interface JudgeOptions {
   /** Significance level of the baseline comparison. */
@@ -88,26 +89,21 @@ export function judgeObjective(obj: Objective, canary: Observation | undefined, 
   }
 
   const mw = mannWhitneyU(canary.samples, baseline.samples, direction);
-  const test = {
-    name: 'mann-whitney-u',
-    alternative: direction,
-    u: mw.u,
-    p: round(mw.p),
-    method: mw.method,
-    alpha: opts.alpha,
-    cliffsDelta: round(mw.cliffsDelta, 3),
-    hodgesLehmann: round(mw.hodgesLehmann),
-    ratio: round(ratio),
-    factor,
-  };
+  // Rates with their counts: the quasi-binomial test uses every request; otherwise ranks of the periods.
+  const qb = canary.counts && baseline.counts ? quasiBinomialTest(canary.counts, baseline.counts, direction) : null;
+  const p = qb ? qb.p : mw.p;
+  const effect = { cliffsDelta: round(mw.cliffsDelta, 3), hodgesLehmann: round(mw.hodgesLehmann), ratio: round(ratio), factor };
+  const test = qb
+    ? { name: 'quasi-binomial-z', alternative: direction, z: round(qb.z), p: round(qb.p), phi: round(qb.phi, 3), alpha: opts.alpha, riskDifference: round(qb.riskDifference), ...effect }
+    : { name: 'mann-whitney-u', alternative: direction, u: mw.u, p: round(mw.p), method: mw.method, alpha: opts.alpha, ...effect };
   if (withinRatio) return { ...base, verdict: 'pass', test, reason: `${describe}, within ${obj.comparator} ${factor}x` };
-  if (mw.p < opts.alpha) {
-    return { ...base, verdict: 'fail', test, reason: `${describe}, beyond ${factor}x, and significantly ${direction === 'greater' ? 'higher' : 'lower'} (p=${round(mw.p, 3)} < ${opts.alpha}, Cliff's delta ${round(mw.cliffsDelta, 2)})` };
+  if (p < opts.alpha) {
+    return { ...base, verdict: 'fail', test, reason: `${describe}, beyond ${factor}x, and significantly ${direction === 'greater' ? 'higher' : 'lower'} (p=${round(p, 3)} < ${opts.alpha}, Cliff's delta ${round(mw.cliffsDelta, 2)})` };
   }
-  if (smallestPossibleP(n, m) >= opts.alpha) {
+  if (!qb && smallestPossibleP(n, m) >= opts.alpha) {
     return { ...base, verdict: 'inconclusive', test, reason: `${describe}, beyond ${factor}x, but ${n} canary and ${m} baseline periods are too few for the test to reach p < ${opts.alpha}` };
   }
-  return { ...base, verdict: 'pass', test, reason: `${describe}, beyond ${factor}x but not significantly (p=${round(mw.p, 3)} ≥ ${opts.alpha}): within noise` };
+  return { ...base, verdict: 'pass', test, reason: `${describe}, beyond ${factor}x but not significantly (p=${round(p, 3)} ≥ ${opts.alpha}): within noise` };
 }
 
 function fmt(v: number, unit: string): string {

@@ -4,12 +4,16 @@
  * or an error. The judge knows only this port.
  */
 import type { Objective, ObjectiveResult } from './types.js';
+import type { Counts } from './stats.js';
 
 export type Target = 'canary' | 'baseline';
 
 export type Observation =
-  /** `value` is the whole window's figure; `samples` the per-period values the statistical test uses. */
-  | { kind: 'value'; value: number; samples: number[] }
+  /**
+   * `value` is the whole window's figure; `samples` the per-period values the statistical test
+   * uses; `counts` the per-period failures and requests behind a rate, when the backend has them.
+   */
+  | { kind: 'value'; value: number; samples: number[]; counts?: Counts }
   | { kind: 'no-data'; reason: string }
   | { kind: 'error'; message: string };
 

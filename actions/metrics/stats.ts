@@ -161,3 +161,46 @@ export function percentile(values: readonly number[], q: number): number {
   const hi = Math.ceil(pos);
   return s[lo] + (s[hi] - s[lo]) * (pos - lo);
 }
+
+export interface Counts {
+  /** Per period: failed requests, and all requests. */
+  events: readonly number[];
+  trials: readonly number[];
+}
+
+export interface QuasiBinomialResult {
+  z: number;
+  p: number;
+  /** Overdispersion factor (Pearson χ²/df, at least 1) that widens the binomial variance. */
+  phi: number;
+  /** Canary rate − baseline rate (the effect size, in rate units). */
+  riskDifference: number;
+}
+
+/**
+ * Compares two rates from per-period counts: a two-proportion z-test whose binomial variance is
+ * scaled by the overdispersion seen between periods (quasi-binomial), so real per-minute drift does
+ * not pass for a difference. It uses every request, where a rank test over per-minute rates loses
+ * power to the many tied zero-error minutes.
+ */
+export function quasiBinomialTest(x: Counts, y: Counts, alternative: Alternative): QuasiBinomialResult {
+  const sum = (a: readonly number[]) => a.reduce((s, v) => s + v, 0);
+  const [ex, nx, ey, ny] = [sum(x.events), sum(x.trials), sum(y.events), sum(y.trials)];
+  if (nx === 0 || ny === 0) throw new Error('quasiBinomialTest needs requests in each sample');
+  const px = ex / nx;
+  const py = ey / ny;
+  const pooled = (ex + ey) / (nx + ny);
+  let chi = 0;
+  for (const [c, p] of [[x, px], [y, py]] as const) {
+    if (p <= 0 || p >= 1) continue;
+    c.events.forEach((e, i) => (chi += (e - c.trials[i] * p) ** 2 / (c.trials[i] * p * (1 - p))));
+  }
+  const df = x.events.length + y.events.length - 2;
+  const phi = df > 0 ? Math.max(1, chi / df) : 1;
+  const se = Math.sqrt(phi * pooled * (1 - pooled) * (1 / nx + 1 / ny));
+  const riskDifference = px - py;
+  if (se === 0) return { z: 0, p: 1, phi, riskDifference };
+  const z = riskDifference / se;
+  const p = alternative === 'greater' ? normalSf(z) : alternative === 'less' ? normalCdf(z) : Math.min(1, 2 * normalSf(Math.abs(z)));
+  return { z, p, phi, riskDifference };
+}

@@ -9,6 +9,7 @@ const num = (v: number | null | undefined) => (v === null || v === undefined ? '
 function testCell(r: ObjectiveResult): string {
   const t = r.test;
   if (t.name === 'mann-whitney-u') return `Mann-Whitney U (${t.method}), p=${t.p}, Cliff's δ=${t.cliffsDelta}`;
+  if (t.name === 'quasi-binomial-z') return `quasi-binomial z=${t.z}, p=${t.p}, φ=${t.phi}`;
   if (t.name === 'threshold') {
     const v = t.threshold as number;
     return `threshold ${t.unit === 'ratio' ? `${num(v * 100)}%` : t.unit === 'none' ? num(v) : `${num(v)}${String(t.unit)}`}`;

@@ -60,6 +60,15 @@ describe('judgeObjective', () => {
     expect(judgeObjective(parseObjective('p95 < 1.2x baseline'), v(110), v(100), opts).verdict).toBe('pass');
   });
 
+  it('a rate with per-period counts is judged with the quasi-binomial test over every request', () => {
+    const trials = Array(10).fill(500);
+    const canary: Observation = { kind: 'value', value: 0.03, samples: trials.map(() => 0.03), counts: { events: trials.map(() => 15), trials } };
+    const baseline: Observation = { kind: 'value', value: 0.01, samples: trials.map(() => 0.01), counts: { events: trials.map(() => 5), trials } };
+    const r = judgeObjective(parseObjective('error-rate < 1.5x baseline'), canary, baseline, opts);
+    expect(r).toMatchObject({ verdict: 'fail', test: { name: 'quasi-binomial-z', alternative: 'greater', phi: 1, riskDifference: 0.02, ratio: 3, factor: 1.5 } });
+    expect(r.test.p as number).toBeLessThan(1e-6);
+  });
+
   it('a baseline of zero errors: any canary errors break a ratio', () => {
     const r = judgeObjective(parseObjective('error-rate < 2x baseline'), v(0.05, seq(0.04, 0.002, 10)), v(0, Array(10).fill(0)), opts);
     expect(r).toMatchObject({ verdict: 'fail', test: { method: 'normal' } });

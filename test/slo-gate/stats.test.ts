@@ -1,7 +1,7 @@
 // Mann-Whitney U against reference values computed with SciPy 1.17 (scipy.stats.mannwhitneyu,
 // use_continuity=True; "exact" without ties, "asymptotic" with ties or large samples).
 import { describe, expect, it } from 'vitest';
-import { erfc, mannWhitneyU, normalCdf, percentile, smallestPossibleP } from '../../actions/metrics/stats.js';
+import { erfc, mannWhitneyU, normalCdf, percentile, quasiBinomialTest, smallestPossibleP } from '../../actions/metrics/stats.js';
 
 describe('mannWhitneyU', () => {
   it.each([
@@ -65,5 +65,32 @@ describe('numerics', () => {
   it('percentile interpolates as numpy does', () => {
     expect(percentile([1, 2, 3, 4], 50)).toBe(2.5);
     expect(percentile([10, 20, 30, 40, 50], 95)).toBeCloseTo(48, 12);
+  });
+});
+
+describe('quasiBinomialTest (reference values computed independently in Python)', () => {
+  it('binomial variance when periods agree with one rate (phi = 1)', () => {
+    const r = quasiBinomialTest({ events: [1, 2, 0, 3], trials: [100, 100, 100, 100] }, { events: [0, 1, 0, 1], trials: [100, 100, 100, 100] }, 'greater');
+    expect(r.phi).toBe(1);
+    expect(r.z).toBeCloseTo(1.4213381090374027, 10);
+    expect(r.p).toBeCloseTo(0.07760924484234205, 6);
+    expect(r.riskDifference).toBeCloseTo(0.01, 12);
+  });
+
+  it('widens the variance by the overdispersion between periods', () => {
+    const r = quasiBinomialTest({ events: [10, 0, 12, 1, 9], trials: [200, 150, 210, 190, 205] }, { events: [2, 3, 1, 2, 2], trials: [200, 180, 210, 190, 200] }, 'greater');
+    expect(r.phi).toBeCloseTo(2.153819632969923, 10);
+    expect(r.z).toBeCloseTo(2.396496553366006, 10);
+    expect(r.p).toBeCloseTo(0.008276324579567536, 6);
+    const less = quasiBinomialTest({ events: [10, 0, 12, 1, 9], trials: [200, 150, 210, 190, 205] }, { events: [2, 3, 1, 2, 2], trials: [200, 180, 210, 190, 200] }, 'less');
+    expect(less.p).toBeCloseTo(1 - 0.008276324579567536, 6);
+  });
+
+  it('no errors anywhere: nothing to see, p = 1', () => {
+    expect(quasiBinomialTest({ events: [0, 0], trials: [50, 50] }, { events: [0, 0], trials: [50, 50] }, 'greater')).toMatchObject({ p: 1, z: 0 });
+  });
+
+  it('refuses samples without requests', () => {
+    expect(() => quasiBinomialTest({ events: [], trials: [] }, { events: [0], trials: [1] }, 'greater')).toThrow(/needs requests/);
   });
 });
