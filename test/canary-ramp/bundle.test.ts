@@ -5,36 +5,24 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMoto, type Moto } from '../support/moto.js';
-import { startFakeCloudWatch, type FakeCloudWatch } from '../support/fake-cloudwatch.js';
+import type { FakeCloudWatch } from '../support/fake-cloudwatch.js';
 import { runBundle, runPost, startBundle } from '../support/harness.js';
-import { createAlbFixture, forward, type AlbFixture } from '../traffic/alb-fixture.js';
+import { forward, type AlbFixture } from '../traffic/alb-fixture.js';
+import { shown, startAlbWorld, type AlbWorld } from '../traffic/alb-world.js';
 import { targetGroupDimension } from '../../actions/traffic/alb.js';
 import { MARK_TAG } from '../../actions/traffic/port.js';
 
-let moto: Moto;
+let world: AlbWorld;
 let cw: FakeCloudWatch;
 let fx: AlbFixture;
-const saved = { ...process.env };
 
 beforeAll(async () => {
-  moto = await startMoto();
-  // The fake's clock runs 5 minutes ahead, so the current minute already has data: seconds-long
-  // steps see real numbers instead of an empty window.
-  cw = await startFakeCloudWatch({ now: () => Date.now() + 5 * 60_000 });
-  Object.assign(process.env, moto.env);
-  fx = await createAlbFixture();
-  cw.setScenario(targetGroupDimension(fx.stable), 'healthy');
+  world = await startAlbWorld();
+  ({ cw, fx } = world as Required<AlbWorld>);
 });
-afterAll(async () => {
-  process.env = saved;
-  await cw?.stop();
-  await moto?.stop();
-});
+afterAll(() => world?.stop());
 
-/** Annotation text as shown to the user (the runner's `%25` escape undone). */
-const shown = (lines: string[]) => lines.join('\n').replace(/%25/g, '%');
-const env = () => ({ ...moto.env, AWS_ENDPOINT_URL_CLOUDWATCH: cw.endpoint });
+const env = () => world.env();
 const SLO = 'p95 < 200ms\nerror-rate < 1%';
 
 function inputs(listenerArn: string, over: Record<string, string> = {}) {

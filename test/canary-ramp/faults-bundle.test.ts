@@ -6,36 +6,24 @@
  * with real backoff, so they are few.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMoto, type Moto } from '../support/moto.js';
-import { startFakeCloudWatch, type FakeCloudWatch } from '../support/fake-cloudwatch.js';
+import type { FakeCloudWatch } from '../support/fake-cloudwatch.js';
 import { runBundle, runPost } from '../support/harness.js';
-import { startFaultProxy, type Fault, type FaultProxy } from '../traffic/fault-proxy.js';
-import { createAlbFixture, forward, type AlbFixture } from '../traffic/alb-fixture.js';
-import { targetGroupDimension } from '../../actions/traffic/alb.js';
+import type { Fault, FaultProxy } from '../traffic/fault-proxy.js';
+import { forward, type AlbFixture } from '../traffic/alb-fixture.js';
+import { shown, startAlbWorld, type AlbWorld } from '../traffic/alb-world.js';
 
-let moto: Moto;
+let world: AlbWorld;
 let proxy: FaultProxy;
 let cw: FakeCloudWatch;
 let fx: AlbFixture;
-const saved = { ...process.env };
 
 beforeAll(async () => {
-  moto = await startMoto();
-  proxy = await startFaultProxy(moto.endpoint);
-  cw = await startFakeCloudWatch({ now: () => Date.now() + 5 * 60_000 });
-  Object.assign(process.env, moto.env);
-  fx = await createAlbFixture();
-  cw.setScenario(targetGroupDimension(fx.stable), 'healthy');
-  cw.setScenario(targetGroupDimension(fx.canary), 'healthy');
+  world = await startAlbWorld({ faults: true });
+  ({ cw, fx, proxy } = world as Required<AlbWorld>);
 });
-afterAll(async () => {
-  process.env = saved;
-  await cw?.stop();
-  await proxy?.stop();
-  await moto?.stop();
-});
+afterAll(() => world?.stop());
 
-const env = () => ({ ...moto.env, AWS_ENDPOINT_URL: proxy.endpoint, AWS_ENDPOINT_URL_CLOUDWATCH: cw.endpoint });
+const env = () => world.env();
 const inputs = (listenerArn: string) => ({
   router: 'alb', 'listener-arn': listenerArn, 'stable-target-group-arn': fx.stable, 'canary-target-group-arn': fx.canary,
   steps: '20,60,100', 'bake-time': '1s', 'analysis-interval': '1s', slo: 'p95 < 200ms', 'min-requests': '100',

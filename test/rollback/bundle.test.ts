@@ -1,33 +1,24 @@
 /** The rollback action through its bundle against moto's ELBv2, including a rollback during a live ramp. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMoto, type Moto } from '../support/moto.js';
-import { startFakeCloudWatch, type FakeCloudWatch } from '../support/fake-cloudwatch.js';
+import type { Moto } from '../support/moto.js';
+import type { FakeCloudWatch } from '../support/fake-cloudwatch.js';
 import { runBundle, runPost, startBundle } from '../support/harness.js';
-import { createAlbFixture, forward, type AlbFixture } from '../traffic/alb-fixture.js';
+import { forward, type AlbFixture } from '../traffic/alb-fixture.js';
+import { shown, startAlbWorld, type AlbWorld } from '../traffic/alb-world.js';
 import { AddTagsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { targetGroupDimension } from '../../actions/traffic/alb.js';
 import { MARK_TAG } from '../../actions/traffic/port.js';
 
+let world: AlbWorld;
 let moto: Moto;
 let cw: FakeCloudWatch;
 let fx: AlbFixture;
-const saved = { ...process.env };
 
 beforeAll(async () => {
-  moto = await startMoto();
-  cw = await startFakeCloudWatch({ now: () => Date.now() + 5 * 60_000 });
-  Object.assign(process.env, moto.env);
-  fx = await createAlbFixture();
-  cw.setScenario(targetGroupDimension(fx.stable), 'healthy');
-  cw.setScenario(targetGroupDimension(fx.canary), 'healthy');
+  world = await startAlbWorld();
+  ({ moto, cw, fx } = world as Required<AlbWorld>);
 });
-afterAll(async () => {
-  process.env = saved;
-  await cw?.stop();
-  await moto?.stop();
-});
+afterAll(() => world?.stop());
 
-const shown = (lines: string[]) => lines.join('\n').replace(/%25/g, '%');
 const albInputs = (listenerArn: string, over: Record<string, string> = {}) => ({
   router: 'alb', 'listener-arn': listenerArn, 'stable-target-group-arn': fx.stable, 'canary-target-group-arn': fx.canary, ...over,
 });

@@ -3,7 +3,8 @@
  * real restJson1 serialization; HTTP, HTTP2, gRPC and TCP routes keep every other field on update.
  */
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useNockedAws } from './nock-aws.js';
 import type { RouteSpec } from '@aws-sdk/client-app-mesh';
 import { FakeClock } from '../../actions/lib/clock.js';
 import { retryingCall } from '../../actions/traffic/call.js';
@@ -93,18 +94,7 @@ function fakeMesh(spec: RouteSpec): FakeMesh {
   return state;
 }
 
-const saved = { ...process.env };
-beforeAll(() => {
-  delete process.env.AWS_ENDPOINT_URL;
-  delete process.env.AWS_ENDPOINT_URL_APP_MESH;
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'eu-central-1', AWS_EC2_METADATA_DISABLED: 'true' });
-  nock.disableNetConnect();
-});
-afterEach(() => nock.cleanAll());
-afterAll(() => {
-  nock.enableNetConnect();
-  process.env = saved;
-});
+useNockedAws('APP_MESH');
 
 function router(meshOwner?: string, clock = new FakeClock()): AppMeshRouter {
   return makeRouter(

@@ -4,7 +4,8 @@
  * small stateful deployment that moves one step per CONTINUE and goes back on ROLLBACK.
  */
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useNockedAws } from './nock-aws.js';
 import { FakeClock } from '../../actions/lib/clock.js';
 import { retryingCall } from '../../actions/traffic/call.js';
 import { makeRouter } from '../../actions/traffic/config.js';
@@ -31,18 +32,7 @@ function fakeEcs(opts: EcsFakeOptions = {}): FakeEcs {
   return fake;
 }
 
-const saved = { ...process.env };
-beforeAll(() => {
-  delete process.env.AWS_ENDPOINT_URL;
-  delete process.env.AWS_ENDPOINT_URL_ECS;
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'eu-central-1', AWS_EC2_METADATA_DISABLED: 'true' });
-  nock.disableNetConnect();
-});
-afterEach(() => nock.cleanAll());
-afterAll(() => {
-  nock.enableNetConnect();
-  process.env = saved;
-});
+useNockedAws('ECS');
 
 function router(clock = new FakeClock()): EcsRouter {
   return makeRouter({ kind: 'ecs', region: 'eu-central-1', cluster: 'prod', service: 'orders' }, { call: retryingCall({ clock }), clock, log: () => {} }) as EcsRouter;
