@@ -221,8 +221,10 @@ const table = [
   '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:-:|',
   ...rows,
   '',
-  'kit = the real service on services/kit with its defaults (server span, RED metrics to Prometheus and EMF, an access log line per',
-  'request, correlation id; stdout, where logs and EMF go, is /dev/null). bare = a plain Fastify route (grpc-js handler for persona) doing the same work.',
+  'kit = the real service on services/kit with its defaults: correlation id, W3C trace context in and out with a span id per request',
+  '(no OTLP endpoint set, so nothing is exported), RED metrics for Prometheus and EMF, `request` log lines for errors and slow requests',
+  '(ACCESS_LOG=errors); stdout, where logs and EMF go, is /dev/null. bare = a plain Fastify route (grpc-js handler for persona) doing the same work.',
+  `${process.env.BENCH_KIT_ENV ? `Extra kit environment: ${process.env.BENCH_KIT_ENV}.` : ''}`,
   '',
 ].join('\n');
 process.stdout.write(`\n${table}`);

@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { context, propagation, trace } from '@opentelemetry/api';
+import { context, propagation, trace, type Span } from '@opentelemetry/api';
 import { FakeClock } from '../../../actions/lib/clock.js';
 import { CircuitOpenError } from '../src/circuit-breaker.js';
 import { HttpClient, HttpStatusError, HttpTimeoutError } from '../src/http-client.js';
@@ -125,6 +125,6 @@ describe('PassThroughTracer (no exporter configured)', () => {
     expect(new PassThroughTracer(0.5, () => 0.7).startSpan('root').spanContext().traceFlags).toBe(0);
     const root = new PassThroughTracer(1).startSpan('root', { root: true }, parent).spanContext();
     expect(root.traceId).not.toBe('4bf92f3577b34da6a3ce929d0e0e4736');
-    expect(new PassThroughTracer(1).startActiveSpan('a', (span) => trace.getActiveSpan() === span)).toBe(true);
+    expect(new PassThroughTracer(1).startActiveSpan('a', (span: Span) => trace.getActiveSpan() === span)).toBe(true);
   });
 });
