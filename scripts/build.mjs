@@ -4,7 +4,7 @@
 // action.yml generated from the union of the actions' metadata. `--check` builds into a scratch
 // folder and fails when anything committed differs, so dist/ can never drift from the source.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync, cpSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,9 +91,17 @@ function run(cmd, args) {
   });
 }
 
+// Built into a staging folder and swapped in, so a failed build (ncc type-checks) leaves the
+// previous dist/ in place. es2022: the runner's Node 24 needs no down-levelling.
 async function ncc(entry, outDir) {
+  const staging = `${outDir}.staging`;
+  rmSync(staging, { recursive: true, force: true });
+  await run(process.execPath, [
+    join(root, 'node_modules/@vercel/ncc/dist/ncc/cli.js'), 'build', entry, '-o', staging,
+    '-m', '--target', 'es2022', '--license', 'licenses.txt', '-q', '--no-source-map-register',
+  ]);
   rmSync(outDir, { recursive: true, force: true });
-  await run(process.execPath, [join(root, 'node_modules/@vercel/ncc/dist/ncc/cli.js'), 'build', entry, '-o', outDir, '-m', '--license', 'licenses.txt', '-q', '--no-source-map-register']);
+  renameSync(staging, outDir);
 }
 
 async function pool(items, width, fn) {
