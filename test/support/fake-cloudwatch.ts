@@ -62,7 +62,7 @@ export interface FakeCloudWatch {
 
 export interface FakeCloudWatchOptions {
   scenarios?: Record<string, ScenarioName | ScenarioSpec>;
-  /** The fake's clock (ms): minutes that have not ended by then have no data. */
+  /** The fake's clock (ms): minutes that have not started by then have no data. */
   now?: () => number;
 }
 
@@ -157,7 +157,7 @@ export async function startFakeCloudWatch(opts: FakeCloudWatchOptions = {}): Pro
     for (let p = startMs; p + periodMs <= endMs; p += periodMs) {
       const minutes: Minute[] = [];
       for (let t = p; t < p + periodMs; t += 60_000) {
-        if (t + 60_000 > now()) break; // a minute that has not ended has no data yet
+        if (t > now()) break; // a minute that has not started has no data (the current one has some, as in CloudWatch)
         const m = syntheticMinute(target, spec, t);
         if (m) minutes.push(m);
       }
