@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assembleBaseImage, defaultNodeBinary, NONROOT_UID, type BaseImage } from '../../services/images/base-image.js';
 import { buildah, hasBuildah, type BuildahOptions } from '../../services/images/buildah.js';
 import { buildContext, repoRoot } from '../../services/images/bundle.js';
-import { buildImage, imageConfig, runContainer, waitForHealthy } from '../../services/images/image.js';
+import { buildImage, imageConfig, runContainer, waitForHealthy, type RunningContainer } from '../../services/images/image.js';
 import { serviceImage } from '../../services/images/services.js';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -44,6 +44,8 @@ export function imageSmokeTest(name: string): void {
     let storage: BuildahOptions;
     let base: BaseImage;
     let entry: string;
+    // Stopped in afterAll too: a test that times out must not leave the service running.
+    let running: RunningContainer | undefined;
     const tag = `localhost/mesh/${name}:test`;
 
     beforeAll(async () => {
@@ -57,6 +59,7 @@ export function imageSmokeTest(name: string): void {
 
     afterAll(async () => {
       if (!work) return;
+      await running?.stop(5000);
       await buildah(storage, ['rm', '--all'], { quiet: true }).catch(() => undefined);
       await buildah(storage, ['rmi', '--all', '--force'], { quiet: true }).catch(() => undefined);
       rmSync(work, { recursive: true, force: true });
@@ -89,10 +92,11 @@ export function imageSmokeTest(name: string): void {
       const env: Record<string, string> = {
         PORT: String(grpcPort), ...svc.smokeEnv, [svc.healthPortEnv]: String(port), SHUTDOWN_DRAIN_DELAY: '0s', HOST: '127.0.0.1',
       };
-      const running = await runContainer(storage, tag, env);
+      running = await runContainer(storage, tag, env);
+      const container = running;
       let code: number | null = null;
       try {
-        const health = await waitForHealthy(`http://127.0.0.1:${port}/health`, running, 60_000);
+        const health = await waitForHealthy(`http://127.0.0.1:${port}/health`, container, 60_000);
         expect(health.status).toBe(200);
         expect(JSON.parse(health.body)).toEqual({ status: 'ok' });
         if (svc.smokeRequest) {
@@ -112,11 +116,11 @@ export function imageSmokeTest(name: string): void {
           expect(status).toBe('SERVING');
         }
       } finally {
-        code = await running.stop(15_000);
+        code = await container.stop(15_000);
       }
-      expect(code, running.output()).toBe(0);
-      expect(running.output()).toContain(`"service":"${name}"`);
-      expect(running.output()).toContain('shutdown: complete');
+      expect(code, container.output()).toBe(0);
+      expect(container.output()).toContain(`"service":"${name}"`);
+      expect(container.output()).toContain('shutdown: complete');
     });
   });
 }
