@@ -2,7 +2,7 @@
 // against the fake CloudWatch endpoint given by AWS_ENDPOINT_URL_CLOUDWATCH: the "Done when" check.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeCloudWatch, type FakeCloudWatch } from '../support/fake-cloudwatch.js';
-import { runBundle } from '../support/harness.js';
+import { runBundle, startBundle } from '../support/harness.js';
 
 const LB = 'arn:aws:elasticloadbalancing:eu-central-1:123456789012:loadbalancer/app/web/0123456789abcdef';
 const STABLE = 'targetgroup/stable/fedcba9876543210';
@@ -89,6 +89,25 @@ describe('slo-gate bundle against a CloudWatch endpoint', () => {
     const run = await gate('healthy');
     expect(run.outputs.result, run.stdout).toBe('pass');
     expect(cw.calls.map((c) => c.fault ?? 'ok')).toEqual(['throttle', 'throttle', 'ok']);
+  });
+
+  it('cancelled mid-query (SIGTERM from the runner): stops at once, fails, sets no verdict', async () => {
+    cw.failNext(1, 'hang');
+    const running = startBundle('slo-gate', {
+      inputs: { slo: SLO, 'load-balancer': LB, 'canary-target-group': tg('healthy'), 'baseline-target-group': STABLE, window: '10m', provider: 'cloudwatch', preset: 'alb', warmup: '0s', 'min-requests': '100', 'on-no-data': 'inconclusive', 'on-inconclusive': 'fail', 'dry-run': 'false' },
+      env: { AWS_ENDPOINT_URL_CLOUDWATCH: cw.endpoint },
+    });
+    const deadline = Date.now() + 10_000;
+    while (!cw.calls.some((c) => c.fault === 'hang') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const sent = Date.now();
+    running.child.kill('SIGTERM');
+    const run = await running.done;
+    expect(Date.now() - sent).toBeLessThan(5_000);
+    expect(run.code).toBe(1);
+    expect(run.outputs.result).toBeUndefined();
+    expect(run.stdout).toContain('Received SIGTERM: stopping.');
+    expect(run.errors).toHaveLength(1);
+    expect(run.errors[0]).toMatch(/cancelled by SIGTERM|aborted/i);
   });
 
   it.each([

@@ -46,14 +46,15 @@ export interface FakeCloudWatchCall {
   fault?: Fault;
 }
 
-export type Fault = 'throttle' | 'server-error' | 'reset';
+/** `hang` never answers (until the client gives up or the server stops): for cancellation tests. */
+export type Fault = 'throttle' | 'server-error' | 'reset' | 'hang';
 
 export interface FakeCloudWatch {
   endpoint: string;
   /** Every request received, in order (GetMetricData and refused ones). */
   calls: FakeCloudWatchCall[];
   setScenario(target: string, scenario: ScenarioName | ScenarioSpec): void;
-  /** The next `count` requests fail this way (throttling, a 500, a reset connection). */
+  /** The next `count` requests fail this way (throttling, a 500, a reset connection, no answer). */
   failNext(count: number, fault: Fault): void;
   /** Env to point a bundle or the SDK here. */
   env: Record<string, string>;
@@ -210,6 +211,7 @@ export async function startFakeCloudWatch(opts: FakeCloudWatchOptions = {}): Pro
     const fault = faults.shift();
     calls.push({ operation, queries: queries.length, startTime: startMs, endTime: endMs, targets: [...dims], ...(fault ? { fault } : {}) });
     if (fault === 'reset') return req.socket.destroy();
+    if (fault === 'hang') return;
     if (fault === 'throttle') return reply(res, 400, { __type: 'com.amazonaws.cloudwatch#Throttling', message: 'Rate exceeded' }, { 'x-amzn-query-error': 'Throttling;Sender' });
     if (fault === 'server-error') return reply(res, 500, { __type: 'com.amazonaws.cloudwatch#InternalServiceFault', message: 'injected fault' }, { 'x-amzn-query-error': 'InternalServiceError;Receiver' });
     if (!Number.isFinite(startMs) || !Number.isFinite(endMs) || endMs <= startMs || queries.length === 0 || queries.length > 500) {
