@@ -2,13 +2,13 @@
  * Events end to end on moto: the relay publishes to an EventBridge bus, a rule delivers to SQS, the
  * consumer applies them once. Crashes at each step lose nothing, and duplicates change nothing.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { CreateEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import {
   CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient,
 } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { awsClient } from '../../../actions/lib/aws.js';
 import { freePort, startMoto, type Moto } from '../../../test/support/moto.js';
 import { repoRoot } from '../../../test/support/harness.js';
@@ -31,6 +31,11 @@ beforeAll(async () => {
   Object.assign(process.env, moto.env);
   sqs = awsClient(SQSClient, { maxAttempts: 2, retryBaseMs: 1 });
   events = awsClient(EventBridgeClient, { maxAttempts: 2, retryBaseMs: 1 });
+});
+// Children a test started; killed afterwards even when the test timed out.
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 });
 afterAll(async () => {
   await moto?.stop();
@@ -141,6 +146,7 @@ describe('vc-start events on moto', () => {
       env: { ...process.env, ...moto.env, DATABASE_URL: databaseUrl, EVENT_BUS_NAME: BUS, OUTBOX_POLL_INTERVAL: '1h', PORT: String(port), HOST: '127.0.0.1', ACCESS_LOG: 'off' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    children.push(child);
     let log = '';
     child.stdout.on('data', (d) => (log += d));
     child.stderr.on('data', (d) => (log += d));
