@@ -3,6 +3,7 @@
  * two-platform FROM-scratch context, Trivy installed from a local mirror and verified (SHA-256 table +
  * Sigstore bundle), the gate, and a push to Debian's docker-registry with username/password.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,7 +77,8 @@ describe.skipIf(missing.length > 0)('build-scan-push with buildah and a local re
 
     const index = await registry.manifest('team/hello', digest);
     expect(index.mediaType).toBe('application/vnd.oci.image.index.v1+json');
-    expect(index.manifests.map((m: any) => `${m.platform.os}/${m.platform.architecture}`)).toEqual(['linux/amd64', 'linux/arm64']);
+    // buildah builds the platforms concurrently: the list is in completion order.
+    expect(index.manifests.map((m: any) => `${m.platform.os}/${m.platform.architecture}`).sort()).toEqual(['linux/amd64', 'linux/arm64']);
     const meta = JSON.parse(metadata);
     expect(meta.platforms.map((p: any) => p.digest)).toEqual(index.manifests.map((m: any) => m.digest));
     expect(meta.labels['org.opencontainers.image.revision']).toBe('0123456789abcdef0123456789abcdef01234567');
@@ -106,6 +108,9 @@ describe.skipIf(missing.length > 0)('build-scan-push with buildah and a local re
     const post = await runPost('build-scan-push', res, { env: registry.env });
     expect(post.code).toBe(0);
     expect(existsSync(workDir)).toBe(false);
+    // ...and the builder's images and manifest list.
+    const buildah = (...args: string[]) => execFileSync('buildah', args, { env: { ...process.env, ...registry.env } }).toString().trim();
+    expect(buildah('images', '--all', '--quiet')).toBe('');
   });
 
   it('pushes nothing when the gate fails, and still reports counts, SARIF and a summary', async () => {

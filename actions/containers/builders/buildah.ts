@@ -65,8 +65,9 @@ export class BuildahBuilder implements Builder {
     if (inspect.code !== 0) return;
     const digests = ((JSON.parse(inspect.stdout) as { manifests?: { digest: string }[] }).manifests ?? []).map((m) => m.digest);
     await runTool('buildah', ['manifest', 'rm', list], { signal });
-    const images = await runTool('buildah', ['images', '--format', '{{.ID}} {{.Digest}}'], { signal, echo: false });
-    const ids = images.stdout.split('\n').map((l) => l.split(' ')).filter(([, d]) => digests.includes(d)).map(([id]) => id);
+    const images = await runTool('buildah', ['images', '--all', '--json'], { signal, echo: false });
+    const listed = images.code === 0 ? (JSON.parse(images.stdout || '[]') as { id: string; digest: string }[]) : [];
+    const ids = listed.filter((i) => digests.includes(i.digest)).map((i) => i.id);
     if (ids.length) await runTool('buildah', ['rmi', ...ids], { signal });
   }
 }
