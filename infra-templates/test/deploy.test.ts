@@ -279,7 +279,7 @@ describe('the platform stacks through deploy-stack against moto, in deployment o
   });
 
   test('observability: log groups with retention, RED and USE dashboards on the edge and cluster exports, updated through deploy-stack', async () => {
-    const lb = 'app/staging-edge-alb/0123456789abcdef';
+    const lb = 'app/staging-edge/0123456789abcdef';
     const tgs: Record<string, string> = {};
     for (const svc of ['Auth', 'Persona', 'VcStart']) {
       for (const track of ['Stable', 'Canary']) tgs[`${svc}${track}TargetGroupFullName`] = `targetgroup/${svc.toLowerCase()}-${track.toLowerCase()}/0123456789abcdef`;

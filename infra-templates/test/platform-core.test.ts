@@ -29,6 +29,8 @@ function deployed(stack: string, env: string, region: string): Template {
 const props = (r: Resource): Record<string, any> => r.Properties ?? {};
 const ofType = (t: Template, type: string): Record<string, any>[] => resourcesOfType(t, type).map(([id, r]) => ({ id, ...props(r) }));
 const ref = (id: string) => ({ Ref: id });
+/** What ELB accepts as a load balancer name: 1-32 alphanumerics and hyphens, no hyphen at either end. */
+const ALB_NAME = /^(?!internal-)[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/;
 
 describe('network', () => {
   const t = loadTemplate('network');
@@ -265,6 +267,17 @@ describe('edge', () => {
       expect(g.TargetGroupAttributes).toContainEqual({ Key: 'deregistration_delay.timeout_seconds', Value: ref('DeregistrationDelaySeconds') });
     }
     for (const { env, region } of envRegions) expect(Number(loadParameterFile(parameterFilePath(env, region, 'edge')).DeregistrationDelaySeconds)).toBeLessThan(60);
+  });
+
+  test('the ALB is named after its stack (what the service stacks call EdgeStack), within the 32 characters ALB names allow', () => {
+    // A known name lets the security stack narrow canary-ramp's listener permissions to this ALB.
+    expect(props(t.Resources.LoadBalancer).Name).toEqual(ref('AWS::StackName'));
+    for (const { env, region } of envRegions) {
+      const edgeStacks = new Set([...parameterFiles(env, region, 'service'), parameterFilePath(env, region, 'observability')].map((f) => loadParameterFile(f).EdgeStack));
+      expect([...edgeStacks], `${env}/${region}`).toEqual([`${env}-edge`]);
+      for (const name of edgeStacks) expect(String(name), `${env}/${region}`).toMatch(ALB_NAME);
+    }
+    expect('x'.repeat(33)).not.toMatch(ALB_NAME);
   });
 
   test('CloudFront in the primary region only, sending the secret header over HTTPS; WAF optional', () => {

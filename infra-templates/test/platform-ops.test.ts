@@ -12,7 +12,7 @@ import { describe, expect, test } from 'vitest';
 import YAML from 'yaml';
 import { repoRoot } from '../../test/support/harness.js';
 import { ACTION_POLICIES, readmePath, regenerate, render, renderStatement } from '../tools/readme.js';
-import { ENVIRONMENTS, infraRoot, loadTemplate, parametersDir, policyStatements, resourcesOfType, stackRegions, type Resource, type Template } from './support.js';
+import { ENVIRONMENTS, infraRoot, loadParameterFile, loadTemplate, parameterFiles, parametersDir, policyStatements, resourcesOfType, stackRegions, type Resource, type Template } from './support.js';
 
 type Json = unknown;
 const SERVICES = ['Auth', 'Persona', 'VcStart'] as const;
@@ -313,6 +313,26 @@ describe('security: OIDC trust, least privilege per action, boundary, keys, repl
     // The CloudFormation role may create roles only with the same boundary attached.
     const cfnStatements = (resource(t, 'CfnExecutionRole').Properties!.Policies as { PolicyDocument: { Statement: Record<string, Json>[] } }[])[0].PolicyDocument.Statement;
     expect(cfnStatements.find((s) => list(s.Action as string[]).includes('iam:CreateRole'))!.Condition).toEqual({ StringEquals: { 'iam:PermissionsBoundary': { Ref: 'PermissionsBoundary' } } });
+  });
+
+  test('canary-ramp and rollback change listeners and rules of the edge ALB only, named in every deployment', () => {
+    const statements = (resource(t, 'CanaryRampPolicy').Properties!.PolicyDocument as { Statement: Record<string, Json>[] }).Statement;
+    const shift = statements.find((s) => list(s.Action as string[]).includes('elasticloadbalancing:ModifyRule'))!;
+    expect(shift.Resource).toEqual([
+      { 'Fn::Sub': 'arn:${AWS::Partition}:elasticloadbalancing:*:${AWS::AccountId}:listener/app/${LoadBalancerName}/*' },
+      { 'Fn::Sub': 'arn:${AWS::Partition}:elasticloadbalancing:*:${AWS::AccountId}:listener-rule/app/${LoadBalancerName}/*' },
+    ]);
+    // No wildcard can stand in for the name: the parameter is required and takes ALB names only.
+    const p = t.Parameters!.LoadBalancerName;
+    expect(p.Default).toBeUndefined();
+    const accepts = (v: string) => new RegExp(p.AllowedPattern as string).test(v);
+    expect(['*', 'staging-*', 'x'.repeat(33), '-edge', 'edge-'].filter(accepts)).toEqual([]);
+    expect(accepts('staging-edge')).toBe(true);
+    // The edge stack names its ALB after itself: the name is the EdgeStack the services use there.
+    for (const { env, region, values } of parameterSets('security')) {
+      const edgeStacks = new Set(parameterFiles(env, region, 'service').map((f) => loadParameterFile(f).EdgeStack));
+      expect([values.LoadBalancerName], `${env}/${region}`).toEqual([...edgeStacks]);
+    }
   });
 
   test('the deploy role has exactly one policy per action, and the README documents each one as deployed', () => {
