@@ -16,6 +16,7 @@ import {
 import { SqsConsumer } from './consumer.js';
 import { pgDatabase, pgliteDatabase, type Database } from './db.js';
 import { verificationRoutes } from './http.js';
+import { registerMetrics } from './metrics.js';
 import { migrate } from './migrations.js';
 import { eventBridgePutEvents, OutboxRelay, type PutEvents } from './outbox.js';
 import { sweepExpiredKeys } from './verifications.js';
@@ -102,6 +103,7 @@ export async function createVcStart(opts: VcStartOptions = {}): Promise<VcStart>
       onClose: [async () => void (await Promise.allSettled(running)), ...(opts.onClose ?? []), () => db.close()],
     });
     const log = service.log;
+    const metrics = registerMetrics(service.metrics.registry, db);
     log.info({ database: db.kind, applied: migrated.applied, ahead: migrated.ahead }, 'database schema up to date');
 
     const relay = cfg.eventBusName
@@ -109,6 +111,10 @@ export async function createVcStart(opts: VcStartOptions = {}): Promise<VcStart>
           eventBusName: cfg.eventBusName,
           pollMs: cfg.relayPollMs,
           onError: (err) => log.warn({ err: errorMessage(err) }, 'outbox: publish failed; the entries are retried'),
+          onPass: (pass) => {
+            metrics.published.inc(pass.published);
+            metrics.publishFailures.inc(pass.failed);
+          },
         })
       : undefined;
     const consumer = cfg.queueUrl
@@ -116,6 +122,7 @@ export async function createVcStart(opts: VcStartOptions = {}): Promise<VcStart>
           queueUrl: cfg.queueUrl,
           waitTimeSeconds: cfg.queueWaitSeconds,
           onOutcome: (outcome, m, err) => {
+            metrics.consumed.inc({ outcome });
             if (err) log.warn({ outcome, message_id: m.MessageId, receive_count: m.Attributes?.ApproximateReceiveCount, err: errorMessage(err) }, 'consumer: message not handled; left for retry or the DLQ');
             else log.debug({ outcome, message_id: m.MessageId }, 'consumer: message handled');
           },

@@ -95,6 +95,8 @@ export interface RelayOptions {
   clock?: Clock;
   random?: () => number;
   onError?: (err: unknown) => void;
+  /** After each pass that claimed something. */
+  onPass?: (pass: RelayPass) => void;
 }
 
 export interface RelayPass {
@@ -155,7 +157,9 @@ export class OutboxRelay {
         [f.row.id, delay / 1000, f.error.slice(0, 1000)],
       );
     }
-    return { claimed: rows.length, published: published.length, failed: failed.length };
+    const pass = { claimed: rows.length, published: published.length, failed: failed.length };
+    this.opts.onPass?.(pass);
+    return pass;
   }
 
   /** Relays until the signal aborts; a full batch is followed at once by another pass. */

@@ -126,6 +126,17 @@ describe('vc-start event contract', () => {
   });
 });
 
+describe('vc-start metrics', () => {
+  it('/metrics reports the outbox backlog beside the kit\'s RED series', async () => {
+    const { rows } = await vc.db.query<{ n: number }>('SELECT count(*)::int AS n FROM vc_start.outbox WHERE published_at IS NULL');
+    expect(rows[0].n).toBeGreaterThan(0);
+    const res = await vc.service.app.inject({ method: 'GET', url: '/metrics' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toMatch(new RegExp(`^vc_start_outbox_pending\\{[^}]*\\} ${rows[0].n}$`, 'm'));
+    expect(res.body).toMatch(/^vc_start_outbox_oldest_age_seconds\{[^}]*\} \d/m);
+  });
+});
+
 describe('vc-start configuration', () => {
   it.each([
     [{ EVENT_BUS_NAME: 'bad bus' }, /EVENT_BUS_NAME: "bad bus" is not an event bus name/],

@@ -129,6 +129,10 @@ describe('vc-start events on moto', () => {
         'SELECT detail_type, published_at IS NOT NULL AS published FROM vc_start.outbox ORDER BY seq',
       );
       expect(rows).toEqual([{ detail_type: 'VerificationRequested', published: true }, { detail_type: 'VerificationStarted', published: true }]);
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      expect(metrics).toMatch(/^vc_start_events_published_total\{[^}]*\} 2$/m);
+      expect(metrics).toMatch(/^vc_start_events_consumed_total\{[^}]*outcome="applied"[^}]*\} 1$/m);
+      expect(metrics).toMatch(/^vc_start_outbox_pending\{[^}]*\} 0$/m);
     } finally {
       await vc.service.stop('test');
     }
