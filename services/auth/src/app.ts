@@ -132,14 +132,14 @@ export async function createAuthService(opts: AuthOptions = {}): Promise<Service
       const previous = await secrets.get({ ...ref, stage: 'AWSPREVIOUS' }).catch(() => undefined);
       if (previous) keys.addPrevious(await parseSigningKey(previous, 'AUTH_SIGNING_KEY (AWSPREVIOUS)'));
     }
-    secrets.onChange(ref, (value) => {
-      parseSigningKey(value, 'AUTH_SIGNING_KEY').then(
-        (key) => {
-          keys.rotateTo(key);
-          service.log.info({ kid: key.kid }, 'signing key rotated');
-        },
-        (err: Error) => service.log.error({ err: err.message }, 'rotated signing key refused; the current key stays'),
-      );
+    secrets.onChange(ref, async (value) => {
+      try {
+        const key = await parseSigningKey(value, 'AUTH_SIGNING_KEY');
+        keys.rotateTo(key);
+        service.log.info({ kid: key.kid }, 'signing key rotated');
+      } catch (err) {
+        service.log.error({ err: (err as Error).message }, 'rotated signing key refused; the current key stays');
+      }
     });
   } else {
     keys.rotateTo(await parseSigningKey(cfg.signingKey, 'AUTH_SIGNING_KEY'));

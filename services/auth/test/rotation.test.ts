@@ -57,7 +57,6 @@ describe('auth key rotation', () => {
       now += 5 * 60_000;
       await sm.send(new PutSecretValueCommand({ SecretId: 'auth/signing-key', SecretString: await privateJwk('k2') }));
       await service.secrets.refreshAll();
-      await new Promise((r) => setTimeout(r, 50)); // the key import after onChange is async
 
       const newToken = await issue();
       expect(decodeProtectedHeader(newToken).kid).toBe('k2');
@@ -75,6 +74,11 @@ describe('auth key rotation', () => {
       expect(await kids()).toEqual(['k2']);
       expect(await verify(oldToken)).toEqual({ status: 401, body: { active: false, error: 'unknown_key' } });
       expect((await verify(await issue())).status).toBe(200);
+
+      // A broken new version is refused: the current key keeps signing.
+      await sm.send(new PutSecretValueCommand({ SecretId: 'auth/signing-key', SecretString: '{"kty":"EC","kid":"k3"}' }));
+      await service.secrets.refreshAll();
+      expect(decodeProtectedHeader(await issue()).kid).toBe('k2');
     } finally {
       await service.stop();
     }

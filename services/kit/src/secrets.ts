@@ -94,7 +94,7 @@ export class SecretStore {
   private readonly fetcher: SecretFetcher;
   private readonly ttlMs: number;
   private readonly clock: Clock;
-  private readonly listeners = new Map<string, Set<(value: string) => void>>();
+  private readonly listeners = new Map<string, Set<(value: string) => void | Promise<void>>>();
   private timer?: NodeJS.Timeout;
 
   constructor(private readonly opts: SecretStoreOptions = {}) {
@@ -112,8 +112,11 @@ export class SecretStore {
     return this.load(r, key);
   }
 
-  /** Calls `fn` with the new value each time a refresh finds it changed (rotation). */
-  onChange(ref: SecretRef | string, fn: (value: string) => void): void {
+  /**
+   * Calls `fn` with the new value each time a refresh finds it changed (rotation). The refresh waits
+   * for it, so once `refreshAll()` resolves the change is in effect; a listener's failure is logged.
+   */
+  onChange(ref: SecretRef | string, fn: (value: string) => void | Promise<void>): void {
     const key = refKey(typeof ref === 'string' ? parseSecretRef(ref) : ref);
     let set = this.listeners.get(key);
     if (!set) this.listeners.set(key, (set = new Set()));
@@ -155,7 +158,13 @@ export class SecretStore {
         e.fetchedAt = this.clock.now();
         if (changed) {
           this.opts.log?.info({ secret: key }, 'secret changed; listeners notified');
-          for (const fn of this.listeners.get(key) ?? []) fn(value);
+          await Promise.all([...(this.listeners.get(key) ?? [])].map(async (fn) => {
+            try {
+              await fn(value);
+            } catch (err) {
+              this.opts.log?.error({ secret: key, err: errorMessage(err) }, 'a listener refused the changed secret');
+            }
+          }));
         }
         return value;
       } catch (err) {

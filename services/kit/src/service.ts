@@ -80,6 +80,12 @@ export interface Service extends ServiceKit {
   readiness(): Promise<{ ready: boolean; checks: Record<string, string> }>;
 }
 
+/**
+ * The kit's own probe routes: load balancer health checks and scrapes are not the service's traffic,
+ * so they stay out of RED metrics (and the error rate a canary is judged on), spans and access logs.
+ */
+export const PROBE_ROUTES = new Set(['/health', '/ready', '/metrics']);
+
 declare module 'fastify' {
   interface FastifyRequest {
     kitSpan?: Span;
@@ -124,8 +130,9 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
   app.addHook('onRequest', (req, reply, done) => {
     const correlationId = correlationIdFrom(req.headers[CORRELATION_HEADER]);
     reply.header(CORRELATION_HEADER, correlationId);
-    const parent = propagation.extract(context.active(), req.headers);
     const route = req.routeOptions.url ?? 'unmatched';
+    if (PROBE_ROUTES.has(route)) return done();
+    const parent = propagation.extract(context.active(), req.headers);
     const span = tracer.startSpan(`${req.method} ${route}`, {
       kind: SpanKind.SERVER,
       attributes: { 'http.request.method': req.method, 'http.route': route, 'url.path': req.url.split('?')[0] },
@@ -137,6 +144,7 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
   });
 
   app.addHook('onResponse', (req, reply, done) => {
+    if (req.kitStart === undefined) return done();
     const durationMs = Number(process.hrtime.bigint() - (req.kitStart ?? process.hrtime.bigint())) / 1e6;
     const route = req.routeOptions.url ?? 'unmatched';
     const status = reply.statusCode;

@@ -56,7 +56,7 @@ describe('SecretStore cache', () => {
     const log = { warn: (o: unknown) => warnings.push(o), info: () => {} } as never;
     const store = new SecretStore({ fetcher: f, ttlMs: 0, log });
     const seen: string[] = [];
-    store.onChange('secretsmanager:k', (v) => seen.push(v));
+    store.onChange('secretsmanager:k', (v) => void seen.push(v));
     expect(await store.get('secretsmanager:k')).toBe('v1');
     f.failing = true;
     expect(await store.get('secretsmanager:k')).toBe('v1');

@@ -99,6 +99,8 @@ describe('createService', () => {
     expect(text).toMatch(/http_request_errors_total\{route="\/boom",method="GET",version="1.2.3",service="demo"\} 1/);
     expect(text).toMatch(/http_requests_total\{route="\/hello\/:name",method="GET",status_code="200",version="1.2.3",service="demo"\} 1/);
     expect(text).toContain('http_request_duration_seconds_bucket');
+    // Probes and scrapes are not traffic: /health, /ready and /metrics were called above, none is counted.
+    expect(text).not.toMatch(/route="\/(health|ready|metrics)"/);
   });
 
   it('flushes RED metrics as CloudWatch EMF documents per route', () => {
@@ -141,9 +143,10 @@ describe('tracing export', () => {
     const s = await createService({
       name: 'otlp', port: 0, host: '127.0.0.1', drainDelayMs: 0, logLevel: 'silent',
       env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_TRACES_SAMPLER_ARG: '1' }, writeEmf: () => {},
+      routes: (app) => void app.get('/ping', async () => 'pong'),
     });
     const { url } = await s.start();
-    await fetch(`${url}/health`, { headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } });
+    await fetch(`${url}/ping`, { headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } });
     await s.stop();
     collector.close();
     expect(bodies.length).toBeGreaterThan(0);
@@ -155,7 +158,7 @@ describe('tracing export', () => {
 describe('graceful shutdown', () => {
   it('SIGTERM under load: readiness turns 503, in-flight requests finish, 0 failed requests, exit 0', async () => {
     const child = spawn(join(repoRoot, 'node_modules/.bin/tsx'), [join(repoRoot, 'services/kit/test/fixtures/slow-service.ts')], {
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', WORK_MS: '150', SHUTDOWN_DRAIN_DELAY: '1500ms', EMF_INTERVAL: '1h' },
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', WORK_MS: '150', SHUTDOWN_DRAIN_DELAY: '3s', EMF_INTERVAL: '1h' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -172,7 +175,7 @@ describe('graceful shutdown', () => {
     const base = `http://127.0.0.1:${port}`;
 
     // The load balancer's part: route while /ready is 200; stop routing new requests once it is not.
-    // SHUTDOWN_DRAIN_DELAY (1.5 s) covers this detection, as the deregistration delay does on an ALB.
+    // SHUTDOWN_DRAIN_DELAY (3 s, generous for a busy CI machine) covers this detection, as the deregistration delay does on an ALB.
     let routing = true;
     const poller = (async () => {
       while (routing) {

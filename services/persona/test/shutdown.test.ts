@@ -19,7 +19,7 @@ describe('persona graceful shutdown', () => {
   it('SIGTERM under gRPC load: NOT_SERVING first, in-flight calls finish, 0 failed calls, exit 0', async () => {
     const [grpcPort, httpPort] = [await freePort(), await freePort()];
     const child = spawn(join(repoRoot, 'node_modules/.bin/tsx'), [join(repoRoot, 'services/persona/src/main.ts')], {
-      env: { ...process.env, PORT: String(grpcPort), HTTP_PORT: String(httpPort), HOST: '127.0.0.1', SHUTDOWN_DRAIN_DELAY: '1500ms', HEALTH_CHECK_INTERVAL: '100ms' },
+      env: { ...process.env, PORT: String(grpcPort), HTTP_PORT: String(httpPort), HOST: '127.0.0.1', SHUTDOWN_DRAIN_DELAY: '3s', HEALTH_CHECK_INTERVAL: '100ms' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -43,11 +43,17 @@ describe('persona graceful shutdown', () => {
       expect(status, out).toBe('SERVING');
       const { id } = (await call(persona, 'CreatePersona', { displayName: 'load', bio: 'Loves long walks and good coffee.' })).persona as { id: string };
 
+      // The load balancer's part: route while health says SERVING; SHUTDOWN_DRAIN_DELAY (3 s) covers this detection.
       let routing = true;
+      let termAt = 0;
+      let noticedAfterMs = -1;
       const poller = (async () => {
         while (routing) {
           const s = await call(health, 'Check', { service: 'persona.v1.PersonaService' }).then((r) => r.status, () => 'DOWN');
-          if (s !== 'SERVING') routing = false;
+          if (s !== 'SERVING') {
+            routing = false;
+            noticedAfterMs = Date.now() - termAt;
+          }
           await new Promise((r) => setTimeout(r, 50));
         }
       })();
@@ -62,9 +68,10 @@ describe('persona graceful shutdown', () => {
       const workers = Array.from({ length: 8 }, worker);
       while (ok < 200 && Date.now() < stopAt - 10_000) await new Promise((r) => setTimeout(r, 20));
       const okBeforeTerm = ok;
+      termAt = Date.now();
       child.kill('SIGTERM');
       await Promise.all([...workers, poller]);
-      expect(failures).toEqual([]);
+      expect(failures, `routing stopped ${noticedAfterMs} ms after SIGTERM`).toEqual([]);
       expect(okBeforeTerm).toBeGreaterThanOrEqual(200);
       expect(ok).toBeGreaterThan(okBeforeTerm);
       expect(await exited).toBe(0);
