@@ -101,12 +101,12 @@ function prometheusSource(): PrometheusSource {
     if (!/^[A-Za-z_][A-Za-z0-9_.:-]*$/.test(name)) throw new InputError(`Input "prometheus-queries": "${line}" is not <metric>=<PromQL> (PromQL may use {{selector}} and {{range}}).`);
     queries[name] = line.slice(eq + 1).trim();
   }
-  const url = required('prometheus-url', 'provider prometheus', 'the Prometheus HTTP API base URL');
+  const url = required('prometheus-url', 'provider prometheus', 'the Prometheus HTTP API base URL (for AMP: https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>)');
   // A password in the URL must never reach a log line.
   const password = URL.canParse(url) ? new URL(url).password : '';
   if (password) core.setSecret(decodeURIComponent(password));
   return {
-    url: required('prometheus-url', 'provider prometheus', 'the Prometheus HTTP API base URL (for AMP: https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>)'),
+    url,
     sigv4: getBool('prometheus-sigv4', false),
     preset: getEnum('prometheus-preset', ['http-histogram', 'raw'] as const, 'http-histogram'),
     canarySelector: required('canary-selector', 'provider prometheus', 'label matchers such as service="auth",version="2.1.0"'),
