@@ -14,10 +14,9 @@ import { MARK_TAG, RouterStateError, weightsFor } from '../../actions/traffic/po
 import { rampSession, type SessionState } from '../../actions/canary-ramp/session.js';
 import type { Judge } from '../../actions/canary-ramp/ramp.js';
 import { rollBack } from '../../actions/rollback/rollback.js';
+import { createMeshFake, type FakeMesh } from './appmesh-fake.js';
 
 const HOST = 'https://appmesh.eu-central-1.amazonaws.com';
-const PATH = '/v20190125/meshes/prod-mesh/virtualRouter/orders-router/routes/orders-route';
-const ARN = 'arn:aws:appmesh:eu-central-1:123456789012:mesh/prod-mesh/virtualRouter/orders-router/route/orders-route';
 
 const SPECS: Record<string, RouteSpec> = {
   http: {
@@ -44,54 +43,14 @@ const SPECS: Record<string, RouteSpec> = {
   },
 };
 
-interface FakeMesh {
-  spec: RouteSpec;
-  updates: RouteSpec[];
-  tags: Map<string, string>;
-  queries: string[];
-  throttleUpdates: number;
-}
-
+/** The fake's state machine behind nock: real SDK requests, answered in-process. */
 function fakeMesh(spec: RouteSpec): FakeMesh {
-  const state: FakeMesh = { spec: structuredClone(spec), updates: [], tags: new Map(), queries: [], throttleUpdates: 0 };
-  const route = () => ({
-    meshName: 'prod-mesh', virtualRouterName: 'orders-router', routeName: 'orders-route', spec: state.spec,
-    metadata: { arn: ARN, version: state.updates.length + 1, uid: 'u-1', createdAt: 1767225600, lastUpdatedAt: 1767225600, meshOwner: '123456789012', resourceOwner: '123456789012' },
-    status: { status: 'ACTIVE' },
-  });
-  const json = { 'content-type': 'application/json' };
-  nock(HOST)
-    .persist()
-    .get((p) => p.startsWith(PATH))
-    .reply(function () {
-      state.queries.push(this.req.path);
-      return [200, route(), json];
-    })
-    .put((p) => p.startsWith(PATH))
-    .reply(function (_uri, body) {
-      state.queries.push(this.req.path);
-      if (state.throttleUpdates > 0) {
-        state.throttleUpdates--;
-        return [429, { message: 'Rate exceeded' }, { 'x-amzn-errortype': 'TooManyRequestsException' }];
-      }
-      const b = body as { spec: RouteSpec };
-      state.updates.push(b.spec);
-      state.spec = b.spec;
-      return [200, route(), json];
-    })
-    .get((p) => p.startsWith('/v20190125/tags'))
-    .reply(200, () => ({ tags: [...state.tags].map(([key, value]) => ({ key, value })) }), json)
-    .put((p) => p.startsWith('/v20190125/tag?'))
-    .reply(200, (_uri, body) => {
-      for (const t of (body as { tags: { key: string; value: string }[] }).tags) state.tags.set(t.key, t.value);
-      return {};
-    }, json)
-    .put((p) => p.startsWith('/v20190125/untag?'))
-    .reply(200, (_uri, body) => {
-      for (const k of (body as { tagKeys: string[] }).tagKeys) state.tags.delete(k);
-      return {};
-    }, json);
-  return state;
+  const fake = createMeshFake(spec);
+  const reply = function (this: { req: { method?: string; path: string } }, _uri: string, body: unknown) {
+    return fake.handle(this.req.method ?? 'GET', this.req.path, body as Record<string, unknown>);
+  };
+  nock(HOST).persist().get(() => true).reply(reply).put(() => true).reply(reply);
+  return fake;
 }
 
 useNockedAws('APP_MESH');
