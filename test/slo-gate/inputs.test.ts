@@ -94,3 +94,32 @@ describe('readGateConfig', () => {
       .toEqual({ preset: 'raw', queries: { canary: [{ Id: 'p95', Expression: 'm1' }], baseline: [{ Id: 'p95', Expression: 'm2' }] } });
   });
 });
+
+describe('the evaluation window', () => {
+  const now = Date.parse('2026-03-01T12:30:00Z');
+  const base = () => withInputs({ ...ALB, 'baseline-target-group': 'targetgroup/b/0123456789abcdef' }, readGateConfig);
+  async function windowOf(config: ReturnType<typeof readGateConfig>, opts = {}) {
+    const { evaluateGate } = await import('../../actions/metrics/gate.js');
+    const { FakeClock } = await import('../../actions/lib/clock.js');
+    let seen: { start: Date; end: Date } | undefined;
+    const provider = { name: 'scripted', query: async (q: { window: { start: Date; end: Date } }) => { seen = q.window; return { canary: { requests: 0, metrics: new Map() } }; } };
+    await evaluateGate(config, {}, opts, { provider, clock: new FakeClock(now) });
+    return [seen!.start.toISOString(), seen!.end.toISOString()];
+  }
+
+  it('a duration ends now and starts after the warmup', async () => {
+    expect(await windowOf({ ...base(), windowMs: 600_000, warmupMs: 120_000 })).toEqual(['2026-03-01T12:22:00.000Z', '2026-03-01T12:30:00.000Z']);
+  });
+  it('a start time runs from that time plus warmup to now', async () => {
+    expect(await windowOf({ ...base(), windowStart: '2026-03-01T12:00:00.000Z', warmupMs: 60_000 })).toEqual(['2026-03-01T12:01:00.000Z', '2026-03-01T12:30:00.000Z']);
+  });
+  it('a caller\'s window (canary-ramp\'s step) is used as given', async () => {
+    const window = { start: new Date('2026-03-01T12:10:00Z'), end: new Date('2026-03-01T12:12:00Z') };
+    expect(await windowOf({ ...base(), warmupMs: 60_000 }, { window })).toEqual(['2026-03-01T12:10:00.000Z', '2026-03-01T12:12:00.000Z']);
+  });
+  it('refuses a start time in the future and an empty window', async () => {
+    await expect(windowOf({ ...base(), windowStart: '2026-03-01T13:00:00.000Z' })).rejects.toThrow(/Input "window": the start 2026-03-01T13:00:00.000Z plus warmup 0ms is not in the past/);
+    const empty = { start: new Date(now), end: new Date(now) };
+    await expect(windowOf(base(), { window: empty })).rejects.toThrow(/The evaluation window is empty/);
+  });
+});
