@@ -334,7 +334,7 @@ describe('the platform stacks through deploy-stack against moto, in deployment o
     expect(stack.Parameters?.find((p) => p.ParameterKey === 'LatencyP95ThresholdSeconds')?.ParameterValue).toBe('0.25');
   });
 
-  test('global: a health check per region and failover records that point at them', async () => {
+  test('global: the public name on the one distribution; the origin name fails over between the regional ALBs, each behind its health check', async () => {
     // The public zone the records go in, which the account already has.
     const zone = await standInStack('test-zone', { Zone: { Type: 'AWS::Route53::HostedZone', Properties: { Name: 'example.com' } } }, { ZoneId: { Ref: 'Zone' } });
     const zoneId = zone.ZoneId;
@@ -343,16 +343,24 @@ describe('the platform stacks through deploy-stack against moto, in deployment o
     const route53 = (await motoState()).route53;
     const checks = route53.HealthCheck.map((c) => c.health_check_config as Record<string, unknown>);
     expect(checks.map((c) => [c.FullyQualifiedDomainName, c.Type, c.Port, c.ResourcePath, c.RequestInterval, c.FailureThreshold]).sort()).toEqual([
-      ['d1stageuc1example.cloudfront.net', 'HTTPS', 443, '/healthz', 10, 3],
-      ['d2stageuw1example.cloudfront.net', 'HTTPS', 443, '/healthz', 10, 3],
+      ['origin-euc1.api.staging.mesh.example.com', 'HTTPS', 443, '/healthz', 10, 3],
+      ['origin-euw1.api.staging.mesh.example.com', 'HTTPS', 443, '/healthz', 10, 3],
     ]);
     const checkOf = Object.fromEntries(route53.HealthCheck.map((c) => [c.id, (c.health_check_config as Record<string, string>).FullyQualifiedDomainName]));
-    const records = route53.RecordSet.filter((r) => String(r.name).replace(/\.$/, '') === 'api.staging.example.com');
-    expect(records.map((r) => [r.type_ ?? r.type, r.failover, checkOf[String(r.health_check_id)], (r.alias_target as { DNSName?: string } | null)?.DNSName]).sort()).toEqual([
-      ['A', 'PRIMARY', 'd1stageuc1example.cloudfront.net', 'd1stageuc1example.cloudfront.net'],
-      ['A', 'SECONDARY', 'd2stageuw1example.cloudfront.net', 'd2stageuw1example.cloudfront.net'],
-      ['AAAA', 'PRIMARY', 'd1stageuc1example.cloudfront.net', 'd1stageuc1example.cloudfront.net'],
-      ['AAAA', 'SECONDARY', 'd2stageuw1example.cloudfront.net', 'd2stageuw1example.cloudfront.net'],
+    const named = (name: string) =>
+      route53.RecordSet.filter((r) => String(r.name).replace(/\.$/, '') === name).map((r) => {
+        const alias = r.alias_target as { DNSName?: string; HostedZoneId?: string } | null;
+        return [r.type_ ?? r.type, r.failover ?? null, checkOf[String(r.health_check_id)] ?? null, alias?.DNSName, alias?.HostedZoneId];
+      });
+    // One distribution: the public name has no routing policy and no health check of its own.
+    expect(named('api.staging.mesh.example.com').sort()).toEqual([
+      ['A', null, null, 'd1stagexample.cloudfront.net', 'Z2FDTNDATAQYW2'],
+      ['AAAA', null, null, 'd1stagexample.cloudfront.net', 'Z2FDTNDATAQYW2'],
+    ]);
+    // Its origin: each region's ALB, in that region's ELB zone, guarded by that region's check.
+    expect(named('origin.api.staging.mesh.example.com').sort()).toEqual([
+      ['A', 'PRIMARY', 'origin-euc1.api.staging.mesh.example.com', 'staging-edge-1111111111.eu-central-1.elb.amazonaws.com', 'Z215JYRZR1TBD5'],
+      ['A', 'SECONDARY', 'origin-euw1.api.staging.mesh.example.com', 'staging-edge-2222222222.eu-west-1.elb.amazonaws.com', 'Z32O12XQLNTSW2'],
     ]);
   });
 });

@@ -96,6 +96,11 @@ describe('network', () => {
     const egress = ofType(t, 'AWS::EC2::SecurityGroupEgress').filter((r) => r.GroupId.Ref === 'ServiceSecurityGroup');
     expect(egress.map((r) => r.DestinationSecurityGroupId?.Ref ?? r.CidrIp)).toEqual(['ServiceSecurityGroup', 'ServiceSecurityGroup', { 'Fn::GetAtt': ['Vpc', 'CidrBlock'] }]);
     expect(props(t.Resources.ServiceSecurityGroup).SecurityGroupEgress).toEqual([expect.objectContaining({ FromPort: 443, ToPort: 443 })]);
+    // Route 53's checkers in a group of their own (the two prefix lists' weights exceed one group's
+    // default 60 rules); it opens 443 to them and nothing else, in or out.
+    const checks = props(t.Resources.AlbHealthCheckSecurityGroup);
+    expect(checks.SecurityGroupIngress).toEqual([expect.objectContaining({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, SourcePrefixListId: ref('Route53HealthCheckPrefixListId') })]);
+    expect(checks.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '255.255.255.255/32', IpProtocol: 'icmp' })]);
     expect(props(t.Resources.EndpointSecurityGroup).SecurityGroupIngress).toEqual([expect.objectContaining({ FromPort: 443, SourceSecurityGroupId: ref('ServiceSecurityGroup') })]);
   });
 
@@ -242,12 +247,35 @@ describe('edge', () => {
   });
 
   test('path rules /api/auth/* and /api/persona/*, each only with the origin secret header, stable 100 / canary 0', () => {
-    const rules = ofType(t, 'AWS::ElasticLoadBalancingV2::ListenerRule');
+    const rules = ofType(t, 'AWS::ElasticLoadBalancingV2::ListenerRule').filter((r) => r.id !== 'RegionalHealthCheckRule');
+    expect(rules).toHaveLength(3);
     const paths = rules.map((r) => r.Conditions.find((c: any) => c.Field === 'path-pattern').PathPatternConfig.Values[0]);
     expect(paths).toEqual(expect.arrayContaining(['/api/auth/*', '/api/persona/*']));
     for (const r of rules) {
       expect(r.Conditions.find((c: any) => c.Field === 'http-header').HttpHeaderConfig.HttpHeaderName).toEqual(ref('OriginHeaderName'));
       expect(r.Actions[0].ForwardConfig.TargetGroups.map((g: any) => g.Weight)).toEqual([100, 0]);
+    }
+  });
+
+  test('Route 53 health checks: the regional name answers the health path with a fixed 200 and nothing else', () => {
+    const rule = t.Resources.RegionalHealthCheckRule;
+    expect(rule.Condition).toBe('HasRegionalName');
+    const p = props(rule);
+    // Only the regional name (CloudFront sends Host: OriginHostName), only the health path, before every service rule.
+    expect(p.Conditions).toEqual([
+      { Field: 'host-header', HostHeaderConfig: { Values: [ref('RegionalOriginHostName')] } },
+      { Field: 'path-pattern', PathPatternConfig: { Values: [ref('HealthCheckPath')] } },
+    ]);
+    expect(p.Actions).toEqual([{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200', ContentType: 'text/plain', MessageBody: 'ok' } }]);
+    const others = ofType(t, 'AWS::ElasticLoadBalancingV2::ListenerRule').filter((r) => r.id !== 'RegionalHealthCheckRule');
+    for (const r of others) expect(r.Priority).toBeGreaterThan(p.Priority);
+    expect(props(t.Resources.LoadBalancer).SecurityGroups).toEqual([
+      { 'Fn::ImportValue': { 'Fn::Sub': '${NetworkStack}-AlbSecurityGroupId' } },
+      { 'Fn::ImportValue': { 'Fn::Sub': '${NetworkStack}-AlbHealthCheckSecurityGroupId' } },
+    ]);
+    for (const { env, region } of envRegions) {
+      const rendered = deployed('edge', env, region);
+      expect(rendered.Resources.RegionalHealthCheckRule, `${env}/${region}`).toBeDefined();
     }
   });
 

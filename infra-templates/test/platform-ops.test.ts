@@ -12,7 +12,7 @@ import { describe, expect, test } from 'vitest';
 import YAML from 'yaml';
 import { repoRoot } from '../../test/support/harness.js';
 import { ACTION_POLICIES, readmePath, regenerate, render, renderStatement } from '../tools/readme.js';
-import { ENVIRONMENTS, infraRoot, loadParameterFile, loadTemplate, parameterFiles, parametersDir, policyStatements, resourcesOfType, stackRegions, type Resource, type Template } from './support.js';
+import { ENVIRONMENTS, REGIONS, infraRoot, loadParameterFile, loadTemplate, parameterFiles, parametersDir, policyStatements, resourcesOfType, stackRegions, type Resource, type Template } from './support.js';
 
 type Json = unknown;
 const SERVICES = ['Auth', 'Persona', 'VcStart'] as const;
@@ -530,13 +530,16 @@ describe('data: a database per service behind an RDS Proxy, TLS and IAM only, ro
 
 // ------------------------------------------------------------------------------------ global
 
-describe('global: Route 53 health checks and failover across both regions', () => {
+describe('global: one CloudFront distribution, its origin name failing over between the regional ALBs', () => {
   const t = loadTemplate('global');
+  const records = () => resourcesOfType(t, 'AWS::Route53::RecordSet').map(([id, r]) => ({ id, c: r.Condition, p: r.Properties! }));
+  /** The edge stack's parameter file of one env and region. */
+  const edge = (env: string, region: string) => loadParameterFile(join(parametersDir, env, region, 'edge.yaml'));
 
-  test('each region has an HTTPS health check on /healthz from several checker regions, failing over in about 30 s', () => {
-    for (const id of ['PrimaryHealthCheck', 'SecondaryHealthCheck']) {
+  test('each region has an HTTPS health check of its own name on /healthz from several checker regions, failing over in about 30 s', () => {
+    for (const [id, host] of [['PrimaryHealthCheck', 'PrimaryHealthCheckHostName'], ['SecondaryHealthCheck', 'SecondaryHealthCheckHostName']]) {
       const c = resource(t, id).Properties!.HealthCheckConfig;
-      expect(c).toMatchObject({ Type: 'HTTPS', Port: 443, EnableSNI: true, ResourcePath: { Ref: 'HealthCheckPath' } });
+      expect(c).toMatchObject({ Type: 'HTTPS', Port: 443, EnableSNI: true, FullyQualifiedDomainName: { Ref: host }, ResourcePath: { Ref: 'HealthCheckPath' } });
       expect(c.Regions.length).toBeGreaterThanOrEqual(3);
       expect(byDefault(t, c.RequestInterval)).toBe(10);
       expect(byDefault(t, c.FailureThreshold)).toBe(3);
@@ -549,19 +552,52 @@ describe('global: Route 53 health checks and failover across both regions', () =
     }
   });
 
-  test('failover and latency records: both record types, each region guarded by its own health check', () => {
-    const records = resourcesOfType(t, 'AWS::Route53::RecordSet').map(([id, r]) => ({ id, c: r.Condition, p: r.Properties! }));
-    const failover = records.filter((r) => r.c === 'IsFailover').map((r) => [r.p.Type, r.p.Failover, r.p.HealthCheckId.Ref]).sort();
-    expect(failover).toEqual([
-      ['A', 'PRIMARY', 'PrimaryHealthCheck'], ['A', 'SECONDARY', 'SecondaryHealthCheck'],
-      ['AAAA', 'PRIMARY', 'PrimaryHealthCheck'], ['AAAA', 'SECONDARY', 'SecondaryHealthCheck'],
+  test('the public name is an alias of the one distribution, made only by the primary region\'s edge stack', () => {
+    const cloudFrontZone = 'Z2FDTNDATAQYW2';
+    const publicRecords = records().filter((r) => r.p.Name.Ref === 'RecordName');
+    expect(publicRecords.map((r) => [r.p.Type, r.c, r.p.SetIdentifier, r.p.AliasTarget]).sort()).toEqual([
+      ['A', undefined, undefined, { DNSName: { Ref: 'DistributionDomainName' }, HostedZoneId: cloudFrontZone, EvaluateTargetHealth: false }],
+      ['AAAA', undefined, undefined, { DNSName: { Ref: 'DistributionDomainName' }, HostedZoneId: cloudFrontZone, EvaluateTargetHealth: false }],
     ]);
-    const latency = records.filter((r) => r.c === 'IsLatency').map((r) => [r.p.Type, r.p.Region.Ref, r.p.HealthCheckId.Ref]).sort();
-    expect(latency).toEqual([
-      ['A', 'PrimaryRegion', 'PrimaryHealthCheck'], ['A', 'SecondaryRegion', 'SecondaryHealthCheck'],
-      ['AAAA', 'PrimaryRegion', 'PrimaryHealthCheck'], ['AAAA', 'SecondaryRegion', 'SecondaryHealthCheck'],
+    // CloudFront takes an alternate domain name on one distribution only: one edge stack per env makes it.
+    for (const env of ENVIRONMENTS) {
+      const creators = REGIONS.filter((region) => edge(env, region).CreateDistribution === 'true');
+      expect(creators, env).toEqual(['eu-central-1']);
+    }
+    const distribution = loadTemplate('edge').Resources.Distribution;
+    expect(distribution.Condition).toBe('CreateDistribution');
+    expect(distribution.Properties!.DistributionConfig.Origins).toEqual([expect.objectContaining({ DomainName: { Ref: 'OriginHostName' } })]);
+  });
+
+  test('the origin name fails over (or routes by latency) between the two ALBs, each guarded by its region\'s health check', () => {
+    const origin = records().filter((r) => r.p.Name.Ref === 'OriginHostName');
+    const shape = (r: (typeof origin)[number]) => [r.c, r.p.Type, r.p.Failover ?? r.p.Region.Ref, r.p.HealthCheckId.Ref, r.p.AliasTarget.DNSName.Ref, r.p.AliasTarget.HostedZoneId.Ref];
+    expect(origin.map(shape).sort()).toEqual([
+      ['IsFailover', 'A', 'PRIMARY', 'PrimaryHealthCheck', 'PrimaryLoadBalancerDnsName', 'PrimaryLoadBalancerHostedZoneId'],
+      ['IsFailover', 'A', 'SECONDARY', 'SecondaryHealthCheck', 'SecondaryLoadBalancerDnsName', 'SecondaryLoadBalancerHostedZoneId'],
+      ['IsLatency', 'A', 'PrimaryRegion', 'PrimaryHealthCheck', 'PrimaryLoadBalancerDnsName', 'PrimaryLoadBalancerHostedZoneId'],
+      ['IsLatency', 'A', 'SecondaryRegion', 'SecondaryHealthCheck', 'SecondaryLoadBalancerDnsName', 'SecondaryLoadBalancerHostedZoneId'],
     ]);
-    // CloudFront aliases cannot evaluate target health: only the health checks decide.
-    for (const r of records) expect(r.p.AliasTarget.EvaluateTargetHealth, r.id).toBe(false);
+    // The health checks decide: target health would fail a region over for one unhealthy canary group.
+    for (const r of origin) expect(r.p.AliasTarget.EvaluateTargetHealth, r.id).toBe(false);
+    expect(records()).toHaveLength(origin.length + 2);
+  });
+
+  test('parameter files: the names the edge stacks use, and each region\'s own ELB hosted zone', () => {
+    const elbZone: Record<string, string> = { 'eu-central-1': 'Z215JYRZR1TBD5', 'eu-west-1': 'Z32O12XQLNTSW2' };
+    for (const { env, values } of parameterSets('global')) {
+      const [primary, secondary] = [String(values.PrimaryRegion), String(values.SecondaryRegion)];
+      expect(values.RecordName, env).toBe(edge(env, primary).DomainName);
+      expect(values.OriginHostName, env).toBe(edge(env, primary).OriginHostName);
+      expect(values.OriginHostName, env).toBe(edge(env, secondary).OriginHostName);
+      expect(values.PrimaryHealthCheckHostName, env).toBe(edge(env, primary).RegionalOriginHostName);
+      expect(values.SecondaryHealthCheckHostName, env).toBe(edge(env, secondary).RegionalOriginHostName);
+      expect(values.PrimaryHealthCheckHostName).not.toBe(values.SecondaryHealthCheckHostName);
+      expect([values.PrimaryLoadBalancerHostedZoneId, values.SecondaryLoadBalancerHostedZoneId], env).toEqual([elbZone[primary], elbZone[secondary]]);
+      expect(String(values.PrimaryLoadBalancerDnsName)).toMatch(new RegExp(`^${env}-edge-\\w+\\.${primary}\\.elb\\.amazonaws\\.com$`));
+      expect(String(values.SecondaryLoadBalancerDnsName)).toMatch(new RegExp(`^${env}-edge-\\w+\\.${secondary}\\.elb\\.amazonaws\\.com$`));
+      // Each region's ALB answers the path the checks request.
+      for (const region of [primary, secondary]) expect(edge(env, region).HealthCheckPath ?? loadTemplate('edge').Parameters!.HealthCheckPath.Default).toBe(effective('global', 'HealthCheckPath', values));
+    }
   });
 });
