@@ -91,6 +91,11 @@ class PromHttpError extends Error {
   }
 }
 
+/** An AMP workspace URL names its region (aps-workspaces.<region>.amazonaws.com): sign for that one unless told otherwise. */
+export function ampRegion(url: string): string | undefined {
+  return /^aps-workspaces\.([a-z]{2}(?:-[a-z]+)+-\d+)\.amazonaws\.com$/.exec(URL.canParse(url) ? new URL(url).hostname : '')?.[1];
+}
+
 export interface PrometheusDeps {
   fetch?: typeof fetch;
   clock?: Clock;
@@ -104,7 +109,7 @@ export class PrometheusProvider implements MetricsProvider {
 
   constructor(private readonly src: PrometheusSource, private readonly deps: PrometheusDeps = {}) {
     if (src.sigv4) {
-      this.signer = new SignatureV4({ service: 'aps', region: resolveRegion(deps.region), credentials: fromNodeProviderChain(), sha256: Sha256 });
+      this.signer = new SignatureV4({ service: 'aps', region: resolveRegion(deps.region ?? ampRegion(src.url)), credentials: fromNodeProviderChain(), sha256: Sha256 });
     }
   }
 

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { evaluateGate } from '../../actions/metrics/gate.js';
 import { parseObjectives } from '../../actions/metrics/slo.js';
-import { PrometheusProvider, promTemplate, PROMETHEUS_DEFAULTS, type PrometheusSource } from '../../actions/metrics/prometheus.js';
+import { ampRegion, PrometheusProvider, promTemplate, PROMETHEUS_DEFAULTS, type PrometheusSource } from '../../actions/metrics/prometheus.js';
 import type { GateConfig } from '../../actions/metrics/types.js';
 import { FakeClock } from '../../actions/lib/clock.js';
 
@@ -86,6 +86,16 @@ describe('Prometheus provider', () => {
       expect(String(s.headers.authorization)).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDTESTING\/\d{8}\/eu-central-1\/aps\/aws4_request, SignedHeaders=accept;host;x-amz-content-sha256;x-amz-date, Signature=[0-9a-f]{64}$/);
       expect(s.headers['x-amz-date']).toMatch(/^\d{8}T\d{6}Z$/);
     }
+  });
+
+  it('signs for the region an AMP workspace URL names', async () => {
+    expect(ampRegion('https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-1')).toBe('us-west-2');
+    expect(ampRegion('http://prometheus.test:9090')).toBeUndefined();
+    const seen: Seen[] = [];
+    const host = 'https://aps-workspaces.us-west-2.amazonaws.com';
+    serve(host, healthy, seen);
+    await evaluateGate(config(['p95 < 200ms'], source({ url: `${host}/workspaces/ws-1`, sigv4: true, baselineSelector: undefined })), {}, window);
+    expect(String(seen[0].headers.authorization)).toContain('/us-west-2/aps/aws4_request');
   });
 
   it('sends credentials from the URL as Basic auth, never in the URL', async () => {
