@@ -14,8 +14,8 @@ import { renderRampSummary } from './summary.js';
 /** CloudWatch's ALB, ECS and Service Connect metrics come at 60 s. */
 const CLOUDWATCH_PERIOD_MS = 60_000;
 
-function routerFor(cfg: RouterConfig): TrafficRouter {
-  return makeRouter(cfg, { call: retryingCall({ log: (m) => core.warning(m) }), clock: systemClock, log: (m) => core.info(m) });
+function routerFor(cfg: RouterConfig, maxWaitMs?: number): TrafficRouter {
+  return makeRouter(cfg, { call: retryingCall({ log: (m) => core.warning(m) }), clock: systemClock, log: (m) => core.info(m), maxWaitMs });
 }
 
 async function main(signal: AbortSignal): Promise<void> {

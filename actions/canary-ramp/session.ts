@@ -59,6 +59,10 @@ export async function rampSession(opts: SessionOptions, deps: SessionDeps): Prom
   if (decision.kind === 'refuse') throw new RampConflictError(decision.message);
   let baseline: Baseline = decision.kind === 'resume' ? { weights: decision.mark.baseline } : await router.snapshot();
   log(`Baseline on ${router.resource}: ${formatWeights(baseline.weights)}.`);
+  if (decision.kind === 'fresh' && baseline.weights.canary > 0) {
+    warn(`The canary already has ${baseline.weights.canary}% before the ramp: a rollback returns to that, not to stable 100%. ` +
+      'If the target groups have swapped roles since the last promotion, swap stable-target-group-arn and canary-target-group-arn.');
+  }
   log(`Plan: ${settings.steps.map((s) => `${s.percent}%${s.bakeMs ? ` for ${formatDuration(s.bakeMs)}` : ''}`).join(' → ')}, checks every ${formatDuration(settings.intervalMs)}.`);
 
   if (opts.dryRun) {

@@ -87,6 +87,8 @@ export interface RouterDeps {
   call: AwsCall;
   clock: Clock;
   log: (message: string) => void;
+  /** ECS: the longest one wait for the deployment may take (canary-ramp passes its timeout). */
+  maxWaitMs?: number;
 }
 
 /** Builds the router; clients make one attempt per call, `call` owns the retries. */

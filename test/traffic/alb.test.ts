@@ -114,6 +114,23 @@ describe('AlbRouter on moto', () => {
   });
 });
 
+describe('session on moto', () => {
+  it('warns when the canary already carries traffic before the ramp, and rolls back to exactly that', async () => {
+    const listenerArn = await fx.listener([forward([fx.stable, 70], [fx.canary, 30])]);
+    const before = await fx.defaultActions(listenerArn);
+    const warnings: string[] = [];
+    const clock = new FakeClock();
+    const fail: Judge = async () => ({ result: 'fail', reason: 'error-rate 8% ≥ 1%', window: { start: '', end: '' }, objectives: [] });
+    const out = await rampSession(
+      { settings: { steps: [{ percent: 50, bakeMs: 120_000 }, { percent: 100, bakeMs: 0 }], intervalMs: 60_000, warmupMs: 0, maxFailedChecks: 1, onInconclusive: 'hold', maxInconclusive: 3, timeoutMs: 3_600_000 }, bakeMs: 0, dryRun: false, takeover: false },
+      { router: router({ listenerArn }, clock), judge: fail, clock, signal: new AbortController().signal, owner: '11/1', saveState: () => {}, log: () => {}, warn: (m) => void warnings.push(m) },
+    );
+    expect(warnings.join('\n')).toMatch(/The canary already has 30% before the ramp: a rollback returns to that/);
+    expect(out.result).toBe('rolled-back');
+    expect(await fx.defaultActions(listenerArn)).toEqual(before);
+  });
+});
+
 describe('fault matrix: a whole ramp session, then post, on moto', () => {
   const settings: RampSettings = {
     steps: [{ percent: 10, bakeMs: 60_000 }, { percent: 50, bakeMs: 60_000 }, { percent: 100, bakeMs: 0 }],
