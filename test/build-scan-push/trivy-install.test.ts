@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assetKey, parseTrivyVersion, resolveTrivy, versionProblem, type ResolveOptions } from '../../actions/containers/trivy/install.js';
+import { assetKey, bundleBindingProblem, exactPattern, parseTrivyVersion, resolveTrivy, sha256Hex, versionProblem, type ResolveOptions } from '../../actions/containers/trivy/install.js';
 import pinned from '../../actions/build-scan-push/trivy-checksums.json' with { type: 'json' };
 import { startTrivyMirror, type TrivyMirror, FAKE_TRIVY } from './support/trivy-release.js';
 import { runTool } from '../../actions/containers/process.js';
@@ -74,10 +74,30 @@ describe('pinned Trivy installer', () => {
     mirror.server.files.set(`/release/${mirror.assetName}`, other);
     try {
       const opts = options({ pin });
-      await expect(resolveTrivy(opts)).rejects.toThrow(/Sigstore signature of trivy_0\.75\.0_.* did not verify/);
+      await expect(resolveTrivy(opts)).rejects.toThrow(/The Sigstore bundle of trivy_0\.75\.0_\S+ signs another file/);
       expect(existsSync(join(opts.installDir, 'trivy'))).toBe(false);
     } finally {
       mirror.server.files.set(`/release/${mirror.assetName}`, mirror.archive);
+    }
+  });
+
+  it('refuses a bundle whose digest was edited to match but whose signature is over other bytes', async () => {
+    const other = Buffer.concat([mirror.archive, Buffer.from('evil')]);
+    const pin = structuredClone(mirror.pin);
+    pin.assets[key].sha256 = sha256Hex(other);
+    const path = `/release/${mirror.assetName}.sigstore.json`;
+    const genuine = mirror.server.files.get(path)!;
+    const edited = JSON.parse(genuine.toString());
+    edited.messageSignature.messageDigest.digest = Buffer.from(sha256Hex(other), 'hex').toString('base64');
+    mirror.server.files.set(`/release/${mirror.assetName}`, other);
+    mirror.server.files.set(path, Buffer.from(JSON.stringify(edited)));
+    try {
+      const opts = options({ pin });
+      await expect(resolveTrivy(opts)).rejects.toThrow(/Sigstore signature of trivy_0\.75\.0_\S+ did not verify \(.*(mismatch|failed)/);
+      expect(existsSync(join(opts.installDir, 'trivy'))).toBe(false);
+    } finally {
+      mirror.server.files.set(`/release/${mirror.assetName}`, mirror.archive);
+      mirror.server.files.set(path, genuine);
     }
   });
 
@@ -145,5 +165,31 @@ describe('pinned Trivy installer', () => {
       delete process.env.FAKE_TRIVY_VERSION;
     }
     await expect(resolveTrivy(options({ trivyPath: '/nonexistent/trivy' }))).rejects.toThrow(/Input "trivy-path": \/nonexistent\/trivy does not exist/);
+  });
+});
+
+describe('what a bundle is about', () => {
+  const artifact = Buffer.from('trivy release bytes');
+  const sha = sha256Hex(artifact);
+  const statement = (digest: string) => Buffer.from(JSON.stringify({ _type: 'https://in-toto.io/Statement/v1', subject: [{ name: 'trivy.tar.gz', digest: { sha256: digest } }] })).toString('base64');
+
+  it.each<[string, unknown, RegExp | null]>([
+    ['a message signature over these bytes', { messageSignature: { messageDigest: { algorithm: 'SHA2_256', digest: Buffer.from(sha, 'hex').toString('base64') } } }, null],
+    ['a message signature over other bytes', { messageSignature: { messageDigest: { algorithm: 'SHA2_256', digest: Buffer.alloc(32).toString('base64') } } }, /signs another file/],
+    ['an in-toto attestation naming these bytes', { dsseEnvelope: { payloadType: 'application/vnd.in-toto+json', payload: statement(sha) } }, null],
+    ['an in-toto attestation about another file', { dsseEnvelope: { payloadType: 'application/vnd.in-toto+json', payload: statement('0'.repeat(64)) } }, /attests other files/],
+    ['a DSSE envelope of another type', { dsseEnvelope: { payloadType: 'text/plain', payload: '' } }, /not an in-toto statement/],
+    ['neither', {}, /neither a message signature nor a DSSE envelope/],
+  ])('%s', (_name, bundle, problem) => {
+    const result = bundleBindingProblem(bundle, artifact);
+    if (problem) expect(result).toMatch(problem);
+    else expect(result).toBeNull();
+  });
+
+  it('anchors and escapes the identity pattern', () => {
+    const pattern = new RegExp(exactPattern(pinned.signer.certificateIdentity));
+    expect(pattern.test(pinned.signer.certificateIdentity)).toBe(true);
+    expect(pattern.test(`x${pinned.signer.certificateIdentity}`)).toBe(false);
+    expect(pattern.test(pinned.signer.certificateIdentity.replace('.github', 'Xgithub'))).toBe(false);
   });
 });

@@ -133,6 +133,8 @@ export async function verifySigstoreBundle(artifact: Buffer, bundleText: Buffer,
   } catch {
     throw new TrivyVerificationError(`The Sigstore bundle of ${what} is not JSON.`);
   }
+  const bindingProblem = bundleBindingProblem(bundle, artifact);
+  if (bindingProblem) throw new TrivyVerificationError(`The Sigstore bundle of ${what} ${bindingProblem}.`);
   const expected = `expected a signature by ${pin.signer.certificateIdentity} (issuer ${pin.signer.oidcIssuer})`;
   let signer: Awaited<ReturnType<typeof sigstore.verify>>;
   try {
@@ -154,6 +156,33 @@ export async function verifySigstoreBundle(artifact: Buffer, bundleText: Buffer,
   if (san !== pin.signer.certificateIdentity || issuer !== pin.signer.oidcIssuer) {
     throw new TrivyVerificationError(`The Sigstore signature of ${what} did not verify (signed by ${san} (issuer ${issuer})); ${expected}.`);
   }
+}
+
+/**
+ * Whether the bundle is about these bytes. A message signature carries the artifact's digest; a DSSE
+ * (in-toto attestation) bundle names it as a subject, and sigstore-js checks only the envelope's
+ * signature, not the subject, so an attestation for another file would otherwise pass.
+ */
+export function bundleBindingProblem(bundle: unknown, artifact: Buffer): string | null {
+  const b = bundle as { messageSignature?: { messageDigest?: { algorithm?: string; digest?: string } }; dsseEnvelope?: { payload?: string; payloadType?: string } };
+  const sha = sha256Hex(artifact);
+  if (b?.messageSignature) {
+    const d = b.messageSignature.messageDigest;
+    if (d?.algorithm !== 'SHA2_256' || Buffer.from(d.digest ?? '', 'base64').toString('hex') !== sha) return `signs another file (its SHA-256 digest is not ${sha})`;
+    return null;
+  }
+  if (b?.dsseEnvelope) {
+    if (b.dsseEnvelope.payloadType !== 'application/vnd.in-toto+json') return `holds a ${b.dsseEnvelope.payloadType} envelope, not an in-toto statement`;
+    let statement: { subject?: { digest?: { sha256?: string } }[] };
+    try {
+      statement = JSON.parse(Buffer.from(b.dsseEnvelope.payload ?? '', 'base64').toString('utf8'));
+    } catch {
+      return 'holds an unreadable in-toto statement';
+    }
+    if (!(statement.subject ?? []).some((s) => s.digest?.sha256 === sha)) return `attests other files (no subject has SHA-256 ${sha})`;
+    return null;
+  }
+  return 'holds neither a message signature nor a DSSE envelope';
 }
 
 /** A regular expression matching exactly `text`. */
