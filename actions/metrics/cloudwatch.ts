@@ -360,6 +360,6 @@ export class CloudWatchProvider implements MetricsProvider {
       }
       nextToken = out.NextToken;
     } while (nextToken);
-    return plan.read(results, w.seconds);
+    return { ...plan.read(results, w.seconds), window: { start: w.start, end: w.end } };
   }
 }

@@ -104,6 +104,7 @@ export async function evaluateGate(config: GateConfig, overrides: GateOverrides 
     result,
     reason,
     window: { start: window.start.toISOString(), end: window.end.toISOString() },
+    ...(obs.window ? { dataWindow: { start: obs.window.start.toISOString(), end: obs.window.end.toISOString() } } : {}),
     objectives: results,
     requests: { canary: obs.canary.requests, ...(obs.baseline ? { baseline: obs.baseline.requests } : {}) },
     provider: provider.name,

@@ -184,6 +184,6 @@ export class PrometheusProvider implements MetricsProvider {
     };
     const canary = await readTarget('canary');
     const baseline = q.targets.includes('baseline') && this.src.baselineSelector ? await readTarget('baseline') : undefined;
-    return { canary, baseline };
+    return { canary, baseline, window: { start: w.start, end: w.end } };
   }
 }

@@ -37,6 +37,8 @@ export interface Observations {
   baseline?: TargetObservations;
   /** Verdicts the backend itself reached (k6 thresholds), reported as extra objectives. */
   checks?: ObjectiveResult[];
+  /** The window the data really covers, when the backend aligns it (CloudWatch: whole minutes). */
+  window?: { start: Date; end: Date };
 }
 
 export interface MetricsProvider {

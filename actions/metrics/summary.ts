@@ -54,6 +54,7 @@ export function renderGateSummary(result: GateResult): string {
     `${cell(result.reason)}`,
     '',
     `Window ${result.window.start} → ${result.window.end}` +
+      (result.dataWindow ? ` (data: ${result.dataWindow.start} → ${result.dataWindow.end})` : '') +
       (result.requests ? ` · requests: canary ${num(result.requests.canary)}${result.requests.baseline !== undefined ? `, baseline ${num(result.requests.baseline)}` : ''}` : ''),
     '',
     '| Objective | Canary | Baseline | Periods (canary/baseline) | Test | Verdict | Why |',

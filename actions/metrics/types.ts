@@ -59,6 +59,8 @@ export interface GateResult {
   reason: string;
   window: { start: string; end: string };
   objectives: ObjectiveResult[];
+  /** The window the metrics really cover when the backend aligns it (CloudWatch: whole minutes). */
+  dataWindow?: { start: string; end: string };
   /** Requests each target served in the window (null when the backend cannot tell). */
   requests?: { canary: number | null; baseline?: number | null };
   provider?: string;

@@ -114,6 +114,7 @@ describe('CloudWatch provider', () => {
     expect(rate.canary.value).toBeCloseTo(5000 / 600, 9);
     expect(result.requests).toEqual({ canary: 5000, baseline: 5000 });
     expect(result.window).toEqual({ start: START.toISOString(), end: END.toISOString() });
+    expect(result.dataWindow).toEqual({ start: '2026-03-01T12:00:00.000Z', end: '2026-03-01T12:10:00.000Z' });
   });
 
   it('no datapoints at all: no data, inconclusive (or what on-no-data says)', async () => {
