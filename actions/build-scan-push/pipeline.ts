@@ -86,7 +86,9 @@ export async function run(signal: AbortSignal): Promise<void> {
 
   const registry = await resolveRegistry(inputs, signal);
   const authFile = registry?.creds ? writeAuthFile(join(work, 'auth'), registry.creds) : undefined;
-  const repositoryRef = registry ? `${registry.host}/${inputs.repository}` : inputs.repository;
+  // Without a push to the caller's ECR there is no token to name its host: then the name is the repository alone.
+  const registryHost = registry?.host ?? inputs.registry;
+  const repositoryRef = registryHost ? `${registryHost}/${inputs.repository}` : inputs.repository;
   const version = tags.find((t) => /^\d+\.\d+\.\d+/.test(t)) ?? tags[0];
 
   const plan: BuildPlan = {

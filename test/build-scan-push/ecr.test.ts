@@ -123,6 +123,14 @@ describe.skipIf(missingTools.length > 0)('ECR through the bundle', () => {
     expect(res.stdout).not.toContain('[command]skopeo');
   });
 
+  it('with push: false builds and scans without any AWS call, naming the image by the given registry', async () => {
+    const res = await run({ registry: HOST, push: 'false', 'create-repository': 'false' });
+    expect(res.errors, res.stdout).toEqual([]);
+    expect(res.outputs.image).toMatch(new RegExp(`^${HOST.replace(/\./g, '\\.')}/team/svc@sha256:[0-9a-f]{64}$`));
+    expect(res.stdout).not.toContain('::add-mask::');
+    expect(await repoExists('team/svc')).toBe(false);
+  });
+
   it('refuses a missing repository without create-repository, before any push', async () => {
     const res = await run({ 'create-repository': 'false' });
     expect(res.code).toBe(1);
