@@ -1,7 +1,7 @@
 // The CloudWatch provider at the HTTP layer (nock; the real SDK serialises awsJson1_0): one
 // GetMetricData per evaluation, ALB's "no datapoint = zero errors", no data, partial data,
 // pagination, per-query errors, throttling then success, and every preset's query shape.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { evaluateGate } from '../../actions/metrics/gate.js';
@@ -9,6 +9,7 @@ import { parseObjectives } from '../../actions/metrics/slo.js';
 import { alignWindow } from '../../actions/metrics/cloudwatch.js';
 import type { GateConfig } from '../../actions/metrics/types.js';
 import { awsClient } from '../../actions/lib/aws.js';
+import { useNockedAws } from '../traffic/nock-aws.js';
 
 const HOST = 'https://monitoring.eu-central-1.amazonaws.com';
 const LB = 'app/web/0123456789abcdef';
@@ -16,18 +17,8 @@ const CANARY = 'targetgroup/canary/0123456789abcdef';
 const STABLE = 'targetgroup/stable/fedcba9876543210';
 const END = new Date('2026-03-01T12:10:30Z');
 const START = new Date('2026-03-01T12:00:20Z');
-const saved = { ...process.env };
 
-beforeAll(() => {
-  for (const k of Object.keys(process.env)) if (k.startsWith('AWS_ENDPOINT_URL')) delete process.env[k];
-  Object.assign(process.env, { AWS_REGION: 'eu-central-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_EC2_METADATA_DISABLED: 'true' });
-  nock.disableNetConnect();
-});
-afterEach(() => nock.cleanAll());
-afterAll(() => {
-  nock.enableNetConnect();
-  process.env = saved;
-});
+useNockedAws('CLOUDWATCH');
 
 interface Query { Id: string; MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: string }[] }; Period: number; Stat: string }; Expression?: string; ReturnData?: boolean }
 interface Body { MetricDataQueries: Query[]; StartTime: number; EndTime: number; ScanBy?: string; NextToken?: string }

@@ -1,29 +1,21 @@
 // The Prometheus provider at the HTTP layer: the PromQL it sends (our services' histogram preset
 // and raw templates), SigV4 for Amazon Managed Service for Prometheus, retries, no data, errors.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { evaluateGate } from '../../actions/metrics/gate.js';
 import { parseObjectives } from '../../actions/metrics/slo.js';
 import { ampRegion, PrometheusProvider, promTemplate, PROMETHEUS_DEFAULTS, type PrometheusSource } from '../../actions/metrics/prometheus.js';
 import type { GateConfig } from '../../actions/metrics/types.js';
 import { FakeClock } from '../../actions/lib/clock.js';
+import { useNockedAws } from '../traffic/nock-aws.js';
 
 const PROM = 'http://prometheus.test:9090';
 const AMP = 'https://aps-workspaces.eu-central-1.amazonaws.com';
 const END = new Date('2026-03-01T12:10:00Z');
 const START = new Date('2026-03-01T12:00:00Z');
 const window = { window: { start: START, end: END } };
-const saved = { ...process.env };
 
-beforeAll(() => {
-  Object.assign(process.env, { AWS_REGION: 'eu-central-1', AWS_ACCESS_KEY_ID: 'AKIDTESTING', AWS_SECRET_ACCESS_KEY: 'secret', AWS_EC2_METADATA_DISABLED: 'true' });
-  nock.disableNetConnect();
-});
-afterEach(() => nock.cleanAll());
-afterAll(() => {
-  nock.enableNetConnect();
-  process.env = saved;
-});
+useNockedAws('PROMETHEUS');
 
 function source(extra: Partial<PrometheusSource> = {}): PrometheusSource {
   return { url: PROM, sigv4: false, preset: 'http-histogram', canarySelector: 'service="auth",version="2"', baselineSelector: 'service="auth",version="1"', queries: {}, ...PROMETHEUS_DEFAULTS, ...extra };
@@ -83,7 +75,7 @@ describe('Prometheus provider', () => {
     expect(seen.length).toBeGreaterThan(0);
     for (const s of seen) {
       expect(s.path).toMatch(/^\/workspaces\/ws-1234\/api\/v1\/query(_range)?$/);
-      expect(String(s.headers.authorization)).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDTESTING\/\d{8}\/eu-central-1\/aps\/aws4_request, SignedHeaders=accept;host;x-amz-content-sha256;x-amz-date, Signature=[0-9a-f]{64}$/);
+      expect(String(s.headers.authorization)).toMatch(/^AWS4-HMAC-SHA256 Credential=testing\/\d{8}\/eu-central-1\/aps\/aws4_request, SignedHeaders=accept;host;x-amz-content-sha256;x-amz-date, Signature=[0-9a-f]{64}$/);
       expect(s.headers['x-amz-date']).toMatch(/^\d{8}T\d{6}Z$/);
     }
   });
