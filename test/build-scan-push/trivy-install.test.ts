@@ -54,76 +54,57 @@ describe('pinned Trivy installer', () => {
     expect(mirror.server.requests).toContain('/tuf/targets/trusted_root.json');
   });
 
-  it('refuses a tampered download (SHA-256 differs from the committed table) and installs nothing', async () => {
-    const genuine = mirror.archive;
-    const tampered = Buffer.concat([genuine, Buffer.from('x')]);
-    mirror.server.files.set(`/release/${mirror.assetName}`, tampered);
+  const archivePath = () => `/release/${mirror.assetName}`;
+  const bundlePath = () => `/release/${mirror.assetName}.sigstore.json`;
+
+  /** Serves other files (null: none) for the duration of `fn`, then the genuine release again. */
+  async function serving(files: Record<string, Buffer | null>, fn: () => Promise<void>): Promise<void> {
+    const before = Object.fromEntries(Object.keys(files).map((p) => [p, mirror.server.files.get(p)]));
+    for (const [p, body] of Object.entries(files)) if (body) mirror.server.files.set(p, body); else mirror.server.files.delete(p);
     try {
-      const opts = options();
-      await expect(resolveTrivy(opts)).rejects.toThrow(/SHA-256 of trivy_0\.75\.0_.* is [0-9a-f]{64}, but the committed table pins/);
-      expect(existsSync(join(opts.installDir, 'trivy'))).toBe(false);
+      await fn();
     } finally {
-      mirror.server.files.set(`/release/${mirror.assetName}`, genuine);
+      for (const [p, body] of Object.entries(before)) if (body) mirror.server.files.set(p, body); else mirror.server.files.delete(p);
     }
+  }
+
+  /** Expects the install to fail with `message` and to leave no trivy behind. */
+  async function refused(message: RegExp, overrides: Partial<ResolveOptions> = {}): Promise<void> {
+    const opts = options(overrides);
+    await expect(resolveTrivy(opts)).rejects.toThrow(message);
+    expect(existsSync(join(opts.installDir, 'trivy'))).toBe(false);
+  }
+
+  const withChecksumOf = (bytes: Buffer) => {
+    const pin = structuredClone(mirror.pin);
+    pin.assets[key].sha256 = sha256Hex(bytes);
+    return { pin };
+  };
+
+  it('refuses a tampered download (SHA-256 differs from the committed table) and installs nothing', () =>
+    serving({ [archivePath()]: Buffer.concat([mirror.archive, Buffer.from('x')]) }, () =>
+      refused(/SHA-256 of trivy_0\.75\.0_.* is [0-9a-f]{64}, but the committed table pins/)));
+
+  it('refuses a download whose checksum was swapped in the table but whose bundle signs other bytes', () => {
+    const other = Buffer.concat([mirror.archive, Buffer.from('evil')]);
+    return serving({ [archivePath()]: other }, () => refused(/The Sigstore bundle of trivy_0\.75\.0_\S+ signs another file/, withChecksumOf(other)));
   });
 
-  it('refuses a download whose checksum was swapped in the table but whose signature is over other bytes', async () => {
+  it('refuses a bundle whose digest was edited to match but whose signature is over other bytes', () => {
     const other = Buffer.concat([mirror.archive, Buffer.from('evil')]);
-    const pin = structuredClone(mirror.pin);
-    pin.assets[key].sha256 = (await import('node:crypto')).createHash('sha256').update(other).digest('hex');
-    mirror.server.files.set(`/release/${mirror.assetName}`, other);
-    try {
-      const opts = options({ pin });
-      await expect(resolveTrivy(opts)).rejects.toThrow(/The Sigstore bundle of trivy_0\.75\.0_\S+ signs another file/);
-      expect(existsSync(join(opts.installDir, 'trivy'))).toBe(false);
-    } finally {
-      mirror.server.files.set(`/release/${mirror.assetName}`, mirror.archive);
-    }
-  });
-
-  it('refuses a bundle whose digest was edited to match but whose signature is over other bytes', async () => {
-    const other = Buffer.concat([mirror.archive, Buffer.from('evil')]);
-    const pin = structuredClone(mirror.pin);
-    pin.assets[key].sha256 = sha256Hex(other);
-    const path = `/release/${mirror.assetName}.sigstore.json`;
-    const genuine = mirror.server.files.get(path)!;
-    const edited = JSON.parse(genuine.toString());
+    const edited = JSON.parse(mirror.server.files.get(bundlePath())!.toString());
     edited.messageSignature.messageDigest.digest = Buffer.from(sha256Hex(other), 'hex').toString('base64');
-    mirror.server.files.set(`/release/${mirror.assetName}`, other);
-    mirror.server.files.set(path, Buffer.from(JSON.stringify(edited)));
-    try {
-      const opts = options({ pin });
-      await expect(resolveTrivy(opts)).rejects.toThrow(/Sigstore signature of trivy_0\.75\.0_\S+ did not verify \(.*(mismatch|failed)/);
-      expect(existsSync(join(opts.installDir, 'trivy'))).toBe(false);
-    } finally {
-      mirror.server.files.set(`/release/${mirror.assetName}`, mirror.archive);
-      mirror.server.files.set(path, genuine);
-    }
+    return serving({ [archivePath()]: other, [bundlePath()]: Buffer.from(JSON.stringify(edited)) }, () =>
+      refused(/Sigstore signature of trivy_0\.75\.0_\S+ did not verify \(.*(mismatch|failed)/, withChecksumOf(other)));
   });
 
-  it('fails closed when the .sigstore.json bundle is missing', async () => {
-    const path = `/release/${mirror.assetName}.sigstore.json`;
-    const bundle = mirror.server.files.get(path)!;
-    mirror.server.files.delete(path);
-    try {
-      const opts = options();
-      await expect(resolveTrivy(opts)).rejects.toThrow(/sigstore\.json \(its Sigstore signature\) is missing at .* \(HTTP 404\): refusing to install Trivy/);
-      expect(existsSync(join(opts.installDir, 'trivy'))).toBe(false);
-    } finally {
-      mirror.server.files.set(path, bundle);
-    }
-  });
+  it('fails closed when the .sigstore.json bundle is missing', () =>
+    serving({ [bundlePath()]: null }, () =>
+      refused(/sigstore\.json \(its Sigstore signature\) is missing at .* \(HTTP 404\): refusing to install Trivy/)));
 
-  it('refuses a valid signature by another identity (a fork or a hijacked workflow)', async () => {
-    const path = `/release/${mirror.assetName}.sigstore.json`;
-    const bundle = mirror.server.files.get(path)!;
-    mirror.server.files.set(path, mirror.sign(mirror.archive, { san: 'https://github.com/attacker/trivy/.github/workflows/release.yaml@refs/tags/v0.75.0', issuer: pinned.signer.oidcIssuer }));
-    try {
-      await expect(resolveTrivy(options())).rejects.toThrow(/certificate identity error/);
-    } finally {
-      mirror.server.files.set(path, bundle);
-    }
-  });
+  it('refuses a valid signature by another identity (a fork or a hijacked workflow)', () =>
+    serving({ [bundlePath()]: mirror.sign(mirror.archive, { san: 'https://github.com/attacker/trivy/.github/workflows/release.yaml@refs/tags/v0.75.0', issuer: pinned.signer.oidcIssuer }) }, () =>
+      refused(/certificate identity error/)));
 
   // sigstore-js reads certificateIdentityURI as an unanchored regular expression: these SANs would
   // match the genuine identity as a pattern, and a workflow in any repository can be given such a ref.
@@ -131,29 +112,12 @@ describe('pinned Trivy installer', () => {
     ['the genuine identity as a suffix of an attacker\'s branch', `https://github.com/attacker/evil/.github/workflows/w.yml@refs/heads/x/${pinned.signer.certificateIdentity}`],
     ['the genuine identity with more after it', `${pinned.signer.certificateIdentity}-rc`],
     ['a dot of the identity read as "any character"', pinned.signer.certificateIdentity.replace('reusable-release.yaml', 'reusable-releaseXyaml')],
-  ])('refuses a signature whose identity only resembles the release workflow: %s', async (_name, san) => {
-    const path = `/release/${mirror.assetName}.sigstore.json`;
-    const bundle = mirror.server.files.get(path)!;
-    mirror.server.files.set(path, mirror.sign(mirror.archive, { san, issuer: pinned.signer.oidcIssuer }));
-    try {
-      const opts = options();
-      await expect(resolveTrivy(opts)).rejects.toThrow(/did not verify/);
-      expect(existsSync(join(opts.installDir, 'trivy'))).toBe(false);
-    } finally {
-      mirror.server.files.set(path, bundle);
-    }
-  });
+  ])('refuses a signature whose identity only resembles the release workflow: %s', (_name, san) =>
+    serving({ [bundlePath()]: mirror.sign(mirror.archive, { san, issuer: pinned.signer.oidcIssuer }) }, () => refused(/did not verify/)));
 
-  it('refuses a signature from another OIDC issuer', async () => {
-    const path = `/release/${mirror.assetName}.sigstore.json`;
-    const bundle = mirror.server.files.get(path)!;
-    mirror.server.files.set(path, mirror.sign(mirror.archive, { san: pinned.signer.certificateIdentity, issuer: 'https://gitlab.com' }));
-    try {
-      await expect(resolveTrivy(options())).rejects.toThrow(/invalid certificate extension - expected issuer=https:\/\/token\.actions\.githubusercontent\.com/);
-    } finally {
-      mirror.server.files.set(path, bundle);
-    }
-  });
+  it('refuses a signature from another OIDC issuer', () =>
+    serving({ [bundlePath()]: mirror.sign(mirror.archive, { san: pinned.signer.certificateIdentity, issuer: 'https://gitlab.com' }) }, () =>
+      refused(/invalid certificate extension - expected issuer=https:\/\/token\.actions\.githubusercontent\.com/)));
 
   it('accepts trivy-path only after a version check', async () => {
     const ok = await resolveTrivy(options({ trivyPath: FAKE_TRIVY }));
