@@ -63,7 +63,7 @@ async function post(): Promise<void> {
     case 'left-alone':
       return core.info('canary-ramp post: the ramp finished; traffic left as it is.');
     case 'taken-over':
-      return core.warning(`canary-ramp post: another run has taken over ${router!.resource}; leaving its traffic alone.`);
+      return core.warning(`canary-ramp post: another run or the rollback action has taken over ${router!.resource}; leaving its traffic alone.`);
     case 'restored':
       saveRampState({ ...state!, phase: 'done' });
       return core.warning(`canary-ramp post: the ramp did not finish; the baseline is restored on ${router!.resource}.`);

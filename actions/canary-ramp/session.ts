@@ -128,7 +128,10 @@ export async function restoreSession(state: SessionState | null, router: Traffic
     if (ours) await router.writeMark(closed(mark)).catch((err) => log(`could not close the ramp mark: ${errorMessage(err)}`));
     return 'left-alone';
   }
-  if (mark && mark.state === 'in-progress' && !ours) return 'taken-over';
+  // Someone else owns the traffic now: another ramp's live mark, or ours closed by the rollback action
+  // (main closes its own mark only after recording `done`). Our mark is written before our first
+  // shift, so with no mark of ours this run never moved traffic and restoring is harmless.
+  if (mark && !ours && (mark.state === 'in-progress' || mark.owner === state.owner)) return 'taken-over';
   const before = await router.read().catch(() => null);
   await router.restore(state.baseline);
   const after = await router.read();

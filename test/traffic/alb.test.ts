@@ -131,6 +131,27 @@ describe('session on moto', () => {
   });
 });
 
+describe('post (restoreSession) on moto', () => {
+  it('restores an interrupted ramp, but leaves traffic alone once the rollback action or another run owns it', async () => {
+    const listenerArn = await fx.listener([forward([fx.stable, 100])]);
+    const r = router({ listenerArn });
+    const state = { phase: 'in-progress' as const, owner: '21/1', baseline: await r.snapshot() };
+    const live = { state: 'in-progress' as const, owner: '21/1', baseline: weightsFor(0), step: 40, deadline: 1 };
+    await r.shift(40);
+
+    await r.writeMark({ ...live, state: 'done' }); // closed by the rollback action, which then set its own weights
+    expect(await restoreSession(state, r, () => {})).toBe('taken-over');
+    await r.writeMark({ ...live, owner: '22/1' }); // another run took over
+    expect(await restoreSession(state, r, () => {})).toBe('taken-over');
+    expect(await r.read()).toEqual(weightsFor(40));
+
+    await r.writeMark(live); // ours, still in progress: main was killed
+    expect(await restoreSession(state, r, () => {})).toBe('restored');
+    expect(await r.read()).toEqual(weightsFor(0));
+    expect((await r.readMark())?.state).toBe('done');
+  });
+});
+
 describe('fault matrix: a whole ramp session, then post, on moto', () => {
   const settings: RampSettings = {
     steps: [{ percent: 10, bakeMs: 60_000 }, { percent: 50, bakeMs: 60_000 }, { percent: 100, bakeMs: 0 }],
