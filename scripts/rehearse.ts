@@ -3,7 +3,9 @@
  * bundles a runner executes. AWS is a real moto server; CloudWatch is the local fake that serves
  * synthetic ALB metrics per target group. No AWS account and no Docker engine needed.
  *
- *   deploy-stack   ALB + listener (stable 100 %) + canary target group, from a template
+ *   build-scan-push  the auth service's image (buildah, FROM a locally assembled Node 24 base),
+ *                    scanned when Trivy is on PATH, pushed to a local registry by digest
+ *   deploy-stack   ALB + listener (stable 100 %) + canary target group, from a template, with that image
  *   deploy-stack   the same again: an empty change set, nothing executed
  *   slo-gate       healthy canary vs the stable baseline → pass
  *   canary-ramp    healthy canary, 10 → 50 → 100 % → promoted
@@ -11,12 +13,19 @@
  *   canary-ramp    failing canary (8 % errors) → rolled back at its first step
  *   slo-gate       idle canary → inconclusive (no data is not a pass)
  *
- * Exits non-zero when any stage ends other than expected.
+ * Exits non-zero when any stage ends other than expected. Without buildah and docker-registry
+ * (`bash .ci/setup.d/containers.sh` installs them) the build stage is skipped, and says so.
  */
 import { DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CloudFormationClient, DescribeStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeListenersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { haveTools, startRegistry, type Registry } from '../test/build-scan-push/support/registry.js';
+import { assembleBaseImage, defaultNodeBinary } from '../services/images/base-image.js';
+import { buildContext } from '../services/images/bundle.js';
+import { serviceImage } from '../services/images/services.js';
 import { awsClient } from '../actions/lib/aws.js';
 import { formatDuration } from '../actions/lib/duration.js';
 import { loadBalancerDimension, targetGroupDimension } from '../actions/traffic/alb.js';
@@ -57,6 +66,66 @@ async function listenerWeights(elb: ElasticLoadBalancingV2Client, listenerArn: s
   return groups.map((g) => `${g.TargetGroupArn?.split('/')[1]} ${g.Weight}`).join(' / ');
 }
 
+const PLACEHOLDER_IMAGE = `registry.local/auth@sha256:${'0'.repeat(64)}`;
+
+/**
+ * build-scan-push on the real auth service: bundle it into a build context, assemble the Node 24
+ * base image locally (nothing can be pulled here) in the registry's buildah storage, build, push,
+ * and check the digest output against the registry's own manifest digest. Returns the image ref.
+ */
+async function buildStage(env: Record<string, string>): Promise<string> {
+  const missing = haveTools('buildah', 'docker-registry', 'skopeo', 'htpasswd');
+  const name = 'build-scan-push: auth image → local registry';
+  if (missing.length) {
+    const why = `${missing.join(', ')} not installed (bash .ci/setup.d/containers.sh installs them)`;
+    stages.push({ name, expected: 'skipped', got: 'skipped', ms: 0, detail: why });
+    console.log(`▶ ${name} … skipped: ${why}`);
+    return PLACEHOLDER_IMAGE;
+  }
+  let registry: Registry | undefined;
+  const scratch = mkdtempSync(join(tmpdir(), 'rehearse-build-'));
+  try {
+    registry = await startRegistry();
+    const storageConf = readFileSync(registry.env.CONTAINERS_STORAGE_CONF, 'utf8');
+    const root = /graphroot = "([^"]+)"/.exec(storageConf)?.[1];
+    const runroot = /runroot = "([^"]+)"/.exec(storageConf)?.[1];
+    const base = await assembleBaseImage({ root, runroot, nodeBinary: defaultNodeBinary(repoRoot) });
+    const context = join(scratch, 'auth');
+    await buildContext(serviceImage('auth'), context);
+    const trivy = haveTools('trivy').length === 0;
+    const reg = registry;
+    const result = await stage(name, 'pushed', async () => {
+      const result = await runBundle('build-scan-push', {
+        cwd: scratch,
+        inputs: {
+          builder: 'buildah',
+          context,
+          file: join(repoRoot, 'services/auth/Dockerfile'),
+          // The local base is built from this machine's Node binary: one platform.
+          platforms: 'linux/amd64',
+          'build-args': `NODE_IMAGE=${base.ref}`,
+          registry: reg.host,
+          repository: 'auth',
+          username: reg.username,
+          password: reg.password,
+          tags: 'rehearsal',
+          scan: String(trivy),
+        },
+        env: { ...env, ...reg.env, GITHUB_WORKSPACE: scratch },
+        timeoutMs: 300_000,
+      });
+      const registryDigest = await reg.manifestDigest('auth', 'rehearsal');
+      const pushed = result.code === 0 && !!result.outputs.digest && result.outputs.digest === registryDigest;
+      const scan = trivy ? 'scanned' : 'scan skipped: no trivy on PATH (the gate is tested on recorded reports)';
+      return { got: pushed ? 'pushed' : `exit ${result.code}`, detail: `${result.outputs.image ?? ''} = registry digest; ${scan}`, result };
+    });
+    return result.outputs.image || PLACEHOLDER_IMAGE;
+  } finally {
+    await registry?.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
 /**
  * The ARNs the ramp needs, from deploy-stack's outputs. moto 5.2.1 does not recompute a stack's
  * outputs after ExecuteChangeSet (its ChangeSet.apply never rebuilds them), so on moto they are
@@ -93,11 +162,12 @@ async function main(): Promise<number> {
     const elb = awsClient(ElasticLoadBalancingV2Client, { region: REGION });
     const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }))).Vpcs?.[0]?.VpcId;
     const subnets = (await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc!] }] }))).Subnets ?? [];
+    const image = await buildStage(env);
     const template = join(repoRoot, 'scripts/rehearsal/ramp-stack.yaml');
     const deployInputs = {
       name: 'rehearsal-auth',
       template,
-      parameters: `Subnets=${subnets.slice(0, 2).map((s) => s.SubnetId).join(',')}\nVpcId=${vpc}\nImageUri=registry.local/auth@sha256:${'0'.repeat(64)}`,
+      parameters: `Subnets=${subnets.slice(0, 2).map((s) => s.SubnetId).join(',')}\nVpcId=${vpc}\nImageUri=${image}`,
       region: REGION,
     };
 
