@@ -28,7 +28,9 @@ const weightsOf = async (listenerArn: string) =>
 describe('rollback bundle on moto ELBv2', () => {
   it('to: stable puts stable at 100 %, prints before and after, and changes nothing the second time', async () => {
     const listenerArn = await fx.listener([forward([fx.stable, 30], [fx.canary, 70])]);
-    const first = await runBundle('rollback', { inputs: albInputs(listenerArn), env: moto.env });
+    // The service-specific endpoint variable alone (the SDK's name for ELBv2) is enough.
+    const elbOnly = { ...moto.env, AWS_ENDPOINT_URL: undefined, AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: moto.endpoint };
+    const first = await runBundle('rollback', { inputs: albInputs(listenerArn), env: elbOnly });
     expect(first.code, first.stdout + first.stderr).toBe(0);
     expect(first.outputs.changed).toBe('true');
     expect(JSON.parse(first.outputs.before)).toEqual({ stable: 30, canary: 70 });
