@@ -65,10 +65,11 @@ describe('rollback bundle on moto ELBv2', () => {
   it('during a live ramp: rolls back, and the ramp stops at its next step without touching traffic again', async () => {
     const listenerArn = await fx.listener([forward([fx.stable, 100])]);
     const ramp = startBundle('canary-ramp', {
-      inputs: { ...albInputs(listenerArn), steps: '10,50,100', 'bake-time': '3s', 'analysis-interval': '1s', slo: 'p95 < 200ms', 'min-requests': '100' },
+      inputs: { ...albInputs(listenerArn), steps: '10,50,100', 'bake-time': '8s', 'analysis-interval': '1s', slo: 'p95 < 200ms', 'min-requests': '100' },
       env: { ...moto.env, AWS_ENDPOINT_URL_CLOUDWATCH: cw.endpoint },
     });
     await ramp.waitFor('10% check 1');
+    // The step bakes 8 s: time enough for the rollback to land while the ramp is still at 10 %, even on a loaded runner.
     const rb = await runBundle('rollback', { inputs: albInputs(listenerArn), env: moto.env });
     expect(rb.code, rb.stdout).toBe(0);
     expect(JSON.parse(rb.outputs.before)).toEqual({ stable: 90, canary: 10 });
