@@ -1,19 +1,10 @@
-import { afterAll, beforeAll, describe, it, expect } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { ElasticLoadBalancingV2Client, CreateLoadBalancerCommand, DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { startMoto, type Moto } from '../support/moto.js';
+import { useMoto } from '../support/use-moto.js';
 import { awsClient } from '../../actions/lib/aws.js';
 
-let moto: Moto;
-const saved = { ...process.env };
-beforeAll(async () => {
-  moto = await startMoto();
-  Object.assign(process.env, moto.env);
-});
-afterAll(async () => {
-  process.env = { ...saved };
-  await moto?.stop();
-});
+const moto = useMoto();
 
 describe('moto server helper', () => {
   it('serves the SDK through AWS_ENDPOINT_URL, and reset empties it', async () => {
@@ -23,7 +14,7 @@ describe('moto server helper', () => {
     expect(subnets.length).toBeGreaterThanOrEqual(2);
     await elb.send(new CreateLoadBalancerCommand({ Name: 'probe', Subnets: subnets.slice(0, 2).map((s) => s.SubnetId!) }));
     expect((await elb.send(new DescribeLoadBalancersCommand({}))).LoadBalancers?.map((l) => l.LoadBalancerName)).toEqual(['probe']);
-    await moto.reset();
+    await moto.current.reset();
     expect((await elb.send(new DescribeLoadBalancersCommand({}))).LoadBalancers ?? []).toHaveLength(0);
   });
 });

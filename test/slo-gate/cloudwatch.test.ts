@@ -9,7 +9,7 @@ import { parseObjectives } from '../../actions/metrics/slo.js';
 import { alignWindow } from '../../actions/metrics/cloudwatch.js';
 import type { GateConfig } from '../../actions/metrics/types.js';
 import { awsClient } from '../../actions/lib/aws.js';
-import { useNockedAws } from '../traffic/nock-aws.js';
+import { useNockedAws } from '../support/nock-aws.js';
 
 const HOST = 'https://monitoring.eu-central-1.amazonaws.com';
 const LB = 'app/web/0123456789abcdef';

@@ -7,7 +7,7 @@ import { parseObjectives } from '../../actions/metrics/slo.js';
 import { ampRegion, PrometheusProvider, promTemplate, PROMETHEUS_DEFAULTS, type PrometheusSource } from '../../actions/metrics/prometheus.js';
 import type { GateConfig } from '../../actions/metrics/types.js';
 import { FakeClock } from '../../actions/lib/clock.js';
-import { useNockedAws } from '../traffic/nock-aws.js';
+import { useNockedAws } from '../support/nock-aws.js';
 
 const PROM = 'http://prometheus.test:9090';
 const AMP = 'https://aps-workspaces.eu-central-1.amazonaws.com';

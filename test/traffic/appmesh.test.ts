@@ -4,7 +4,7 @@
  */
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { useNockedAws } from './nock-aws.js';
+import { useNockedAws } from '../support/nock-aws.js';
 import type { RouteSpec } from '@aws-sdk/client-app-mesh';
 import { FakeClock } from '../../actions/lib/clock.js';
 import { retryingCall } from '../../actions/traffic/call.js';

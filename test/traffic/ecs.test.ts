@@ -5,7 +5,7 @@
  */
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { useNockedAws } from './nock-aws.js';
+import { useNockedAws } from '../support/nock-aws.js';
 import { FakeClock } from '../../actions/lib/clock.js';
 import { retryingCall } from '../../actions/traffic/call.js';
 import { makeRouter } from '../../actions/traffic/config.js';

@@ -1,12 +1,13 @@
 // Signing-key rotation through Secrets Manager (moto): the new key signs at once, the old one keeps
 // verifying its tokens until they expire, and a task started after the rotation still knows it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { decodeProtectedHeader, exportJWK, generateKeyPair } from 'jose';
 import { awsClient } from '../../../actions/lib/aws.js';
-import { freePort, startMoto, type Moto } from '../../../test/support/moto.js';
+import { freePort } from '../../../test/support/moto.js';
+import { useMoto } from '../../../test/support/use-moto.js';
 import { repoRoot } from '../../../test/support/harness.js';
 import { startAuth } from '../src/app.js';
 import { hashSecret } from '../src/credentials.js';
@@ -16,19 +17,10 @@ async function privateJwk(kid: string): Promise<string> {
   return JSON.stringify({ ...(await exportJWK(privateKey)), kid, alg: 'ES256' });
 }
 
-let moto: Moto;
-const saved = { ...process.env };
+const moto = useMoto();
 let now = Date.UTC(2026, 5, 1);
 const quiet = { logLevel: 'silent' as const, writeEmf: () => {}, drainDelayMs: 0, port: 0, host: '127.0.0.1' };
 
-beforeAll(async () => {
-  moto = await startMoto();
-  Object.assign(process.env, moto.env);
-});
-afterAll(async () => {
-  process.env = saved;
-  await moto?.stop();
-});
 
 const json = async (res: Response) => ({ status: res.status, body: (await res.json()) as Record<string, unknown> });
 const post = (url: string, path: string, body: unknown) =>
@@ -43,7 +35,7 @@ describe('auth key rotation', () => {
       SecretString: JSON.stringify({ clients: [{ id: 'svc', secretHash: await hashSecret('pw'), audiences: ['persona'], scopes: [] }] }),
     }));
     const env = {
-      ...moto.env, AUTH_SIGNING_KEY: 'secretsmanager:auth/signing-key', AUTH_CLIENTS: 'secretsmanager:auth/clients',
+      ...moto.current.env, AUTH_SIGNING_KEY: 'secretsmanager:auth/signing-key', AUTH_CLIENTS: 'secretsmanager:auth/clients',
       AUTH_TOKEN_TTL: '10m', AUTH_CLOCK_TOLERANCE: '0s', AUTH_SECRET_REFRESH: '1h',
     };
     const { service, url } = await startAuth({ ...quiet, env, now: () => now });

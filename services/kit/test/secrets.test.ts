@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { awsClient } from '../../../actions/lib/aws.js';
 import { FakeClock } from '../../../actions/lib/clock.js';
 import { InputError } from '../../../actions/lib/errors.js';
-import { startMoto, type Moto } from '../../../test/support/moto.js';
+import { useMoto } from '../../../test/support/use-moto.js';
 import { envSecret } from '../src/config.js';
 import { SecretStore, SecretUnavailableError, parseSecretRef, type SecretFetcher, type SecretRef } from '../src/secrets.js';
 
@@ -77,16 +77,7 @@ describe('SecretStore cache', () => {
 });
 
 describe('SecretStore against moto (Secrets Manager, SSM)', () => {
-  let moto: Moto;
-  const saved = { ...process.env };
-  beforeAll(async () => {
-    moto = await startMoto();
-    Object.assign(process.env, moto.env);
-  });
-  afterAll(async () => {
-    process.env = saved;
-    await moto?.stop();
-  });
+  useMoto();
 
   it('reads AWSCURRENT and AWSPREVIOUS of a rotated secret, and a SecureString parameter', async () => {
     const sm = awsClient(SecretsManagerClient, {});
