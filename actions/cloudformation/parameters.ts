@@ -72,13 +72,19 @@ function looksLikeLines(text: string): boolean {
 export function parseKeyValues(text: string, what: string): KeyValues {
   if (!text.trim()) return new Map();
   if (looksLikeLines(text)) return fromLines(text, what);
-  let doc: unknown;
-  try {
-    // uniqueKeys: a key given twice in a map is an error, not a silent overwrite.
-    doc = YAML.parse(text, { uniqueKeys: true, prettyErrors: false });
-  } catch (err) {
-    throw new InputError(`${what}: not valid YAML/JSON (${(err as Error).message.split('\n')[0]}); expected ${MAP_FORM}.`);
+  // uniqueKeys: a key given twice in a map is an error, not a silent overwrite.
+  const parsed = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  if (parsed.errors.length) {
+    throw new InputError(`${what}: not valid YAML/JSON (${parsed.errors[0].message.split('\n')[0]}); expected ${MAP_FORM}.`);
   }
+  // Values are text to CloudFormation: keep what was written, not YAML's number or boolean
+  // (`1.10` would become "1.1", an account ID `012345678901` would lose its zero).
+  YAML.visit(parsed, {
+    Scalar(_key, node) {
+      if (typeof node.value !== 'string' && node.value !== null && node.source !== undefined) node.value = node.source;
+    },
+  });
+  const doc: unknown = parsed.toJS();
   if (Array.isArray(doc)) return fromList(doc, what);
   if (doc && typeof doc === 'object') return fromObject(doc as Record<string, unknown>, what);
   throw new InputError(`${what}: "${text.trim().slice(0, 60)}" is neither a map nor Key=Value lines; expected ${MAP_FORM}.`);

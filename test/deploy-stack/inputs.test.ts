@@ -50,6 +50,14 @@ describe('parameters: every form gives the same map, commas intact', () => {
     expect([...parseParameters('Banner=hello: world')]).toEqual([['Banner', 'hello: world']]);
   });
 
+  it('YAML and JSON values keep the text as written: no number rounding, no lost leading zero', () => {
+    expect([...parseParameters('ImageTag: 1.10\nAccountId: 012345678901\nCount: 12345678901234567890\nPublic: True\nCidrs: [10.0.0.0/16, 1.50]')]).toEqual([
+      ['ImageTag', '1.10'], ['AccountId', '012345678901'], ['Count', '12345678901234567890'], ['Public', 'True'], ['Cidrs', '10.0.0.0/16,1.50'],
+    ]);
+    expect([...parseParameters('{"Version": 2.0, "Port": 8080}')]).toEqual([['Version', '2.0'], ['Port', '8080']]);
+    expect([...parseTags('release: 1.20')]).toEqual([['release', '1.20']]);
+  });
+
   it.each([
     ['a line without "="', 'Image=x\nnot-a-pair', /line 2 "not-a-pair" is not Key=Value/],
     ['a key given twice', 'Image=x\nImage=y', /"Image" is given twice \(line 2\)/],
