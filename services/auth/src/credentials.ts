@@ -23,6 +23,22 @@ export function hashSecret(secret: string): Promise<string> {
   return hash(secret, ARGON2ID as never);
 }
 
+// OWASP's Argon2id configurations of equal strength (memory KiB, passes): a stored hash must be at
+// least as costly as one of them, or a leaked hash would be cheap to crack.
+const OWASP_MINIMUMS = [[47104, 1], [19456, 2], [12288, 3], [9216, 4], [7168, 5]] as const;
+const PHC_ARGON2ID = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$[A-Za-z0-9+/]{11,}\$[A-Za-z0-9+/]{16,}$/;
+
+export const SECRET_HASH_FORM =
+  'an Argon2id PHC string ($argon2id$v=19$m=<KiB>,t=<passes>,p=<lanes>$<salt>$<hash>, as hash-secret prints) costing at least m=19456,t=2 (or OWASP\'s equivalents m=47104,t=1 | m=12288,t=3 | m=9216,t=4 | m=7168,t=5)';
+
+/** Whether `phc` is a well-formed Argon2id hash at least as costly as OWASP's minimum. */
+export function isStrongArgon2idHash(phc: string): boolean {
+  const m = PHC_ARGON2ID.exec(phc);
+  if (!m) return false;
+  const [memory, passes, lanes] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  return lanes >= 1 && OWASP_MINIMUMS.some(([minMemory, minPasses]) => memory >= minMemory && passes >= minPasses);
+}
+
 export function parseClients(text: string | undefined, what: string): Map<string, Client> {
   const clients = new Map<string, Client>();
   if (!text) return clients;
@@ -36,9 +52,9 @@ export function parseClients(text: string | undefined, what: string): Map<string
   for (const [i, c] of (doc.clients as Partial<Client>[]).entries()) {
     const where = `${what}: clients[${i}]`;
     if (typeof c.id !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(c.id)) throw new InputError(`${where}: "id" must be 1–64 of A-Z a-z 0-9 . _ -.`);
-    // Only Argon2id hashes are accepted: a weaker or plain secret must never be loaded.
-    if (typeof c.secretHash !== 'string' || !c.secretHash.startsWith('$argon2id$')) {
-      throw new InputError(`${where} (${c.id}): "secretHash" must be an Argon2id PHC string ($argon2id$...).`);
+    // Only Argon2id hashes of at least OWASP's cost: a weaker, malformed or plain secret must never be loaded.
+    if (typeof c.secretHash !== 'string' || !isStrongArgon2idHash(c.secretHash)) {
+      throw new InputError(`${where} (${c.id}): "secretHash" must be ${SECRET_HASH_FORM}.`);
     }
     const list = (v: unknown, field: string) => {
       if (v === undefined) return [];

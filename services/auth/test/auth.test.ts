@@ -150,6 +150,11 @@ describe('configuration', () => {
     [{ AUTH_SIGNING_KEY: '{"kty":"EC","crv":"P-256","kid":"k","alg":"ES256"}' }, 'AUTH_SIGNING_KEY: not a usable signing key'],
     [{ AUTH_SIGNING_KEY: 'generate', AUTH_CLIENTS: '{"clients":[{"id":"a","secretHash":"$2b$10$abcdefghijklmnopqrstuv"}]}' }, 'AUTH_CLIENTS: clients[0] (a): "secretHash" must be an Argon2id PHC string'],
     [{ AUTH_SIGNING_KEY: 'generate', AUTH_CLIENTS: '{"clients":[{"id":"a","secretHash":"plain-text"}]}' }, 'must be an Argon2id PHC string'],
+    // Argon2id, but far below OWASP's cost (8 KiB, 1 pass): cheap to crack if the secret leaks.
+    [{ AUTH_SIGNING_KEY: 'generate', AUTH_CLIENTS: '{"clients":[{"id":"a","secretHash":"$argon2id$v=19$m=8,t=1,p=1$yeFcafdnKxTyEFdqlqUmuw$917+PB4SHTjanZ06qiKZ3jcknJILghS9tJq7tw+AS1c"}]}' }, 'AUTH_CLIENTS: clients[0] (a): "secretHash" must be an Argon2id PHC string ($argon2id$v=19$m=<KiB>,t=<passes>,p=<lanes>$<salt>$<hash>, as hash-secret prints) costing at least m=19456,t=2'],
+    [{ AUTH_SIGNING_KEY: 'generate', AUTH_CLIENTS: '{"clients":[{"id":"a","secretHash":"$argon2id$v=19$m=19456,t=1,p=1$yeFcafdnKxTyEFdqlqUmuw$917+PB4SHTjanZ06qiKZ3jcknJILghS9tJq7tw+AS1c"}]}' }, 'costing at least m=19456,t=2'],
+    // Only the prefix of a PHC string: it could never verify, so the client would silently never get a token.
+    [{ AUTH_SIGNING_KEY: 'generate', AUTH_CLIENTS: '{"clients":[{"id":"a","secretHash":"$argon2id$"}]}' }, 'must be an Argon2id PHC string'],
     [{ AUTH_SIGNING_KEY: 'generate', AUTH_CLIENTS: '[]' }, 'AUTH_CLIENTS: no "clients" list'],
     [{ AUTH_SIGNING_KEY: 'generate', AUTH_TOKEN_TTL: 'forever' }, 'AUTH_TOKEN_TTL: "forever" is not a duration'],
     [{ AUTH_SIGNING_KEY: 'generate', AUTH_ISSUER: 'auth' }, 'AUTH_ISSUER: "auth" is not a URL'],
@@ -158,6 +163,29 @@ describe('configuration', () => {
     const err = await createAuthService({ ...quiet, env }).catch((e) => e);
     expect(err).toBeInstanceOf(InputError);
     expect(err.message).toContain(message);
+  });
+});
+
+describe('client secret hashes', () => {
+  it.each([
+    ['$argon2id$v=19$m=19456,t=2,p=1', true],
+    ['$argon2id$v=19$m=47104,t=1,p=1', true], // OWASP's equivalent: more memory, one pass
+    ['$argon2id$v=19$m=65536,t=3,p=4', true],
+    ['$argon2id$v=19$m=12288,t=2,p=1', false],
+    ['$argon2id$v=19$m=7168,t=4,p=1', false],
+    ['$argon2id$v=16$m=19456,t=2,p=1', false], // argon2 1.0, not 1.3
+    ['$argon2i$v=19$m=19456,t=2,p=1', false],
+  ])('%s is accepted: %s', async (params, accepted) => {
+    const phc = `${params}$yeFcafdnKxTyEFdqlqUmuw$917+PB4SHTjanZ06qiKZ3jcknJILghS9tJq7tw+AS1c`;
+    const env = { AUTH_SIGNING_KEY: 'generate', AUTH_CLIENTS: JSON.stringify({ clients: [{ id: 'a', secretHash: phc }] }) };
+    const made = await createAuthService({ ...quiet, env }).catch((e: unknown) => e);
+    if (accepted) {
+      expect(made).not.toBeInstanceOf(Error);
+      await (made as Service).stop();
+    } else {
+      expect(made).toBeInstanceOf(InputError);
+      expect((made as Error).message).toContain('"secretHash" must be an Argon2id PHC string');
+    }
   });
 });
 
