@@ -27,6 +27,7 @@ export interface LayoutImage {
 }
 
 const INDEX_TYPES = new Set(['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json']);
+const IMAGE_MANIFEST_TYPES = new Set(['application/vnd.oci.image.manifest.v1+json', 'application/vnd.docker.distribution.manifest.v2+json']);
 const ATTESTATION = 'attestation-manifest';
 
 export function blobPath(layoutDir: string, digest: string): string {
@@ -52,10 +53,20 @@ export function readLayout(layoutDir: string): LayoutImage {
   const root = top[0];
   if (INDEX_TYPES.has(root.mediaType)) {
     const list = JSON.parse(readBlob(layoutDir, root).toString('utf8')) as { manifests?: Descriptor[] };
+    // Everything in the index is pushed (`skopeo copy --all`), so every entry must be scanned or be
+    // an attestation; an entry we cannot scan (no platform, a nested index) is refused, not skipped.
     const images = (list.manifests ?? [])
       // BuildKit adds provenance/SBOM attestations as `unknown/unknown` entries: they are not runnable images.
-      .filter((m) => m.annotations?.['vnd.docker.reference.type'] !== ATTESTATION && m.platform && m.platform.os !== 'unknown')
-      .map((m) => ({ platform: platformString(m.platform!), manifest: m }));
+      .filter((m) => m.annotations?.['vnd.docker.reference.type'] !== ATTESTATION)
+      .map((m) => {
+        if (!IMAGE_MANIFEST_TYPES.has(m.mediaType) || !m.platform?.os || !m.platform.architecture || m.platform.os === 'unknown') {
+          throw new Error(
+            `The image index in ${layoutDir} lists ${m.digest} (${m.mediaType}, platform ${m.platform ? platformString(m.platform) : 'none'}), ` +
+              'which is neither a platform image nor an attestation: it could not be scanned, so nothing is pushed.',
+          );
+        }
+        return { platform: platformString(m.platform), manifest: m };
+      });
     if (images.length === 0) throw new Error(`The image index in ${layoutDir} lists no platform images.`);
     return { digest: root.digest, mediaType: root.mediaType, images };
   }
