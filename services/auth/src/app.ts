@@ -58,7 +58,8 @@ export async function createAuthService(opts: AuthOptions = {}): Promise<Service
   const cfg = readConfig(env);
   const now = opts.now ?? Date.now;
   // A replaced key verifies until the last token it signed has expired.
-  const keys = new KeyRing((cfg.settings.ttlSeconds + cfg.settings.clockToleranceSeconds) * 1000, now);
+  const graceMs = (cfg.settings.ttlSeconds + cfg.settings.clockToleranceSeconds) * 1000;
+  const keys = new KeyRing(graceMs, now);
   let clients = new Map<string, Client>();
 
   const service = await createService({
@@ -128,9 +129,13 @@ export async function createAuthService(opts: AuthOptions = {}): Promise<Service
     const ref = parseSecretRef(cfg.signingKey, 'AUTH_SIGNING_KEY');
     keys.rotateTo(await parseSigningKey(await secrets.get(ref), 'AUTH_SIGNING_KEY'));
     if (ref.kind === 'secretsmanager' && !ref.stage) {
-      // Tokens signed before a rotation that happened before this task started still verify.
+      // Tokens signed before a rotation that happened before this task started still verify, until
+      // the last of them has expired: tasks that had not refreshed yet signed with the old key for up
+      // to one refresh interval after the rotation, and those tokens live one TTL (plus skew).
       const previous = await secrets.get({ ...ref, stage: 'AWSPREVIOUS' }).catch(() => undefined);
-      if (previous) keys.addPrevious(await parseSigningKey(previous, 'AUTH_SIGNING_KEY (AWSPREVIOUS)'));
+      const rotatedAt = secrets.versionCreatedAt(ref);
+      const retireAt = rotatedAt === undefined ? undefined : rotatedAt + cfg.refreshMs + graceMs;
+      if (previous) keys.addPrevious(await parseSigningKey(previous, 'AUTH_SIGNING_KEY (AWSPREVIOUS)'), retireAt);
     }
     secrets.onChange(ref, async (value) => {
       try {

@@ -67,10 +67,16 @@ export class KeyRing {
     this.current = { key };
   }
 
-  /** A key from before this process started (Secrets Manager's AWSPREVIOUS): verify-only for the grace period. */
-  addPrevious(key: SigningKey): void {
+  /**
+   * A key from before this process started (Secrets Manager's AWSPREVIOUS): verify-only until
+   * `retireAt` (ms since epoch; the replacement's time plus the grace), or for the grace period from
+   * now when that time is unknown. A key already past it is not taken: a key rotated out long ago
+   * (perhaps because it leaked) must not verify again each time a task starts.
+   */
+  addPrevious(key: SigningKey, retireAt = this.now() + this.graceMs): void {
     if (this.current?.key.kid === key.kid || this.retiring.some((h) => h.key.kid === key.kid)) return;
-    this.retiring.push({ key, retireAt: this.now() + this.graceMs });
+    if (retireAt <= this.now()) return;
+    this.retiring.push({ key, retireAt });
   }
 
   signing(): SigningKey | undefined {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { decodeProtectedHeader, exportJWK, generateKeyPair } from 'jose';
+import { SignJWT, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import { awsClient } from '../../../actions/lib/aws.js';
 import { freePort } from '../../../test/support/moto.js';
 import { useMoto } from '../../../test/support/use-moto.js';
@@ -74,6 +74,34 @@ describe('auth key rotation', () => {
     } finally {
       await service.stop();
     }
+  });
+
+  it('a task started long after a rotation does not trust AWSPREVIOUS again (its tokens have all expired)', async () => {
+    const sm = awsClient(SecretsManagerClient, {});
+    const oldJwk = await privateJwk('old');
+    await sm.send(new CreateSecretCommand({ Name: 'auth/late-key', SecretString: oldJwk }));
+    const rotatedAt = Date.now();
+    await sm.send(new PutSecretValueCommand({ SecretId: 'auth/late-key', SecretString: await privateJwk('new') }));
+    // Whoever holds the replaced key (the reason to rotate may be that it leaked) signs a fresh token with it.
+    const forged = async (at: number) => new SignJWT({ scope: '' })
+      .setProtectedHeader({ alg: 'ES256', kid: 'old', typ: 'JWT' })
+      .setIssuer('https://auth.mesh.internal').setSubject('svc').setAudience('persona')
+      .setIssuedAt(Math.floor(at / 1000)).setExpirationTime(Math.floor(at / 1000) + 600).setJti('j')
+      .sign(await importJWK(JSON.parse(oldJwk) as JWK, 'ES256'));
+    const env = { ...moto.current.env, AUTH_SIGNING_KEY: 'secretsmanager:auth/late-key', AUTH_TOKEN_TTL: '10m', AUTH_CLOCK_TOLERANCE: '0s', AUTH_SECRET_REFRESH: '5m' };
+    const startAt = async (at: number) => {
+      const { service, url } = await startAuth({ ...quiet, env, now: () => at });
+      try {
+        const kids = ((await (await fetch(`${url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
+        return { kids, verified: await post(url, '/verify', { token: await forged(at), audience: 'persona' }) };
+      } finally {
+        await service.stop();
+      }
+    };
+    // Within rotation + refresh interval + TTL, old tokens may still be live: the old key verifies.
+    expect(await startAt(rotatedAt + 14 * 60_000)).toMatchObject({ kids: ['new', 'old'], verified: { status: 200 } });
+    // A day later every token the old key signed has expired: a new task must not bring it back.
+    expect(await startAt(rotatedAt + 24 * 3_600_000)).toEqual({ kids: ['new'], verified: { status: 401, body: { active: false, error: 'unknown_key' } } });
   });
 
   it('the start command reads PORT, answers /health, and exits 0 on SIGTERM', async () => {

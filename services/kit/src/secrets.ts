@@ -45,6 +45,8 @@ export class SecretUnavailableError extends Error {
 
 export interface SecretFetcher {
   fetch(ref: SecretRef): Promise<string>;
+  /** The value and when its version was created (ms since epoch), where the store keeps that. */
+  fetchVersion?(ref: SecretRef): Promise<{ value: string; createdAt?: number }>;
 }
 
 /**
@@ -57,12 +59,17 @@ export class AwsSecretFetcher implements SecretFetcher {
   constructor(private readonly region?: string) {}
 
   async fetch(ref: SecretRef): Promise<string> {
+    return (await this.fetchVersion(ref)).value;
+  }
+
+  async fetchVersion(ref: SecretRef): Promise<{ value: string; createdAt?: number }> {
     if (ref.kind === 'secretsmanager') {
       const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
       this.sm ??= awsClient(SecretsManagerClient, { region: this.region, maxAttempts: 3 });
       const out = await this.sm.send(new GetSecretValueCommand({ SecretId: ref.id, ...(ref.stage ? { VersionStage: ref.stage } : {}) }));
-      if (out.SecretString !== undefined) return out.SecretString;
-      if (out.SecretBinary) return Buffer.from(out.SecretBinary).toString('utf8');
+      const createdAt = out.CreatedDate?.getTime();
+      if (out.SecretString !== undefined) return { value: out.SecretString, createdAt };
+      if (out.SecretBinary) return { value: Buffer.from(out.SecretBinary).toString('utf8'), createdAt };
       throw new Error(`secret ${ref.id} has no value`);
     }
     const { SSMClient, GetParameterCommand } = await import('@aws-sdk/client-ssm');
@@ -70,12 +77,14 @@ export class AwsSecretFetcher implements SecretFetcher {
     const out = await this.ssm.send(new GetParameterCommand({ Name: ref.name, WithDecryption: true }));
     const value = out.Parameter?.Value;
     if (value === undefined) throw new Error(`parameter ${ref.name} has no value`);
-    return value;
+    return { value, createdAt: out.Parameter?.LastModifiedDate?.getTime() };
   }
 }
 
 interface Entry {
   value?: string;
+  /** When the value's version was created at the source, when the fetcher says. */
+  createdAt?: number;
   fetchedAt: number;
   inflight?: Promise<string>;
 }
@@ -110,6 +119,11 @@ export class SecretStore {
     const entry = this.entries.get(key);
     if (entry?.value !== undefined && this.clock.now() - entry.fetchedAt < this.ttlMs) return entry.value;
     return this.load(r, key);
+  }
+
+  /** When the cached value's version was created at the source (e.g. a rotation's time); undefined when unknown. */
+  versionCreatedAt(ref: SecretRef | string): number | undefined {
+    return this.entries.get(refKey(typeof ref === 'string' ? parseSecretRef(ref) : ref))?.createdAt;
   }
 
   /**
@@ -152,9 +166,10 @@ export class SecretStore {
     const e = entry;
     e.inflight = (async () => {
       try {
-        const value = await this.fetcher.fetch(ref);
+        const { value, createdAt } = this.fetcher.fetchVersion ? await this.fetcher.fetchVersion(ref) : { value: await this.fetcher.fetch(ref) };
         const changed = e.value !== undefined && e.value !== value;
         e.value = value;
+        e.createdAt = createdAt;
         e.fetchedAt = this.clock.now();
         if (changed) {
           this.opts.log?.info({ secret: key }, 'secret changed; listeners notified');
