@@ -1,6 +1,8 @@
 /**
- * Mann-Whitney U (the test Kayenta's judge uses) with an effect size. Exact p-values when there are
- * no ties and the samples are small enough to enumerate; otherwise the normal approximation with
+ * Mann-Whitney U (the test Kayenta's judge uses) with an effect size. Exact p-values when the
+ * samples are small enough to enumerate, with ties too (the permutation distribution of the
+ * mid-ranks: the normal approximation is far too eager there, e.g. p 0.038 against an exact 0.105
+ * for 3 of 10 canary minutes with errors against none); otherwise the normal approximation with
  * the tie correction and a continuity correction. The one-sided alternative asks "is x
  * stochastically greater (or less) than y?".
  */
@@ -33,19 +35,25 @@ export function mannWhitneyU(x: readonly number[], y: readonly number[], alterna
   // Mid-ranks for ties; tie sizes feed the variance correction.
   let rankSumX = 0;
   let tieTerm = 0;
+  const midRanks: number[] = [];
   for (let i = 0; i < all.length; ) {
     let j = i;
     while (j + 1 < all.length && all[j + 1].v === all[i].v) j++;
     const t = j - i + 1;
     const midRank = (i + j + 2) / 2;
-    for (let k = i; k <= j; k++) if (all[k].fromX) rankSumX += midRank;
+    for (let k = i; k <= j; k++) {
+      midRanks.push(midRank);
+      if (all[k].fromX) rankSumX += midRank;
+    }
     tieTerm += t * t * t - t;
     i = j + 1;
   }
   const u = rankSumX - (n * (n + 1)) / 2;
   const ps = u / (n * m);
   const effect = { u, probabilityOfSuperiority: ps, cliffsDelta: 2 * ps - 1, hodgesLehmann: hodgesLehmann(x, y) };
-  if (tieTerm === 0 && n * m <= EXACT_MAX_PAIRS) return { ...effect, method: 'exact', p: exactP(u, n, m, alternative) };
+  if (n * m <= EXACT_MAX_PAIRS) {
+    return { ...effect, method: 'exact', p: tieTerm === 0 ? exactP(u, n, m, alternative) : exactTiesP(midRanks, rankSumX, n, alternative) };
+  }
   const N = n + m;
   const mean = (n * m) / 2;
   const variance = ((n * m) / 12) * (N + 1 - tieTerm / (N * (N - 1)));
@@ -118,6 +126,49 @@ function exactP(u: number, n: number, m: number, alternative: Alternative): numb
   const le = (k: number) => (k < 0 ? 0 : k >= deg ? 1 : cdf[k]);
   const pLess = le(Math.floor(u)); // P(U ≤ u)
   const pGreater = 1 - le(Math.ceil(u) - 1); // P(U ≥ u)
+  if (alternative === 'greater') return pGreater;
+  if (alternative === 'less') return pLess;
+  return Math.min(1, 2 * Math.min(pLess, pGreater));
+}
+
+/**
+ * Exact p-value with ties: the permutation distribution of the rank sum of x over every way to pick
+ * n of the N mid-ranks. Doubled mid-ranks are integers, so the distribution is a subset-sum count
+ * (in floating point: the counts outgrow 2^53, only their ratios matter), built over the smaller
+ * side; O(k²·N²) with k = min(n, m), at most ~5·10⁷ steps within EXACT_MAX_PAIRS.
+ */
+function exactTiesP(midRanks: readonly number[], rankSumX: number, n: number, alternative: Alternative): number {
+  const N = midRanks.length;
+  const k = Math.min(n, N - n);
+  const scores = midRanks.map((r) => Math.round(2 * r));
+  const total = scores.reduce((a, b) => a + b, 0);
+  const maxSum = [...scores].sort((a, b) => b - a).slice(0, k).reduce((a, b) => a + b, 0);
+  // dp[j·(maxSum+1) + s]: number of j-subsets of the scores seen so far with sum s.
+  const width = maxSum + 1;
+  const dp = new Float64Array((k + 1) * width);
+  dp[0] = 1;
+  let reach = 0;
+  for (const sc of scores) {
+    reach = Math.min(maxSum, reach + sc);
+    for (let j = k; j >= 1; j--) {
+      const row = j * width;
+      const prev = row - width;
+      for (let s = reach; s >= sc; s--) dp[row + s] += dp[prev + s - sc];
+    }
+  }
+  // The statistic as a sum over the side the distribution counts: x itself, or y (= total − x).
+  const observed = n === k ? Math.round(2 * rankSumX) : total - Math.round(2 * rankSumX);
+  let all = 0;
+  let le = 0;
+  let ge = 0;
+  for (let s = 0; s <= maxSum; s++) {
+    const c = dp[k * width + s];
+    all += c;
+    if (s <= observed) le += c;
+    if (s >= observed) ge += c;
+  }
+  // A large x rank sum is a small y rank sum.
+  const [pLess, pGreater] = n === k ? [le / all, ge / all] : [ge / all, le / all];
   if (alternative === 'greater') return pGreater;
   if (alternative === 'less') return pLess;
   return Math.min(1, 2 * Math.min(pLess, pGreater));

@@ -71,7 +71,16 @@ describe('judgeObjective', () => {
 
   it('a baseline of zero errors: any canary errors break a ratio', () => {
     const r = judgeObjective(parseObjective('error-rate < 2x baseline'), v(0.05, seq(0.04, 0.002, 10)), v(0, Array(10).fill(0)), opts);
-    expect(r).toMatchObject({ verdict: 'fail', test: { method: 'normal' } });
+    expect(r).toMatchObject({ verdict: 'fail', test: { method: 'exact' } });
+  });
+
+  it('per-minute error rates without counts (Prometheus): 3 of 10 minutes with errors is noise, judged by the exact test with ties', () => {
+    // The normal approximation gives p = 0.038 here and failed a canary that the exact
+    // permutation test (p = 0.105) does not tell apart from its baseline.
+    const canary = [0, 0, 0, 0.01, 0, 0, 0, 0.01, 0.01, 0];
+    const r = judgeObjective(parseObjective('error-rate < 1.5x baseline'), v(0.003, canary), v(0, Array(10).fill(0)), opts);
+    expect(r).toMatchObject({ verdict: 'pass', test: { name: 'mann-whitney-u', method: 'exact' } });
+    expect(r.test.p as number).toBe(0.1053);
   });
 
   it.each(['inconclusive', 'fail', 'pass'] as const)('no data follows on-no-data: %s', (onNoData) => {
