@@ -14,8 +14,9 @@ import { renderRampSummary } from './summary.js';
 /** CloudWatch's ALB, ECS and Service Connect metrics come at 60 s. */
 const CLOUDWATCH_PERIOD_MS = 60_000;
 
-function routerFor(cfg: RouterConfig, maxWaitMs?: number): TrafficRouter {
-  return makeRouter(cfg, { call: retryingCall({ log: (m) => core.warning(m) }), clock: systemClock, log: (m) => core.info(m), maxWaitMs });
+/** `deadline` (epoch ms): ECS waits end there, so a deployment that never pauses cannot outlast the ramp's timeout. */
+function routerFor(cfg: RouterConfig, deadline?: number): TrafficRouter {
+  return makeRouter(cfg, { call: retryingCall({ log: (m) => core.warning(m) }), clock: systemClock, log: (m) => core.info(m), deadline });
 }
 
 async function main(signal: AbortSignal): Promise<void> {
@@ -25,7 +26,7 @@ async function main(signal: AbortSignal): Promise<void> {
   const warning = intervalWarning(inputs.settings.intervalMs, gate.provider === 'cloudwatch' ? CLOUDWATCH_PERIOD_MS : undefined);
   if (warning) core.warning(warning);
 
-  const router = routerFor(inputs.router);
+  const router = routerFor(inputs.router, systemClock.now() + inputs.settings.timeoutMs);
   const judge: Judge = (window, sig) => evaluateGate(gate, router.gateOverrides(), { window, signal: sig });
   let result;
   try {

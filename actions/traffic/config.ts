@@ -89,6 +89,8 @@ export interface RouterDeps {
   log: (message: string) => void;
   /** ECS: the longest one wait for the deployment may take (canary-ramp passes its timeout). */
   maxWaitMs?: number;
+  /** ECS: epoch ms no wait may run past (canary-ramp passes the end of its timeout). */
+  deadline?: number;
 }
 
 /** Builds the router; clients make one attempt per call, `call` owns the retries. */

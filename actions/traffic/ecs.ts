@@ -41,6 +41,8 @@ export interface EcsDeps {
   pollMs?: number;
   /** The longest a single wait for ECS may take. */
   maxWaitMs?: number;
+  /** Epoch ms no wait may run past (canary-ramp's timeout), whatever maxWaitMs allows. */
+  deadline?: number;
 }
 
 const IN_FLIGHT: readonly ServiceDeploymentStatus[] = ['PENDING', 'IN_PROGRESS'];
@@ -138,11 +140,12 @@ export class EcsRouter implements TrafficRouter {
     return this.serviceArn;
   }
 
-  /** Polls until `done` returns a value; bounded by maxWaitMs so a stuck deployment cannot hold the job. */
+  /** Polls until `done` returns a value; bounded by maxWaitMs and the deadline so a stuck deployment cannot hold the job. */
   private async waitFor<T>(what: string, done: (d: ServiceDeployment) => T | undefined, signal?: AbortSignal): Promise<T> {
     const { clock } = this.deps;
     const pollMs = this.deps.pollMs ?? 15_000;
-    const until = clock.now() + (this.deps.maxWaitMs ?? 3_600_000);
+    const start = clock.now();
+    const until = Math.min(start + (this.deps.maxWaitMs ?? 3_600_000), this.deps.deadline ?? Infinity);
     for (;;) {
       const d = await this.deployment();
       const value = done(d);
@@ -150,7 +153,7 @@ export class EcsRouter implements TrafficRouter {
       if (d.status && !IN_FLIGHT.includes(d.status)) {
         throw new RouterStateError(`deployment ${d.serviceDeploymentArn} is ${d.status}${d.statusReason ? ` (${d.statusReason})` : ''} while waiting for ${what}`);
       }
-      if (clock.now() + pollMs > until) throw new RouterStateError(`gave up waiting ${formatDuration(this.deps.maxWaitMs ?? 3_600_000)} for ${what}`);
+      if (clock.now() + pollMs > until) throw new RouterStateError(`gave up waiting ${formatDuration(Math.max(0, until - start))} for ${what}`);
       await clock.sleep(pollMs, signal);
     }
   }

@@ -75,6 +75,19 @@ describe('canary-ramp with router ecs (bundle)', () => {
     expect(fake.tags.get('mesh-actions:canary-ramp')).toMatch(/^state=done /);
   });
 
+  it('a deployment that never pauses cannot hold the job past the ramp timeout: rolled back at the deadline', async () => {
+    cw.setScenario(GREEN, 'healthy');
+    const fake = await ecs({ strategy: 'CANARY', canaryPercent: 10, paused: false });
+    const started = Date.now();
+    const run = await runBundle('canary-ramp', { inputs: inputs({ timeout: '3s' }), env: env(), timeoutMs: 25_000 });
+    expect(run.signal, 'killed by the harness: the ECS wait ignored the timeout').toBeNull();
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(run.outputs.result, run.stdout).toBe('rolled-back');
+    expect(run.outputs.report).toMatch(/gave up waiting [\d.]+m?s for the PAUSE hook before the shift to 10%/);
+    expect(fake.calls.filter((c) => c.op === 'StopServiceDeployment')).toHaveLength(1);
+    expect(fake.status).toBe('ROLLBACK_REQUESTED');
+  }, 60_000);
+
   it('rollback with nothing in flight returns the service to its previous task definition, once', async () => {
     const fake = await ecs({ inFlight: false });
     const first = await runBundle('rollback', { inputs: { router: 'ecs', cluster: 'prod', service: 'orders' }, env: env() });
