@@ -318,12 +318,14 @@ export async function deployStack(plan: DeployPlan, deps: DeployDeps): Promise<D
   let final: Stack | undefined;
   try {
     const wait = poller(`stack ${plan.stackName} to finish ${changeSetType === 'CREATE' ? 'creating' : 'updating'}`);
+    const streamed = await stream.untilTerminal(wait);
+    // The events say it settled; DescribeStacks confirms it and brings the outputs. The terminal
+    // event is already seen, so a throttled or lagging read is retried here, not by waiting on events.
     for (;;) {
-      const streamed = await stream.untilTerminal(wait);
-      // The events say it settled; DescribeStacks confirms it and brings the outputs.
       final = await wait.read(() => describeStack(cfn, stackId));
       if (final?.StackStatus && isTerminal(final.StackStatus)) break;
-      if (!final) log.info(`Events show ${streamed.status}; confirming with DescribeStacks.`);
+      log.info(`Events show ${streamed.status}; confirming with DescribeStacks.`);
+      await wait.sleep();
     }
   } catch (err) {
     await stopRunningUpdate(cfn, stackId, updating, err, log);

@@ -292,6 +292,31 @@ describe('a failing ExecuteChangeSet', () => {
   });
 });
 
+describe('throttling at the end of a deploy', () => {
+  it('a throttled DescribeStacks after the final event is read again, not waited on until the timeout', async () => {
+    const done = ev('svc', 'UPDATE_COMPLETE');
+    let executed = false;
+    fake
+      .on('DescribeStacks', (_p, n) => {
+        if (!executed) return { result: { Stacks: [current] } };
+        // The confirming read: throttled twice, then the finished stack with its new output.
+        if (n <= 3) return throttled;
+        return { result: { Stacks: [{ ...current, Outputs: [{ OutputKey: 'Url', OutputValue: 'https://svc.example' }] }] } };
+      })
+      .on('CreateChangeSet', { result: { Id: CHANGE_SET_ID, StackId: STACK_ID } })
+      .on('DescribeChangeSet', readyChangeSet([modify('Service', 'AWS::ECS::Service', 'False')]))
+      .on('ExecuteChangeSet', () => ((executed = true), ok))
+      .on('DescribeStackEvents', (_p, n) => ({ result: { StackEvents: n === 1 ? [] : [done] } }))
+      .on('CancelUpdateStack', ok);
+    const h = harness();
+    const result = await deployStack(plan({ timeoutMs: 600_000 }), h.deps);
+    expect(result.outcome).toBe('updated');
+    expect(result.outputs).toEqual({ Url: 'https://svc.example' });
+    expect(fake.count('DescribeStacks')).toBe(4);
+    expect(fake.count('CancelUpdateStack')).toBe(0);
+  });
+});
+
 describe('timeouts and cancellation leave a known state', () => {
   function stuckUpdate() {
     const running = ev('svc', 'UPDATE_IN_PROGRESS');
