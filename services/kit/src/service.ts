@@ -101,6 +101,10 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
   const host = opts.host ?? envString(env, 'HOST', '0.0.0.0');
   const drainDelayMs = opts.drainDelayMs ?? envDuration(env, 'SHUTDOWN_DRAIN_DELAY', '5s');
   const shutdownTimeoutMs = opts.shutdownTimeoutMs ?? envDuration(env, 'SHUTDOWN_TIMEOUT', '25s');
+  if (drainDelayMs >= shutdownTimeoutMs) {
+    throw new InputError(`SHUTDOWN_DRAIN_DELAY (${drainDelayMs} ms) must be shorter than SHUTDOWN_TIMEOUT (${shutdownTimeoutMs} ms): `
+      + 'after the delay the listener closes, requests drain, pools close and telemetry flushes, all within the timeout, which stays under ECS\'s stopTimeout (30 s by default).');
+  }
   const emfIntervalMs = opts.emfIntervalMs ?? envDuration(env, 'EMF_INTERVAL', '60s');
   // true/false are kept from the first API (every request / none).
   const accessLog: AccessLogMode = typeof opts.accessLog === 'boolean' ? (opts.accessLog ? 'all' : 'off')

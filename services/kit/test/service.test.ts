@@ -121,6 +121,9 @@ describe('createService', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: "loud" is not one of fatal | error | warn | info | debug | trace | silent.'],
     [{ ACCESS_LOG: 'true' }, 'ACCESS_LOG: "true" is not one of all | errors | off.'],
     [{ SHUTDOWN_DRAIN_DELAY: 'soon' }, 'SHUTDOWN_DRAIN_DELAY: "soon" is not a duration'],
+    // A delay that uses up the whole timeout: every SIGTERM would end in exit 1 with requests cut and pools open.
+    [{ SHUTDOWN_DRAIN_DELAY: '30s' }, 'SHUTDOWN_DRAIN_DELAY (30000 ms) must be shorter than SHUTDOWN_TIMEOUT (25000 ms)'],
+    [{ SHUTDOWN_DRAIN_DELAY: '10s', SHUTDOWN_TIMEOUT: '10s' }, 'SHUTDOWN_DRAIN_DELAY (10000 ms) must be shorter than SHUTDOWN_TIMEOUT (10000 ms)'],
     [{ OTEL_TRACES_SAMPLER_ARG: '2' }, 'OTEL_TRACES_SAMPLER_ARG: "2" is not a sampling ratio; expected a number from 0 to 1.'],
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, 'OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318/v1/traces" is not a URL'],
   ])('rejects bad configuration %o before listening', async (env, message) => {
