@@ -140,6 +140,17 @@ export function resolveParameters(
       `Input "parameters": ${unknown.map((k) => `"${k}"`).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not declared by the template (it declares ${known.length ? known.join(', ') : 'no parameters'}).`,
     );
   }
+  // `A=1,B=2` on one line is the other deploy action's comma form; here it gives A the value
+  // "1,B=2" and B its default, silently. Values may hold commas, so refuse only a comma followed
+  // by the name of a declared parameter that is not given on its own.
+  for (const [key, value] of given) {
+    const swallowed = [...value.matchAll(/,\s*([A-Za-z0-9]+)=/g)].map((m) => m[1]).find((k) => declared.has(k) && !given.has(k));
+    if (swallowed) {
+      throw new InputError(
+        `Input "parameters": the value of "${key}" contains ",${swallowed}=" and ${swallowed} is a parameter of the template; give one Key=Value per line (values keep their commas), or a YAML map.`,
+      );
+    }
+  }
   const missing: string[] = [];
   for (const [name, spec] of declared) {
     if (given.has(name)) continue;

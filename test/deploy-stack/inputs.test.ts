@@ -99,6 +99,16 @@ describe('resolveParameters against the template', () => {
       { ParameterKey: 'Cpu', UsePreviousValue: true },
     ]);
   });
+  it('refuses the one-line comma form A=1,B=2 instead of giving A the value "1,B=2" and B its default', () => {
+    expect(() => resolveParameters(parseParameters('Image=x,Cpu=512'), declared, null)).toThrow(
+      'Input "parameters": the value of "Image" contains ",Cpu=" and Cpu is a parameter of the template; give one Key=Value per line',
+    );
+    // Commas (and "=" after them) that do not name a declared parameter are a value's own.
+    expect(resolveParameters(parseParameters('Image=a,b=c\nZones=eu-central-1a,eu-central-1b'), declared, null)).toEqual([
+      { ParameterKey: 'Image', ParameterValue: 'a,b=c' },
+      { ParameterKey: 'Zones', ParameterValue: 'eu-central-1a,eu-central-1b' },
+    ]);
+  });
   it('names undeclared keys and what the template declares', () => {
     expect(() => resolveParameters(new Map([['Imgae', 'x']]), declared, null)).toThrow('"Imgae" is not declared by the template (it declares Image, Cpu, Zones)');
   });
