@@ -51,7 +51,11 @@ export class CircuitBreaker {
     return this.state_;
   }
 
-  async run<T>(fn: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` through the breaker. A call that fails after the caller's `signal` aborted says nothing
+   * of the dependency: it neither counts as a failure nor closes the circuit.
+   */
+  async run<T>(fn: () => Promise<T>, opts: { signal?: AbortSignal } = {}): Promise<T> {
     const state = this.state;
     if (state === 'open') throw new CircuitOpenError(this.name, this.resetTimeoutMs - (this.clock.now() - this.openedAt));
     if (state === 'half-open') {
@@ -63,6 +67,7 @@ export class CircuitBreaker {
       this.onSuccess();
       return result;
     } catch (err) {
+      if (opts.signal?.aborted) throw err;
       if (this.opts.isFailure?.(err) ?? true) this.onFailure();
       else this.onSuccess();
       throw err;

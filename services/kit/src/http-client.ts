@@ -66,10 +66,10 @@ export function isRetryableHttpError(err: unknown): boolean {
   return isTransientError(err);
 }
 
-/** What the dependency's health is judged on: its faults, not 4xx answers to our own requests. */
+/** What the dependency's health is judged on: its faults, not 4xx answers to our own requests (the caller's cancellations the breaker leaves aside). */
 function countsAgainstDependency(err: unknown): boolean {
   if (err instanceof HttpStatusError) return err.status >= 500 || err.status === 429;
-  return !(err instanceof Error && err.name === 'AbortError');
+  return true;
 }
 
 export class HttpClient {
@@ -95,7 +95,7 @@ export class HttpClient {
   async request(method: string, path: string, o: RequestOptions = {}): Promise<HttpResponse> {
     const url = new URL(path, this.opts.baseUrl).toString();
     const idempotent = o.idempotent ?? IDEMPOTENT.has(method);
-    const run = (attempt: number) => this.breaker.run(() => this.attempt(method, url, attempt, o));
+    const run = (attempt: number) => this.breaker.run(() => this.attempt(method, url, attempt, o), { signal: o.signal });
     return withRetry(run, {
       attempts: idempotent ? (this.opts.attempts ?? 3) : 1,
       baseMs: this.opts.retryBaseMs ?? 100,

@@ -91,6 +91,31 @@ describe('HttpClient', () => {
     expect(seen).toHaveLength(2);
   });
 
+  it("a call the caller cancels neither counts against the dependency nor closes a half-open breaker", async () => {
+    const clock = new FakeClock(0);
+    const c = client({ clock, attempts: 1, breaker: { failureThreshold: 2, resetTimeoutMs: 1000 } });
+    const cancelled = async (reason?: unknown) => {
+      plan.push({ delayMs: 2000 });
+      const caller = new AbortController();
+      setTimeout(() => caller.abort(reason), 30);
+      await expect(c.get(currentPath, { signal: caller.signal })).rejects.toBeDefined();
+    };
+    plan = [{ status: 500 }];
+    await expect(c.get(currentPath)).rejects.toBeInstanceOf(HttpStatusError);
+    // One real failure, then cancellations (a shutdown's reason, or a plain abort): still one failure short of opening.
+    await cancelled(new Error('shutdown'));
+    await cancelled();
+    expect(c.breaker.state).toBe('closed');
+    plan = [{ status: 500 }];
+    await expect(c.get(currentPath)).rejects.toBeInstanceOf(HttpStatusError);
+    expect(c.breaker.state).toBe('open');
+    clock.advance(1000);
+    expect(c.breaker.state).toBe('half-open');
+    // The trial call is cancelled: no evidence of recovery, so the breaker stays half-open (not closed).
+    await cancelled();
+    expect(c.breaker.state).toBe('half-open');
+  });
+
   it('sleeps a full-jitter backoff between attempts on the injected clock', async () => {
     const clock = new FakeClock(0);
     plan = [{ status: 502 }, { status: 504 }, { status: 200 }];
