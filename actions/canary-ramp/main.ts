@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { systemClock } from '../lib/clock.js';
+import { errorMessage } from '../lib/errors.js';
 import type { ActionEntry } from '../lib/runner.js';
 import { evaluateGate, readGateConfig } from '../metrics/gate.js';
 import { retryingCall } from '../traffic/call.js';
@@ -7,7 +8,7 @@ import { makeRouter, type RouterConfig } from '../traffic/config.js';
 import type { TrafficRouter } from '../traffic/port.js';
 import { intervalWarning, readRampInputs } from './context.js';
 import type { Judge } from './ramp.js';
-import { RampConflictError, rampSession, restoreSession } from './session.js';
+import { rampSession, restoreSession } from './session.js';
 import { loadRampState, runOwner, saveRampState } from './state-helper.js';
 import { renderRampSummary } from './summary.js';
 
@@ -40,7 +41,11 @@ async function main(signal: AbortSignal): Promise<void> {
       },
     );
   } catch (err) {
-    if (err instanceof RampConflictError) core.setOutput('result', 'failed');
+    // Could not act (a concurrent ramp, a route shape we must not touch, a fault before the first
+    // write): still a `result` for the workflow to branch on, and the why in the summary.
+    core.setOutput('result', 'failed');
+    core.setOutput('steps-completed', '0');
+    await core.summary.addRaw(`## canary-ramp: failed\n\n**Failed**: ${errorMessage(err)}\n`).write().catch(() => undefined);
     throw err;
   }
   const { stepsCompleted, ...report } = result;

@@ -109,6 +109,19 @@ describe('canary-ramp bundle on moto ELBv2 + fake CloudWatch', () => {
     expect((await fx.tags(listenerArn))[MARK_TAG]).toMatch(/^state=done owner=1\/1 stable=100 canary=0 step=25 /);
   });
 
+  it('sets result failed when it cannot act (a third target group carries traffic), and writes nothing', async () => {
+    const listenerArn = await fx.listener([forward([fx.stable, 80], [fx.spare, 20])]);
+    const before = await fx.defaultActions(listenerArn);
+    const run = await runBundle('canary-ramp', { inputs: inputs(listenerArn), env: env() });
+    expect(run.code).not.toBe(0);
+    expect(shown(run.errors)).toMatch(/also sends traffic to .*spare.*; set its weight to 0 first/);
+    expect(run.outputs.result).toBe('failed');
+    expect(run.outputs['steps-completed']).toBe('0');
+    expect(run.summary.trim().split('\n').at(-1)).toMatch(/^\*\*Failed\*\*: .*also sends traffic to/);
+    expect(await fx.defaultActions(listenerArn)).toEqual(before);
+    expect((await fx.tags(listenerArn))[MARK_TAG]).toBeUndefined();
+  });
+
   it('rolls back by itself when cancelled (SIGTERM), and refuses a concurrent ramp on the same listener', async () => {
     cw.setScenario(targetGroupDimension(fx.canary), 'healthy');
     const listenerArn = await fx.listener([forward([fx.stable, 100])]);
