@@ -5,11 +5,11 @@
  */
 import * as core from '@actions/core';
 import {
-  BatchGetImageCommand, CreateRepositoryCommand, DescribeRepositoriesCommand, ECRClient, GetAuthorizationTokenCommand, PutLifecyclePolicyCommand,
+  BatchGetImageCommand, CreateRepositoryCommand, DeleteRepositoryCommand, DescribeRepositoriesCommand, ECRClient, GetAuthorizationTokenCommand, PutLifecyclePolicyCommand,
   RepositoryNotFoundException, type ImageTagMutability,
 } from '@aws-sdk/client-ecr';
 import { awsClient } from '../lib/aws.js';
-import { InputError } from '../lib/errors.js';
+import { errorMessage, InputError } from '../lib/errors.js';
 import type { RegistryCredentials } from './registry-auth.js';
 
 const ECR_HOST = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z]{2}(?:-[a-z]+)+-\d+)\.amazonaws\.com(?:\.cn)?$/;
@@ -100,7 +100,17 @@ export async function ensureRepository(client: ECRClient, spec: RepositorySpec, 
     if ((err as { name?: string }).name === 'RepositoryAlreadyExistsException') return ensureRepository(client, { ...spec, create: false }, signal);
     throw err;
   }
-  await client.send(new PutLifecyclePolicyCommand({ repositoryName: spec.name, registryId: spec.accountId, lifecyclePolicyText: spec.lifecyclePolicy }), { abortSignal: signal });
+  try {
+    await client.send(new PutLifecyclePolicyCommand({ repositoryName: spec.name, registryId: spec.accountId, lifecyclePolicyText: spec.lifecyclePolicy }), { abortSignal: signal });
+  } catch (err) {
+    // A repository left without its policy would be found next time and never get one: remove
+    // the empty repository we just made, so the next run creates it whole.
+    const undo = await client.send(new DeleteRepositoryCommand({ repositoryName: spec.name, registryId: spec.accountId })).then(
+      () => `the new repository was deleted again`,
+      (e: unknown) => `deleting the new repository failed too (${errorMessage(e)}): delete it before the next run`,
+    );
+    throw new Error(`Setting the lifecycle policy of ECR repository "${spec.name}" failed (${errorMessage(err)}); ${undo}. Nothing was pushed.`);
+  }
   core.info(`Created ECR repository ${spec.name}: immutable tags, scan on push, KMS encryption, lifecycle policy.`);
   return { uri: created.repository?.repositoryUri ?? '', mutability: 'IMMUTABLE', created: true };
 }

@@ -64,6 +64,19 @@ describe('ECR module', () => {
     expect(await ensureRepository(ecr, { name: 'team/new', create: true, lifecyclePolicy: '{}' })).toMatchObject({ created: false, mutability: 'IMMUTABLE' });
   });
 
+  it('a repository whose lifecycle policy cannot be set is not left behind half-made', async () => {
+    // moto takes any policy; the refusal (a role without ecr:PutLifecyclePolicy) is injected in the SDK.
+    const denied = new ECRClient({ region: 'eu-central-1' });
+    denied.middlewareStack.add((next, context) => async (args) => {
+      if (context.commandName === 'PutLifecyclePolicyCommand') throw Object.assign(new Error('not authorized to perform: ecr:PutLifecyclePolicy'), { name: 'AccessDeniedException' });
+      return next(args);
+    }, { step: 'initialize' });
+    await expect(ensureRepository(denied, { name: 'team/half', create: true, lifecyclePolicy: JSON.stringify(DEFAULT_LIFECYCLE_POLICY) })).rejects.toThrow(
+      'Setting the lifecycle policy of ECR repository "team/half" failed (not authorized to perform: ecr:PutLifecyclePolicy); the new repository was deleted again. Nothing was pushed.',
+    );
+    expect(await repoExists('team/half')).toBe(false);
+  });
+
   it('refuses a missing repository without create-repository', async () => {
     await expect(ensureRepository(ecr, { name: 'team/absent', create: false, lifecyclePolicy: '{}' })).rejects.toThrow('ECR repository "team/absent" does not exist; create it, or set create-repository: true.');
   });
