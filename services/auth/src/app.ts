@@ -24,6 +24,8 @@ interface AuthConfig {
   clients?: string;
   refreshMs: number;
   rateMax: number;
+  /** Token requests one source (the TCP peer) may make in the window, whatever client ids it names. */
+  sourceRateMax: number;
   rateWindowMs: number;
 }
 
@@ -44,6 +46,7 @@ function readConfig(env: Env): AuthConfig {
     clients: env.AUTH_CLIENTS?.trim() || undefined,
     refreshMs: envDuration(env, 'AUTH_SECRET_REFRESH', '5m'),
     rateMax: envInt(env, 'AUTH_TOKEN_RATE_LIMIT', 20, { min: 1, max: 100_000 }),
+    sourceRateMax: envInt(env, 'AUTH_TOKEN_RATE_LIMIT_PER_SOURCE', 200, { min: 1, max: 1_000_000 }),
     rateWindowMs: envDuration(env, 'AUTH_TOKEN_RATE_WINDOW', '1m'),
   };
 }
@@ -72,6 +75,11 @@ export async function createAuthService(opts: AuthOptions = {}): Promise<Service
         done(null, Object.fromEntries(new URLSearchParams(body as string)));
       });
       await app.register(rateLimit, { global: false });
+      // The per-client limit alone lets one caller name a new client_id on every request: unlimited
+      // guesses across clients and unlimited Argon2 work (~19 MiB each). Every request also counts
+      // against its source, known client or not (so the answer says nothing of which ids exist).
+      // Behind a proxy or the mesh's Envoy the source is the proxy: a ceiling on the task's hashing.
+      const perSource = app.createRateLimit({ max: cfg.sourceRateMax, timeWindow: cfg.rateWindowMs });
 
       app.post('/oauth/token', {
         config: {
@@ -85,6 +93,11 @@ export async function createAuthService(opts: AuthOptions = {}): Promise<Service
         },
       }, async (req, reply) => {
         void reply.header('cache-control', 'no-store');
+        const source = await perSource(req);
+        if (!source.isAllowed && source.isExceeded) {
+          return reply.code(429).header('retry-after', String(source.ttlInSeconds))
+            .send({ error: 'too_many_requests', error_description: 'too many token requests from this source; retry later' });
+        }
         const body = (req.body ?? {}) as Record<string, unknown>;
         if (body.grant_type !== 'client_credentials') {
           return reply.code(400).send({ error: 'unsupported_grant_type', error_description: 'grant_type must be client_credentials' });

@@ -143,6 +143,26 @@ describe('token issuance rate limit', () => {
   });
 });
 
+describe('token issuance rate limit per source', () => {
+  it('a caller naming a new client_id each time is still limited (and known or unknown ids are counted alike)', async () => {
+    const env = { AUTH_SIGNING_KEY: await privateJwk('EdDSA', 'k'), AUTH_CLIENTS: clientsJson, AUTH_TOKEN_RATE_LIMIT: '3', AUTH_TOKEN_RATE_LIMIT_PER_SOURCE: '5', AUTH_TOKEN_RATE_WINDOW: '1m' };
+    const { service, url } = await startAuth({ ...quiet, env });
+    const ask = (client_id: string) => post(url, '/oauth/token', { grant_type: 'client_credentials', client_id, client_secret: 'guess', audience: 'persona' });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 5; i++) statuses.push((await ask(`made-up-${i}`)).status);
+      expect(statuses).toEqual([401, 401, 401, 401, 401]);
+      const over = await ask('made-up-5');
+      expect(over).toMatchObject({ status: 429, body: { error: 'too_many_requests' } });
+      expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+      // A real client id from the same source gets the same answer: nothing tells which ids exist.
+      expect((await ask('billing')).status).toBe(429);
+    } finally {
+      await service.stop();
+    }
+  });
+});
+
 describe('configuration', () => {
   it.each([
     [{}, 'AUTH_SIGNING_KEY is required'],
@@ -158,6 +178,7 @@ describe('configuration', () => {
     [{ AUTH_SIGNING_KEY: 'generate', AUTH_CLIENTS: '[]' }, 'AUTH_CLIENTS: no "clients" list'],
     [{ AUTH_SIGNING_KEY: 'generate', AUTH_TOKEN_TTL: 'forever' }, 'AUTH_TOKEN_TTL: "forever" is not a duration'],
     [{ AUTH_SIGNING_KEY: 'generate', AUTH_ISSUER: 'auth' }, 'AUTH_ISSUER: "auth" is not a URL'],
+    [{ AUTH_SIGNING_KEY: 'generate', AUTH_TOKEN_RATE_LIMIT_PER_SOURCE: '0' }, 'AUTH_TOKEN_RATE_LIMIT_PER_SOURCE: "0" is not valid; expected a whole number from 1 to 1000000.'],
     [{ AUTH_SIGNING_KEY: 'secretsmanager:' }, 'AUTH_SIGNING_KEY: "secretsmanager:" is not a secret reference'],
   ])('%o fails with an error naming the variable', async (env, message) => {
     const err = await createAuthService({ ...quiet, env }).catch((e) => e);
