@@ -96,6 +96,11 @@ export function ampRegion(url: string): string | undefined {
   return /^aps-workspaces\.([a-z]{2}(?:-[a-z]+)+-\d+)\.amazonaws\.com$/.exec(URL.canParse(url) ? new URL(url).hostname : '')?.[1];
 }
 
+/** Percent-encodes all but RFC 3986's unreserved characters, as SigV4's canonical query does. */
+function rfc3986(text: string): string {
+  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
 export interface PrometheusDeps {
   fetch?: typeof fetch;
   clock?: Clock;
@@ -120,12 +125,12 @@ export class PrometheusProvider implements MetricsProvider {
     base.username = '';
     base.password = '';
     const url = new URL(base.pathname.replace(/\/$/, '') + path, base);
-    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+    // RFC 3986 encoding (space as %20), not URLSearchParams' form encoding (space as +): AWS
+    // rebuilds the SigV4 canonical query from the query as sent and reads "+" as a plus sign.
+    url.search = Object.entries(params).map(([k, v]) => `${rfc3986(k)}=${rfc3986(v)}`).join('&');
     let headers: Record<string, string> = { accept: 'application/json', ...(basic ? { authorization: `Basic ${basic}` } : {}) };
     if (this.signer) {
-      const query: Record<string, string> = {};
-      url.searchParams.forEach((v, k) => (query[k] = v));
-      const req = new HttpRequest({ method: 'GET', protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, path: url.pathname, query, headers: { host: url.host, ...headers } });
+      const req = new HttpRequest({ method: 'GET', protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, path: url.pathname, query: { ...params }, headers: { host: url.host, ...headers } });
       headers = (await this.signer.sign(req)).headers as Record<string, string>;
     }
     const doFetch = this.deps.fetch ?? fetch;

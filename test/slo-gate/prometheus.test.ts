@@ -8,6 +8,9 @@ import { ampRegion, PrometheusProvider, promTemplate, PROMETHEUS_DEFAULTS, type 
 import type { GateConfig } from '../../actions/metrics/types.js';
 import { FakeClock } from '../../actions/lib/clock.js';
 import { useNockedAws } from '../support/nock-aws.js';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { HttpRequest } from '@smithy/protocol-http';
+import { Sha256 } from '@aws-crypto/sha256-js';
 
 const PROM = 'http://prometheus.test:9090';
 const AMP = 'https://aps-workspaces.eu-central-1.amazonaws.com';
@@ -77,6 +80,36 @@ describe('Prometheus provider', () => {
       expect(s.path).toMatch(/^\/workspaces\/ws-1234\/api\/v1\/query(_range)?$/);
       expect(String(s.headers.authorization)).toMatch(/^AWS4-HMAC-SHA256 Credential=testing\/\d{8}\/eu-central-1\/aps\/aws4_request, SignedHeaders=accept;host;x-amz-content-sha256;x-amz-date, Signature=[0-9a-f]{64}$/);
       expect(s.headers['x-amz-date']).toMatch(/^\d{8}T\d{6}Z$/);
+    }
+  });
+
+  it('SigV4: the query as sent is the one signed (spaces as %20, not +), so AWS computes the same signature', async () => {
+    // AWS rebuilds the canonical query from the raw query string, percent-decoding only: a "+" is a
+    // plus sign to it, not a space. PromQL always has spaces, so a "+"-encoded query never verifies.
+    const verdicts: { raw: string; ok: boolean }[] = [];
+    nock(AMP).persist().get(/\/api\/v1\/query(_range)?/).query(true).reply(async function (uri) {
+      const [path, raw = ''] = uri.split('?');
+      const query: Record<string, string> = {};
+      for (const pair of raw.split('&').filter(Boolean)) {
+        const [k, v = ''] = pair.split('=');
+        query[decodeURIComponent(k)] = decodeURIComponent(v);
+      }
+      const h = this.req.headers as Record<string, string>;
+      const signer = new SignatureV4({ service: 'aps', region: 'eu-central-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' }, sha256: Sha256 });
+      const amzDate = h['x-amz-date'];
+      const signingDate = new Date(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`);
+      const expected = await signer.sign(new HttpRequest({ method: 'GET', protocol: 'https:', hostname: new URL(AMP).hostname, path, query, headers: { host: h.host, accept: h.accept } }), { signingDate });
+      verdicts.push({ raw, ok: expected.headers.authorization === h.authorization });
+      const instant = path.endsWith('/query');
+      return [200, { status: 'success', data: instant ? { resultType: 'vector', result: [{ metric: {}, value: [END.getTime() / 1000, '0.12'] }] } : { resultType: 'matrix', result: [] } }];
+    });
+    const r = await evaluateGate(config(['p95 < 200ms'], source({ url: `${AMP}/workspaces/ws-1234`, sigv4: true, baselineSelector: undefined, preset: 'raw', queries: { p95: 'histogram_quantile(0.95, sum by (le) (rate(x_bucket{{{selector}}}[{{range}}])))' } })), {}, window);
+    expect(r.result).toBe('pass');
+    expect(verdicts.length).toBeGreaterThan(0);
+    for (const v of verdicts) {
+      expect(v.raw).toContain('%20');
+      expect(v.raw).not.toContain('+');
+      expect(v.ok).toBe(true);
     }
   });
 
