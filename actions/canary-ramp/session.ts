@@ -119,7 +119,7 @@ export async function rampSession(opts: SessionOptions, deps: SessionDeps): Prom
 export type PostOutcome = 'nothing-recorded' | 'left-alone' | 'taken-over' | 'restored';
 
 /** The post entry: restore the baseline only when main did not reach a known state. */
-export async function restoreSession(state: SessionState | null, router: TrafficRouter | null, log: (m: string) => void): Promise<PostOutcome> {
+export async function restoreSession(state: SessionState | null, router: TrafficRouter | null, log: (m: string) => void, nowMs = Date.now()): Promise<PostOutcome> {
   if (!state || !router) return 'nothing-recorded';
   const mark = await router.readMark().catch(() => null);
   const ours = !!mark && mark.state === 'in-progress' && mark.owner === state.owner;
@@ -128,10 +128,12 @@ export async function restoreSession(state: SessionState | null, router: Traffic
     if (ours) await router.writeMark(closed(mark)).catch((err) => log(`could not close the ramp mark: ${errorMessage(err)}`));
     return 'left-alone';
   }
-  // Someone else owns the traffic now: another ramp's live mark, or ours closed by the rollback action
-  // (main closes its own mark only after recording `done`). Our mark is written before our first
-  // shift, so with no mark of ours this run never moved traffic and restoring is harmless.
-  if (mark && !ours && (mark.state === 'in-progress' || mark.owner === state.owner)) return 'taken-over';
+  // Someone else owns the traffic now: another ramp's live mark (one main would have refused), or ours
+  // closed by the rollback action (main closes its own mark only after recording `done`). A mark main
+  // was resuming (an earlier attempt of this run, a stale ramp) is ours to restore: main may have died
+  // between taking it over and writing its own. With no mark at all this run never moved traffic.
+  const othersLive = !!mark && mark.state === 'in-progress' && decideOnMark(mark, state.owner, nowMs, false, router.resource).kind === 'refuse';
+  if (mark && !ours && (othersLive || (mark.state === 'done' && mark.owner === state.owner))) return 'taken-over';
   const before = await router.read().catch(() => null);
   await router.restore(state.baseline);
   const after = await router.read();

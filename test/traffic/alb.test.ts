@@ -141,7 +141,7 @@ describe('post (restoreSession) on moto', () => {
 
     await r.writeMark({ ...live, state: 'done' }); // closed by the rollback action, which then set its own weights
     expect(await restoreSession(state, r, () => {})).toBe('taken-over');
-    await r.writeMark({ ...live, owner: '22/1' }); // another run took over
+    await r.writeMark({ ...live, owner: '22/1', deadline: Math.ceil(Date.now() / 1000) + 3600 }); // another run took over (its live mark)
     expect(await restoreSession(state, r, () => {})).toBe('taken-over');
     expect(await r.read()).toEqual(weightsFor(40));
 
@@ -149,6 +149,33 @@ describe('post (restoreSession) on moto', () => {
     expect(await restoreSession(state, r, () => {})).toBe('restored');
     expect(await r.read()).toEqual(weightsFor(0));
     expect((await r.readMark())?.state).toBe('done');
+  });
+});
+
+describe('post after a resume that did not get to write its own mark', () => {
+  it('restores the baseline over the mark it was resuming (an earlier attempt, a stale run), never leaving a half-shifted route', async () => {
+    const listenerArn = await fx.listener([forward([fx.stable, 100])]);
+    const r = router({ listenerArn });
+    const baseline = await r.snapshot();
+    // Attempt 2 resumed attempt 1's ramp at 40 % and recorded its state, then its restore kept failing (or it was killed).
+    const state = { phase: 'in-progress' as const, owner: '31/2', baseline: { weights: baseline.weights } };
+    const now = Date.UTC(2026, 0, 1, 12);
+    for (const mark of [
+      { state: 'in-progress' as const, owner: '31/1', baseline: weightsFor(0), step: 40, deadline: now / 1000 + 3600 },
+      { state: 'in-progress' as const, owner: '32/1', baseline: weightsFor(0), step: 40, deadline: now / 1000 - 60 },
+    ]) {
+      await r.shift(40);
+      await r.writeMark(mark);
+      expect(await restoreSession(state, r, () => {}, now), mark.owner).toBe('restored');
+      expect(await r.read()).toEqual(weightsFor(0));
+      expect(await r.readMark()).toMatchObject({ state: 'done' });
+    }
+    // Another run's live ramp is still someone else's.
+    await r.shift(40);
+    await r.writeMark({ state: 'in-progress', owner: '33/1', baseline: weightsFor(0), step: 40, deadline: now / 1000 + 3600 });
+    expect(await restoreSession(state, r, () => {}, now)).toBe('taken-over');
+    expect(await r.read()).toEqual(weightsFor(40));
+    await fx.drop(listenerArn);
   });
 });
 
