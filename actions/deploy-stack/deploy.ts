@@ -296,7 +296,13 @@ export async function deployStack(plan: DeployPlan, deps: DeployDeps): Promise<D
 
   // 5. Execute and stream events until the stack settles.
   const stream = new StackEventStream(cfn, stackId, plan.stackName, (e) => log.info(eventLine(e, color)));
-  if (updating) await stream.baseline();
+  try {
+    if (updating) await stream.baseline();
+  } catch (err) {
+    // Not executed yet: a failed read here must not leave the change set behind.
+    await discardChangeSet(cfn, changeSetId, ownsEmptyStack, log);
+    throw err;
+  }
   if (deps.signal?.aborted) {
     await discardChangeSet(cfn, changeSetId, ownsEmptyStack, log);
     throw deps.signal.reason;

@@ -274,6 +274,18 @@ describe('a failing ExecuteChangeSet', () => {
       .on('DescribeStackEvents', (_p, n) => ({ result: { StackEvents: n === 1 ? [] : [ev('svc', 'UPDATE_COMPLETE'), running] } }));
   }
 
+  it('a read that fails just before execution deletes the change set and executes nothing', async () => {
+    fake
+      .on('DescribeStacks', { result: { Stacks: [current] } })
+      .on('CreateChangeSet', { result: { Id: CHANGE_SET_ID, StackId: STACK_ID } })
+      .on('DescribeChangeSet', readyChangeSet([modify('Service', 'AWS::ECS::Service', 'False')]))
+      .on('DescribeStackEvents', internal)
+      .on('DeleteChangeSet', ok);
+    await expect(deployStack(plan(), harness().deps)).rejects.toThrow('We encountered an internal error.');
+    expect(fake.params('DeleteChangeSet')).toMatchObject({ ChangeSetName: CHANGE_SET_ID });
+    expect(fake.count('ExecuteChangeSet')).toBe(0);
+  });
+
   it('that did not start: the change set is deleted and the stack left as it was', async () => {
     scripted('UPDATE_COMPLETE');
     await expect(deployStack(plan(), harness().deps)).rejects.toThrow(
