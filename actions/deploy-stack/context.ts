@@ -99,7 +99,9 @@ export function parameterText(value: string, workspace: string): { text: string;
   const pathText = isUrl ? single.slice('file://'.length) : single;
   const path = isAbsolute(pathText) ? pathText : resolve(workspace, pathText);
   if (existsSync(path) && statSync(path).isFile()) return { text: readFileSync(path, 'utf8'), what: `Input "parameters" (file ${pathText})` };
-  if (isUrl || /\.(ya?ml|json|env|properties|txt)$/i.test(single)) {
+  // `Config=app.json` (or `Config: app.json`) is one parameter whose value ends like a file name, not a missing file.
+  const keyValueLine = /^[A-Za-z0-9]+\s*(=|:\s)/.test(single);
+  if (isUrl || (!keyValueLine && /\.(ya?ml|json|env|properties|txt)$/i.test(single))) {
     throw new InputError(`Input "parameters": file "${pathText}" not found (looked at ${path}).`);
   }
   return { text: value, what: 'Input "parameters"' };

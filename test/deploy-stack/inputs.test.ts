@@ -135,6 +135,12 @@ describe('inputs read from INPUT_* into a plan', () => {
     expect(secretValues(plan)).toEqual(['s3cr3t,with,commas']);
   });
 
+  it('reads one Key=Value line whose value ends like a file name as a parameter, not a missing file', () => {
+    expect([...planFrom({ parameters: 'Image=registry/app/config.json' }).parameters]).toEqual([['Image', 'registry/app/config.json']]);
+    expect([...planFrom({ parameters: 'Image = build/v1.yaml' }).parameters]).toEqual([['Image', 'build/v1.yaml']]);
+    expect([...planFrom({ parameters: 'Image: build/v1.yaml' }).parameters]).toEqual([['Image', 'build/v1.yaml']]);
+  });
+
   it('reads booleans, lists and the S3 template forms', () => {
     const plan = planFrom({
       template: 's3://my-templates/svc/v1.yaml',
