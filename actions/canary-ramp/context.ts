@@ -91,15 +91,19 @@ export type MarkDecision =
   | { kind: 'refuse'; message: string };
 
 /**
- * What a mark left on the resource means for this run: none → start fresh; ours from an earlier
- * attempt, stale (past its owner's deadline) or taken over → start from its recorded baseline;
+ * What a mark left on the resource means for this run: none → start fresh; an earlier attempt of this
+ * run, stale (past its owner's deadline) or taken over → start from its recorded baseline;
  * another live ramp → refuse.
  */
 export function decideOnMark(mark: RampMark | null, owner: string, nowMs: number, takeover: boolean, resource: string): MarkDecision {
   if (!mark || mark.state === 'done') return { kind: 'fresh' };
-  const sameRun = mark.owner.split('/')[0] === owner.split('/')[0];
+  // Only an earlier attempt is a lost runner of ours: the same attempt is another job of this run
+  // (a matrix leg, a second job on the same route), as live as any other run's ramp.
+  const [markRun, markAttempt] = mark.owner.split('/');
+  const [run, attempt] = owner.split('/');
+  const earlierAttempt = markRun === run && Number(markAttempt) < Number(attempt);
   const stale = mark.deadline * 1000 < nowMs;
-  if (sameRun) return { kind: 'resume', why: `run ${mark.owner} (an earlier attempt of this run) left a ramp at ${mark.step}%`, mark };
+  if (earlierAttempt) return { kind: 'resume', why: `run ${mark.owner} (an earlier attempt of this run) left a ramp at ${mark.step}%`, mark };
   if (stale) return { kind: 'resume', why: `run ${mark.owner} left a ramp at ${mark.step}% and its deadline has passed`, mark };
   if (takeover) return { kind: 'resume', why: `taking over the ramp of run ${mark.owner} at ${mark.step}% (takeover: true)`, mark };
   return {

@@ -116,6 +116,9 @@ describe('decideOnMark', () => {
     ['a stale mark of another run', mark('9/1', now - MIN), false, 'resume'],
     ['a live ramp of another run', mark('9/1', now + MIN), false, 'refuse'],
     ['a live ramp of another run, takeover', mark('9/1', now + MIN), true, 'resume'],
+    ['a live ramp of this same attempt (another job of this run)', mark('7/2', now + MIN), false, 'refuse'],
+    ['a live ramp of a later attempt', mark('7/3', now + MIN), false, 'refuse'],
+    ['a stale ramp of this same attempt', mark('7/2', now - MIN), false, 'resume'],
   ] as const)('%s → %s', (_name, m, takeover, kind) => {
     expect(decideOnMark(m, '7/2', now, takeover, 'listener x').kind).toBe(kind);
   });
