@@ -10,7 +10,7 @@ export type MetricKind = 'latency' | 'error-rate' | 'request-rate' | 'custom';
 
 export const SLO_FORMS = [
   '"<metric> <op> <threshold>" where',
-  '  metric: p50 … p99.9 (latency percentile), error-rate, request-rate, or a custom metric name ([A-Za-z_][A-Za-z0-9_.:-]*)',
+  '  metric: p50 … p99.99 (latency percentile, at most two decimals), error-rate, request-rate, or a custom metric name ([A-Za-z_][A-Za-z0-9_.:-]*)',
   '  op: <, <=, >, >=',
   '  threshold: 200ms or 1.5s (latency), 1% or 0.01 (error-rate), 50/s, 50rps or 3000/min (request-rate),',
   '             a plain number, ms, s or % (custom), or 1.2x baseline (a ratio to the baseline, any metric)',
@@ -29,9 +29,12 @@ export function metricKind(metric: string): MetricKind {
   return 'custom';
 }
 
-/** `p95` → 95, `p99.9` → 99.9; null when the name is not a percentile. */
+/**
+ * `p95` → 95, `p99.9` → 99.9; null when the name is not a percentile in CloudWatch's form pNN.NN
+ * (no leading zero, at most two decimals: CloudWatch refuses the whole call otherwise).
+ */
 export function percentileOf(metric: string): number | null {
-  const m = /^p(\d{1,2}(?:\.\d+)?)$/.exec(metric);
+  const m = /^p((?:[1-9]\d?|0)(?:\.\d{1,2})?)$/.exec(metric);
   if (!m) return null;
   const q = Number(m[1]);
   return q > 0 && q < 100 ? q : null;
@@ -72,7 +75,7 @@ export function parseObjective(line: string): Objective {
   if (!m) throw bad(text, 'does not parse');
   const [, metric, comparator, rhs] = m;
   const kind = metricKind(metric);
-  if (kind === 'latency' && percentileOf(metric) === null) throw bad(text, `names "${metric}", which is not a percentile from p0.1 to p99.99`);
+  if (kind === 'latency' && percentileOf(metric) === null) throw bad(text, `names "${metric}", which is not a percentile from p0.01 to p99.99 (at most two decimals, no leading zero)`);
   const threshold = rhs.trim();
   const rel = RELATIVE.exec(threshold);
   if (rel) {

@@ -8,6 +8,8 @@ describe('parseObjective', () => {
   it.each([
     ['p95 < 200ms', 'p95', '<', { kind: 'absolute', value: 200, unit: 'ms' }],
     ['p99.9<=1.5s', 'p99.9', '<=', { kind: 'absolute', value: 1500, unit: 'ms' }],
+    ['p99.99 < 2s', 'p99.99', '<', { kind: 'absolute', value: 2000, unit: 'ms' }],
+    ['p0.5 < 5ms', 'p0.5', '<', { kind: 'absolute', value: 5, unit: 'ms' }],
     ['p50 < 0.25 s', 'p50', '<', { kind: 'absolute', value: 250, unit: 'ms' }],
     ['error-rate < 1%', 'error-rate', '<', { kind: 'absolute', value: 0.01, unit: 'ratio' }],
     ['error-rate <= 0.005', 'error-rate', '<=', { kind: 'absolute', value: 0.005, unit: 'ratio' }],
@@ -33,6 +35,9 @@ describe('parseObjective', () => {
     ['p95 < 2%', 'needs a latency unit (ms or s)'],
     ['p100 < 200ms', 'not a percentile'],
     ['p0 < 200ms', 'not a percentile'],
+    // CloudWatch's percentile statistic is pNN.NN (at most two decimals) and refuses the call otherwise.
+    ['p99.999 < 1s', 'not a percentile'],
+    ['p05 < 1s', 'not a percentile'],
     ['error-rate < 1ms', 'needs a rate'],
     ['error-rate < 150%', 'above 100%'],
     ['error-rate < 2', 'above 100%'],
