@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import * as core from '@actions/core';
 import * as io from '@actions/io';
 import { resolveRegion } from '../lib/aws.js';
-import { errorMessage } from '../lib/errors.js';
+import { errorMessage, InputError } from '../lib/errors.js';
 import { BuildahBuilder } from '../containers/builders/buildah.js';
 import { BuildxBuilder } from '../containers/builders/buildx.js';
 import type { BuildPlan, Builder } from '../containers/builders/types.js';
@@ -44,7 +44,12 @@ function needsEcr(inputs: Inputs): boolean {
 
 /** The ECR region, checked with the other inputs (before any download or build). */
 function ecrRegion(inputs: Inputs): string {
-  return resolveRegion(inputs.region ?? (inputs.registry ? parseEcrHost(inputs.registry)?.region : undefined));
+  const hostRegion = inputs.registry ? parseEcrHost(inputs.registry)?.region : undefined;
+  // A token from another region is not valid for this registry: the push would fail after the whole build.
+  if (hostRegion && inputs.region && inputs.region !== hostRegion) {
+    throw new InputError(`Input "region": "${inputs.region}" is not the region of registry ${inputs.registry}; leave it empty or set ${hostRegion}.`);
+  }
+  return resolveRegion(inputs.region ?? hostRegion);
 }
 
 async function resolveRegistry(inputs: Inputs, signal: AbortSignal): Promise<Registry | undefined> {

@@ -39,6 +39,7 @@ describe('input validation through the bundle', () => {
     ['build-arg without =', { 'build-args': 'GOOD=1\nBROKEN' }, /Input "build-args": "BROKEN" is not KEY=value/],
     ['missing trivyignore', { trivyignore: '.trivyignore' }, /Input "trivyignore": .*\.trivyignore does not exist/],
     ['tuf mirror without root', { 'sigstore-tuf-mirror': 'https://tuf.example.com' }, /Input "sigstore-tuf-root" is required with "sigstore-tuf-mirror"/],
+    ['region other than the ECR registry\'s', { registry: '123456789012.dkr.ecr.eu-central-1.amazonaws.com', username: '', password: '', region: 'us-east-1' }, /Input "region": "us-east-1" is not the region of registry 123456789012\.dkr\.ecr\.eu-central-1\.amazonaws\.com; leave it empty or set eu-central-1\./],
     ['non-boolean push', { push: 'yes' }, /Input "push": "yes" is not a boolean; expected true or false\./],
   ])('%s', async (_name, inputs, message) => {
     const res = await runBundle('build-scan-push', { cwd: workspace, inputs: { ...base, ...inputs }, env: { GITHUB_WORKSPACE: workspace } });
