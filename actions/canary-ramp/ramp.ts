@@ -77,6 +77,8 @@ export interface RampDeps {
   signal: AbortSignal;
   /** Records progress (state + mark) before each step's weight change. */
   onStep(percent: number): Promise<void>;
+  /** Throws HandedOverError when another run or the rollback action owns the resource now; asked before restoring. */
+  confirmOwner?(): Promise<void>;
   log(message: string): void;
 }
 
@@ -136,7 +138,19 @@ export async function runRamp(settings: RampSettings, baseline: Baseline, deps: 
     }
   }
 
+  async function handedOver(err: HandedOverError): Promise<RampOutcome> {
+    const open = steps.at(-1);
+    if (open?.outcome === 'in-progress') open.endedAt = iso(clock.now());
+    return { result: 'failed', reason: `${err.message}; traffic left as they set it`, steps, weights: await router.read().catch(() => null), handedOver: true };
+  }
+
   async function rollBack(reason: string): Promise<RampOutcome> {
+    try {
+      await deps.confirmOwner?.();
+    } catch (err) {
+      // Restoring now would undo the new owner's weights. A mark that cannot be read is no such proof.
+      if (err instanceof HandedOverError) return handedOver(new HandedOverError(`${reason}; but ${err.message}`));
+    }
     const open = steps.at(-1);
     if (open && open.outcome === 'in-progress') {
       open.outcome = 'rolled-back';
@@ -179,11 +193,7 @@ export async function runRamp(settings: RampSettings, baseline: Baseline, deps: 
     return { result: 'promoted', reason: `every step passed; the canary has ${last?.canary ?? 100}% of the traffic`, steps, weights: last };
   } catch (err) {
     if (err instanceof StepFailed) return rollBack(err.message);
-    if (err instanceof HandedOverError) {
-      const open = steps.at(-1);
-      if (open?.outcome === 'in-progress') open.endedAt = iso(clock.now());
-      return { result: 'failed', reason: `${err.message}; traffic left as they set it`, steps, weights: await router.read().catch(() => null), handedOver: true };
-    }
+    if (err instanceof HandedOverError) return handedOver(err);
     if (signal.aborted || err instanceof CancelledError) return rollBack(`cancelled (${errorMessage(signal.reason ?? err)})`);
     return rollBack(`fault: ${errorMessage(err)}`);
   }

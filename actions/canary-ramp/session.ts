@@ -87,16 +87,19 @@ export async function rampSession(opts: SessionOptions, deps: SessionDeps): Prom
   const deadline = Math.ceil((clock.now() + settings.timeoutMs) / 1000);
   const mark = (state: RampMark['state'], step: number): RampMark => ({ state, owner, baseline: baseline.weights, step, deadline });
   let lastStep = 0;
+  // The rollback action (or a takeover) rewrites the mark: a live ramp stops at its next step, and
+  // does not restore its baseline over theirs. Before our first mark there is nothing to compare.
+  const confirmOwner = async () => {
+    if (lastStep === 0) return;
+    const current = await router.readMark();
+    if (!current || current.state !== 'in-progress' || current.owner !== owner) {
+      throw new HandedOverError(`the ramp mark on ${router.resource} was changed (${current ? `${current.state} by run ${current.owner}` : 'removed'}): another run or the rollback action took over`);
+    }
+  };
   const outcome = await runRamp(settings, baseline, {
-    router, judge: deps.judge, clock, signal: deps.signal, log,
+    router, judge: deps.judge, clock, signal: deps.signal, log, confirmOwner,
     onStep: async (percent) => {
-      // The rollback action (or a takeover) rewrites the mark: a live ramp stops at its next step.
-      if (lastStep > 0) {
-        const current = await router.readMark();
-        if (!current || current.state !== 'in-progress' || current.owner !== owner) {
-          throw new HandedOverError(`the ramp mark on ${router.resource} was changed (${current ? `${current.state} by run ${current.owner}` : 'removed'}): another run or the rollback action took over`);
-        }
-      }
+      await confirmOwner();
       await router.writeMark(mark('in-progress', percent));
       lastStep = percent;
     },

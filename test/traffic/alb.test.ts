@@ -131,6 +131,30 @@ describe('session on moto', () => {
   });
 });
 
+describe('a ramp that was taken over while it baked', () => {
+  it('does not restore over the new owner nor close its mark when its own checks then fail', async () => {
+    const listenerArn = await fx.listener([forward([fx.stable, 100])]);
+    const clock = new FakeClock();
+    const r = router({ listenerArn }, clock);
+    const newOwner = { state: 'in-progress' as const, owner: '12/1', baseline: weightsFor(0), step: 20, deadline: clock.now() / 1000 + 3600 };
+    // Mid-bake, run 12 takes over (takeover: true): restores the baseline and shifts to its own first step.
+    const takenOver: Judge = async () => {
+      await r.writeMark(newOwner);
+      await r.shift(20);
+      return { result: 'fail', reason: 'error-rate 8% ≥ 1%', window: { start: '', end: '' }, objectives: [] };
+    };
+    const out = await rampSession(
+      { settings: { steps: [{ percent: 50, bakeMs: 120_000 }, { percent: 100, bakeMs: 0 }], intervalMs: 60_000, warmupMs: 0, maxFailedChecks: 1, onInconclusive: 'hold', maxInconclusive: 3, timeoutMs: 3_600_000 }, bakeMs: 0, dryRun: false, takeover: false },
+      { router: r, judge: takenOver, clock, signal: new AbortController().signal, owner: '11/1', saveState: () => {}, log: () => {}, warn: () => {} },
+    );
+    expect(out.result).toBe('failed');
+    expect(out.reason).toMatch(/took over/);
+    expect(await r.read()).toEqual(weightsFor(20));
+    expect(await r.readMark()).toEqual(newOwner);
+    await fx.drop(listenerArn);
+  });
+});
+
 describe('post (restoreSession) on moto', () => {
   it('restores an interrupted ramp, but leaves traffic alone once the rollback action or another run owns it', async () => {
     const listenerArn = await fx.listener([forward([fx.stable, 100])]);
