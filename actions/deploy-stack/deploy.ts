@@ -220,9 +220,10 @@ export async function deployStack(plan: DeployPlan, deps: DeployDeps): Promise<D
 
   const noChanges = async (changeSetId?: string): Promise<DeployResult> => {
     if (changeSetId) await discardChangeSet(cfn, changeSetId, undefined, log);
-    await applyTerminationProtection();
     const message = `No changes: stack ${plan.stackName} already matches the template and parameters; nothing was executed.`;
+    // A failing step changes nothing, termination protection included.
     if (plan.failOnEmptyChangeSet) throw new Error(`${message} (fail-on-empty-changeset: true)`);
+    await applyTerminationProtection();
     log.notice(message);
     return {
       outcome: 'no-changes',

@@ -218,9 +218,11 @@ describe('empty change sets', () => {
       .on('CreateChangeSet', { result: { Id: CHANGE_SET_ID, StackId: STACK_ID } })
       .on('DescribeChangeSet', emptyFailed)
       .on('DeleteChangeSet', ok);
-    await expect(deployStack(plan({ failOnEmptyChangeSet: true }), harness().deps)).rejects.toThrow(/No changes: .*\(fail-on-empty-changeset: true\)/);
+    await expect(deployStack(plan({ failOnEmptyChangeSet: true, terminationProtection: 'true' }), harness().deps)).rejects.toThrow(/No changes: .*\(fail-on-empty-changeset: true\)/);
     expect(fake.count('DeleteChangeSet')).toBe(1);
     expect(fake.count('ExecuteChangeSet')).toBe(0);
+    // The step fails, so it changes nothing else either.
+    expect(fake.count('UpdateTerminationProtection')).toBe(0);
   });
 });
 
