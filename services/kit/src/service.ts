@@ -119,6 +119,7 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
   const secrets = opts.secrets ?? new SecretStore({ log });
   const tracer = tracing.tracer;
   let accepting = true;
+  let listenerClosing = false;
 
   // Typed as the default instance so route plugins need not spell out pino's logger type.
   const app = Fastify({
@@ -145,6 +146,14 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
     req.kitStart = process.hrtime.bigint();
     // The rest of this request (hooks, handler, every await) runs inside both contexts.
     context.with(trace.setSpan(parent, span), () => requestContext.run({ correlationId }, done));
+  });
+
+  // A request still in flight when the listener closes leaves its keep-alive connection open after the
+  // response (Fastify keeps idle connections 72 s; an ALB keeps them too), and app.close() would wait
+  // for it past the shutdown deadline: from then on a response ends its connection.
+  app.addHook('onSend', (_req, reply, payload, done) => {
+    if (listenerClosing) reply.header('connection', 'close');
+    done(null, payload);
   });
 
   app.addHook('onResponse', (req, reply, done) => {
@@ -221,6 +230,7 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
     log.info({ reason, drain_delay_ms: drainDelayMs }, 'shutdown: readiness now 503, draining');
     for (const fn of opts.onDrain ?? []) await fn();
     await new Promise((r) => setTimeout(r, drainDelayMs));
+    listenerClosing = true;
     await app.close();
     log.info('shutdown: in-flight requests drained, listener closed');
     for (const fn of opts.onClose ?? []) {

@@ -217,4 +217,25 @@ describe('graceful shutdown', () => {
     expect(out).toContain('shutdown: in-flight requests drained');
     expect(out).toContain('shutdown: complete');
   });
+
+  it('a request in flight when the listener closes finishes, and its keep-alive connection does not hold the shutdown', async () => {
+    const service = await createService({
+      name: 'in-flight', port: 0, host: '127.0.0.1', env: {}, logDestination: capture(), writeEmf: () => {}, drainDelayMs: 0,
+      routes: (app) => {
+        app.get('/slow', async () => {
+          await new Promise((r) => setTimeout(r, 300));
+          return { done: true };
+        });
+      },
+    });
+    const { url } = await service.start();
+    // A keep-alive client, as a load balancer is: the connection stays open after the response unless told otherwise.
+    const inFlight = fetch(`${url}/slow`).then(async (r) => ({ status: r.status, connection: r.headers.get('connection'), body: await r.json() }));
+    await new Promise((r) => setTimeout(r, 50));
+    const started = Date.now();
+    const outcome = await Promise.race([service.stop('test').then(() => 'stopped'), new Promise((r) => setTimeout(() => r('still waiting after 5 s'), 5000))]);
+    expect(outcome).toBe('stopped');
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(await inFlight).toEqual({ status: 200, connection: 'close', body: { done: true } });
+  });
 });
