@@ -85,6 +85,16 @@ export function intervalWarning(intervalMs: number, metricPeriodMs: number | und
   return `analysis-interval ${formatDuration(intervalMs)} is shorter than the metric period ${formatDuration(metricPeriodMs)}: consecutive checks may see the same data points.`;
 }
 
+/** GitHub-hosted runners stop a job after 6 h; self-hosted ones allow more, hence a warning. */
+export const GITHUB_JOB_LIMIT_MS = 6 * 3_600_000;
+
+/** A warning when the ramp's own rollback could never run before GitHub stops the job. */
+export function timeoutWarning(timeoutMs: number): string | null {
+  if (timeoutMs < GITHUB_JOB_LIMIT_MS) return null;
+  return `timeout ${formatDuration(timeoutMs)} is not below GitHub's 6-hour job limit: on a GitHub-hosted runner the job is stopped first ` +
+    '(post still restores the baseline, but the ramp cannot roll back by itself or report why). Keep it below the job\'s timeout-minutes, e.g. 5h30m.';
+}
+
 export type MarkDecision =
   | { kind: 'fresh' }
   | { kind: 'resume'; why: string; mark: RampMark }

@@ -6,7 +6,7 @@ import { evaluateGate, readGateConfig } from '../metrics/gate.js';
 import { retryingCall } from '../traffic/call.js';
 import { makeRouter, type RouterConfig } from '../traffic/config.js';
 import type { TrafficRouter } from '../traffic/port.js';
-import { intervalWarning, readRampInputs } from './context.js';
+import { intervalWarning, readRampInputs, timeoutWarning } from './context.js';
 import type { Judge } from './ramp.js';
 import { rampSession, restoreSession } from './session.js';
 import { loadRampState, runOwner, saveRampState } from './state-helper.js';
@@ -25,7 +25,7 @@ async function main(signal: AbortSignal): Promise<void> {
   const inputs = readRampInputs();
   const gate = readGateConfig();
   const warning = intervalWarning(inputs.settings.intervalMs, gate.provider === 'cloudwatch' ? CLOUDWATCH_PERIOD_MS : undefined);
-  if (warning) core.warning(warning);
+  for (const w of [warning, timeoutWarning(inputs.settings.timeoutMs)]) if (w) core.warning(w);
 
   const router = routerFor(inputs.router, systemClock.now() + inputs.settings.timeoutMs);
   const judge: Judge = (window, sig) => evaluateGate(gate, router.gateOverrides(), { window, signal: sig });

@@ -165,8 +165,9 @@ describe('canary-ramp bundle on moto ELBv2 + fake CloudWatch', () => {
     await other.waitFor('100% check 1');
     other.child.kill('SIGKILL');
     await other.done;
-    const takeover = await runBundle('canary-ramp', { inputs: inputs(listenerArn, { takeover: 'true', 'dry-run': 'true' }), env: env() });
+    const takeover = await runBundle('canary-ramp', { inputs: inputs(listenerArn, { takeover: 'true', 'dry-run': 'true', timeout: '7h' }), env: env() });
     expect(takeover.code, takeover.stdout).toBe(0);
+    expect(shown(takeover.warnings)).toMatch(/timeout 7h is not below GitHub's 6-hour job limit/);
     expect(takeover.outputs.result).toBe('dry-run');
     expect(JSON.parse(takeover.outputs.report).baseline).toEqual({ stable: 0, canary: 100 });
   });

@@ -1,7 +1,7 @@
 /** Input parsing as tables over INPUT_* env, and the pure decisions made from inputs and marks. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { inputEnv } from '../support/harness.js';
-import { decideOnMark, intervalWarning, parseSteps, readRampInputs } from '../../actions/canary-ramp/context.js';
+import { decideOnMark, intervalWarning, parseSteps, readRampInputs, timeoutWarning } from '../../actions/canary-ramp/context.js';
 import { chartSeries, renderRampSummary } from '../../actions/canary-ramp/summary.js';
 import { readRollbackInputs, targetWeights } from '../../actions/rollback/context.js';
 import { decodeMark, encodeMark, weightsFor, type RampMark } from '../../actions/traffic/port.js';
@@ -132,6 +132,13 @@ describe('decideOnMark', () => {
 });
 
 describe('intervalWarning and the summary', () => {
+  it('warns (never refuses: self-hosted runners allow longer jobs) when the timeout is not below GitHub\'s 6-hour job limit', () => {
+    expect(timeoutWarning(330 * MIN)).toBeNull();
+    expect(timeoutWarning(6 * 60 * MIN - 1000)).toBeNull();
+    expect(timeoutWarning(6 * 60 * MIN)).toMatch(/timeout 6h is not below GitHub's 6-hour job limit/);
+    expect(timeoutWarning(8 * 60 * MIN)).toMatch(/timeout 8h .*post still restores the baseline.*timeout-minutes/);
+  });
+
   it('warns (never refuses) when checks come faster than the metric period', () => {
     expect(intervalWarning(30_000, 60_000)).toMatch(/analysis-interval 30s is shorter than the metric period 1m/);
     expect(intervalWarning(60_000, 60_000)).toBeNull();
