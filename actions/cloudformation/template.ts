@@ -35,7 +35,9 @@ export interface TemplateOptions {
 }
 
 export function s3HttpsUrl(bucket: string, key: string, region: string): string {
-  return `https://${bucket}.s3.${region}.amazonaws.com/${key.split('/').map(encodeURIComponent).join('/')}`;
+  // The China partition has its own domain; CloudFormation refuses a TemplateURL outside it.
+  const domain = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return `https://${bucket}.s3.${region}.${domain}/${key.split('/').map(encodeURIComponent).join('/')}`;
 }
 
 /** The Parameters section, when the file parses; null when it does not (CloudFormation will say why). */

@@ -193,6 +193,11 @@ describe('templates', () => {
     expect(a.kind === 'upload' && b.kind === 'upload' && a.key === b.key).toBe(true);
   });
 
+  it('s3:// templates become the S3 URL of the region, in the China partition too', () => {
+    expect(loadTemplate('s3://t/svc/v 1.yaml', { workspace: fixtures, region: 'eu-central-1', stackName: 's' })).toMatchObject({ url: 'https://t.s3.eu-central-1.amazonaws.com/svc/v%201.yaml' });
+    expect(loadTemplate('s3://t/svc.yaml', { workspace: fixtures, region: 'cn-north-1', stackName: 's' })).toMatchObject({ url: 'https://t.s3.cn-north-1.amazonaws.com.cn/svc.yaml' });
+  });
+
   it('change set names are unique per run, attempt and call, and valid for CloudFormation', () => {
     const names = new Set(Array.from({ length: 50 }, () => changeSetName({ ...ctx, random: undefined })));
     expect(names.size).toBe(50);
