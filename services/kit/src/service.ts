@@ -224,22 +224,28 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
   const logFlushTimer = setInterval(() => log.flush(), 1000);
   logFlushTimer.unref();
 
+  /** Runs each hook in order; a failure is logged and the rest still run. */
+  async function runHooks(hooks: Array<() => Promise<void> | void> = [], failed: string): Promise<void> {
+    for (const fn of hooks) {
+      try {
+        await fn();
+      } catch (err) {
+        log.error({ err: errorMessage(err) }, failed);
+      }
+    }
+  }
+
   let stopping: Promise<void> | undefined;
   async function shutdown(reason: string): Promise<void> {
     accepting = false;
     log.info({ reason, drain_delay_ms: drainDelayMs }, 'shutdown: readiness now 503, draining');
-    for (const fn of opts.onDrain ?? []) await fn();
+    // A failing hook must not skip the drain: requests in flight would be cut and pools left open.
+    await runHooks(opts.onDrain, 'shutdown: a drain hook failed');
     await new Promise((r) => setTimeout(r, drainDelayMs));
     listenerClosing = true;
     await app.close();
     log.info('shutdown: in-flight requests drained, listener closed');
-    for (const fn of opts.onClose ?? []) {
-      try {
-        await fn();
-      } catch (err) {
-        log.error({ err: errorMessage(err) }, 'shutdown: a close hook failed');
-      }
-    }
+    await runHooks(opts.onClose, 'shutdown: a close hook failed');
     secrets.stopRefresh();
     clearInterval(emfTimer);
     metrics.flushEmf();

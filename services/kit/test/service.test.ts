@@ -238,4 +238,28 @@ describe('graceful shutdown', () => {
     expect(Date.now() - started).toBeLessThan(2000);
     expect(await inFlight).toEqual({ status: 200, connection: 'close', body: { done: true } });
   });
+
+  it('a failing onDrain hook does not cut the shutdown short: requests in flight finish and pools still close', async () => {
+    const logs = capture();
+    const order: string[] = [];
+    const service = await createService({
+      name: 'drain-fault', port: 0, host: '127.0.0.1', env: {}, logDestination: logs, writeEmf: () => {}, drainDelayMs: 400,
+      onDrain: [() => { throw new Error('consumer stop failed'); }, () => void order.push('second drain hook')],
+      onClose: [() => void order.push('pool closed')],
+      routes: (app) => {
+        app.get('/slow', async () => {
+          await new Promise((r) => setTimeout(r, 300));
+          return { done: true };
+        });
+      },
+    });
+    const { url } = await service.start();
+    const inFlight = fetch(`${url}/slow`).then(async (r) => ({ status: r.status, body: await r.json() }));
+    await new Promise((r) => setTimeout(r, 50));
+    await service.stop('test');
+    expect(await inFlight).toEqual({ status: 200, body: { done: true } });
+    expect(order).toEqual(['second drain hook', 'pool closed']);
+    expect(logs.lines).toContainEqual(expect.objectContaining({ level: 'error', message: 'shutdown: a drain hook failed', err: 'consumer stop failed' }));
+    expect(logs.lines.at(-1)).toMatchObject({ message: 'shutdown: complete' });
+  });
 });
