@@ -94,7 +94,7 @@ export function judgeObjective(obj: Objective, canary: Observation | undefined, 
   const p = qb ? qb.p : mw.p;
   const effect = { cliffsDelta: round(mw.cliffsDelta, 3), hodgesLehmann: round(mw.hodgesLehmann), ratio: round(ratio), factor };
   const test = qb
-    ? { name: 'quasi-binomial-z', alternative: direction, z: round(qb.z), p: round(qb.p), phi: round(qb.phi, 3), alpha: opts.alpha, riskDifference: round(qb.riskDifference), ...effect }
+    ? { name: 'quasi-binomial-z', alternative: direction, z: round(qb.z), p: round(qb.p), phi: round(qb.phi, 3), exactP: round(qb.exactP), alpha: opts.alpha, riskDifference: round(qb.riskDifference), ...effect }
     : { name: 'mann-whitney-u', alternative: direction, u: mw.u, p: round(mw.p), method: mw.method, alpha: opts.alpha, ...effect };
   if (withinRatio) return { ...base, verdict: 'pass', test, reason: `${describe}, within ${obj.comparator} ${factor}x` };
   if (p < opts.alpha) {

@@ -69,6 +69,14 @@ describe('judgeObjective', () => {
     expect(r.test.p as number).toBeLessThan(1e-6);
   });
 
+  it('few errors in low traffic: 4 canary errors against none is not significant (exact p 0.0625), so it passes', () => {
+    const counts = (events: number[]) => ({ events, trials: Array(10).fill(100) });
+    const canary: Observation = { kind: 'value', value: 0.004, samples: Array(10).fill(0), counts: counts([1, 1, 1, 1, 0, 0, 0, 0, 0, 0]) };
+    const baseline: Observation = { kind: 'value', value: 0, samples: Array(10).fill(0), counts: counts(Array(10).fill(0)) };
+    const r = judgeObjective(parseObjective('error-rate < 1.5x baseline'), canary, baseline, { ...opts, alpha: 0.025 });
+    expect(r).toMatchObject({ verdict: 'pass', test: { name: 'quasi-binomial-z', p: 0.0625, exactP: 0.0625 } });
+  });
+
   it('a baseline of zero errors: any canary errors break a ratio', () => {
     const r = judgeObjective(parseObjective('error-rate < 2x baseline'), v(0.05, seq(0.04, 0.002, 10)), v(0, Array(10).fill(0)), opts);
     expect(r).toMatchObject({ verdict: 'fail', test: { method: 'exact' } });

@@ -86,7 +86,9 @@ describe('quasiBinomialTest (reference values computed independently in Python)'
     const r = quasiBinomialTest({ events: [1, 2, 0, 3], trials: [100, 100, 100, 100] }, { events: [0, 1, 0, 1], trials: [100, 100, 100, 100] }, 'greater');
     expect(r.phi).toBe(1);
     expect(r.z).toBeCloseTo(1.4213381090374027, 10);
-    expect(r.p).toBeCloseTo(0.07760924484234205, 6);
+    // The z-test alone says 0.0776; with 8 failures in all the exact split (6 of 8, SciPy binomtest) is 0.1445.
+    expect(r.exactP).toBeCloseTo(0.14453125, 12);
+    expect(r.p).toBeCloseTo(0.14453125, 12);
     expect(r.riskDifference).toBeCloseTo(0.01, 12);
   });
 
@@ -96,7 +98,21 @@ describe('quasiBinomialTest (reference values computed independently in Python)'
     expect(r.z).toBeCloseTo(2.396496553366006, 10);
     expect(r.p).toBeCloseTo(0.008276324579567536, 6);
     const less = quasiBinomialTest({ events: [10, 0, 12, 1, 9], trials: [200, 150, 210, 190, 205] }, { events: [2, 3, 1, 2, 2], trials: [200, 180, 210, 190, 200] }, 'less');
-    expect(less.p).toBeCloseTo(1 - 0.008276324579567536, 6);
+    expect(less.p).toBeCloseTo(0.9999015856614702, 10); // the exact test's (SciPy binomtest), above 1 − 0.00828
+    expect(r.exactP).toBeCloseTo(0.00034932052522116075, 10); // many failures: the overdispersed z-test is the stricter one
+  });
+
+  it('few failures: never below the exact conditional test (4 canary errors against 0 in equal traffic)', () => {
+    const r = quasiBinomialTest({ events: [1, 1, 1, 1, 0, 0, 0, 0, 0, 0], trials: Array(10).fill(100) }, { events: Array(10).fill(0), trials: Array(10).fill(100) }, 'greater');
+    expect(r.z).toBeCloseTo(2.002, 3); // the normal approximation alone: p = 0.023
+    expect(r.exactP).toBeCloseTo(0.0625, 12);
+    expect(r.p).toBeCloseTo(0.0625, 12);
+  });
+
+  it('many failures in large traffic: the exact tail does not underflow', () => {
+    const r = quasiBinomialTest({ events: [3000, 3000], trials: [50_000, 50_000] }, { events: [3000, 3000], trials: [50_000, 50_000] }, 'greater');
+    expect(r.exactP).toBeGreaterThan(0.4);
+    expect(r.exactP).toBeLessThan(0.6);
   });
 
   it('no errors anywhere: nothing to see, p = 1', () => {
