@@ -172,7 +172,19 @@ export async function deployStack(plan: DeployPlan, deps: DeployDeps): Promise<D
   // 2. Validate all that is left before the first write.
   const parameters = resolveParameters(plan.parameters, plan.template.declared, current);
 
-  // 3. Writes start here.
+  // 3. Writes start here. The template upload first: a bucket that refuses it must not cost the
+  // failed stack that recreate-failed-stack would delete next.
+  let template: Pick<CreateChangeSetCommandInput, 'TemplateBody' | 'TemplateURL'>;
+  if (plan.template.kind === 'body') template = { TemplateBody: plan.template.body };
+  else if (plan.template.kind === 'url') template = { TemplateURL: plan.template.url };
+  else {
+    if (!deps.s3) throw new Error('deployStack: an S3 client is needed to upload a template over 51,200 bytes.');
+    const { bucket, key, body } = plan.template;
+    await deps.s3().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'text/plain' }));
+    log.info(`Uploaded the template (${Buffer.byteLength(body)} bytes) to s3://${bucket}/${key}.`);
+    template = { TemplateURL: s3HttpsUrl(bucket, key, plan.region) };
+  }
+
   let recreated = false;
   if (disposition === 'failed-create') {
     log.warning(`Stack ${plan.stackName} is ${stack!.StackStatus}; deleting it to create it again (recreate-failed-stack: true).`);
@@ -184,17 +196,6 @@ export async function deployStack(plan: DeployPlan, deps: DeployDeps): Promise<D
     if (deleted.status !== 'DELETE_COMPLETE') throw new Error(`Stack ${plan.stackName} could not be deleted for recreation: it is ${deleted.status}.`);
     stack = undefined;
     recreated = true;
-  }
-
-  let template: Pick<CreateChangeSetCommandInput, 'TemplateBody' | 'TemplateURL'>;
-  if (plan.template.kind === 'body') template = { TemplateBody: plan.template.body };
-  else if (plan.template.kind === 'url') template = { TemplateURL: plan.template.url };
-  else {
-    if (!deps.s3) throw new Error('deployStack: an S3 client is needed to upload a template over 51,200 bytes.');
-    const { bucket, key, body } = plan.template;
-    await deps.s3().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'text/plain' }));
-    log.info(`Uploaded the template (${Buffer.byteLength(body)} bytes) to s3://${bucket}/${key}.`);
-    template = { TemplateURL: s3HttpsUrl(bucket, key, plan.region) };
   }
 
   const changeSetType = updating ? 'UPDATE' : 'CREATE';

@@ -4,7 +4,11 @@
  * ROLLBACK_COMPLETE (refused, or deleted and recreated), empty change sets as AWS reports them,
  * timeouts and cancellation. Time is a FakeClock: nothing here waits for real.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { S3Client } from '@aws-sdk/client-s3';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { awsClient } from '../../actions/lib/aws.js';
@@ -181,6 +185,17 @@ describe('stacks that cannot be updated', () => {
     expect(fake.params('DeleteStack')).toMatchObject({ StackName: STACK_ID });
     expect(fake.params('CreateChangeSet')).toMatchObject({ ChangeSetType: 'CREATE' });
     expect(h.lines.some((l) => /DELETE_COMPLETE\s+AWS::CloudFormation::Stack\s+svc/.test(l))).toBe(true);
+  });
+
+  it('with recreate-failed-stack, a template upload the bucket refuses leaves the failed stack in place', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'big-tpl-'));
+    writeFileSync(join(dir, 'big.yaml'), `Parameters:\n  Image: {Type: String}\nResources: {}\n# ${'x'.repeat(60_000)}\n`);
+    nock('https://templates.s3.eu-central-1.amazonaws.com').put(/.*/).reply(403, '<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>', { 'content-type': 'application/xml' });
+    fake.on('DescribeStacks', { result: { Stacks: [stack('ROLLBACK_COMPLETE')] } }).on('DeleteStack', ok);
+    const h = harness();
+    const s3 = awsClient(S3Client, { region: 'eu-central-1', maxAttempts: 1 });
+    await expect(deployStack(plan({ recreateFailedStack: true, template: join(dir, 'big.yaml'), s3Bucket: 'templates' }), { ...h.deps, s3: () => s3 })).rejects.toThrow('Access Denied');
+    expect(fake.calls.map((c) => c.action)).toEqual(['DescribeStacks']);
   });
 
   it.each([
