@@ -39,15 +39,15 @@ function readConfig(env: Env): AuthConfig {
   return {
     settings: {
       issuer,
-      ttlSeconds: Math.round(envDuration(env, 'AUTH_TOKEN_TTL', '15m') / 1000),
+      ttlSeconds: Math.round(envDuration(env, 'AUTH_TOKEN_TTL', '15m', { minMs: 60_000 }) / 1000),
       clockToleranceSeconds: Math.round(envDuration(env, 'AUTH_CLOCK_TOLERANCE', '30s') / 1000),
     },
     signingKey,
     clients: env.AUTH_CLIENTS?.trim() || undefined,
-    refreshMs: envDuration(env, 'AUTH_SECRET_REFRESH', '5m'),
+    refreshMs: envDuration(env, 'AUTH_SECRET_REFRESH', '5m', { minMs: 1000 }),
     rateMax: envInt(env, 'AUTH_TOKEN_RATE_LIMIT', 20, { min: 1, max: 100_000 }),
     sourceRateMax: envInt(env, 'AUTH_TOKEN_RATE_LIMIT_PER_SOURCE', 200, { min: 1, max: 1_000_000 }),
-    rateWindowMs: envDuration(env, 'AUTH_TOKEN_RATE_WINDOW', '1m'),
+    rateWindowMs: envDuration(env, 'AUTH_TOKEN_RATE_WINDOW', '1m', { minMs: 1000 }),
   };
 }
 

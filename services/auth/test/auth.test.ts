@@ -178,6 +178,9 @@ describe('configuration', () => {
     [{ AUTH_SIGNING_KEY: 'generate', AUTH_CLIENTS: '[]' }, 'AUTH_CLIENTS: no "clients" list'],
     [{ AUTH_SIGNING_KEY: 'generate', AUTH_TOKEN_TTL: 'forever' }, 'AUTH_TOKEN_TTL: "forever" is not a duration'],
     [{ AUTH_SIGNING_KEY: 'generate', AUTH_ISSUER: 'auth' }, 'AUTH_ISSUER: "auth" is not a URL'],
+    // 0 would poll Secrets Manager in a busy loop (throttling, cost); a TTL of 0 issues tokens already expired.
+    [{ AUTH_SIGNING_KEY: 'generate', AUTH_SECRET_REFRESH: '0s' }, 'AUTH_SECRET_REFRESH: "0s" is too short; expected a number with a unit: ms, s, m, h or d, combinable (e.g. 90s, 5m, 1h30m) of at least 1s.'],
+    [{ AUTH_SIGNING_KEY: 'generate', AUTH_TOKEN_TTL: '0s' }, 'AUTH_TOKEN_TTL: "0s" is too short; expected a number with a unit: ms, s, m, h or d, combinable (e.g. 90s, 5m, 1h30m) of at least 1m.'],
     [{ AUTH_SIGNING_KEY: 'generate', AUTH_TOKEN_RATE_LIMIT_PER_SOURCE: '0' }, 'AUTH_TOKEN_RATE_LIMIT_PER_SOURCE: "0" is not valid; expected a whole number from 1 to 1000000.'],
     [{ AUTH_SIGNING_KEY: 'secretsmanager:' }, 'AUTH_SIGNING_KEY: "secretsmanager:" is not a secret reference'],
   ])('%o fails with an error naming the variable', async (env, message) => {

@@ -3,7 +3,7 @@
  * (`secretsmanager:...`, `ssm:...`) is resolved through the SecretStore, so the task definition holds
  * only references. Every bad value is an InputError naming the variable and the accepted form.
  */
-import { parseDuration } from '../../../actions/lib/duration.js';
+import { DURATION_FORM, formatDuration, parseDuration } from '../../../actions/lib/duration.js';
 import { InputError } from '../../../actions/lib/errors.js';
 import { isSecretRef, parseSecretRef, type SecretStore } from './secrets.js';
 
@@ -45,7 +45,15 @@ export async function envSecret(env: Env, name: string, secrets: SecretStore, fa
   return isSecretRef(v) ? secrets.get(parseSecretRef(v, name)) : v;
 }
 
-/** Milliseconds from `5s`, `250ms`, `1m30s`. */
-export function envDuration(env: Env, name: string, fallback: string): number {
-  return parseDuration(env[name]?.trim() || fallback, name);
+/**
+ * Milliseconds from `5s`, `250ms`, `1m30s`. `minMs` refuses values too short to mean anything (an
+ * interval of 0 is a busy loop against a dependency; a key or token TTL of 0 switches the feature off).
+ */
+export function envDuration(env: Env, name: string, fallback: string, range: { minMs?: number } = {}): number {
+  const text = env[name]?.trim() || fallback;
+  const ms = parseDuration(text, name);
+  if (range.minMs !== undefined && ms < range.minMs) {
+    throw new InputError(`${name}: "${text}" is too short; expected ${DURATION_FORM} of at least ${formatDuration(range.minMs)}.`);
+  }
+  return ms;
 }

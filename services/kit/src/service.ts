@@ -105,7 +105,7 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
     throw new InputError(`SHUTDOWN_DRAIN_DELAY (${drainDelayMs} ms) must be shorter than SHUTDOWN_TIMEOUT (${shutdownTimeoutMs} ms): `
       + 'after the delay the listener closes, requests drain, pools close and telemetry flushes, all within the timeout, which stays under ECS\'s stopTimeout (30 s by default).');
   }
-  const emfIntervalMs = opts.emfIntervalMs ?? envDuration(env, 'EMF_INTERVAL', '60s');
+  const emfIntervalMs = opts.emfIntervalMs ?? envDuration(env, 'EMF_INTERVAL', '60s', { minMs: 1000 });
   // true/false are kept from the first API (every request / none).
   const accessLog: AccessLogMode = typeof opts.accessLog === 'boolean' ? (opts.accessLog ? 'all' : 'off')
     : opts.accessLog ?? envEnum(env, 'ACCESS_LOG', ACCESS_LOG_MODES, 'errors');

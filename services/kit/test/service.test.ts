@@ -121,6 +121,7 @@ describe('createService', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: "loud" is not one of fatal | error | warn | info | debug | trace | silent.'],
     [{ ACCESS_LOG: 'true' }, 'ACCESS_LOG: "true" is not one of all | errors | off.'],
     [{ SHUTDOWN_DRAIN_DELAY: 'soon' }, 'SHUTDOWN_DRAIN_DELAY: "soon" is not a duration'],
+    [{ EMF_INTERVAL: '0s' }, 'EMF_INTERVAL: "0s" is too short; expected a number with a unit: ms, s, m, h or d, combinable (e.g. 90s, 5m, 1h30m) of at least 1s.'],
     // A delay that uses up the whole timeout: every SIGTERM would end in exit 1 with requests cut and pools open.
     [{ SHUTDOWN_DRAIN_DELAY: '30s' }, 'SHUTDOWN_DRAIN_DELAY (30000 ms) must be shorter than SHUTDOWN_TIMEOUT (25000 ms)'],
     [{ SHUTDOWN_DRAIN_DELAY: '10s', SHUTDOWN_TIMEOUT: '10s' }, 'SHUTDOWN_DRAIN_DELAY (10000 ms) must be shorter than SHUTDOWN_TIMEOUT (10000 ms)'],

@@ -69,11 +69,11 @@ export async function createPersonaService(opts: PersonaOptions = {}): Promise<P
   const httpPort = opts.httpPort ?? envPort(env, 'HTTP_PORT', 8081);
   const host = opts.host ?? envString(env, 'HOST', '0.0.0.0');
   const capacity = envInt(env, 'PERSONA_CAPACITY', 100_000, { min: 1, max: 10_000_000 });
-  const healthEveryMs = envDuration(env, 'HEALTH_CHECK_INTERVAL', '2s');
+  const healthEveryMs = envDuration(env, 'HEALTH_CHECK_INTERVAL', '2s', { minMs: 100 });
   const jwksUrl = env.AUTH_JWKS_URL?.trim();
   if (jwksUrl && !/^https?:\/\/\S+$/.test(jwksUrl)) throw new InputError(`AUTH_JWKS_URL: "${jwksUrl}" is not a URL; expected e.g. http://auth:8080.`);
   const issuer = envString(env, 'AUTH_ISSUER', 'https://auth.mesh.internal');
-  const jwksRefreshMs = envDuration(env, 'AUTH_JWKS_REFRESH', '5m');
+  const jwksRefreshMs = envDuration(env, 'AUTH_JWKS_REFRESH', '5m', { minMs: 100 });
   const proto = loadPersonaProto(env) as unknown as { persona: { v1: { PersonaService: { service: grpc.ServiceDefinition } } } };
 
   const store = new PersonaStore(capacity);

@@ -145,6 +145,9 @@ describe('persona readiness and caller authentication through auth', () => {
     [{ HTTP_PORT: '70000' }, 'HTTP_PORT: "70000" is not valid'],
     [{ PERSONA_CAPACITY: '0' }, 'PERSONA_CAPACITY: "0" is not valid; expected a whole number from 1 to 10000000.'],
     [{ AUTH_JWKS_URL: 'auth:8080' }, 'AUTH_JWKS_URL: "auth:8080" is not a URL'],
+    // 0 would re-run every readiness check (or fetch auth's JWKS) in a busy loop.
+    [{ HEALTH_CHECK_INTERVAL: '0s' }, 'HEALTH_CHECK_INTERVAL: "0s" is too short; expected a number with a unit: ms, s, m, h or d, combinable (e.g. 90s, 5m, 1h30m) of at least 100ms.'],
+    [{ AUTH_JWKS_URL: 'http://auth:8080', AUTH_JWKS_REFRESH: '10ms' }, 'AUTH_JWKS_REFRESH: "10ms" is too short'],
     [{ PERSONA_PROTO_PATH: '/nowhere/persona.proto' }, 'PERSONA_PROTO_PATH: "/nowhere/persona.proto" does not exist'],
   ])('configuration %o fails naming the variable', async (env, message) => {
     const err = await createPersonaService({ logLevel: 'silent', env }).catch((e) => e);

@@ -49,9 +49,9 @@ export function readConfig(env: Env): Omit<VcStartConfig, 'databaseUrl'> & { dat
     databaseUrlSet: !!env.DATABASE_URL?.trim(),
     poolMax: envInt(env, 'DATABASE_POOL_MAX', 10, { min: 1, max: 200 }),
     pgliteDataDir: env.PGLITE_DATA_DIR?.trim() || undefined,
-    keyTtlMs: envDuration(env, 'IDEMPOTENCY_KEY_TTL', '24h'),
+    keyTtlMs: envDuration(env, 'IDEMPOTENCY_KEY_TTL', '24h', { minMs: 60_000 }),
     eventBusName,
-    relayPollMs: envDuration(env, 'OUTBOX_POLL_INTERVAL', '1s'),
+    relayPollMs: envDuration(env, 'OUTBOX_POLL_INTERVAL', '1s', { minMs: 10 }),
     queueUrl,
     queueWaitSeconds: envInt(env, 'SQS_WAIT_SECONDS', 20, { min: 0, max: 20 }),
   };

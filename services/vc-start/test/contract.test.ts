@@ -143,6 +143,10 @@ describe('vc-start configuration', () => {
     [{ SQS_QUEUE_URL: 'queue' }, /SQS_QUEUE_URL: "queue" is not a queue URL; expected https:\/\/sqs/],
     [{ DATABASE_POOL_MAX: '0' }, /DATABASE_POOL_MAX/],
     [{ IDEMPOTENCY_KEY_TTL: 'forever' }, /IDEMPOTENCY_KEY_TTL: "forever" is not a duration/],
+    // A key forgotten at once makes every retry a new verification: idempotency silently off.
+    [{ IDEMPOTENCY_KEY_TTL: '0s' }, /IDEMPOTENCY_KEY_TTL: "0s" is too short; expected .* of at least 1m/],
+    // 0 is a busy loop of outbox queries while idle.
+    [{ OUTBOX_POLL_INTERVAL: '0ms' }, /OUTBOX_POLL_INTERVAL: "0ms" is too short; expected .* of at least 10ms/],
     [{ SQS_WAIT_SECONDS: '30' }, /SQS_WAIT_SECONDS/],
   ])('%j is refused with the variable and the accepted form', (env, message) => {
     expect(() => readConfig(env)).toThrow(message);
