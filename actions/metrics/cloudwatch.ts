@@ -117,7 +117,9 @@ function redSpecs(source: Exclude<CloudWatchSource, { preset: 'raw' }>): { canar
 }
 
 /** The window, aligned to whole periods so every period is complete and the window query has one datapoint. */
-export function alignWindow(w: { start: Date; end: Date }): { start: Date; end: Date; seconds: number } {
+export type AlignedWindow = { start: Date; end: Date; seconds: number };
+
+export function alignWindow(w: { start: Date; end: Date }): AlignedWindow {
   const p = PERIOD_S * 1000;
   const start = Math.floor(w.start.getTime() / p) * p;
   let end = Math.floor(w.end.getTime() / p) * p;
@@ -130,7 +132,7 @@ const idPart = (metric: string) => metric.replace(/[^A-Za-z0-9]/g, '_');
 /** What we asked for per target and metric, so results can be read back by id. */
 interface Plan {
   queries: MetricDataQuery[];
-  read(results: Map<string, MetricDataResult>, windowSeconds: number): Observations;
+  read(results: Map<string, MetricDataResult>, window: AlignedWindow): Observations;
 }
 
 function redPlan(objectives: Objective[], specs: { canary: RedSpec; baseline?: RedSpec }, targets: Target[], windowSeconds: number): Plan {
@@ -160,7 +162,7 @@ function redPlan(objectives: Objective[], specs: { canary: RedSpec; baseline?: R
   }
   return {
     queries,
-    read(results, seconds) {
+    read(results, window) {
       const readTarget = (t: Target): TargetObservations => {
         const s = specs[t]!;
         const req = seriesOf(results.get(`${t}_req`));
@@ -181,7 +183,7 @@ function redPlan(objectives: Objective[], specs: { canary: RedSpec; baseline?: R
           } else if (kind === 'error-rate') {
             metrics.set(o.metric, errorRate(req, err));
           } else {
-            metrics.set(o.metric, requestRate(req, seconds));
+            metrics.set(o.metric, requestRate(req, window));
           }
         }
         return { requests: failed ? null : requests, metrics };
@@ -227,11 +229,17 @@ export function errorRate(req: Map<number, number>, err: Map<number, number>): O
   return { kind: 'value', value: errors / total, samples, counts };
 }
 
-function requestRate(req: Map<number, number>, seconds: number): Observation {
+/**
+ * Requests per second over the window, and per period. A period without a RequestCount datapoint
+ * served nothing (ALB publishes no zero counts): it is a 0 sample, or a canary that drops out of
+ * the target group half the time would rank like one that never did.
+ */
+export function requestRate(req: Map<number, number>, window: AlignedWindow): Observation {
   if (req.size === 0) return noData('no RequestCount datapoints in the window');
-  const values = [...req.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => v / PERIOD_S);
+  const samples: number[] = [];
+  for (let ts = window.start.getTime(); ts < window.end.getTime(); ts += PERIOD_S * 1000) samples.push((req.get(ts) ?? 0) / PERIOD_S);
   const total = [...req.values()].reduce((a, b) => a + b, 0);
-  return { kind: 'value', value: total / seconds, samples: values };
+  return { kind: 'value', value: total / window.seconds, samples };
 }
 
 /**
@@ -360,6 +368,6 @@ export class CloudWatchProvider implements MetricsProvider {
       }
       nextToken = out.NextToken;
     } while (nextToken);
-    return { ...plan.read(results, w.seconds), window: { start: w.start, end: w.end } };
+    return { ...plan.read(results, w), window: { start: w.start, end: w.end } };
   }
 }

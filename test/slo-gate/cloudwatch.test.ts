@@ -126,6 +126,16 @@ describe('CloudWatch provider', () => {
     expect(result.objectives[1].canary).toEqual({ value: 0, samples: 10 });
   });
 
+  it('request rate: a minute without a RequestCount datapoint served nothing, a 0 sample (a canary that dropped out is caught)', async () => {
+    // The canary served the first 5 of the 10 minutes, then left the target group; ALB publishes no zero counts.
+    answer({ canary_req: fill(5, 500), baseline_req: fill(10, 500) });
+    const result = await evaluateGate(config(['request-rate > 0.8x baseline']), {}, window);
+    const [rate] = result.objectives;
+    expect(rate.canary).toEqual({ value: 2500 / 600, samples: 10 });
+    // Exact with ties: all 5 empty minutes fall on the canary with probability C(15,5)/C(20,10).
+    expect(rate).toMatchObject({ verdict: 'fail', test: { name: 'mann-whitney-u', method: 'exact', alternative: 'less', p: 0.01625 } });
+  });
+
   it('without a whole-window datapoint, the window value is the request-weighted mean of the minutes', async () => {
     answer({ canary_req: [100, 300], canary_p95: [0.1, 0.2] }, [], minutes(2));
     const result = await evaluateGate(config(['p95 < 200ms'], { baselineTargetGroup: undefined }), {}, window);
