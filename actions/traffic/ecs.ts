@@ -64,6 +64,14 @@ export function ecsSteps(cfg: DeploymentConfiguration | undefined): number[] {
       `the deployment has no PAUSE lifecycle hook at ${PAUSE_STAGE}, so ECS would shift traffic without waiting for a verdict; add one (see the canary-ramp README, "ECS service settings")`,
     );
   }
+  // The ramp answers every paused hook as a traffic step: a pause at another stage would be CONTINUEd
+  // unjudged, and the ramp would then wait for a traffic shift that does not come.
+  const elsewhere = [...new Set(cfg!.lifecycleHooks!.filter((h) => h.targetType === 'PAUSE').flatMap((h) => h.lifecycleStages ?? []))].filter((s) => s !== PAUSE_STAGE);
+  if (elsewhere.length) {
+    throw new RouterStateError(
+      `the deployment also has PAUSE lifecycle hooks at ${elsewhere.join(', ')}; canary-ramp answers every pause as a traffic step, so pause only at ${PAUSE_STAGE} (an AWS_LAMBDA hook can check the other stages)`,
+    );
+  }
   switch (cfg?.strategy) {
     case 'CANARY':
       return [cfg.canaryConfiguration?.canaryPercent ?? 5, 100];

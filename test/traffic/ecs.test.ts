@@ -59,6 +59,12 @@ describe('ECS router (nock)', () => {
     expect(ecsSteps({ strategy: 'LINEAR', linearConfiguration: { stepPercent: 3.3 }, lifecycleHooks: hook }).slice(0, 3)).toEqual([3.3, 6.6, 9.9]);
     expect(() => ecsSteps({ strategy: 'CANARY', lifecycleHooks: [] })).toThrow(/no PAUSE lifecycle hook at PRE_PRODUCTION_TRAFFIC_SHIFT.*README/);
     expect(() => ecsSteps({ strategy: 'ROLLING', lifecycleHooks: hook })).toThrow(/"ROLLING" does not shift traffic in steps/);
+    // A pause at another stage would be answered as if it were a traffic step.
+    expect(() => ecsSteps({ strategy: 'CANARY', lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['POST_SCALE_UP', 'PRE_PRODUCTION_TRAFFIC_SHIFT'] }] }))
+      .toThrow(/also has PAUSE lifecycle hooks at POST_SCALE_UP; .*pause only at PRE_PRODUCTION_TRAFFIC_SHIFT/);
+    expect(() => ecsSteps({ strategy: 'LINEAR', lifecycleHooks: [...hook, { targetType: 'PAUSE', lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] }] }))
+      .toThrow(/also has PAUSE lifecycle hooks at POST_TEST_TRAFFIC_SHIFT/);
+    expect(ecsSteps({ strategy: 'CANARY', lifecycleHooks: [...hook, { targetType: 'AWS_LAMBDA', hookTargetArn: 'arn:aws:lambda:eu-central-1:123456789012:function:check', lifecycleStages: ['POST_SCALE_UP'] }] })).toEqual([5, 100]);
   });
 
   it('promotes a healthy canary: CONTINUE at each paused hook, one bake per ECS step', async () => {
