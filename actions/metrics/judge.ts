@@ -49,13 +49,19 @@ export function judgeObjective(obj: Objective, canary: Observation | undefined, 
     canary: { value: valueOf(canary), samples: samplesOf(canary) },
     ...(obj.threshold.kind === 'relative' || baseline ? { baseline: { value: valueOf(baseline), samples: samplesOf(baseline) } } : {}),
   };
-  const missing = (why: string): ObjectiveResult => ({
-    ...base,
-    verdict: opts.onNoData,
-    test: { name: 'none' },
-    reason: opts.onNoData === 'inconclusive' ? why : `${why} (on-no-data: ${opts.onNoData})`,
-  });
-  if (canary?.kind !== 'value') return missing(whyMissing(canary, 'canary'));
+  // A failed query is not an idle target: on-no-data: pass must not let a refused or misconfigured
+  // query (IAM, several series) pass the gate, so it is at best inconclusive.
+  const missing = (o: Observation | undefined, who: string): ObjectiveResult => {
+    const why = whyMissing(o, who);
+    const verdict = o?.kind === 'error' && opts.onNoData === 'pass' ? 'inconclusive' : opts.onNoData;
+    return {
+      ...base,
+      verdict,
+      test: { name: 'none' },
+      reason: opts.onNoData === 'inconclusive' ? why : verdict === opts.onNoData ? `${why} (on-no-data: ${opts.onNoData})` : `${why} (a failed query is not no data: on-no-data: pass does not apply)`,
+    };
+  };
+  if (canary?.kind !== 'value') return missing(canary, 'canary');
 
   if (obj.threshold.kind === 'absolute') {
     const { value: limit, unit } = obj.threshold;
@@ -68,7 +74,7 @@ export function judgeObjective(obj: Objective, canary: Observation | undefined, 
     };
   }
 
-  if (baseline?.kind !== 'value') return missing(whyMissing(baseline, 'baseline'));
+  if (baseline?.kind !== 'value') return missing(baseline, 'baseline');
   const factor = obj.threshold.factor;
   const bound = factor * baseline.value;
   const ratio = baseline.value === 0 ? (canary.value === 0 ? 1 : Infinity) : canary.value / baseline.value;

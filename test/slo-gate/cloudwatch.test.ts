@@ -176,6 +176,17 @@ describe('CloudWatch provider', () => {
     expect(result.objectives[0].reason).toBe('canary query failed: canary_p95: Forbidden (not authorized)');
   });
 
+  it('a refused query never passes the gate, even with on-no-data: pass (that is for idle targets)', async () => {
+    nock(HOST).post('/').reply(200, {
+      MetricDataResults: [
+        { Id: 'canary_req', Timestamps: minutes(10), Values: fill(10, 500), StatusCode: 'Complete' },
+        { Id: 'canary_p95', Timestamps: [], Values: [], StatusCode: 'Forbidden', Messages: [{ Code: 'Forbidden', Value: 'not authorized' }] },
+      ],
+    });
+    const result = await evaluateGate(config(['p95 < 200ms'], { baselineTargetGroup: undefined }, { onNoData: 'pass' }), {}, window);
+    expect(result.result).toBe('inconclusive');
+  });
+
   it('retries throttling with backoff, then succeeds', async () => {
     const throttle = () => nock(HOST).post('/').reply(400, { __type: 'com.amazonaws.cloudwatch#Throttling', message: 'Rate exceeded' }, { 'x-amzn-query-error': 'Throttling;Sender' });
     throttle();

@@ -103,6 +103,14 @@ describe('judgeObjective', () => {
   it('a failed query is reported as such', () => {
     expect(judgeObjective(parseObjective('p95 < 200ms'), { kind: 'error', message: 'denied' }, undefined, opts).reason).toBe('canary query failed: denied');
   });
+
+  it.each([['pass', 'inconclusive'], ['fail', 'fail'], ['inconclusive', 'inconclusive']] as const)('a failed query with on-no-data: %s is %s: never a pass', (onNoData, verdict) => {
+    const canary = judgeObjective(parseObjective('p95 < 200ms'), { kind: 'error', message: 'denied' }, undefined, { ...opts, onNoData });
+    expect(canary.verdict).toBe(verdict);
+    const baseline = judgeObjective(parseObjective('p95 < 1.2x baseline'), v(100, [100]), { kind: 'error', message: 'denied' }, { ...opts, onNoData });
+    expect(baseline.verdict).toBe(verdict);
+    if (onNoData === 'pass') expect(canary.reason).toBe('canary query failed: denied (a failed query is not no data: on-no-data: pass does not apply)');
+  });
 });
 
 describe('combineVerdicts and alpha', () => {
