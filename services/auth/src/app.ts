@@ -60,8 +60,9 @@ export async function createAuthService(opts: AuthOptions = {}): Promise<Service
   const env = opts.env ?? process.env;
   const cfg = readConfig(env);
   const now = opts.now ?? Date.now;
-  // A replaced key verifies until the last token it signed has expired.
-  const graceMs = (cfg.settings.ttlSeconds + cfg.settings.clockToleranceSeconds) * 1000;
+  // A replaced key verifies until the last token it signed has expired, in this task or another: the
+  // other tasks see the rotation up to one refresh interval later and sign with the old key until then.
+  const graceMs = cfg.refreshMs + (cfg.settings.ttlSeconds + cfg.settings.clockToleranceSeconds) * 1000;
   const keys = new KeyRing(graceMs, now);
   let clients = new Map<string, Client>();
 
@@ -143,11 +144,10 @@ export async function createAuthService(opts: AuthOptions = {}): Promise<Service
     keys.rotateTo(await parseSigningKey(await secrets.get(ref), 'AUTH_SIGNING_KEY'));
     if (ref.kind === 'secretsmanager' && !ref.stage) {
       // Tokens signed before a rotation that happened before this task started still verify, until
-      // the last of them has expired: tasks that had not refreshed yet signed with the old key for up
-      // to one refresh interval after the rotation, and those tokens live one TTL (plus skew).
+      // the last of them has expired (the grace counted from the rotation, not from this start).
       const previous = await secrets.get({ ...ref, stage: 'AWSPREVIOUS' }).catch(() => undefined);
       const rotatedAt = secrets.versionCreatedAt(ref);
-      const retireAt = rotatedAt === undefined ? undefined : rotatedAt + cfg.refreshMs + graceMs;
+      const retireAt = rotatedAt === undefined ? undefined : rotatedAt + graceMs;
       if (previous) keys.addPrevious(await parseSigningKey(previous, 'AUTH_SIGNING_KEY (AWSPREVIOUS)'), retireAt);
     }
     secrets.onChange(ref, async (value) => {

@@ -17,6 +17,17 @@ async function privateJwk(kid: string): Promise<string> {
   return JSON.stringify({ ...(await exportJWK(privateKey)), kid, alg: 'ES256' });
 }
 
+/** A token as auth issues it, signed with `jwk` at `atMs` (as another auth task would). */
+async function signAs(jwk: string, atMs: number, ttlSeconds = 600): Promise<string> {
+  const key = JSON.parse(jwk) as JWK;
+  const at = Math.floor(atMs / 1000);
+  return new SignJWT({ scope: '' })
+    .setProtectedHeader({ alg: 'ES256', kid: key.kid!, typ: 'JWT' })
+    .setIssuer('https://auth.mesh.internal').setSubject('svc').setAudience('persona')
+    .setIssuedAt(at).setNotBefore(at).setExpirationTime(at + ttlSeconds).setJti(`j-${at}`)
+    .sign(await importJWK(key, 'ES256'));
+}
+
 const moto = useMoto();
 let now = Date.UTC(2026, 5, 1);
 const quiet = { logLevel: 'silent' as const, writeEmf: () => {}, drainDelayMs: 0, port: 0, host: '127.0.0.1' };
@@ -29,14 +40,15 @@ const post = (url: string, path: string, body: unknown) =>
 describe('auth key rotation', () => {
   it('signs with the new key at once; the old key verifies until its tokens expire, then leaves the JWKS', async () => {
     const sm = awsClient(SecretsManagerClient, {});
-    await sm.send(new CreateSecretCommand({ Name: 'auth/signing-key', SecretString: await privateJwk('k1') }));
+    const k1 = await privateJwk('k1');
+    await sm.send(new CreateSecretCommand({ Name: 'auth/signing-key', SecretString: k1 }));
     await sm.send(new CreateSecretCommand({
       Name: 'auth/clients',
       SecretString: JSON.stringify({ clients: [{ id: 'svc', secretHash: await hashSecret('pw'), audiences: ['persona'], scopes: [] }] }),
     }));
     const env = {
       ...moto.current.env, AUTH_SIGNING_KEY: 'secretsmanager:auth/signing-key', AUTH_CLIENTS: 'secretsmanager:auth/clients',
-      AUTH_TOKEN_TTL: '10m', AUTH_CLOCK_TOLERANCE: '0s', AUTH_SECRET_REFRESH: '1h',
+      AUTH_TOKEN_TTL: '10m', AUTH_CLOCK_TOLERANCE: '0s', AUTH_SECRET_REFRESH: '1m',
     };
     const { service, url } = await startAuth({ ...quiet, env, now: () => now });
     const issue = async () => (await post(url, '/oauth/token', { grant_type: 'client_credentials', client_id: 'svc', client_secret: 'pw', audience: 'persona' })).body.access_token as string;
@@ -61,8 +73,14 @@ describe('auth key rotation', () => {
       expect((await post(late.url, '/verify', { token: oldToken, audience: 'persona' })).status).toBe(200);
       await late.service.stop();
 
-      // Past the rotation + token TTL, the old key is gone: its token no longer verifies and the JWKS drops it.
-      now += 10 * 60_000 + 1;
+      // Another task sees the rotation up to one refresh interval (1 m) later and signs with k1 until
+      // then: its token verifies here until it expires, past this task's rotation + TTL.
+      const otherTasks = await signAs(k1, now + 50_000);
+      now += 10 * 60_000 + 30_000;
+      expect((await verify(otherTasks)).status).toBe(200);
+
+      // Past the rotation + refresh interval + token TTL, the old key is gone: its token no longer verifies and the JWKS drops it.
+      now += 30_000 + 1;
       expect(await kids()).toEqual(['k2']);
       expect(await verify(oldToken)).toEqual({ status: 401, body: { active: false, error: 'unknown_key' } });
       expect((await verify(await issue())).status).toBe(200);
@@ -83,11 +101,7 @@ describe('auth key rotation', () => {
     const rotatedAt = Date.now();
     await sm.send(new PutSecretValueCommand({ SecretId: 'auth/late-key', SecretString: await privateJwk('new') }));
     // Whoever holds the replaced key (the reason to rotate may be that it leaked) signs a fresh token with it.
-    const forged = async (at: number) => new SignJWT({ scope: '' })
-      .setProtectedHeader({ alg: 'ES256', kid: 'old', typ: 'JWT' })
-      .setIssuer('https://auth.mesh.internal').setSubject('svc').setAudience('persona')
-      .setIssuedAt(Math.floor(at / 1000)).setExpirationTime(Math.floor(at / 1000) + 600).setJti('j')
-      .sign(await importJWK(JSON.parse(oldJwk) as JWK, 'ES256'));
+    const forged = (at: number) => signAs(oldJwk, at);
     const env = { ...moto.current.env, AUTH_SIGNING_KEY: 'secretsmanager:auth/late-key', AUTH_TOKEN_TTL: '10m', AUTH_CLOCK_TOLERANCE: '0s', AUTH_SECRET_REFRESH: '5m' };
     const startAt = async (at: number) => {
       const { service, url } = await startAuth({ ...quiet, env, now: () => at });
