@@ -3,6 +3,7 @@
 // with ties, scipy.stats.permutation_test(U, permutation_type='independent', n_resamples=inf): the
 // exact permutation p-value, which the asymptotic one (in brackets) undercuts badly.
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { erfc, mannWhitneyU, normalCdf, percentile, quasiBinomialTest, smallestPossibleP } from '../../actions/metrics/stats.js';
 
 describe('mannWhitneyU', () => {
@@ -22,6 +23,40 @@ describe('mannWhitneyU', () => {
     expect(r.method).toBe(method);
     // erfc is accurate to ~1e-7 relative; exact p-values to double precision.
     expect(r.p).toBeCloseTo(p, method === 'exact' ? 12 : 6);
+  });
+
+  it('exact with ties equals brute-force enumeration of every relabelling (property, small tied samples)', () => {
+    /** P-values by listing every way to pick which n of the pooled values are x. */
+    const brute = (x: number[], y: number[]) => {
+      const all = [...x, ...y];
+      const uOf = (pick: Set<number>) => {
+        let u = 0;
+        for (const i of pick) for (let j = 0; j < all.length; j++) if (!pick.has(j)) u += all[i] > all[j] ? 1 : all[i] === all[j] ? 0.5 : 0;
+        return u;
+      };
+      const u0 = uOf(new Set(x.map((_, i) => i)));
+      let ge = 0;
+      let le = 0;
+      let total = 0;
+      const walk = (from: number, pick: number[]) => {
+        if (pick.length === x.length) {
+          const u = uOf(new Set(pick));
+          total++;
+          if (u >= u0 - 1e-9) ge++;
+          if (u <= u0 + 1e-9) le++;
+          return;
+        }
+        for (let i = from; i < all.length; i++) walk(i + 1, [...pick, i]);
+      };
+      walk(0, []);
+      return { greater: ge / total, less: le / total };
+    };
+    const sample = (max: number) => fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: max });
+    fc.assert(fc.property(sample(6), sample(6), (x, y) => {
+      const want = brute(x, y);
+      expect(mannWhitneyU(x, y, 'greater').p).toBeCloseTo(want.greater, 12);
+      expect(mannWhitneyU(x, y, 'less').p).toBeCloseTo(want.less, 12);
+    }), { numRuns: 150, seed: 20261124 });
   });
 
   it('exact with ties at the largest size it enumerates (50 vs 50) agrees with the asymptotic p there', () => {
