@@ -20,6 +20,9 @@ export async function rollBack(router: TrafficRouter, to: RollbackTo): Promise<R
   const mark = await router.readMark();
   const target = targetWeights(to, mark, router.resource);
   const before = await router.read();
+  // A live ramp checks its mark before each step and before restoring: closing it first makes the ramp
+  // stop and leave traffic be, instead of shifting its next step over the weights written below.
+  if (mark?.state === 'in-progress') await router.writeMark({ ...mark, state: 'done' });
   let changed = false;
   if (!sameWeights(before, target.weights)) {
     await router.restore({ weights: target.weights });
@@ -27,8 +30,6 @@ export async function rollBack(router: TrafficRouter, to: RollbackTo): Promise<R
   }
   const after = await router.read();
   if (!sameWeights(after, target.weights)) throw new RouterStateError(`read back ${formatWeights(after)} after setting ${formatWeights(target.weights)}`);
-  // A live ramp checks its mark before each step: closing it makes the ramp stop and leave traffic be.
-  if (mark?.state === 'in-progress') await router.writeMark({ ...mark, state: 'done' });
   return {
     changed, before, after,
     message: changed
