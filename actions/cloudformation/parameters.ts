@@ -48,7 +48,8 @@ function fromLines(text: string, what: string): KeyValues {
     const line = rawLine.trim();
     if (!line || line.startsWith('#')) return;
     const eq = line.indexOf('=');
-    if (eq <= 0) throw new InputError(`${what}: line ${i + 1} "${line}" is not Key=Value; expected ${MAP_FORM}.`);
+    // The line is not quoted: it may be (part of) a secret value, and errors are printed before masking.
+    if (eq <= 0) throw new InputError(`${what}: line ${i + 1} is not Key=Value (it has no "=" after a name); expected ${MAP_FORM}.`);
     const key = line.slice(0, eq).trim();
     if (out.has(key)) throw new InputError(`${what}: "${key}" is given twice (line ${i + 1}).`);
     out.set(key, line.slice(eq + 1).trim());
@@ -87,7 +88,7 @@ export function parseKeyValues(text: string, what: string): KeyValues {
   const doc: unknown = parsed.toJS();
   if (Array.isArray(doc)) return fromList(doc, what);
   if (doc && typeof doc === 'object') return fromObject(doc as Record<string, unknown>, what);
-  throw new InputError(`${what}: "${text.trim().slice(0, 60)}" is neither a map nor Key=Value lines; expected ${MAP_FORM}.`);
+  throw new InputError(`${what}: the text is neither a map nor Key=Value lines; expected ${MAP_FORM}.`);
 }
 
 const PARAMETER_KEY = /^[A-Za-z0-9]{1,255}$/;

@@ -59,7 +59,7 @@ describe('parameters: every form gives the same map, commas intact', () => {
   });
 
   it.each([
-    ['a line without "="', 'Image=x\nnot-a-pair', /line 2 "not-a-pair" is not Key=Value/],
+    ['a line without "="', 'Image=x\nnot-a-pair', /line 2 is not Key=Value \(it has no "=" after a name\)/],
     ['a key given twice', 'Image=x\nImage=y', /"Image" is given twice \(line 2\)/],
     ['a key given twice in YAML', 'Image: x\nImage: y', /not valid YAML\/JSON/],
     ['a non-alphanumeric key', 'Image-Tag=x', /"Image-Tag" is not a parameter name/],
@@ -68,6 +68,15 @@ describe('parameters: every form gives the same map, commas intact', () => {
     ['a list item without keys', '[{"Name":"x"}]', /item 1 of the list has no ParameterKey/],
   ])('rejects %s', (_label, text, message) => {
     expect(() => parseParameters(text)).toThrow(message);
+  });
+
+  it('never echoes parameter text in an error: it may be a secret, and errors print before masking', () => {
+    const secret = 'hunter2-very-secret-token';
+    for (const text of [`DbPassword=x\n${secret}`, secret, `Db: [${secret}`]) {
+      const err = (() => { try { parseParameters(text); } catch (e) { return e as Error; } })();
+      expect(err, text).toBeInstanceOf(Error);
+      expect(err!.message).not.toContain(secret);
+    }
   });
 });
 
@@ -165,7 +174,7 @@ describe('inputs read from INPUT_* into a plan', () => {
     ['template', { template: 'missing.yaml' }, 'Input "template": file "missing.yaml" not found'],
     ['template', { template: 'ftp://host/t.yaml' }, 'Input "template": "ftp://host/t.yaml" is not a supported location'],
     ['parameters', { parameters: 'nope.yaml' }, 'Input "parameters": file "nope.yaml" not found'],
-    ['parameters', { parameters: 'Image=x\nbroken' }, 'Input "parameters": line 2 "broken" is not Key=Value'],
+    ['parameters', { parameters: 'Image=x\nbroken' }, 'Input "parameters": line 2 is not Key=Value'],
     ['capabilities', { capabilities: 'CAPABILITY_ADMIN' }, 'Input "capabilities": "CAPABILITY_ADMIN" is not one of CAPABILITY_IAM | CAPABILITY_NAMED_IAM | CAPABILITY_AUTO_EXPAND (or none).'],
     ['role-arn', { 'role-arn': 'cfn-role' }, 'Input "role-arn": "cfn-role" is not an IAM role ARN'],
     ['rollback-alarms', { 'rollback-alarms': 'arn:aws:sns:eu-central-1:123456789012:topic' }, 'is not a CloudWatch alarm ARN'],

@@ -215,7 +215,7 @@ describe('deploy-stack bundle against moto', () => {
 
   it.each([
     ['a missing template', { template: 'nope.yaml' }, /Input "template": file "nope.yaml" not found/],
-    ['malformed parameters', { parameters: 'QueueName=orders\njust-a-word' }, /Input "parameters": line 2 "just-a-word" is not Key=Value/],
+    ['malformed parameters', { parameters: 'QueueName=orders\njust-a-word' }, /Input "parameters": line 2 is not Key=Value/],
     ['an unknown capability', { capabilities: 'CAPABILITY_IAM,CAPABILITY_EVERYTHING' }, /Input "capabilities": "CAPABILITY_EVERYTHING" is not one of CAPABILITY_IAM \| CAPABILITY_NAMED_IAM \| CAPABILITY_AUTO_EXPAND/],
     ['a parameter the template does not declare', { parameters: 'QueueName=orders\nQueueNmae=typo' }, /"QueueNmae" is not declared by the template \(it declares QueueName, Subnets, Retention\)/],
     ['a required parameter missing', { parameters: '' }, /the template requires QueueName/],
