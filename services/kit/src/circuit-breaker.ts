@@ -33,6 +33,8 @@ export class CircuitBreaker {
   private failures = 0;
   private openedAt = 0;
   private trials = 0;
+  /** Counts openings, so a call can tell whether the circuit opened again while it ran. */
+  private openings = 0;
   private readonly failureThreshold: number;
   private readonly resetTimeoutMs: number;
   private readonly halfOpenMax: number;
@@ -57,6 +59,7 @@ export class CircuitBreaker {
    */
   async run<T>(fn: () => Promise<T>, opts: { signal?: AbortSignal } = {}): Promise<T> {
     const state = this.state;
+    const opening = this.openings;
     if (state === 'open') throw new CircuitOpenError(this.name, this.resetTimeoutMs - (this.clock.now() - this.openedAt));
     if (state === 'half-open') {
       if (this.trials >= this.halfOpenMax) throw new CircuitOpenError(this.name, 0);
@@ -64,21 +67,26 @@ export class CircuitBreaker {
     }
     try {
       const result = await fn();
-      this.onSuccess();
+      this.onSuccess(state, opening);
       return result;
     } catch (err) {
       if (opts.signal?.aborted) throw err;
       if (this.opts.isFailure?.(err) ?? true) this.onFailure();
-      else this.onSuccess();
+      else this.onSuccess(state, opening);
       throw err;
     } finally {
       if (state === 'half-open') this.trials = Math.max(0, this.trials - 1);
     }
   }
 
-  private onSuccess(): void {
-    this.failures = 0;
-    if (this.state_ !== 'closed') this.transition('closed');
+  /**
+   * A success says the dependency is well only when it is current: while closed it resets the count,
+   * and a half-open probe from this same opening closes the circuit. A success from a call started
+   * before the circuit (re)opened is old news and changes nothing.
+   */
+  private onSuccess(startedIn: BreakerState, opening: number): void {
+    if (this.state_ === 'closed') this.failures = 0;
+    else if (this.state_ === 'half-open' && startedIn === 'half-open' && opening === this.openings) this.transition('closed');
   }
 
   private onFailure(): void {
@@ -93,6 +101,7 @@ export class CircuitBreaker {
     const from = this.state_;
     if (from === to) return;
     this.state_ = to;
+    if (to === 'open') this.openings++;
     if (to === 'half-open') this.trials = 0;
     if (to === 'closed') this.failures = 0;
     this.opts.onStateChange?.(from, to);

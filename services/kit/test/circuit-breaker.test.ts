@@ -62,4 +62,46 @@ describe('CircuitBreaker', () => {
     await expect(b.run(() => Promise.reject(new Error('caller mistake')))).rejects.toThrow();
     expect(b.state).toBe('closed');
   });
+  it('a late success from a call started before the circuit opened leaves it open (only a half-open probe closes it)', async () => {
+    const clock = new FakeClock();
+    const changes: string[] = [];
+    const b = new CircuitBreaker('dep', {
+      failureThreshold: 1, resetTimeoutMs: 1000, clock,
+      onStateChange: (f: BreakerState, t: BreakerState) => changes.push(`${f}->${t}`),
+    });
+    const pending = () => {
+      let finish!: (v: string) => void;
+      const result = b.run(() => new Promise<string>((resolve) => { finish = resolve; }));
+      return { result, finish };
+    };
+    const early = pending();
+    const earlier = pending();
+    await expect(b.run(fail)).rejects.toThrow('boom');
+    expect(b.state).toBe('open');
+    early.finish('late');
+    expect(await early.result).toBe('late');
+    expect(b.state).toBe('open');
+    // Also after the timeout: the circuit is half-open, but a late call is not its probe.
+    clock.advance(1000);
+    expect(b.state).toBe('half-open');
+    const probe = pending();
+    earlier.finish('later');
+    expect(await earlier.result).toBe('later');
+    expect(b.state).toBe('half-open');
+    expect(changes).toEqual(['closed->open', 'open->half-open']);
+    probe.finish('probe');
+    expect(await probe.result).toBe('probe');
+    expect(b.state).toBe('closed');
+  });
+
+  it('a late excused error (isFailure false) from before the opening is neutral too', async () => {
+    const clock = new FakeClock();
+    const b = new CircuitBreaker('dep', { failureThreshold: 1, resetTimeoutMs: 1000, clock, isFailure: (e) => (e as Error).message !== 'caller' });
+    let rejectSlow!: (e: Error) => void;
+    const slow = b.run(() => new Promise<string>((_, reject) => { rejectSlow = reject; }));
+    await expect(b.run(fail)).rejects.toThrow('boom');
+    rejectSlow(new Error('caller'));
+    await expect(slow).rejects.toThrow('caller');
+    expect(b.state).toBe('open');
+  });
 });
