@@ -109,7 +109,7 @@ export async function createAuthService(opts: AuthOptions = {}): Promise<Service
         }
         const client = await authenticate(clients, id, secret);
         if (!client) {
-          req.log.warn({ client_id: id }, 'token refused: bad client credentials');
+          req.log.warn(boundedClientId(id), 'token refused: bad client credentials');
           return reply.code(401).header('www-authenticate', 'Basic realm="auth"').send({ error: 'invalid_client' });
         }
         if (!client.audiences.includes(audience)) return reply.code(400).send({ error: 'invalid_target', error_description: `client may not ask for audience ${audience}` });
@@ -181,6 +181,14 @@ export async function createAuthService(opts: AuthOptions = {}): Promise<Service
 }
 
 /** Creates and starts auth: for tests, the bench and the image. */
+/** Logged client_id characters: the caller chooses the id, so a log line must not grow with it (up to the body limit). */
+export const LOGGED_CLIENT_ID_MAX = 64;
+
+/** A caller-supplied client_id as logged: its first characters and its full length. */
+export function boundedClientId(id: string): { client_id: string; client_id_length: number } {
+  return { client_id: id.slice(0, LOGGED_CLIENT_ID_MAX), client_id_length: id.length };
+}
+
 export async function startAuth(opts: AuthOptions = {}): Promise<{ service: Service; port: number; url: string }> {
   const service = await createAuthService(opts);
   return { service, ...(await service.start()) };

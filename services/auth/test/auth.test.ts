@@ -230,3 +230,25 @@ describe('hash-secret', () => {
     expect(short.stderr).toContain('shorter than 16 characters');
   });
 });
+
+describe('bad-credentials warning', () => {
+  it('logs a bounded client_id (a prefix and its length), whatever the caller sends', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logDestination = { write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>) };
+    const env = { AUTH_SIGNING_KEY: await privateJwk('EdDSA', 'k'), AUTH_CLIENTS: clientsJson };
+    const { service, url } = await startAuth({ ...quiet, logLevel: 'warn', logDestination, env });
+    try {
+      const huge = `${'a'.repeat(64)}${'X'.repeat(200_000)}`;
+      const ask = (client_id: string) => post(url, '/oauth/token', { grant_type: 'client_credentials', client_id, client_secret: 'guess', audience: 'persona' });
+      expect((await ask(huge)).status).toBe(401);
+      expect((await ask('nobody')).status).toBe(401);
+      const refused = lines.filter((l) => l.message === 'token refused: bad client credentials');
+      expect(refused).toHaveLength(2);
+      expect(refused[0]).toMatchObject({ client_id: 'a'.repeat(64), client_id_length: huge.length });
+      expect(JSON.stringify(refused[0])).not.toContain('X');
+      expect(refused[1]).toMatchObject({ client_id: 'nobody', client_id_length: 6 });
+    } finally {
+      await service.stop();
+    }
+  });
+});
