@@ -18,7 +18,7 @@ import { pgDatabase, pgliteDatabase, type Database } from './db.js';
 import { verificationRoutes } from './http.js';
 import { registerMetrics } from './metrics.js';
 import { migrate } from './migrations.js';
-import { eventBridgePutEvents, OutboxRelay, type PutEvents } from './outbox.js';
+import { DEFAULT_MAX_ATTEMPTS, eventBridgePutEvents, OutboxRelay, type PutEvents } from './outbox.js';
 import { sweepExpiredKeys } from './verifications.js';
 
 export interface VcStartConfig {
@@ -31,6 +31,8 @@ export interface VcStartConfig {
   /** Unset → the outbox is not relayed (local development: events wait in the table). */
   eventBusName?: string;
   relayPollMs: number;
+  /** Failed attempts after which an entry EventBridge refuses for good is parked as dead. */
+  relayMaxAttempts: number;
   /** Unset → no consumer. */
   queueUrl?: string;
   queueWaitSeconds: number;
@@ -52,6 +54,7 @@ export function readConfig(env: Env): Omit<VcStartConfig, 'databaseUrl'> & { dat
     keyTtlMs: envDuration(env, 'IDEMPOTENCY_KEY_TTL', '24h', { minMs: 60_000 }),
     eventBusName,
     relayPollMs: envDuration(env, 'OUTBOX_POLL_INTERVAL', '1s', { minMs: 10 }),
+    relayMaxAttempts: envInt(env, 'OUTBOX_MAX_ATTEMPTS', DEFAULT_MAX_ATTEMPTS, { min: 1, max: 1000 }),
     queueUrl,
     queueWaitSeconds: envInt(env, 'SQS_WAIT_SECONDS', 20, { min: 0, max: 20 }),
   };
@@ -110,6 +113,12 @@ export async function createVcStart(opts: VcStartOptions = {}): Promise<VcStart>
       ? new OutboxRelay(db, opts.putEvents ?? eventBridgePutEvents(awsClient(EventBridgeClient, {})), {
           eventBusName: cfg.eventBusName,
           pollMs: cfg.relayPollMs,
+          maxAttempts: cfg.relayMaxAttempts,
+          // Ids and the code only: the payload may hold personal data.
+          onDead: (d) => {
+            metrics.dead.inc();
+            log.error({ event_id: d.eventId, outbox_id: d.outboxId, detail_type: d.detailType, attempts: d.attempts, error_code: d.code }, 'outbox: EventBridge refuses this event for good; parked as dead (row kept)');
+          },
           onError: (err) => log.warn({ err: errorMessage(err) }, 'outbox: publish failed; the entries are retried'),
           onPass: (pass) => {
             metrics.published.inc(pass.published);

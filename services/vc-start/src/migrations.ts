@@ -65,6 +65,15 @@ CREATE TABLE vc_start.processed_events (
 CREATE INDEX idempotency_keys_expires ON vc_start.idempotency_keys (expires_at);
 CREATE INDEX outbox_published ON vc_start.outbox (published_at) WHERE published_at IS NOT NULL;`,
   },
+  {
+    id: 3,
+    name: 'outbox: dead (parked) entries',
+    sql: `
+-- An entry EventBridge keeps refusing is parked: kept for inspection, no longer claimed or counted as backlog.
+ALTER TABLE vc_start.outbox ADD COLUMN dead_at timestamptz;
+DROP INDEX vc_start.outbox_pending;
+CREATE INDEX outbox_pending ON vc_start.outbox (next_attempt_at, seq) WHERE published_at IS NULL AND dead_at IS NULL;`,
+  },
 ];
 
 export function checksum(sql: string): string {

@@ -11,7 +11,7 @@ import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } 
 import type { Clock } from '../../../actions/lib/clock.js';
 import { systemClock } from '../../../actions/lib/clock.js';
 import { errorMessage } from '../../../actions/lib/errors.js';
-import { fullJitterDelay } from '../../../actions/lib/retry.js';
+import { fullJitterDelay, isTransientError } from '../../../actions/lib/retry.js';
 import type { Database } from './db.js';
 import { EVENT_SOURCE, type EventDetail } from './contract.js';
 
@@ -30,7 +30,17 @@ export interface OutboxRow {
 export interface EntryResult {
   ok: boolean;
   error?: string;
+  /** EventBridge's error code (or the SDK error's name), for logs: never carries the payload. */
+  code?: string;
+  /** The failure may pass on its own (throttling, an internal error, a 5xx): such failures never park an entry. */
+  transient?: boolean;
 }
+
+/** Per-entry codes that say "try again later", not "this entry is wrong". */
+const TRANSIENT_ENTRY_CODES = new Set(['InternalFailure', 'InternalException', 'ThrottlingException']);
+
+/** Failed attempts after which an entry EventBridge keeps refusing is parked (OUTBOX_MAX_ATTEMPTS). */
+export const DEFAULT_MAX_ATTEMPTS = 20;
 
 /** Sends one PutEvents call; returns one result per entry, in order. */
 export type PutEvents = (entries: PutEventsRequestEntry[], signal?: AbortSignal) => Promise<EntryResult[]>;
@@ -41,8 +51,9 @@ export function eventBridgePutEvents(client: EventBridgeClient): PutEvents {
     // The response lists one entry per request entry, in request order; an ErrorCode marks a failure.
     return entries.map((_, i) => {
       const r = out.Entries?.[i];
-      if (!r) return { ok: false, error: 'no result for this entry' };
-      return r.ErrorCode ? { ok: false, error: `${r.ErrorCode}: ${r.ErrorMessage ?? ''}`.trim() } : { ok: true };
+      if (!r) return { ok: false, error: 'no result for this entry', code: 'NoResult', transient: true };
+      if (!r.ErrorCode) return { ok: true };
+      return { ok: false, error: `${r.ErrorCode}: ${r.ErrorMessage ?? ''}`.trim(), code: r.ErrorCode, transient: TRANSIENT_ENTRY_CODES.has(r.ErrorCode) };
     });
   };
 }
@@ -90,6 +101,13 @@ export interface RelayOptions {
   leaseMs?: number;
   retryBaseMs?: number;
   retryCapMs?: number;
+  /**
+   * Attempts after which an entry whose latest failure is permanent (not throttling, not a 5xx) is
+   * parked as dead instead of retried forever. Default DEFAULT_MAX_ATTEMPTS.
+   */
+  maxAttempts?: number;
+  /** An entry was parked; `code` is the error code (the payload is never passed). */
+  onDead?: (dead: DeadEntry) => void;
   /** Idle wait between passes that found nothing. */
   pollMs?: number;
   clock?: Clock;
@@ -102,7 +120,18 @@ export interface RelayOptions {
 export interface RelayPass {
   claimed: number;
   published: number;
+  /** Failed and left for a later pass. */
   failed: number;
+  /** Failed for good and parked (dead_at set); not counted in `failed`. */
+  dead: number;
+}
+
+export interface DeadEntry {
+  outboxId: string;
+  eventId: string;
+  detailType: string;
+  attempts: number;
+  code: string;
 }
 
 export class OutboxRelay {
@@ -110,18 +139,20 @@ export class OutboxRelay {
   private readonly leaseMs: number;
   private readonly clock: Clock;
   private readonly random: () => number;
+  private readonly maxAttempts: number;
 
   constructor(private readonly db: Database, private readonly putEvents: PutEvents, private readonly opts: RelayOptions) {
     this.batchSize = opts.batchSize ?? 50;
     this.leaseMs = opts.leaseMs ?? 30_000;
     this.clock = opts.clock ?? systemClock;
     this.random = opts.random ?? Math.random;
+    this.maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   }
 
   async claim(): Promise<OutboxRow[]> {
     const { rows } = await this.db.query<OutboxRow>(
       `UPDATE vc_start.outbox SET next_attempt_at = now() + make_interval(secs => $2::double precision), attempts = attempts + 1
-       WHERE id IN (SELECT id FROM vc_start.outbox WHERE published_at IS NULL AND next_attempt_at <= now()
+       WHERE id IN (SELECT id FROM vc_start.outbox WHERE published_at IS NULL AND dead_at IS NULL AND next_attempt_at <= now()
                     ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
        RETURNING id, seq::float8 AS seq, detail_type, detail, attempts`,
       [this.batchSize, this.leaseMs / 1000],
@@ -132,32 +163,42 @@ export class OutboxRelay {
   /** Publishes what is due once. Only the entries that failed are tried again, on a later pass. */
   async relayOnce(signal?: AbortSignal): Promise<RelayPass> {
     const rows = await this.claim();
-    if (rows.length === 0) return { claimed: 0, published: 0, failed: 0 };
+    if (rows.length === 0) return { claimed: 0, published: 0, failed: 0, dead: 0 };
     const entries = rows.map((row) => ({ row, entry: toEntry(row, this.opts.eventBusName) }));
     const published: string[] = [];
-    const failed: { row: OutboxRow; error: string }[] = [];
+    const failed: { row: OutboxRow; result: EntryResult }[] = [];
     for (const chunk of chunkEntries(entries, (e) => e.entry)) {
       let results: EntryResult[];
       try {
         results = await this.putEvents(chunk.map((e) => e.entry), signal);
       } catch (err) {
         // The whole call failed (after the SDK's own retries): every entry in it is retried later.
-        results = chunk.map(() => ({ ok: false, error: errorMessage(err) }));
+        const code = err instanceof Error ? err.name : 'Error';
+        results = chunk.map(() => ({ ok: false, error: errorMessage(err), code, transient: isTransientError(err) }));
         this.opts.onError?.(err);
       }
-      chunk.forEach((e, i) => (results[i]?.ok ? published.push(e.row.id) : failed.push({ row: e.row, error: results[i]?.error ?? 'unknown' })));
+      chunk.forEach((e, i) => (results[i]?.ok ? published.push(e.row.id) : failed.push({ row: e.row, result: results[i] ?? { ok: false, error: 'unknown', transient: true } })));
     }
     if (published.length) {
       await this.db.query('UPDATE vc_start.outbox SET published_at = now(), last_error = NULL WHERE id = ANY($1::uuid[])', [published]);
     }
+    let dead = 0;
     for (const f of failed) {
+      const error = (f.result.error ?? 'unknown').slice(0, 1000);
+      // Only a permanent refusal parks an entry: an outage (5xx, throttling, resets) may outlast any count.
+      if (!f.result.transient && f.row.attempts >= this.maxAttempts) {
+        await this.db.query('UPDATE vc_start.outbox SET dead_at = now(), last_error = $2 WHERE id = $1', [f.row.id, error]);
+        dead++;
+        this.opts.onDead?.({ outboxId: f.row.id, eventId: f.row.detail.event_id, detailType: f.row.detail_type, attempts: f.row.attempts, code: f.result.code ?? 'unknown' });
+        continue;
+      }
       const delay = fullJitterDelay(f.row.attempts, this.opts.retryBaseMs ?? 1000, this.opts.retryCapMs ?? 300_000, this.random);
       await this.db.query(
         'UPDATE vc_start.outbox SET next_attempt_at = now() + make_interval(secs => $2::double precision), last_error = $3 WHERE id = $1',
-        [f.row.id, delay / 1000, f.error.slice(0, 1000)],
+        [f.row.id, delay / 1000, error],
       );
     }
-    const pass = { claimed: rows.length, published: published.length, failed: failed.length };
+    const pass = { claimed: rows.length, published: published.length, failed: failed.length - dead, dead };
     this.opts.onPass?.(pass);
     return pass;
   }
@@ -165,7 +206,7 @@ export class OutboxRelay {
   /** Relays until the signal aborts; a full batch is followed at once by another pass. */
   async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
-      let pass: RelayPass = { claimed: 0, published: 0, failed: 0 };
+      let pass: RelayPass = { claimed: 0, published: 0, failed: 0, dead: 0 };
       try {
         pass = await this.relayOnce(signal);
       } catch (err) {
@@ -177,11 +218,17 @@ export class OutboxRelay {
   }
 }
 
-/** How many events wait to be published, and the age of the oldest: the relay's health. */
+/** How many events wait to be published, and the age of the oldest: the relay's health. Parked entries are not waiting. */
 export async function outboxBacklog(db: Database): Promise<{ pending: number; oldestAgeSeconds: number }> {
   const { rows } = await db.query<{ pending: string | number; age: number | null }>(
     `SELECT count(*)::int AS pending, extract(epoch FROM now() - min(created_at))::float8 AS age
-     FROM vc_start.outbox WHERE published_at IS NULL`,
+     FROM vc_start.outbox WHERE published_at IS NULL AND dead_at IS NULL`,
   );
   return { pending: Number(rows[0].pending), oldestAgeSeconds: rows[0].age ?? 0 };
+}
+
+/** Entries parked as dead: each needs a person (fix and requeue by clearing dead_at, or delete). */
+export async function outboxDeadCount(db: Database): Promise<number> {
+  const { rows } = await db.query<{ dead: string | number }>('SELECT count(*)::int AS dead FROM vc_start.outbox WHERE dead_at IS NOT NULL');
+  return Number(rows[0].dead);
 }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVcStart, readConfig, type VcStart } from '../src/app.js';
 import { errorSchema, eventDetailSchema, verificationSchema } from '../src/contract.js';
 import { addContractFormats } from '../src/formats.js';
+import type { PutEvents } from '../src/outbox.js';
 
 const ajv = addContractFormats(new Ajv({ allErrors: true, strict: true }));
 const isVerification = ajv.compile(verificationSchema);
@@ -148,6 +149,10 @@ describe('vc-start configuration', () => {
     // 0 is a busy loop of outbox queries while idle.
     [{ OUTBOX_POLL_INTERVAL: '0ms' }, /OUTBOX_POLL_INTERVAL: "0ms" is too short; expected .* of at least 10ms/],
     [{ SQS_WAIT_SECONDS: '30' }, /SQS_WAIT_SECONDS/],
+    // 0 would park an event before it was ever tried.
+    [{ OUTBOX_MAX_ATTEMPTS: '0' }, /OUTBOX_MAX_ATTEMPTS/],
+    [{ OUTBOX_MAX_ATTEMPTS: 'forever' }, /OUTBOX_MAX_ATTEMPTS/],
+    [{ OUTBOX_MAX_ATTEMPTS: '2.5' }, /OUTBOX_MAX_ATTEMPTS/],
   ])('%j is refused with the variable and the accepted form', (env, message) => {
     expect(() => readConfig(env)).toThrow(message);
   });
@@ -159,7 +164,48 @@ describe('vc-start configuration', () => {
   it('defaults: PGlite in memory, keys kept 24 h, no relay or consumer without their variables', () => {
     expect(readConfig({})).toEqual({
       databaseUrlSet: false, poolMax: 10, pgliteDataDir: undefined, keyTtlMs: 86_400_000, eventBusName: undefined,
-      relayPollMs: 1000, queueUrl: undefined, queueWaitSeconds: 20,
+      relayPollMs: 1000, relayMaxAttempts: 20, queueUrl: undefined, queueWaitSeconds: 20,
     });
+  });
+});
+
+describe('vc-start parks an event EventBridge refuses for good', () => {
+  it('after OUTBOX_MAX_ATTEMPTS: an error log with the event id and the code (never the payload), and /metrics counts it', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const raw: string[] = [];
+    const logDestination = { write: (s: string) => void (raw.push(s), lines.push(JSON.parse(s) as Record<string, unknown>)) };
+    const refuse: PutEvents = async (entries) => entries.map(() => ({ ok: false, error: 'MalformedDetail: Detail is malformed.', code: 'MalformedDetail', transient: false }));
+    const app = await createVcStart({
+      env: { SHUTDOWN_DRAIN_DELAY: '0s', EVENT_BUS_NAME: 'mesh-bus', OUTBOX_MAX_ATTEMPTS: '2', LOG_LEVEL: 'warn' },
+      logDestination, writeEmf: () => undefined, accessLog: 'off', putEvents: refuse,
+    });
+    try {
+      const created = await app.service.app.inject({
+        method: 'POST', url: '/verifications', headers: { 'content-type': 'application/json', 'idempotency-key': 'poison-1' },
+        payload: JSON.stringify({ subject: 'secret-subject@example.com', method: 'email', reference: 'private-ref' }),
+      });
+      expect(created.statusCode).toBe(201);
+      const { rows: [event] } = await app.db.query<{ event_id: string }>("SELECT detail->>'event_id' AS event_id FROM vc_start.outbox");
+      // Make the refused entry due again at once rather than after its backoff.
+      const dueNow = () => app.db.query('UPDATE vc_start.outbox SET next_attempt_at = now()');
+      expect(await app.relay!.relayOnce()).toMatchObject({ failed: 1, dead: 0 });
+      await dueNow();
+      expect(await app.relay!.relayOnce()).toMatchObject({ failed: 0, dead: 1 });
+      await dueNow();
+      expect(await app.relay!.relayOnce()).toMatchObject({ claimed: 0 });
+
+      const parked = lines.filter((l) => l.level === 'error' && String(l.message).startsWith('outbox: EventBridge refuses this event for good'));
+      expect(parked).toHaveLength(1);
+      expect(parked[0]).toMatchObject({ event_id: event.event_id, error_code: 'MalformedDetail', attempts: 2, detail_type: 'VerificationRequested' });
+      expect(raw.join('')).not.toMatch(/secret-subject|private-ref/);
+      const metrics = (await app.service.app.inject({ method: 'GET', url: '/metrics' })).body;
+      expect(metrics).toMatch(/^vc_start_events_dead_total(\{[^}]*\})? 1$/m);
+      expect(metrics).toMatch(/^vc_start_outbox_dead(\{[^}]*\})? 1$/m);
+      expect(metrics).toMatch(/^vc_start_outbox_pending(\{[^}]*\})? 0$/m);
+      const { rows } = await app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM vc_start.outbox WHERE dead_at IS NOT NULL AND published_at IS NULL');
+      expect(rows[0].n).toBe(1);
+    } finally {
+      await app.service.stop('test');
+    }
   });
 });

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { awsClient } from '../../../actions/lib/aws.js';
 import type { Database } from '../src/db.js';
 import { migrate } from '../src/migrations.js';
-import { chunkEntries, eventBridgePutEvents, OutboxRelay, outboxBacklog, PUT_EVENTS_MAX_BYTES, toEntry, type OutboxRow } from '../src/outbox.js';
+import { chunkEntries, eventBridgePutEvents, OutboxRelay, outboxBacklog, outboxDeadCount, PUT_EVENTS_MAX_BYTES, toEntry, type DeadEntry, type OutboxRow } from '../src/outbox.js';
 import { startVerification } from '../src/verifications.js';
 import { BACKENDS, useBackends } from './databases.js';
 
@@ -92,7 +92,7 @@ describe.each(BACKENDS)('outbox relay on %s', (kind) => {
     // random 0: a failed entry is due again at once, so the second pass can be observed now.
     const relay = new OutboxRelay(db, eventBridgePutEvents(client()), { eventBusName: 'mesh-bus', random: () => 0 });
 
-    expect(await relay.relayOnce()).toEqual({ claimed: 12, published: 10, failed: 2 });
+    expect(await relay.relayOnce()).toEqual({ claimed: 12, published: 10, failed: 2, dead: 0 });
     expect(calls.map((c) => c.Entries.length)).toEqual([10, 2]);
     expect(calls[0].Entries[0]).toMatchObject({ Source: 'mesh.vc-start', DetailType: 'VerificationRequested', EventBusName: 'mesh-bus' });
     const failedIds = [eventIds(calls[0])[3], eventIds(calls[0])[7]];
@@ -100,9 +100,9 @@ describe.each(BACKENDS)('outbox relay on %s', (kind) => {
     expect(rows.map((r) => r.id)).toEqual(failedIds);
     expect(rows[0].last_error).toBe('InternalFailure: try again');
 
-    expect(await relay.relayOnce()).toEqual({ claimed: 2, published: 2, failed: 0 });
+    expect(await relay.relayOnce()).toEqual({ claimed: 2, published: 2, failed: 0, dead: 0 });
     expect(eventIds(calls[2])).toEqual(failedIds);
-    expect(await relay.relayOnce()).toEqual({ claimed: 0, published: 0, failed: 0 });
+    expect(await relay.relayOnce()).toEqual({ claimed: 0, published: 0, failed: 0, dead: 0 });
     expect(calls).toHaveLength(3);
     expect(await outboxBacklog(db)).toEqual({ pending: 0, oldestAgeSeconds: 0 });
   });
@@ -114,7 +114,7 @@ describe.each(BACKENDS)('outbox relay on %s', (kind) => {
     nock(ENDPOINT).post('/').times(2).reply(503, { __type: 'ServiceUnavailable', message: 'slow down' }, { 'content-type': 'application/x-amz-json-1.1' });
     const errors: unknown[] = [];
     const relay = new OutboxRelay(db, eventBridgePutEvents(client(2)), { eventBusName: 'mesh-bus', random: () => 0.5, onError: (e) => errors.push(e) });
-    expect(await relay.relayOnce()).toEqual({ claimed: 3, published: 0, failed: 3 });
+    expect(await relay.relayOnce()).toEqual({ claimed: 3, published: 0, failed: 3, dead: 0 });
     expect(errors).toHaveLength(1);
     const { rows } = await db.query<{ attempts: number; due_later: boolean; last_error: string }>(
       'SELECT attempts, next_attempt_at > now() AS due_later, last_error FROM vc_start.outbox ORDER BY seq',
@@ -122,8 +122,88 @@ describe.each(BACKENDS)('outbox relay on %s', (kind) => {
     expect(rows).toHaveLength(3);
     for (const r of rows) expect(r).toMatchObject({ attempts: 1, due_later: true, last_error: expect.stringMatching(/slow down|ServiceUnavailable/) });
     // Nothing is due yet: the backoff holds the entries back.
-    expect(await relay.relayOnce()).toEqual({ claimed: 0, published: 0, failed: 0 });
+    expect(await relay.relayOnce()).toEqual({ claimed: 0, published: 0, failed: 0, dead: 0 });
     expect((await outboxBacklog(db)).pending).toBe(3);
+  });
+
+  /** Replies to each PutEvents call, refusing for good the entries whose event id is in `refused`. */
+  function eventBridgeRefusing(refused: Set<string>, calls: PutEventsBody[]) {
+    nock(ENDPOINT).post('/').matchHeader('x-amz-target', 'AWSEvents.PutEvents').times(10).reply(200, (_uri, body) => {
+      const call = parse(body);
+      calls.push(call);
+      const ids = eventIds(call);
+      return {
+        FailedEntryCount: ids.filter((id) => refused.has(id)).length,
+        Entries: ids.map((id, i) => (refused.has(id) ? { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' } : { EventId: `eb-${calls.length}-${i}` })),
+      };
+    }, { 'content-type': 'application/x-amz-json-1.1' });
+  }
+
+  run('parks an entry EventBridge refuses for good after maxAttempts (row kept, marked dead) and keeps relaying the others', async () => {
+    const db = await backends.fresh(kind);
+    await migrate(db);
+    await seed(db, 3);
+    const { rows: seeded } = await db.query<{ id: string; event_id: string }>("SELECT id, detail->>'event_id' AS event_id FROM vc_start.outbox ORDER BY seq");
+    const poison = seeded[1];
+    const calls: PutEventsBody[] = [];
+    eventBridgeRefusing(new Set([poison.event_id]), calls);
+    const dead: DeadEntry[] = [];
+    // random 0: the refused entry is due again at once, so every pass can be observed now.
+    const relay = new OutboxRelay(db, eventBridgePutEvents(client()), { eventBusName: 'mesh-bus', random: () => 0, maxAttempts: 3, onDead: (d) => dead.push(d) });
+
+    expect(await relay.relayOnce()).toEqual({ claimed: 3, published: 2, failed: 1, dead: 0 });
+    expect(await relay.relayOnce()).toEqual({ claimed: 1, published: 0, failed: 1, dead: 0 });
+    expect(dead).toEqual([]);
+    expect(await relay.relayOnce()).toEqual({ claimed: 1, published: 0, failed: 0, dead: 1 });
+    expect(dead).toEqual([{ outboxId: poison.id, eventId: poison.event_id, detailType: 'VerificationRequested', attempts: 3, code: 'MalformedDetail' }]);
+    // Parked: no longer claimed nor sent, and no longer backlog; the row stays for a person to see.
+    expect(await relay.relayOnce()).toEqual({ claimed: 0, published: 0, failed: 0, dead: 0 });
+    expect(calls).toHaveLength(3);
+    const { rows } = await db.query<{ id: string; dead: boolean; published: boolean; last_error: string }>(
+      'SELECT id, dead_at IS NOT NULL AS dead, published_at IS NOT NULL AS published, last_error FROM vc_start.outbox ORDER BY seq',
+    );
+    expect(rows).toEqual([
+      { id: seeded[0].id, dead: false, published: true, last_error: null },
+      { id: poison.id, dead: true, published: false, last_error: 'MalformedDetail: Detail is malformed.' },
+      { id: seeded[2].id, dead: false, published: true, last_error: null },
+    ]);
+    expect(await outboxBacklog(db)).toEqual({ pending: 0, oldestAgeSeconds: 0 });
+    expect(await outboxDeadCount(db)).toBe(1);
+
+    // New events still flow past the parked one.
+    await startVerification(db, { subject: 'late@example.com', method: 'email' }, 'after-parking', { keyTtlMs: 3_600_000 });
+    const { rows: [fresh] } = await db.query<{ event_id: string }>("SELECT detail->>'event_id' AS event_id FROM vc_start.outbox ORDER BY seq DESC LIMIT 1");
+    expect(await relay.relayOnce()).toEqual({ claimed: 1, published: 1, failed: 0, dead: 0 });
+    expect(eventIds(calls[3])).toEqual([fresh.event_id]);
+  });
+
+  run('never parks on a transient failure (an outage may outlast any count): throttling and 5xx keep retrying', async () => {
+    const db = await backends.fresh(kind);
+    await migrate(db);
+    await seed(db, 2);
+    nock(ENDPOINT).post('/').reply(503, { __type: 'ServiceUnavailable', message: 'down' }, { 'content-type': 'application/x-amz-json-1.1' });
+    nock(ENDPOINT).post('/').reply(200, { FailedEntryCount: 2, Entries: [{ ErrorCode: 'ThrottlingException', ErrorMessage: 'slow' }, { ErrorCode: 'InternalFailure', ErrorMessage: 'oops' }] }, { 'content-type': 'application/x-amz-json-1.1' });
+    nock(ENDPOINT).post('/').reply(200, { FailedEntryCount: 0, Entries: [{ EventId: 'a' }, { EventId: 'b' }] }, { 'content-type': 'application/x-amz-json-1.1' });
+    const dead: DeadEntry[] = [];
+    const relay = new OutboxRelay(db, eventBridgePutEvents(client()), { eventBusName: 'mesh-bus', random: () => 0, maxAttempts: 1, onDead: (d) => dead.push(d) });
+    expect(await relay.relayOnce()).toEqual({ claimed: 2, published: 0, failed: 2, dead: 0 });
+    expect(await relay.relayOnce()).toEqual({ claimed: 2, published: 0, failed: 2, dead: 0 });
+    expect(await relay.relayOnce()).toEqual({ claimed: 2, published: 2, failed: 0, dead: 0 });
+    expect(dead).toEqual([]);
+    expect(await outboxDeadCount(db)).toBe(0);
+  });
+
+  run('a call refused whole for a permanent reason (an entry over 256 KiB: ValidationException) parks its entries at the limit', async () => {
+    const db = await backends.fresh(kind);
+    await migrate(db);
+    await seed(db, 1);
+    nock(ENDPOINT).post('/').times(2).reply(400, { __type: 'ValidationException', message: 'Total size of the entries in the request is over the limit.' }, { 'content-type': 'application/x-amz-json-1.1' });
+    const dead: DeadEntry[] = [];
+    const relay = new OutboxRelay(db, eventBridgePutEvents(client()), { eventBusName: 'mesh-bus', random: () => 0, maxAttempts: 2, onDead: (d) => dead.push(d), onError: () => undefined });
+    expect(await relay.relayOnce()).toEqual({ claimed: 1, published: 0, failed: 1, dead: 0 });
+    expect(await relay.relayOnce()).toEqual({ claimed: 1, published: 0, failed: 0, dead: 1 });
+    expect(dead).toMatchObject([{ attempts: 2, code: 'ValidationException' }]);
+    expect(await relay.relayOnce()).toEqual({ claimed: 0, published: 0, failed: 0, dead: 0 });
   });
 });
 
