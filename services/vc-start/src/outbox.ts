@@ -36,8 +36,11 @@ export interface EntryResult {
   transient?: boolean;
 }
 
-/** Per-entry codes that say "try again later", not "this entry is wrong". */
-const TRANSIENT_ENTRY_CODES = new Set(['InternalFailure', 'InternalException', 'ThrottlingException']);
+/**
+ * Per-entry codes that are not about the entry: "try again later" (throttling, internal failure) or
+ * our own setup (IAM, a missing bus), which a fix makes pass. Such entries are never parked.
+ */
+const NOT_THE_ENTRY = /Internal|Throttl|NotAuthorized|AccessDenied|NotFound/;
 
 /** Failed attempts after which an entry EventBridge keeps refusing is parked (OUTBOX_MAX_ATTEMPTS). */
 export const DEFAULT_MAX_ATTEMPTS = 20;
@@ -53,7 +56,7 @@ export function eventBridgePutEvents(client: EventBridgeClient): PutEvents {
       const r = out.Entries?.[i];
       if (!r) return { ok: false, error: 'no result for this entry', code: 'NoResult', transient: true };
       if (!r.ErrorCode) return { ok: true };
-      return { ok: false, error: `${r.ErrorCode}: ${r.ErrorMessage ?? ''}`.trim(), code: r.ErrorCode, transient: TRANSIENT_ENTRY_CODES.has(r.ErrorCode) };
+      return { ok: false, error: `${r.ErrorCode}: ${r.ErrorMessage ?? ''}`.trim(), code: r.ErrorCode, transient: NOT_THE_ENTRY.test(r.ErrorCode) };
     });
   };
 }
@@ -91,6 +94,17 @@ export function chunkEntries<T>(items: T[], entryOf: (item: T) => PutEventsReque
   }
   if (cur.length) chunks.push(cur);
   return chunks;
+}
+
+/**
+ * Whether a failed call says something about its entry rather than about the bus, the network or
+ * our own setup: only a ValidationException on a call of one entry (the 256 KiB case: chunkEntries
+ * gives an oversized entry a call of its own). Access denied, a missing bus, bad credentials, an
+ * abort or an outage are not the entry's fault and must never park events.
+ */
+export function refusesTheEntry(err: unknown, entries: number, signal?: AbortSignal): boolean {
+  if (signal?.aborted || entries !== 1 || isTransientError(err)) return false;
+  return err instanceof Error && err.name === 'ValidationException';
 }
 
 export interface RelayOptions {
@@ -174,7 +188,8 @@ export class OutboxRelay {
       } catch (err) {
         // The whole call failed (after the SDK's own retries): every entry in it is retried later.
         const code = err instanceof Error ? err.name : 'Error';
-        results = chunk.map(() => ({ ok: false, error: errorMessage(err), code, transient: isTransientError(err) }));
+        const permanent = refusesTheEntry(err, chunk.length, signal);
+        results = chunk.map(() => ({ ok: false, error: errorMessage(err), code, transient: !permanent }));
         this.opts.onError?.(err);
       }
       chunk.forEach((e, i) => (results[i]?.ok ? published.push(e.row.id) : failed.push({ row: e.row, result: results[i] ?? { ok: false, error: 'unknown', transient: true } })));

@@ -205,6 +205,22 @@ describe.each(BACKENDS)('outbox relay on %s', (kind) => {
     expect(dead).toMatchObject([{ attempts: 2, code: 'ValidationException' }]);
     expect(await relay.relayOnce()).toEqual({ claimed: 0, published: 0, failed: 0, dead: 0 });
   });
+
+  run('never parks on a refusal that is not about the entry (access denied, a missing bus, an unauthorized source)', async () => {
+    const db = await backends.fresh(kind);
+    await migrate(db);
+    await seed(db, 2);
+    nock(ENDPOINT).post('/').reply(400, { __type: 'AccessDeniedException', message: 'not authorized to perform events:PutEvents' }, { 'content-type': 'application/x-amz-json-1.1' });
+    nock(ENDPOINT).post('/').reply(400, { __type: 'ResourceNotFoundException', message: 'Event bus mesh-bus does not exist.' }, { 'content-type': 'application/x-amz-json-1.1' });
+    // A ValidationException on a call of several entries does not say which one is wrong.
+    nock(ENDPOINT).post('/').reply(400, { __type: 'ValidationException', message: 'invalid' }, { 'content-type': 'application/x-amz-json-1.1' });
+    nock(ENDPOINT).post('/').reply(200, { FailedEntryCount: 2, Entries: [{ ErrorCode: 'NotAuthorizedForSourceException', ErrorMessage: 'no' }, { ErrorCode: 'NotAuthorizedForDetailTypeException', ErrorMessage: 'no' }] }, { 'content-type': 'application/x-amz-json-1.1' });
+    const dead: DeadEntry[] = [];
+    const relay = new OutboxRelay(db, eventBridgePutEvents(client()), { eventBusName: 'mesh-bus', random: () => 0, maxAttempts: 1, onDead: (d) => dead.push(d), onError: () => undefined });
+    for (let i = 0; i < 4; i++) expect(await relay.relayOnce()).toEqual({ claimed: 2, published: 0, failed: 2, dead: 0 });
+    expect(dead).toEqual([]);
+    expect((await outboxBacklog(db)).pending).toBe(2);
+  });
 });
 
 describe('two relays on one PostgreSQL', () => {
