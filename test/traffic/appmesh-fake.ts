@@ -2,8 +2,7 @@
  * One App Mesh route, answered in restJson1 (DescribeRoute, UpdateRoute, tags): behind nock for module
  * tests and behind a real loopback server for bundles (moto's App Mesh responses break the JS SDK).
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { serveJson } from '../support/json-server.js';
 import type { RouteSpec } from '@aws-sdk/client-app-mesh';
 
 const PATH = '/v20190125/meshes/prod-mesh/virtualRouter/orders-router/routes/orders-route';
@@ -58,19 +57,6 @@ export function createMeshFake(spec: RouteSpec): FakeMesh {
 }
 
 /** The fake on a real loopback port, for bundles (AWS_ENDPOINT_URL_APP_MESH=<endpoint>). */
-export async function serveMeshFake(fake: FakeMesh): Promise<{ endpoint: string; stop(): Promise<void> }> {
-  const server = createServer((req, res) => {
-    let text = '';
-    req.on('data', (c) => (text += c));
-    req.on('end', () => {
-      const [status, body, headers] = fake.handle(req.method ?? 'GET', req.url ?? '/', text ? JSON.parse(text) : undefined);
-      res.writeHead(status, headers);
-      res.end(JSON.stringify(body));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    stop: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
-  };
+export function serveMeshFake(fake: FakeMesh): ReturnType<typeof serveJson> {
+  return serveJson((req, body) => fake.handle(req.method ?? 'GET', req.url ?? '/', body as Record<string, unknown> | undefined));
 }

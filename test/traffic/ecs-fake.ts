@@ -3,8 +3,7 @@
  * CONTINUE, back to the old revision on ROLLBACK, tags, and the calls the rollback action makes.
  * Answers awsJson1_1; used behind nock (module tests) and behind a real local server (bundle tests).
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { serveJson } from '../support/json-server.js';
 
 export const CLUSTER_ARN = 'arn:aws:ecs:eu-central-1:123456789012:cluster/prod';
 export const SERVICE_ARN = 'arn:aws:ecs:eu-central-1:123456789012:service/prod/orders';
@@ -122,19 +121,6 @@ function ecsStepsFor(opts: { strategy?: string; canaryPercent?: number; stepPerc
 }
 
 /** The fake on a real loopback port, for bundles (AWS_ENDPOINT_URL_ECS=<endpoint>). */
-export async function serveEcsFake(fake: FakeEcs): Promise<{ endpoint: string; stop(): Promise<void> }> {
-  const server = createServer((req, res) => {
-    let text = '';
-    req.on('data', (c) => (text += c));
-    req.on('end', () => {
-      const [status, body, headers] = fake.handle(String(req.headers['x-amz-target'] ?? ''), text ? JSON.parse(text) : {});
-      res.writeHead(status, headers);
-      res.end(JSON.stringify(body));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    stop: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
-  };
+export function serveEcsFake(fake: FakeEcs): ReturnType<typeof serveJson> {
+  return serveJson((req, body) => fake.handle(String(req.headers['x-amz-target'] ?? ''), (body ?? {}) as Record<string, unknown>));
 }
