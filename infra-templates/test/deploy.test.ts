@@ -19,14 +19,14 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import YAML from 'yaml';
 import { awsClient } from '../../actions/lib/aws.js';
 import { repoRoot, runBundle } from '../../test/support/harness.js';
 import { FakeClock } from '../../actions/lib/clock.js';
 import { buildPlan, type Inputs } from '../../actions/deploy-stack/context.js';
 import { deployStack, type DeployResult } from '../../actions/deploy-stack/deploy.js';
-import { startMoto, type Moto } from '../../test/support/moto.js';
+import { useMoto } from '../../test/support/use-moto.js';
 import { loadTemplate, parametersDir } from './support.js';
 
 const ENV = 'staging';
@@ -35,25 +35,8 @@ const SECONDARY = 'eu-west-1';
 /** An OIDC provider the account "already has": moto cannot create AWS::IAM::OIDCProvider from a template. */
 const OIDC_PROVIDER = 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com';
 
-let moto: Moto;
-const savedEnv: Record<string, string | undefined> = {};
-
-beforeAll(async () => {
-  moto = await startMoto(PRIMARY);
-  // The SDK clients in this file find moto the same way the bundle does: through AWS_ENDPOINT_URL.
-  for (const [k, v] of Object.entries(moto.env)) {
-    savedEnv[k] = process.env[k];
-    process.env[k] = v;
-  }
-});
-
-afterAll(async () => {
-  for (const [k, v] of Object.entries(savedEnv)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  await moto?.stop();
-});
+// The SDK clients in this file find moto the same way the bundle does: through AWS_ENDPOINT_URL.
+const moto = useMoto(PRIMARY);
 
 /** The repository's parameter file for the stack, with test-only overrides, as deploy-stack's inline map. */
 function parameters(stack: string, region: string, overrides: Record<string, string> = {}): string {
@@ -96,7 +79,7 @@ async function deploy(stack: string, region: string, overrides: Record<string, s
 
 /** moto's whole state as JSON: the only way to read IAM, KMS and Route 53 back without their SDK clients. */
 async function motoState(): Promise<Record<string, Record<string, Record<string, unknown>[]>>> {
-  const res = await fetch(`${moto.endpoint}/moto-api/data.json`);
+  const res = await fetch(`${moto.current.endpoint}/moto-api/data.json`);
   return (await res.json()) as Record<string, Record<string, Record<string, unknown>[]>>;
 }
 
@@ -258,7 +241,7 @@ describe('the platform stacks through deploy-stack against moto, in deployment o
   test('cost, through the built deploy-stack action as a workflow runs it: the Spot share becomes the capacity provider strategy', async () => {
     const run = await runBundle('deploy-stack', {
       cwd: repoRoot,
-      env: { ...moto.env, AWS_REGION: PRIMARY, GITHUB_WORKSPACE: repoRoot },
+      env: { ...moto.current.env, AWS_REGION: PRIMARY, GITHUB_WORKSPACE: repoRoot },
       inputs: {
         name: `${ENV}-cost`,
         template: 'infra-templates/templates/cost.yaml',

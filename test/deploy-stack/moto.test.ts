@@ -8,7 +8,7 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { awsClient } from '../../actions/lib/aws.js';
 import { FakeClock } from '../../actions/lib/clock.js';
 import { CallCounter } from '../../actions/cloudformation/call-counter.js';
@@ -17,29 +17,12 @@ import { deployStack, type DeployLog } from '../../actions/deploy-stack/deploy.j
 import { runBundle } from '../support/harness.js';
 import { motoPatchEnv } from './moto-patch.js';
 import { fixtures, testInputs } from './plan.js';
-import { startMoto, type Moto } from '../support/moto.js';
+import { useMoto } from '../support/use-moto.js';
 
-let moto: Moto;
-const saved: Record<string, string | undefined> = {};
-
-beforeAll(async () => {
-  // Outputs and Exports for stacks made through change sets, as on AWS (moto 5.2.1 lacks them).
-  Object.assign(process.env, motoPatchEnv());
-  moto = await startMoto();
-  for (const [k, v] of Object.entries(moto.env)) {
-    saved[k] = process.env[k];
-    process.env[k] = v;
-  }
-});
-afterAll(async () => {
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  await moto?.stop();
-});
+// Outputs and Exports for stacks made through change sets, as on AWS (moto 5.2.1 lacks them).
+const moto = useMoto('eu-central-1', motoPatchEnv());
 beforeEach(async () => {
-  await moto.reset();
+  await moto.current.reset();
 });
 
 function inputs(over: Partial<Inputs> = {}): Inputs {
@@ -179,7 +162,7 @@ describe('deployStack against moto', () => {
 });
 
 describe('deploy-stack bundle against moto', () => {
-  const env = () => ({ ...moto.env, GITHUB_WORKSPACE: fixtures });
+  const env = () => ({ ...moto.current.env, GITHUB_WORKSPACE: fixtures });
 
   it('deploys one change to an existing stack, outputs become step outputs; a rerun is a no-op success', async () => {
     const cfn = awsClient(CloudFormationClient, { region: 'eu-central-1' });
@@ -224,7 +207,7 @@ describe('deploy-stack bundle against moto', () => {
     const ws = mkdtempSync(join(tmpdir(), 'deploy-stack-ws-'));
     writeFileSync(join(ws, 'queue.yaml'), readFileSync(join(fixtures, 'queue.yaml')));
     writeFileSync(join(ws, 'big.yaml'), readFileSync(join(fixtures, 'queue.yaml'), 'utf8') + `# ${'y'.repeat(52_000)}\n`);
-    const res = await runBundle('deploy-stack', { env: { ...moto.env, GITHUB_WORKSPACE: ws }, inputs: { name: 'orders', template: 'queue.yaml', parameters: 'QueueName=orders', ...over } });
+    const res = await runBundle('deploy-stack', { env: { ...moto.current.env, GITHUB_WORKSPACE: ws }, inputs: { name: 'orders', template: 'queue.yaml', parameters: 'QueueName=orders', ...over } });
     expect(res.code).toBe(1);
     expect(res.errors.join('\n')).toMatch(message);
     const cfn = awsClient(CloudFormationClient, { region: 'eu-central-1' });
