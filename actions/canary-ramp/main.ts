@@ -1,4 +1,6 @@
 import * as core from '@actions/core';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { awsClient } from '../lib/aws.js';
 import { systemClock } from '../lib/clock.js';
 import { errorMessage } from '../lib/errors.js';
 import type { ActionEntry } from '../lib/runner.js';
@@ -28,7 +30,10 @@ async function main(signal: AbortSignal): Promise<void> {
   for (const w of [warning, timeoutWarning(inputs.settings.timeoutMs)]) if (w) core.warning(w);
 
   const router = routerFor(inputs.router, systemClock.now() + inputs.settings.timeoutMs);
-  const judge: Judge = (window, sig) => evaluateGate(gate, router.gateOverrides(), { window, signal: sig });
+  // One CloudWatch client for the whole ramp: a check every interval for hours must not open a new
+  // connection and resolve credentials each time.
+  const cloudwatch = gate.provider === 'cloudwatch' ? awsClient(CloudWatchClient, { region: gate.region }) : undefined;
+  const judge: Judge = (window, sig) => evaluateGate(gate, router.gateOverrides(), { window, signal: sig }, { cloudwatch });
   let result;
   try {
     result = await rampSession(

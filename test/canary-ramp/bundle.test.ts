@@ -49,10 +49,15 @@ describe('canary-ramp bundle on moto ELBv2 + fake CloudWatch', () => {
   it('promotes a healthy canary step by step to 100 %, with outputs, summary and no mark left; post leaves it alone', async () => {
     cw.setScenario(targetGroupDimension(fx.canary), 'healthy');
     const listenerArn = await fx.listener([forward([fx.stable, 100])]);
+    const connectionsBefore = cw.connections();
+    const checksBefore = cw.calls.length;
     const run = await runBundle('canary-ramp', { inputs: inputs(listenerArn), env: env() });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.outputs.result).toBe('promoted');
     expect(JSON.parse(run.outputs.weights)).toEqual({ stable: 0, canary: 100 });
+    // Every check of the ramp goes through one CloudWatch client: one kept-alive connection, not one per check.
+    expect(cw.calls.length - checksBefore).toBeGreaterThanOrEqual(3);
+    expect(cw.connections() - connectionsBefore).toBe(1);
     expect(run.outputs['steps-completed']).toBe('3');
     const report = JSON.parse(run.outputs.report);
     expect(report.steps.map((s: { percent: number }) => s.percent)).toEqual([10, 50, 100]);

@@ -51,6 +51,8 @@ export type Fault = 'throttle' | 'server-error' | 'reset' | 'hang';
 
 export interface FakeCloudWatch {
   endpoint: string;
+  /** TCP connections accepted so far: a client kept for a whole run reuses one (keep-alive). */
+  connections(): number;
   /** Every request received, in order (GetMetricData and refused ones). */
   calls: FakeCloudWatchCall[];
   setScenario(target: string, scenario: ScenarioName | ScenarioSpec): void;
@@ -227,11 +229,14 @@ export async function startFakeCloudWatch(opts: FakeCloudWatchOptions = {}): Pro
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => handle(req, res, Buffer.concat(chunks).toString('utf8')));
   });
+  let connections = 0;
+  server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     endpoint,
     calls,
+    connections: () => connections,
     setScenario,
     failNext: (count, fault) => { for (let i = 0; i < count; i++) faults.push(fault); },
     env: { AWS_ENDPOINT_URL_CLOUDWATCH: endpoint, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_EC2_METADATA_DISABLED: 'true' },
