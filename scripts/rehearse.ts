@@ -17,7 +17,6 @@
  * (`bash .ci/setup.d/containers.sh` installs them) the build stage is skipped, and says so.
  */
 import { DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { CloudFormationClient, DescribeStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeListenersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -126,32 +125,12 @@ async function buildStage(env: Record<string, string>): Promise<string> {
   }
 }
 
-/**
- * The ARNs the ramp needs, from deploy-stack's outputs. moto 5.2.1 does not recompute a stack's
- * outputs after ExecuteChangeSet (its ChangeSet.apply never rebuilds them), so on moto they are
- * read from the stack's resources instead; against AWS the outputs are there.
- */
-async function rampResources(deployed: RunResult, stackName: string) {
-  const o = deployed.outputs;
-  if (o.ListenerArn && o.StableTargetGroupArn && o.CanaryTargetGroupArn) {
-    return { listenerArn: o.ListenerArn, stableArn: o.StableTargetGroupArn, canaryArn: o.CanaryTargetGroupArn };
-  }
-  console.log('  (moto gave the change-set stack no outputs: reading its resources)');
-  const cfn = awsClient(CloudFormationClient, { region: REGION });
-  const resources = (await cfn.send(new DescribeStackResourcesCommand({ StackName: stackName }))).StackResources ?? [];
-  const id = (logical: string) => {
-    const r = resources.find((x) => x.LogicalResourceId === logical)?.PhysicalResourceId;
-    if (!r) throw new Error(`stack ${stackName} has no ${logical}`);
-    return r;
-  };
-  return { listenerArn: id('Listener'), stableArn: id('Stable'), canaryArn: id('Canary') };
-}
-
 async function main(): Promise<number> {
   let moto: Moto | undefined;
   let cw: FakeCloudWatch | undefined;
   try {
-    moto = await startMoto(REGION);
+    // deploy-stack deploys through change sets: moto must give such stacks their outputs, as AWS does.
+    moto = await startMoto(REGION, { changeSetOutputs: true });
     // The fake's clock runs ahead so seconds-long steps already have a complete minute of data.
     cw = await startFakeCloudWatch({ now: () => Date.now() + 5 * 60_000 });
     Object.assign(process.env, moto.env);
@@ -175,7 +154,8 @@ async function main(): Promise<number> {
       const result = await runBundle('deploy-stack', { inputs: deployInputs, env });
       return { got: result.code === 0 ? 'created' : `exit ${result.code}`, detail: `status ${result.outputs.status}`, result };
     });
-    const { listenerArn, stableArn, canaryArn } = await rampResources(deployed, deployInputs.name);
+    const { ListenerArn: listenerArn, StableTargetGroupArn: stableArn, CanaryTargetGroupArn: canaryArn } = deployed.outputs;
+    if (!listenerArn || !stableArn || !canaryArn) throw new Error(`deploy-stack gave no ListenerArn/StableTargetGroupArn/CanaryTargetGroupArn outputs: ${JSON.stringify(deployed.outputs)}`);
     
     await stage('deploy-stack: deploy again, no changes', 'no changes', async () => {
       const result = await runBundle('deploy-stack', { inputs: deployInputs, env });

@@ -15,12 +15,11 @@ import { CallCounter } from '../../actions/cloudformation/call-counter.js';
 import { buildPlan, type Inputs } from '../../actions/deploy-stack/context.js';
 import { deployStack, type DeployLog } from '../../actions/deploy-stack/deploy.js';
 import { runBundle } from '../support/harness.js';
-import { motoPatchEnv } from './moto-patch.js';
 import { fixtures, testInputs } from './plan.js';
 import { useMoto } from '../support/use-moto.js';
 
 // Outputs and Exports for stacks made through change sets, as on AWS (moto 5.2.1 lacks them).
-const moto = useMoto('eu-central-1', motoPatchEnv());
+const moto = useMoto('eu-central-1', { changeSetOutputs: true });
 beforeEach(async () => {
   await moto.current.reset();
 });

@@ -1,9 +1,15 @@
 /**
  * A real moto server (python3 -m moto.server) on a free loopback port, one per test file.
  * Point the SDK at it through AWS_ENDPOINT_URL (never through a client `endpoint` option).
+ * `changeSetOutputs` loads moto-patch/sitecustomize.py into it: stacks made through change sets get
+ * their Outputs and Exports, as on AWS (moto 5.2.1 lacks them; deploy-stack deploys only through
+ * change sets). Opt-in: a template whose outputs name resources moto skips then fails to execute.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+const MOTO_PATCH_DIR = fileURLToPath(new URL('./moto-patch/', import.meta.url));
 
 export interface Moto {
   endpoint: string;
@@ -41,10 +47,11 @@ async function waitUntilUp(url: string, child: ChildProcess, log: () => string):
   throw new Error(`moto did not start within 30 s: ${log()}`);
 }
 
-export async function startMoto(region = 'eu-central-1'): Promise<Moto> {
+export async function startMoto(region = 'eu-central-1', opts: { changeSetOutputs?: boolean } = {}): Promise<Moto> {
   const port = await freePort();
   const child = spawn(process.env.MOTO_PYTHON ?? 'python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: opts.changeSetOutputs ? { ...process.env, PYTHONPATH: [MOTO_PATCH_DIR, process.env.PYTHONPATH].filter(Boolean).join(':') } : process.env,
   });
   let log = '';
   child.stdout!.on('data', (d) => (log = (log + d).slice(-4000)));

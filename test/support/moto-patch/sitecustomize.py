@@ -1,5 +1,5 @@
 """
-Loaded by python at start-up when this folder is on PYTHONPATH (see motoPatchEnv in ../moto-patch.ts).
+Loaded by python at start-up when this folder is on PYTHONPATH (startMoto in ../moto.ts puts it there).
 
 moto 5.2.1 executes a change set without what CloudFormation does for a stack made that way: the
 stack gets no Outputs, registers no Exports, and a CREATE change set cannot resolve Fn::ImportValue
