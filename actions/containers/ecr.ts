@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-ecr';
 import { awsClient } from '../lib/aws.js';
 import { errorMessage, InputError } from '../lib/errors.js';
+import { maskBasicAuth, maskSecret } from '../lib/secrets.js';
 import type { RegistryCredentials } from './registry-auth.js';
 
 const ECR_HOST = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z]{2}(?:-[a-z]+)+-\d+)\.amazonaws\.com(?:\.cn)?$/;
@@ -52,14 +53,15 @@ export async function ecrLogin(client: ECRClient, accountId: string | undefined,
   const res = await client.send(new GetAuthorizationTokenCommand(accountId ? { registryIds: [accountId] } : {}), { abortSignal: signal });
   const data = res.authorizationData?.[0];
   if (!data?.authorizationToken || !data.proxyEndpoint) throw new Error('ECR GetAuthorizationToken returned no authorization data.');
-  // Mask before decoding anything: the token is the password in base64.
-  core.setSecret(data.authorizationToken);
+  // Mask before decoding anything: the token is base64 of AWS:<password>, the Basic credential itself.
+  maskSecret(data.authorizationToken);
   const decoded = Buffer.from(data.authorizationToken, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) throw new Error('ECR authorization token is not in user:password form.');
+  const username = decoded.slice(0, colon);
   const password = decoded.slice(colon + 1);
-  core.setSecret(password);
-  return { registry: new URL(data.proxyEndpoint).host, username: decoded.slice(0, colon), password };
+  maskBasicAuth(username, password);
+  return { registry: new URL(data.proxyEndpoint).host, username, password };
 }
 
 export interface RepositorySpec {

@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import * as core from '@actions/core';
+import { redactSecrets } from '../lib/secrets.js';
 
 export interface ToolRun {
   cwd?: string;
@@ -24,7 +25,8 @@ export interface ToolResult {
 export class ToolError extends Error {
   constructor(readonly command: string, readonly result: ToolResult) {
     const tail = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-8).join('\n');
-    super(`${command} exited with ${result.code}${tail ? `:\n${tail}` : ''}`);
+    // A registry's refusal, quoted by skopeo or buildah, may echo the credentials it was sent.
+    super(`${command} exited with ${result.code}${tail ? `:\n${redactSecrets(tail)}` : ''}`);
     this.name = 'ToolError';
   }
 }

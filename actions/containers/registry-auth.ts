@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as core from '@actions/core';
+import { maskBasicAuth } from '../lib/secrets.js';
 
 export interface RegistryCredentials {
   registry: string;
@@ -13,9 +13,9 @@ export interface RegistryCredentials {
 }
 
 export function writeAuthFile(dir: string, creds: RegistryCredentials): string {
-  core.setSecret(creds.password);
+  // The file holds base64 of user:password, which is also what a registry echoing our request would show.
+  maskBasicAuth(creds.username, creds.password);
   const auth = Buffer.from(`${creds.username}:${creds.password}`).toString('base64');
-  core.setSecret(auth);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const path = join(dir, 'config.json');
   writeFileSync(path, JSON.stringify({ auths: { [creds.registry]: { auth } } }), { mode: 0o600 });

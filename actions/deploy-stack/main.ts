@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { S3Client } from '@aws-sdk/client-s3';
 import { awsClient } from '../lib/aws.js';
+import { maskSecret } from '../lib/secrets.js';
 import type { ActionEntry } from '../lib/runner.js';
 import { CallCounter } from '../cloudformation/call-counter.js';
 import { failureText } from '../cloudformation/report.js';
@@ -22,7 +23,7 @@ export const action: ActionEntry = {
       repository: process.env.GITHUB_REPOSITORY ?? '',
       sha: process.env.GITHUB_SHA ?? '',
     });
-    for (const secret of secretValues(plan)) core.setSecret(secret);
+    for (const secret of secretValues(plan)) maskSecret(secret);
 
     const calls = new CallCounter();
     const cfn = calls.attach(awsClient(CloudFormationClient, { region: plan.region }));

@@ -2,10 +2,10 @@
  * Reads the slo-gate inputs (shared with canary-ramp, which accepts the same names) into a
  * GateConfig. Everything is checked here or in evaluateGate before the first request.
  */
-import * as core from '@actions/core';
 import type { MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { InputError } from '../lib/errors.js';
 import { resolveRegion } from '../lib/aws.js';
+import { maskUrlCredentials } from '../lib/secrets.js';
 import { tryParseDuration, DURATION_FORM } from '../lib/duration.js';
 import { getBool, getEnum, getDuration, getLines, getNumber, getString, raw } from '../lib/inputs.js';
 import type { GateConfig, OnNoData, ProviderName } from './types.js';
@@ -102,9 +102,8 @@ function prometheusSource(): PrometheusSource {
     queries[name] = line.slice(eq + 1).trim();
   }
   const url = required('prometheus-url', 'provider prometheus', 'the Prometheus HTTP API base URL (for AMP: https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>)');
-  // A password in the URL must never reach a log line.
-  const password = URL.canParse(url) ? new URL(url).password : '';
-  if (password) core.setSecret(decodeURIComponent(password));
+  // A password in the URL must never reach a log line, in any of the forms it is sent in.
+  maskUrlCredentials(url);
   return {
     url,
     sigv4: getBool('prometheus-sigv4', false),

@@ -11,6 +11,7 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { InputError } from '../lib/errors.js';
 import { resolveRegion } from '../lib/aws.js';
 import { isTransientError, withRetry } from '../lib/retry.js';
+import { maskUrlCredentials, redactServerText } from '../lib/secrets.js';
 import type { Clock } from '../lib/clock.js';
 import type { Objective } from './types.js';
 import type { MetricsProvider, MetricsQuery, Observation, Observations, Target, TargetObservations } from './provider.js';
@@ -113,6 +114,8 @@ export class PrometheusProvider implements MetricsProvider {
   private signer?: SignatureV4;
 
   constructor(private readonly src: PrometheusSource, private readonly deps: PrometheusDeps = {}) {
+    // Before any request: the password, and the Basic header built from it, may come back in an error body.
+    maskUrlCredentials(src.url);
     if (src.sigv4) {
       this.signer = new SignatureV4({ service: 'aps', region: resolveRegion(deps.region ?? ampRegion(src.url)), credentials: fromNodeProviderChain(), sha256: Sha256 });
     }
@@ -142,10 +145,13 @@ export class PrometheusProvider implements MetricsProvider {
         try {
           body = JSON.parse(text) as PromResponse;
         } catch {
-          throw new PromHttpError(res.status, `Prometheus ${url.pathname} answered ${res.status} with non-JSON: ${text.slice(0, 200)}`);
+          throw new PromHttpError(res.status, `Prometheus ${url.pathname} answered ${res.status} with non-JSON: ${redactServerText(text)}`);
         }
-        if (!res.ok || body.status !== 'success') {
-          throw new PromHttpError(res.status, `Prometheus ${url.pathname} answered ${res.status}: ${body.errorType ?? ''} ${body.error ?? ''}`.trim());
+        if (!res.ok || body?.status !== 'success') {
+          // Prometheus's own error fields when it sent them, else the body: a proxy in front of it may
+          // quote the request, its Authorization header included, so both go through redaction.
+          const said = body?.error !== undefined ? `${body.errorType ?? ''} ${body.error}`.trim() : text;
+          throw new PromHttpError(res.status, `Prometheus ${url.pathname} answered ${res.status}: ${redactServerText(said)}`);
         }
         return body;
       },
