@@ -34,6 +34,7 @@ export interface Inputs extends Pick<BuildPlan, 'context' | 'file' | 'platforms'
   ignoreUnfixed: boolean;
   trivyignore?: string;
   trivyPath?: string;
+  trivyTrustUnverified: boolean;
   trivyMirror?: string;
   sigstoreTufMirror?: string;
   sigstoreTufRoot?: string;
@@ -187,6 +188,7 @@ export function readInputs(ctx: GitHubContext): Inputs {
     ignoreUnfixed: getBool('ignore-unfixed', false),
     trivyignore,
     trivyPath: raw('trivy-path') ? workspacePath(ctx.workspace, raw('trivy-path')) : undefined,
+    trivyTrustUnverified: getBool('trivy-trust-unverified', false),
     trivyMirror: raw('trivy-mirror') || undefined,
     sigstoreTufMirror: tufMirror,
     sigstoreTufRoot: tufRoot,

@@ -10,6 +10,7 @@ import * as core from '@actions/core';
 import * as io from '@actions/io';
 import { resolveRegion } from '../lib/aws.js';
 import { errorMessage, InputError } from '../lib/errors.js';
+import { maskSecret } from '../lib/secrets.js';
 import { BuildahBuilder } from '../containers/builders/buildah.js';
 import { BuildxBuilder } from '../containers/builders/buildx.js';
 import type { BuildPlan, Builder } from '../containers/builders/types.js';
@@ -19,7 +20,7 @@ import { mustRun } from '../containers/process.js';
 import { pushArchive } from '../containers/push.js';
 import { writeAuthFile, type RegistryCredentials } from '../containers/registry-auth.js';
 import { decideGate, type GateDecision } from '../containers/trivy/gate.js';
-import { resolveTrivy, type TrivyPin } from '../containers/trivy/install.js';
+import { assertTrivyUnchanged, resolveTrivy, type TrivyPin } from '../containers/trivy/install.js';
 import { SEVERITIES } from '../containers/trivy/report.js';
 import { scanImages } from '../containers/trivy/scan.js';
 import { scanSummaryMarkdown } from '../containers/trivy/summary.js';
@@ -71,7 +72,7 @@ function setScanOutputs(decision: GateDecision, sarifPath: string): void {
 
 export async function run(signal: AbortSignal): Promise<void> {
   // Masked before anything else can print it, a validation message included.
-  if (core.getInput('password')) core.setSecret(core.getInput('password'));
+  if (core.getInput('password')) maskSecret(core.getInput('password'));
   const ctx = githubContext();
   const inputs = readInputs(ctx);
   if (needsEcr(inputs)) ecrRegion(inputs);
@@ -82,11 +83,11 @@ export async function run(signal: AbortSignal): Promise<void> {
   // A Trivy that cannot be verified stops the job before minutes of building.
   const trivy = inputs.scan
     ? await resolveTrivy({
-        pin: pin as TrivyPin, trivyPath: inputs.trivyPath, mirror: inputs.trivyMirror, installDir: join(work, 'trivy'), signal,
+        pin: pin as TrivyPin, trivyPath: inputs.trivyPath, trustUnverified: inputs.trivyTrustUnverified, mirror: inputs.trivyMirror, installDir: join(work, 'trivy'), signal,
         trust: { tufMirrorURL: inputs.sigstoreTufMirror, tufRootPath: inputs.sigstoreTufRoot, tufCachePath: join(work, 'sigstore-tuf') },
       })
     : undefined;
-  if (trivy) core.info(`Trivy ${trivy.version} (${trivy.source}): ${trivy.path}`);
+  if (trivy) core.info(`Trivy ${trivy.version} (${trivy.source}): ${trivy.path}${trivy.verified ? `, SHA-256 ${trivy.sha256} verified` : ', unverified'}`);
   else core.warning('scan: false: this image is pushed without a vulnerability scan.');
 
   const registry = await resolveRegistry(inputs, signal);
@@ -117,6 +118,7 @@ export async function run(signal: AbortSignal): Promise<void> {
 
   let decision: GateDecision | undefined;
   if (trivy) {
+    assertTrivyUnchanged(trivy);
     const outcome = await core.group('Scan with Trivy', () => scanImages({
       trivy: trivy.path, layoutDir, images: layout.images, workDir: join(work, 'scan'),
       severities: inputs.severities, ignoreUnfixed: inputs.ignoreUnfixed, trivyignore: inputs.trivyignore, signal,

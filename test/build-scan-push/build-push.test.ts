@@ -47,8 +47,8 @@ describe.skipIf(missing.length > 0)('build-scan-push with buildah and a local re
       inputs: {
         builder: 'buildah', context: 'service', platforms: 'linux/amd64,linux/arm64', 'build-args': 'GREETING=hello',
         registry: registry.host, repository, username: registry.username, password: registry.password, tags: 'release-1',
-        // Trivy cannot run here: its CLI double, through trivy-path and the version check.
-        'trivy-path': FAKE_TRIVY,
+        // Trivy cannot run here: its CLI double, which is no release binary, so only through the opt-out.
+        'trivy-path': FAKE_TRIVY, 'trivy-trust-unverified': 'true',
         ...inputs,
       },
       env: {
@@ -90,6 +90,9 @@ describe.skipIf(missing.length > 0)('build-scan-push with buildah and a local re
     expect(scans).toHaveLength(2);
     expect(scans[0]).toEqual(expect.arrayContaining(['--format', 'json', '--severity', 'CRITICAL,HIGH', '--scanners', 'vuln,secret', '--exit-code', '0']));
     expect(res.stdout).toContain(`Trivy 0.75.0 (trivy-path): ${FAKE_TRIVY}`);
+    // The double is no release binary: it ran through the opt-out, which says so in the log and the summary.
+    expect(res.warnings.join('\n')).toContain(`Running Trivy 0.75.0 from ${FAKE_TRIVY} unverified (trivy-trust-unverified: true)`);
+    expect(res.summary).toContain('**Unverified Trivy:**');
 
     // The fixture's findings are MEDIUM: outside severity CRITICAL,HIGH, so nothing counted.
     expect([res.outputs.critical, res.outputs.high, res.outputs.medium]).toEqual(['0', '0', '0']);

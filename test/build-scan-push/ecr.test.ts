@@ -107,7 +107,7 @@ describe.skipIf(missingTools.length > 0)('ECR through the bundle', () => {
     writeFileSync(join(storage, 'storage.conf'), `[storage]\ndriver = "vfs"\ngraphroot = "${storage}/g"\nrunroot = "${storage}/r"\n`);
     return runBundle('build-scan-push', {
       cwd: workspace,
-      inputs: { builder: 'buildah', context: 'svc', repository: 'team/svc', 'create-repository': 'true', 'trivy-path': FAKE_TRIVY, tags: 'release-1', ...inputs },
+      inputs: { builder: 'buildah', context: 'svc', repository: 'team/svc', 'create-repository': 'true', 'trivy-path': FAKE_TRIVY, 'trivy-trust-unverified': 'true', tags: 'release-1', ...inputs },
       env: {
         ...moto.env, GITHUB_WORKSPACE: workspace, CONTAINERS_STORAGE_CONF: join(storage, 'storage.conf'),
         FAKE_TRIVY_REPORT: join(FIXTURES, report), FAKE_TRIVY_SARIF: join(FIXTURES, 'alpine-310.sarif'),

@@ -1,8 +1,10 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assetKey, bundleBindingProblem, exactPattern, parseTrivyVersion, resolveTrivy, sha256Hex, versionProblem, type ResolveOptions } from '../../actions/containers/trivy/install.js';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  assertTrivyUnchanged, assetKey, bundleBindingProblem, exactPattern, parseTrivyVersion, resolveTrivy, sha256Hex, versionProblem, type ResolveOptions, type TrivyPin,
+} from '../../actions/containers/trivy/install.js';
 import pinned from '../../actions/build-scan-push/trivy-checksums.json' with { type: 'json' };
 import { startTrivyMirror, type TrivyMirror, FAKE_TRIVY } from './support/trivy-release.js';
 import { runTool } from '../../actions/containers/process.js';
@@ -40,13 +42,15 @@ describe('pinned Trivy installer', () => {
     expect(pinned.compromisedVersions).toEqual(['0.69.4', '0.69.5', '0.69.6']);
     expect(versionProblem(pinned.version, pinned)).toBeNull();
     for (const k of ['linux/amd64', 'linux/arm64']) expect(pinned.assets[k as keyof typeof pinned.assets].sha256).toMatch(/^[0-9a-f]{64}$/);
+    // A binary digest is recorded from the verified archive, or not at all (then no pre-installed trivy runs).
+    for (const asset of Object.values(pinned.assets) as TrivyPin['assets'][string][]) expect(asset.binarySha256 === null || /^[0-9a-f]{64}$/.test(asset.binarySha256 ?? '')).toBe(true);
     expect(pinned.signer.certificateIdentity).toBe(`https://github.com/aquasecurity/trivy/.github/workflows/reusable-release.yaml@refs/tags/${pinned.tag}`);
   });
 
   it('installs when the SHA-256 matches the table and the bundle verifies against the release workflow identity', async () => {
     const opts = options();
     const trivy = await resolveTrivy(opts);
-    expect(trivy).toEqual({ path: join(opts.installDir, 'trivy'), version: '0.75.0', source: 'download' });
+    expect(trivy).toEqual({ path: join(opts.installDir, 'trivy'), version: '0.75.0', source: 'download', sha256: sha256Hex(readFileSync(FAKE_TRIVY)), verified: true });
     const out = await runTool(trivy.path, ['--version'], { echo: false });
     expect(parseTrivyVersion(out.stdout)).toBe('0.75.0');
     // Only the binary is extracted.
@@ -119,16 +123,164 @@ describe('pinned Trivy installer', () => {
     serving({ [bundlePath()]: mirror.sign(mirror.archive, { san: pinned.signer.certificateIdentity, issuer: 'https://gitlab.com' }) }, () =>
       refused(/invalid certificate extension - expected issuer=https:\/\/token\.actions\.githubusercontent\.com/)));
 
-  it('accepts trivy-path only after a version check', async () => {
-    const ok = await resolveTrivy(options({ trivyPath: FAKE_TRIVY }));
-    expect(ok).toMatchObject({ path: FAKE_TRIVY, version: '0.75.0', source: 'trivy-path' });
-    process.env.FAKE_TRIVY_VERSION = '0.69.4';
+  it('refuses a verified archive whose binary is not the one the table lists', async () => {
+    const pin = structuredClone(mirror.pin);
+    pin.assets[key].binarySha256 = '0'.repeat(64);
+    await refused(/The trivy binary in the verified trivy_0\.75\.0_\S+ has SHA-256 [0-9a-f]{64}, but trivy-checksums\.json lists 0{64}/, { pin });
+  });
+
+  it('installs from the verified archive when the table lists no binary digest yet, and prints the one to record', async () => {
+    const pin = structuredClone(mirror.pin);
+    pin.assets[key].binarySha256 = null;
+    const out = captureStdout();
     try {
-      await expect(resolveTrivy(options({ trivyPath: FAKE_TRIVY }))).rejects.toThrow(/Input "trivy-path": Trivy 0\.69\.4 is one of the releases published by the March 2026 hijack/);
+      const trivy = await resolveTrivy(options({ pin }));
+      expect(trivy).toMatchObject({ source: 'download', verified: true, sha256: sha256Hex(readFileSync(FAKE_TRIVY)) });
     } finally {
-      delete process.env.FAKE_TRIVY_VERSION;
+      out.restore();
     }
+    expect(out.text()).toContain(`has SHA-256 ${sha256Hex(readFileSync(FAKE_TRIVY))}; trivy-checksums.json lists none for ${key}`);
+  });
+});
+
+/** What @actions/core writes (annotations, masks, info) while `fn` runs. */
+function captureStdout(): { text(): string; restore(): void } {
+  const chunks: string[] = [];
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    chunks.push(String(chunk));
+    return true;
+  });
+  return { text: () => chunks.join(''), restore: () => spy.mockRestore() };
+}
+
+describe('a trivy already on the runner is trusted by its SHA-256, never by what it prints', () => {
+  let scratch: string;
+  let summaryFile: string;
+  let runLog: string;
+  let out: ReturnType<typeof captureStdout>;
+  const genuine = () => readFileSync(FAKE_TRIVY);
+  // The attack: a script that answers `--version` exactly like Trivy 0.75.0 (and would pass every image).
+  const impostor = () => Buffer.concat([genuine(), Buffer.from('\n// not the release binary\n')]);
+
+  /** Puts `bytes` on PATH as `trivy`, every run of it logged to `runLog`; returns its path. */
+  function onPath(bytes: Buffer): string {
+    const dir = mkdtempSync(join(scratch, 'path-'));
+    const path = join(dir, 'trivy');
+    writeFileSync(path, bytes);
+    chmodSync(path, 0o755);
+    process.env.PATH = `${dir}:${process.env.PATH}`;
+    return path;
+  }
+  const runs = () => (existsSync(runLog) ? readFileSync(runLog, 'utf8').trim().split('\n').filter(Boolean) : []);
+  const pinListing = (sha256: string | null): TrivyPin => {
+    const pin = structuredClone(mirror.pin);
+    pin.assets[key].binarySha256 = sha256;
+    return pin;
+  };
+
+  let pathBefore: string | undefined;
+  // @actions/core keeps the summary path it first saw: one file for all these tests, emptied for each.
+  beforeAll(() => {
+    summaryFile = join(mkdtempSync(join(tmpdir(), 'trivy-summary-')), 'summary.md');
+  });
+  beforeEach(() => {
+    scratch = mkdtempSync(join(tmpdir(), 'trivy-trust-'));
+    writeFileSync(summaryFile, '');
+    runLog = join(scratch, 'runs.log');
+    pathBefore = process.env.PATH;
+    Object.assign(process.env, { GITHUB_STEP_SUMMARY: summaryFile, FAKE_TRIVY_LOG: runLog });
+    out = captureStdout();
+  });
+  afterEach(() => {
+    out.restore();
+    process.env.PATH = pathBefore;
+    delete process.env.GITHUB_STEP_SUMMARY;
+    delete process.env.FAKE_TRIVY_LOG;
+    delete process.env.FAKE_TRIVY_VERSION;
+  });
+
+  it('never runs a trivy on PATH that prints the pinned version but whose SHA-256 is not listed: it installs the verified release', async () => {
+    const planted = onPath(impostor());
+    const opts = options();
+    const trivy = await resolveTrivy(opts);
+    expect(trivy).toMatchObject({ source: 'download', path: join(opts.installDir, 'trivy'), verified: true });
+    expect(runs()).toEqual([]); // not even `--version`
+    expect(out.text()).toContain(`::warning::trivy on PATH (${planted}) has SHA-256 ${sha256Hex(impostor())}, not ${sha256Hex(genuine())}, the Trivy 0.75.0 release binary for ${key}`);
+  });
+
+  it('does not run a trivy on PATH while the table lists no binary digest for the platform', async () => {
+    onPath(genuine());
+    const trivy = await resolveTrivy(options({ pin: pinListing(null) }));
+    expect(trivy.source).toBe('download');
+    expect(runs()).toEqual([]);
+    expect(out.text()).not.toContain('::warning::');
+    expect(out.text()).toContain(`lists no Trivy 0.75.0 binary SHA-256 for ${key} to verify it against: not running it`);
+  });
+
+  it('runs a trivy on PATH whose SHA-256 is listed, from a private copy of the bytes it hashed', async () => {
+    const planted = onPath(genuine());
+    const opts = options();
+    const downloads = () => mirror.server.requests.filter((r) => r.startsWith('/release/')).length;
+    const before = downloads();
+    const trivy = await resolveTrivy(opts);
+    expect(trivy).toEqual({ path: join(opts.installDir, 'trivy'), version: '0.75.0', source: 'PATH', sha256: sha256Hex(genuine()), verified: true });
+    expect(downloads()).toBe(before);
+    // Replacing the original afterwards changes nothing: the copy runs.
+    writeFileSync(planted, impostor());
+    expect(parseTrivyVersion((await runTool(trivy.path, ['--version'], { echo: false })).stdout)).toBe('0.75.0');
+    assertTrivyUnchanged(trivy);
+    expect(runs()).toEqual([JSON.stringify(['--version'])]);
+  });
+
+  it('refuses trivy-path whose SHA-256 is not listed, without running it, naming the opt-out', async () => {
+    const planted = join(scratch, 'my-trivy');
+    writeFileSync(planted, impostor(), { mode: 0o755 });
+    await expect(resolveTrivy(options({ trivyPath: planted }))).rejects.toThrow(
+      new RegExp(`^Input "trivy-path": ${planted} has SHA-256 ${sha256Hex(impostor())}, not ${sha256Hex(genuine())}, .*so it is not run\\. Remove trivy-path to install the verified release, or set trivy-trust-unverified: true`),
+    );
+    expect(runs()).toEqual([]);
     await expect(resolveTrivy(options({ trivyPath: '/nonexistent/trivy' }))).rejects.toThrow(/Input "trivy-path": \/nonexistent\/trivy does not exist/);
+  });
+
+  it('runs trivy-path whose SHA-256 is listed', async () => {
+    const opts = options({ trivyPath: FAKE_TRIVY });
+    const trivy = await resolveTrivy(opts);
+    expect(trivy).toEqual({ path: join(opts.installDir, 'trivy'), version: '0.75.0', source: 'trivy-path', sha256: sha256Hex(genuine()), verified: true });
+    expect(out.text()).not.toContain('::warning::');
+  });
+
+  it('trivy-trust-unverified runs an unlisted trivy-path with a warning and a job-summary line', async () => {
+    const planted = join(scratch, 'my-trivy');
+    writeFileSync(planted, impostor(), { mode: 0o755 });
+    const trivy = await resolveTrivy(options({ trivyPath: planted, trustUnverified: true }));
+    expect(trivy).toEqual({ path: planted, version: '0.75.0', source: 'trivy-path', sha256: sha256Hex(impostor()), verified: false });
+    expect(out.text()).toMatch(new RegExp(`^::warning::Running Trivy 0\\.75\\.0 from ${planted} unverified \\(trivy-trust-unverified: true\\): it has SHA-256 ${sha256Hex(impostor())}`, 'm'));
+    expect(readFileSync(summaryFile, 'utf8')).toContain(`**Unverified Trivy:** \`${planted}\` (SHA-256 \`${sha256Hex(impostor())}\`) ran with \`trivy-trust-unverified: true\``);
+    assertTrivyUnchanged(trivy); // nothing to compare against: it was never verified
+  });
+
+  it('trivy-trust-unverified still refuses the hijacked releases and anything too old', async () => {
+    const planted = join(scratch, 'my-trivy');
+    writeFileSync(planted, impostor(), { mode: 0o755 });
+    process.env.FAKE_TRIVY_VERSION = '0.69.4';
+    await expect(resolveTrivy(options({ trivyPath: planted, trustUnverified: true }))).rejects.toThrow(/Input "trivy-path": Trivy 0\.69\.4 is one of the releases published by the March 2026 hijack/);
+    process.env.FAKE_TRIVY_VERSION = '0.60.0';
+    await expect(resolveTrivy(options({ trivyPath: planted, trustUnverified: true }))).rejects.toThrow(/older than 0\.68\.1/);
+    expect(readFileSync(summaryFile, 'utf8')).toBe('');
+  });
+
+  it('trivy-trust-unverified runs an unlisted trivy on PATH that reports the pinned version, with the warning and summary line', async () => {
+    const planted = onPath(impostor());
+    const trivy = await resolveTrivy(options({ trustUnverified: true }));
+    expect(trivy).toMatchObject({ path: planted, source: 'PATH', verified: false });
+    expect(out.text()).toContain(`::warning::Running Trivy 0.75.0 from ${planted} unverified`);
+    expect(readFileSync(summaryFile, 'utf8')).toContain(`**Unverified Trivy:** \`${planted}\``);
+  });
+
+  it('a verified binary replaced between the check and the scan is refused', async () => {
+    const trivy = await resolveTrivy(options());
+    writeFileSync(trivy.path, impostor());
+    expect(() => assertTrivyUnchanged(trivy)).toThrow(new RegExp(`changed after it was verified \\(SHA-256 ${trivy.sha256}, now ${sha256Hex(impostor())}\\): refusing to scan with it`));
   });
 });
 

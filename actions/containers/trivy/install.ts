@@ -1,11 +1,15 @@
 /**
- * Gets a Trivy that can be trusted: an explicit `trivy-path` of an acceptable version, the pinned
- * version already on PATH, or the pinned release downloaded, checked against the committed SHA-256
- * table and its Sigstore bundle verified against Trivy's release workflow identity. Every check fails
- * closed: Trivy's own release channel was hijacked in March 2026 (CVE-2026-33634).
+ * Gets a Trivy that can be trusted, by content only: the pinned release downloaded, checked against
+ * the committed SHA-256 table and its Sigstore bundle verified against Trivy's release workflow
+ * identity; or a binary already on the runner (`trivy-path`, or PATH) whose SHA-256 is the one the
+ * table lists for the binary inside that verified archive. What a binary says about itself
+ * (`--version`) proves nothing: any earlier step of the job can put a `trivy` on PATH that prints
+ * the right version and passes every image. Every check fails closed, because Trivy's own release
+ * channel was hijacked in March 2026 (CVE-2026-33634); only `trivy-trust-unverified` runs an
+ * unlisted binary, with a warning in the log and the job summary.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync, existsSync, chmodSync, readFileSync, statSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import * as io from '@actions/io';
@@ -20,7 +24,11 @@ export interface TrivyPin {
   tag: string;
   downloadBase: string;
   signer: { certificateIdentity: string; oidcIssuer: string };
-  assets: Record<string, { name: string; sha256: string }>;
+  /**
+   * Per platform (`linux/amd64`): the release archive, its SHA-256, and the SHA-256 of the `trivy`
+   * binary inside it (null until recorded; see the README for how to fill it).
+   */
+  assets: Record<string, { name: string; sha256: string; binarySha256?: string | null }>;
   compromisedVersions: string[];
   minimumVersion: string;
 }
@@ -35,12 +43,14 @@ export interface SigstoreTrust {
 
 export interface ResolveOptions {
   pin: TrivyPin;
-  /** The `trivy-path` input: use this binary, after its version check. */
+  /** The `trivy-path` input: use this binary, if its SHA-256 is the listed one. */
   trivyPath?: string;
+  /** The `trivy-trust-unverified` input: run a binary on PATH or at trivy-path whose SHA-256 is not listed. */
+  trustUnverified?: boolean;
   /** The `trivy-mirror` input: a base URL holding the release's asset names; the GitHub release by default. */
   mirror?: string;
   trust: SigstoreTrust;
-  /** Where the verified binary goes. */
+  /** Where the verified binary goes (a private folder: a verified binary found elsewhere is copied here). */
   installDir: string;
   platform?: string;
   signal?: AbortSignal;
@@ -50,6 +60,10 @@ export interface ResolvedTrivy {
   path: string;
   version: string;
   source: 'trivy-path' | 'PATH' | 'download';
+  /** SHA-256 of the binary at `path`. */
+  sha256: string;
+  /** False only when trivy-trust-unverified let a binary the table does not list run. */
+  verified: boolean;
 }
 
 export class TrivyVerificationError extends Error {
@@ -88,23 +102,83 @@ async function reportedVersion(path: string, signal?: AbortSignal): Promise<stri
 
 export async function resolveTrivy(opts: ResolveOptions): Promise<ResolvedTrivy> {
   const { pin } = opts;
+  const key = opts.platform ?? assetKey();
   if (opts.trivyPath) {
-    if (!existsSync(opts.trivyPath)) throw new InputError(`Input "trivy-path": ${opts.trivyPath} does not exist; expected the path of a trivy binary.`);
+    if (!existsSync(opts.trivyPath) || !statSync(opts.trivyPath).isFile()) throw new InputError(`Input "trivy-path": ${opts.trivyPath} does not exist; expected the path of a trivy binary.`);
+    // Hashed before it is ever run: even `--version` would run whatever is there.
+    const bytes = readFileSync(opts.trivyPath);
+    const sha256 = sha256Hex(bytes);
+    if (binaryProblem(sha256, pin, key) === null) return { path: adopt(bytes, opts.installDir), version: pin.version, source: 'trivy-path', sha256, verified: true };
+    if (!opts.trustUnverified) {
+      throw new InputError(`Input "trivy-path": ${opts.trivyPath} ${binaryProblem(sha256, pin, key)}, so it is not run. Remove trivy-path to install the verified release, or set trivy-trust-unverified: true to run this binary anyway.`);
+    }
     const version = await reportedVersion(opts.trivyPath, opts.signal);
     if (!version) throw new InputError(`Input "trivy-path": ${opts.trivyPath} --version did not report a Trivy version.`);
     const problem = versionProblem(version, pin);
     if (problem) throw new InputError(`Input "trivy-path": ${problem} Use ${pin.version}.`);
     if (version !== pin.version) core.warning(`Using Trivy ${version} from trivy-path; this action pins and verifies ${pin.version}.`);
-    return { path: opts.trivyPath, version, source: 'trivy-path' };
+    await reportUnverified(opts.trivyPath, sha256, version, binaryProblem(sha256, pin, key)!);
+    return { path: opts.trivyPath, version, source: 'trivy-path', sha256, verified: false };
   }
   const onPath = await io.which('trivy', false);
   if (onPath) {
-    const version = await reportedVersion(onPath, opts.signal);
-    if (version === pin.version) return { path: onPath, version, source: 'PATH' };
-    core.info(`trivy on PATH reports ${version ?? 'no version'}, not the pinned ${pin.version}: installing the pinned release.`);
+    const bytes = readFileSync(onPath);
+    const sha256 = sha256Hex(bytes);
+    const problem = binaryProblem(sha256, pin, key);
+    if (problem === null) return { path: adopt(bytes, opts.installDir), version: pin.version, source: 'PATH', sha256, verified: true };
+    if (opts.trustUnverified) {
+      const version = await reportedVersion(onPath, opts.signal);
+      if (version === pin.version) {
+        await reportUnverified(onPath, sha256, version, problem);
+        return { path: onPath, version, source: 'PATH', sha256, verified: false };
+      }
+      core.info(`trivy on PATH reports ${version ?? 'no version'}, not the pinned ${pin.version}: installing the pinned release.`);
+    } else {
+      // Not run, not even for its version; the verified release is installed instead. A listed
+      // digest that differs is worth a warning: that file claims to be Trivy and is not the release.
+      const log = pin.assets[key]?.binarySha256 ? core.warning : core.info;
+      log(`trivy on PATH (${onPath}) ${problem}: not running it; installing the verified release instead.`);
+    }
   }
-  const path = await installPinned(opts);
-  return { path, version: pin.version, source: 'download' };
+  return installPinned(opts);
+}
+
+/** Why a binary with this SHA-256 is not the verified release's, or null when it is. */
+export function binaryProblem(sha256: string, pin: TrivyPin, key: string): string | null {
+  const listed = pin.assets[key]?.binarySha256;
+  if (!listed) return `has SHA-256 ${sha256}, and trivy-checksums.json lists no Trivy ${pin.version} binary SHA-256 for ${key} to verify it against`;
+  if (listed !== sha256) return `has SHA-256 ${sha256}, not ${listed}, the Trivy ${pin.version} release binary for ${key} in trivy-checksums.json`;
+  return null;
+}
+
+/**
+ * Runs a verified binary from a copy of the very bytes that were hashed, in our own folder: the
+ * original may be replaced between the check and the scan by anything else running in the job.
+ */
+function adopt(bytes: Buffer, installDir: string): string {
+  mkdirSync(installDir, { recursive: true, mode: 0o700 });
+  const path = join(installDir, 'trivy');
+  writeFileSync(path, bytes, { mode: 0o755 });
+  chmodSync(path, 0o755);
+  return path;
+}
+
+/** The opt-out is loud: a warning annotation and a line in the job summary, next to the scan it weakens. */
+async function reportUnverified(path: string, sha256: string, version: string, problem: string): Promise<void> {
+  core.warning(`Running Trivy ${version} from ${path} unverified (trivy-trust-unverified: true): it ${problem}. The scan gate is only as trustworthy as whatever put this binary there.`);
+  await core.summary
+    .addRaw(`> [!WARNING]\n> **Unverified Trivy:** \`${path}\` (SHA-256 \`${sha256}\`) ran with \`trivy-trust-unverified: true\`; it is not the verified Trivy release binary.\n\n`)
+    .write();
+}
+
+/**
+ * Checks, right before a scan, that the binary is still the one verified at resolve time: the build
+ * runs for minutes in between, next to whatever else the job started.
+ */
+export function assertTrivyUnchanged(trivy: ResolvedTrivy): void {
+  if (!trivy.verified) return;
+  const now = existsSync(trivy.path) ? sha256Hex(readFileSync(trivy.path)) : 'missing';
+  if (now !== trivy.sha256) throw new TrivyVerificationError(`${trivy.path} changed after it was verified (SHA-256 ${trivy.sha256}, now ${now}): refusing to scan with it.`);
 }
 
 async function download(url: string, what: string, signal?: AbortSignal): Promise<Buffer> {
@@ -190,7 +264,7 @@ export function exactPattern(text: string): string {
   return `^${text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`;
 }
 
-async function installPinned(opts: ResolveOptions): Promise<string> {
+async function installPinned(opts: ResolveOptions): Promise<ResolvedTrivy> {
   const { pin } = opts;
   const key = opts.platform ?? assetKey();
   const asset = pin.assets[key];
@@ -214,5 +288,14 @@ async function installPinned(opts: ResolveOptions): Promise<string> {
   await io.rmRF(work);
   const path = join(opts.installDir, 'trivy');
   chmodSync(path, 0o755);
-  return path;
+  // The binary inside the verified archive is what the table's binary digest records, and what a
+  // copy already on a runner must match to be run without a download.
+  const sha256 = sha256Hex(readFileSync(path));
+  const listed = asset.binarySha256;
+  if (listed && listed !== sha256) {
+    rmSync(path, { force: true });
+    throw new TrivyVerificationError(`The trivy binary in the verified ${asset.name} has SHA-256 ${sha256}, but trivy-checksums.json lists ${listed} for ${key}: the table is inconsistent; refusing to use it.`);
+  }
+  if (!listed) core.info(`The trivy binary in ${asset.name} has SHA-256 ${sha256}; trivy-checksums.json lists none for ${key}, so a copy already on a runner is not used.`);
+  return { path, version: pin.version, source: 'download', sha256, verified: true };
 }

@@ -31,7 +31,7 @@ export interface TrivyMirror {
   tufRootPath: string;
   archive: Buffer;
   assetName: string;
-  /** The committed pin, with this platform's checksum set to the test archive's. */
+  /** The committed pin, with this platform's checksums set to the test archive's and to the binary inside it. */
   pin: TrivyPin;
   sign(artifact: Buffer, identity?: Identity): Buffer;
   close(): Promise<void>;
@@ -47,7 +47,9 @@ export async function startTrivyMirror(platformKey: string): Promise<TrivyMirror
   const archive = releaseArchive();
   const pin = structuredClone(pinned) as TrivyPin;
   const assetName = pin.assets[platformKey].name;
-  pin.assets[platformKey].sha256 = (await import('node:crypto')).createHash('sha256').update(archive).digest('hex');
+  const { createHash } = await import('node:crypto');
+  pin.assets[platformKey].sha256 = createHash('sha256').update(archive).digest('hex');
+  pin.assets[platformKey].binarySha256 = createHash('sha256').update(readFileSync(FAKE_TRIVY)).digest('hex');
   const sign = (artifact: Buffer, identity = RELEASE_IDENTITY) => Buffer.from(JSON.stringify(sigstore.signBlob(artifact, identity)));
   server.files.set(`/release/${assetName}`, archive);
   server.files.set(`/release/${assetName}.sigstore.json`, sign(archive));
