@@ -1,13 +1,14 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   assertTrivyUnchanged, assetKey, bundleBindingProblem, exactPattern, parseTrivyVersion, resolveTrivy, sha256Hex, versionProblem, type ResolveOptions, type TrivyPin,
 } from '../../actions/containers/trivy/install.js';
 import pinned from '../../actions/build-scan-push/trivy-checksums.json' with { type: 'json' };
 import { startTrivyMirror, type TrivyMirror, FAKE_TRIVY } from './support/trivy-release.js';
 import { runTool } from '../../actions/containers/process.js';
+import { captureStdout } from '../support/stdout.js';
 
 const key = assetKey();
 let mirror: TrivyMirror;
@@ -142,16 +143,6 @@ describe('pinned Trivy installer', () => {
     expect(out.text()).toContain(`has SHA-256 ${sha256Hex(readFileSync(FAKE_TRIVY))}; trivy-checksums.json lists none for ${key}`);
   });
 });
-
-/** What @actions/core writes (annotations, masks, info) while `fn` runs. */
-function captureStdout(): { text(): string; restore(): void } {
-  const chunks: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    chunks.push(String(chunk));
-    return true;
-  });
-  return { text: () => chunks.join(''), restore: () => spy.mockRestore() };
-}
 
 describe('a trivy already on the runner is trusted by its SHA-256, never by what it prints', () => {
   let scratch: string;

@@ -1,5 +1,6 @@
 // The Prometheus provider at the HTTP layer: the PromQL it sends (our services' histogram preset
 // and raw templates), SigV4 for Amazon Managed Service for Prometheus, retries, no data, errors.
+import { createServer, type Server } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { evaluateGate } from '../../actions/metrics/gate.js';
@@ -11,6 +12,8 @@ import { useNockedAws } from '../support/nock-aws.js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { HttpRequest } from '@smithy/protocol-http';
 import { Sha256 } from '@aws-crypto/sha256-js';
+import { SERVER_TEXT_LIMIT } from '../../actions/lib/secrets.js';
+import { captureStdout } from '../support/stdout.js';
 
 const PROM = 'http://prometheus.test:9090';
 const AMP = 'https://aps-workspaces.eu-central-1.amazonaws.com';
@@ -214,5 +217,100 @@ describe('slo-gate bundle with provider prometheus', () => {
       nock.disableNetConnect();
       await new Promise((r) => server.close(r));
     }
+  });
+});
+
+/** A Prometheus (or the proxy in front of it) that refuses every query and quotes the request's Authorization header. */
+async function echoingServer(status: number, body: (authorization: string) => string, events: string[] = []): Promise<{ url: (userinfo: string) => string; close(): Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    events.push(`request ${req.headers.authorization}`);
+    res.writeHead(status, { 'content-type': 'text/plain' });
+    res.end(body(String(req.headers.authorization)));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  nock.enableNetConnect('127.0.0.1');
+  return {
+    url: (userinfo) => `http://${userinfo}@127.0.0.1:${port}`,
+    close: async () => {
+      nock.disableNetConnect();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
+const PADDING = ' while talking to upstream'.repeat(40);
+/** The password and every form it is sent or echoed in. */
+function credentialForms(user: string, password: string): string[] {
+  const b64 = (t: string) => Buffer.from(t).toString('base64');
+  return [password, encodeURIComponent(password), b64(password), b64(`${user}:${password}`), `Basic ${b64(`${user}:${password}`)}`];
+}
+/** ::add-mask:: values as the runner reads them (workflow commands escape %, CR and LF). */
+const unescapeCommand = (v: string) => v.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
+
+describe('credentials a Prometheus server echoes back', () => {
+  it.each([
+    [401, 'a proxy\'s plain-text refusal', (auth: string) => `401 Unauthorized: rejected Authorization: ${auth}${PADDING}`],
+    [500, 'a JSON error (retried, then reported)', (auth: string) => JSON.stringify({ status: 'error', errorType: 'internal', error: `upstream said no to "${auth}"${PADDING}` })],
+  ])('HTTP %i, %s: every form is masked before the first request, and the error quotes none of them, cut to the limit', async (status, _name, body) => {
+    const user = 'reader';
+    const password = `Top$ecret/${status}`; // one per case: a form masked once is not announced again
+    const events: string[] = [];
+    const server = await echoingServer(status, body, events);
+    const out = captureStdout((chunk) => events.push(`stdout ${chunk}`));
+    let error: Error;
+    try {
+      const src = source({ url: server.url(`${user}:${encodeURIComponent(password)}`), baselineSelector: undefined });
+      const clock = new FakeClock(END.getTime());
+      const provider = new PrometheusProvider(src, { clock, random: () => 0 });
+      error = await evaluateGate(config(['p95 < 200ms'], src), {}, window, { provider, clock }).then(() => { throw new Error('expected the gate to fail'); }, (e: Error) => e);
+    } finally {
+      out.restore();
+      await server.close();
+    }
+    const forms = credentialForms(user, password);
+    // The server really was sent, and echoed, the Basic credential.
+    const firstRequest = events.findIndex((e) => e.startsWith('request '));
+    expect(events[firstRequest]).toBe(`request ${forms[4]}`);
+    const masked = events.slice(0, firstRequest).filter((e) => e.startsWith('stdout ::add-mask::')).map((e) => unescapeCommand(e.slice('stdout ::add-mask::'.length).trim()));
+    expect(masked).toEqual(expect.arrayContaining(forms));
+    // What the action prints on failure: the message (::error::) and the stack (::debug::).
+    for (const printed of [error.message, error.stack!]) for (const form of forms) expect(printed).not.toContain(form);
+    expect(error.message).toContain('***');
+    const quoted = /answered \d+(?: with non-JSON)?: ([\s\S]*)$/.exec(error.message)![1];
+    expect(quoted).toMatch(new RegExp(`^[\\s\\S]{${SERVER_TEXT_LIMIT}}… \\(\\d+ more characters\\)$`));
+  });
+});
+
+describe('slo-gate bundle against a server that echoes the credentials', () => {
+  it('prints the failure (::error::, ::debug:: stack) without any form of the password, after masking them all', async () => {
+    const { runBundle } = await import('../support/harness.js');
+    const user = 'gate';
+    const password = 'Bundle:Secret%7';
+    const server = await echoingServer(401, (auth) => `{"message":"bad credentials","authorization":"${auth}","padding":"${PADDING}"}`);
+    let run;
+    try {
+      run = await runBundle('slo-gate', {
+        inputs: {
+          provider: 'prometheus', slo: 'p95 < 200ms', 'prometheus-url': server.url(`${user}:${encodeURIComponent(password)}`),
+          'canary-selector': 'service="auth",version="2"', window: '10m', warmup: '0s',
+        },
+      });
+    } finally {
+      await server.close();
+    }
+    expect(run.code).toBe(1);
+    const forms = credentialForms(user, password);
+    const lines = run.stdout.split('\n');
+    const masks = lines.filter((l) => l.startsWith('::add-mask::')).map((l) => unescapeCommand(l.slice('::add-mask::'.length)));
+    expect(masks).toEqual(expect.arrayContaining(forms));
+    // As the runner shows them: a raw "%" would otherwise hide behind its "%25" escape.
+    const printed = lines.filter((l) => !l.startsWith('::add-mask::')).map(unescapeCommand);
+    const failure = printed.filter((l) => l.startsWith('::error::'));
+    expect(failure).toHaveLength(1);
+    expect(failure[0]).toMatch(/Prometheus \/api\/v1\/query(_range)? answered 401: .*"authorization":"\*\*\*".*… \(\d+ more characters\)$/);
+    expect(printed.some((l) => l.startsWith('::debug::'))).toBe(true);
+    for (const form of forms) expect(printed.filter((l) => l.includes(form))).toEqual([]);
   });
 });
