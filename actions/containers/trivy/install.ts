@@ -104,25 +104,28 @@ export async function resolveTrivy(opts: ResolveOptions): Promise<ResolvedTrivy>
   const { pin } = opts;
   const key = opts.platform ?? assetKey();
   if (opts.trivyPath) {
-    if (!existsSync(opts.trivyPath) || !statSync(opts.trivyPath).isFile()) throw new InputError(`Input "trivy-path": ${opts.trivyPath} does not exist; expected the path of a trivy binary.`);
+    if (!existsSync(opts.trivyPath) || !statSync(opts.trivyPath).isFile()) throw new InputError(`Input "trivy-path": ${opts.trivyPath} does not exist or is not a file; expected the path of a trivy binary.`);
     // Hashed before it is ever run: even `--version` would run whatever is there.
     const bytes = readFileSync(opts.trivyPath);
     const sha256 = sha256Hex(bytes);
-    if (binaryProblem(sha256, pin, key) === null) return { path: adopt(bytes, opts.installDir), version: pin.version, source: 'trivy-path', sha256, verified: true };
+    const problem = binaryProblem(sha256, pin, key);
+    if (problem === null) return { path: adopt(bytes, opts.installDir), version: pin.version, source: 'trivy-path', sha256, verified: true };
     if (!opts.trustUnverified) {
-      throw new InputError(`Input "trivy-path": ${opts.trivyPath} ${binaryProblem(sha256, pin, key)}, so it is not run. Remove trivy-path to install the verified release, or set trivy-trust-unverified: true to run this binary anyway.`);
+      throw new InputError(`Input "trivy-path": ${opts.trivyPath} ${problem}, so it is not run. Remove trivy-path to install the verified release, or set trivy-trust-unverified: true to run this binary anyway.`);
     }
+    // Opted out of the digest, not of the version rules: the hijacked releases never run.
     const version = await reportedVersion(opts.trivyPath, opts.signal);
     if (!version) throw new InputError(`Input "trivy-path": ${opts.trivyPath} --version did not report a Trivy version.`);
-    const problem = versionProblem(version, pin);
-    if (problem) throw new InputError(`Input "trivy-path": ${problem} Use ${pin.version}.`);
+    const versionIssue = versionProblem(version, pin);
+    if (versionIssue) throw new InputError(`Input "trivy-path": ${versionIssue} Use ${pin.version}.`);
     if (version !== pin.version) core.warning(`Using Trivy ${version} from trivy-path; this action pins and verifies ${pin.version}.`);
-    await reportUnverified(opts.trivyPath, sha256, version, binaryProblem(sha256, pin, key)!);
+    await reportUnverified(opts.trivyPath, sha256, version, problem);
     return { path: opts.trivyPath, version, source: 'trivy-path', sha256, verified: false };
   }
   const onPath = await io.which('trivy', false);
-  if (onPath) {
-    const bytes = readFileSync(onPath);
+  const bytes = onPath ? readIfReadable(onPath) : null;
+  if (onPath && !bytes) core.info(`trivy on PATH (${onPath}) cannot be read to verify it: installing the verified release.`);
+  if (onPath && bytes) {
     const sha256 = sha256Hex(bytes);
     const problem = binaryProblem(sha256, pin, key);
     if (problem === null) return { path: adopt(bytes, opts.installDir), version: pin.version, source: 'PATH', sha256, verified: true };
@@ -141,6 +144,14 @@ export async function resolveTrivy(opts: ResolveOptions): Promise<ResolvedTrivy>
     }
   }
   return installPinned(opts);
+}
+
+function readIfReadable(path: string): Buffer | null {
+  try {
+    return readFileSync(path);
+  } catch {
+    return null;
+  }
 }
 
 /** Why a binary with this SHA-256 is not the verified release's, or null when it is. */
