@@ -170,6 +170,7 @@ describe('the resolver, on references the runner would reject', () => {
       { uses: 'o/mesh-actions/x@v1', kind: 'action', at: 'workflows/x.yml:5', localIsCaller: true },
     ]);
     expect(usesIn('README.md', 'Use `uses: o/mesh-actions@v1` with `command:`.')[0].uses).toBe('o/mesh-actions@v1');
+    expect(usesIn('README.md', 'Every uses: form runs the same bundle.')).toEqual([]);
     expect(misplacedUses('w.yml', 'jobs:\n  a:\n    uses: o/r/x@v1\n  b:\n    steps:\n      - uses: o/r/.github/workflows/w.yml@v1\n')).toEqual([
       'w.yml: job a: uses: o/r/x@v1 is not a reusable workflow',
       'w.yml: job b: step uses: o/r/.github/workflows/w.yml@v1 is a workflow; call it from a job',

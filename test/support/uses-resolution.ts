@@ -175,7 +175,10 @@ export function usesIn(file: string, text: string): UsesRef[] {
   }
   const refs: UsesRef[] = [];
   text.split('\n').forEach((line, i) => {
-    for (const m of line.matchAll(USES)) refs.push({ uses: m[1], kind: kindOf(m[1]), at: `${file}:${i + 1}`, localIsCaller });
+    for (const m of line.matchAll(USES)) {
+      if (!m[1].includes('/') && m[1] !== '.') continue; // prose ("every uses: form"), not a reference
+      refs.push({ uses: m[1], kind: kindOf(m[1]), at: `${file}:${i + 1}`, localIsCaller });
+    }
   });
   return refs;
 }
