@@ -130,13 +130,16 @@ export function onDefaultBranch(response: { status?: string }, sha: string, bran
 
 // ---- tags ---------------------------------------------------------------------------------------
 
-/** `git ls-remote --tags` output → tag name → the commit it points at (annotated tags peeled). */
-export function parseRemoteTags(text: string): Map<string, string> {
+/**
+ * `git ls-remote --tags` output → tag name → the commit it points at (annotated tags peeled), or
+ * with `peel: false` the object the ref holds (what a push lease must name).
+ */
+export function parseRemoteTags(text: string, { peel = true } = {}): Map<string, string> {
   const tags = new Map<string, string>();
   for (const line of text.split('\n')) {
     const m = /^([0-9a-f]{40})\s+refs\/tags\/(.+?)(\^\{\})?$/.exec(line.trim());
     if (!m) continue;
-    if (m[3] || !tags.has(m[2])) tags.set(m[2], m[1]); // the peeled line wins over the tag object's
+    if (m[3] ? peel : !tags.has(m[2])) tags.set(m[2], m[1]); // peeled: the ^{} line wins over the tag object's
   }
   return tags;
 }

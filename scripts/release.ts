@@ -137,19 +137,24 @@ export function publishPlan(opts: Options): { plan: ReleasePlan; slug: string } 
 }
 
 /** Writes the plan's tags in one atomic push: both land or neither does, and vX moves only from where the plan saw it. */
-function writeTags(opts: Options, plan: ReleasePlan, log: (line: string) => void): void {
+export function writeTags(opts: Options, plan: ReleasePlan, log: (line: string) => void): void {
   const remote = opts.values.get('remote') ?? 'origin';
+  // A lease names the object the ref holds now: for an annotated tag that is the tag object, not its commit.
+  const listing = git(opts.repo, ['ls-remote', '--tags', remote]);
+  const now = parseRemoteTags(listing);
+  const held = parseRemoteTags(listing, { peel: false });
   const refspecs: string[] = [];
   const leases: string[] = [];
   for (const w of plan.tags) {
     if (w.action === 'keep') continue;
+    if (now.get(w.tag) !== w.from) throw new Error(`${w.tag} changed on ${remote} while releasing (${w.from ?? 'absent'} → ${now.get(w.tag) ?? 'absent'}); nothing written, run the release again`);
     if (w.annotated) {
       git(opts.repo, [...BOT, 'tag', '--force', '--annotate', '--message', `mesh-actions ${w.tag}`, w.tag, w.sha]);
       refspecs.push(`refs/tags/${w.tag}:refs/tags/${w.tag}`);
     } else {
       refspecs.push(`+${w.sha}:refs/tags/${w.tag}`);
     }
-    leases.push(`--force-with-lease=refs/tags/${w.tag}:${w.from ?? ''}`);
+    leases.push(`--force-with-lease=refs/tags/${w.tag}:${w.from ? held.get(w.tag) : ''}`);
   }
   if (!refspecs.length) {
     log('tags already in place: nothing to push');

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../scripts/release.js';
+import { main, parseArgs, publishPlan, writeTags } from '../../scripts/release.js';
 import { parseRemoteTags } from '../../scripts/release-plan.js';
 import { repoRoot } from '../support/harness.js';
 
@@ -126,6 +126,29 @@ describe('release publish', () => {
     git(work, 'commit', '--quiet', '--allow-empty', '-m', 'later');
     expect(() => publish('--version', '1.1.0', '--sha', 'HEAD', ...apiAnswers(head()))).toThrow(`v1.1.0 already points at ${sha}, not ${head()}`);
     expect(remoteTags()).toEqual(before);
+  });
+
+  it('stops when a tag moves between the plan and the push, writing nothing', () => {
+    git(work, 'commit', '--quiet', '--allow-empty', '-m', 'Release 1.2.0 (no changes)');
+    writeFileSync(join(work, 'package.json'), readFileSync(join(work, 'package.json'), 'utf8').replace('"version": "1.1.0"', '"version": "1.2.0"'));
+    writeFileSync(join(work, 'CHANGELOG.md'), readFileSync(join(work, 'CHANGELOG.md'), 'utf8').replace('## [Unreleased]\n', '## [Unreleased]\n\n## [1.2.0] - 2026-12-30\n\n### Changed\n\n- deploy-stack: a change.\n'));
+    git(work, 'commit', '--quiet', '-am', 'Release 1.2.0');
+    const sha = head();
+    const opts = parseArgs(['publish', '--repo', work, '--version', '1.2.0', '--sha', sha, ...apiAnswers(sha)]);
+    const { plan } = publishPlan(opts);
+    const before = remoteTags();
+    // Someone else moves v1 meanwhile, to an annotated tag.
+    git(work, 'tag', '--annotate', '--message', 'elsewhere', 'v1-elsewhere', 'HEAD~1');
+    git(work, 'push', '--quiet', '--force', 'origin', 'refs/tags/v1-elsewhere:refs/tags/v1');
+    const moved = remoteTags();
+    expect(moved.get('v1')).toBe(git(work, 'rev-parse', 'HEAD~1'));
+    expect(() => writeTags(opts, plan, () => {})).toThrow(`v1 changed on origin while releasing (${before.get('v1')} → ${moved.get('v1')}); nothing written`);
+    expect(remoteTags()).toEqual(moved);
+    // Planned again, the release moves the annotated v1 (the lease names its tag object).
+    const out = publish('--version', '1.2.0', '--sha', sha, ...apiAnswers(sha));
+    expect(out.endsWith('pushed v1.2.0, v1 to origin')).toBe(true);
+    expect(remoteTags().get('v1')).toBe(sha);
+    expect(remoteTags().get('v1.2.0')).toBe(sha);
   });
 
   it('the command line reports bad input in one line and exits 1', () => {

@@ -128,6 +128,8 @@ describe('tags', () => {
   it('reads ls-remote, annotated tags peeled', () => {
     const tags = parseRemoteTags(`${B}\trefs/tags/v1.0.0\n${C}\trefs/tags/v1.0.0^{}\n${C}\trefs/tags/v1\n`);
     expect([...tags]).toEqual([['v1.0.0', C], ['v1', C]]);
+    const held = parseRemoteTags(`${B}\trefs/tags/v1.0.0\n${C}\trefs/tags/v1.0.0^{}\n`, { peel: false });
+    expect([...held]).toEqual([['v1.0.0', B]]);
   });
 
   it('a first release creates vX.Y.Z and vX', () => {
