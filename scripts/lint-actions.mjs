@@ -54,15 +54,28 @@ const rootMeta = existsSync(rootFile) ? YAML.parse(readFileSync(rootFile, 'utf8'
 if (rootMeta) checkActionMetadata(rootFile, rootMeta);
 else if (actions.size) report(rootFile, 'missing (run npm run build)');
 
+// ---- Marketplace metadata and short forms (scripts/lint-marketplace.mjs) ------------------------
+// Every action.yml, the short forms <name>/action.yml included, carries what the Marketplace needs; a
+// short form passes the same metadata rules (its runs point into actions/<name>/dist) and matches
+// what npm run build generates.
+import { marketplaceProblems, shortForms, staleMetadata } from './lint-marketplace.mjs';
+const shortFormFiles = shortForms(root);
+for (const [file, meta] of shortFormFiles) checkActionMetadata(file, meta);
+for (const [file, meta] of [...[...actions].map(([name, meta]) => [join(root, 'actions', name, 'action.yml'), meta]), ...(rootMeta ? [[rootFile, rootMeta]] : []), ...shortFormFiles]) {
+  for (const msg of marketplaceProblems(meta)) report(file, msg);
+}
+for (const msg of staleMetadata(root)) problems.push(msg);
+// ---- end of Marketplace metadata and short forms ------------------------------------------------
+
 // ---- workflows ---------------------------------------------------------------------------------
 const workflows = [...yamlFiles(join(root, '.github/workflows')), ...yamlFiles(join(root, 'workflows'))];
 const reusable = new Map(
   yamlFiles(join(root, '.github/workflows')).map((f) => [relative(root, f), YAML.parse(readFileSync(f, 'utf8'))]),
 );
 
-/** Which of our actions a `uses:` names, or null: ./actions/x, ./, org/mesh-actions/actions/x@v1, org/mesh-actions@v1. */
+/** Which of our actions a `uses:` names, or null: ./actions/x, ./x, ./, org/mesh-actions/actions/x@v1, org/mesh-actions/x@v1, org/mesh-actions@v1. */
 export function ourAction(uses) {
-  let m = /^\.\/actions\/([a-z0-9-]+)\/?$/.exec(uses) ?? /^[^/]+\/mesh-actions\/actions\/([a-z0-9-]+)@.+$/.exec(uses);
+  let m = /^\.\/(?:actions\/)?([a-z0-9-]+)\/?$/.exec(uses) ?? /^[^/]+\/mesh-actions\/(?:actions\/)?([a-z0-9-]+)@.+$/.exec(uses);
   if (m) return m[1];
   if (uses === './' || uses === '.' || /^[^/]+\/mesh-actions@.+$/.test(uses)) return '.';
   return null;
@@ -121,4 +134,4 @@ if (problems.length) {
   console.error(`lint-actions: ${problems.length} problem(s)\n  ${problems.join('\n  ')}`);
   process.exit(1);
 }
-console.log(`lint-actions: ${actions.size} action(s)${rootMeta ? ' + root action' : ''} and ${workflows.length} workflow(s) clean`);
+console.log(`lint-actions: ${actions.size} action(s)${rootMeta ? ' + root action' : ''}, ${shortFormFiles.length} short form(s) and ${workflows.length} workflow(s) clean`);
