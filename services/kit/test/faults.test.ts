@@ -65,7 +65,9 @@ describe('createService with fault injection', () => {
     const faults = new FaultInjector({ errorRate: 1, latencyMs: 40, abortAfter: 3 }, { kill: () => kills++ });
     service = await createService({
       name: 'demo', version: '9.9.9', port: 0, host: '127.0.0.1', env: {}, drainDelayMs: 0, logDestination: silent, writeEmf: () => undefined, faults,
-      routes: (app) => app.get('/hello', async () => ({ hello: 'world' })),
+      routes: (app) => {
+        app.get('/hello', async () => ({ hello: 'world' }));
+      },
     });
     url = (await service.start()).url;
   });
