@@ -352,8 +352,15 @@ export async function rehearse(args: RehearsalArgs, t0: number): Promise<number>
   let moto: Moto | undefined;
   let live: Live | undefined;
   const rampRecords: RampRecord[] = [];
+  // Ctrl-C (also the way out of --keep): every process this run started stops, its files go.
+  let cleaning: Promise<void> | undefined;
+  const cleanUp = () => (cleaning ??= (async () => {
+    await stopAll();
+    await moto?.stop();
+    rmSync(work, { recursive: true, force: true });
+  })());
   const onSignal = () => {
-    void stopAll().finally(() => process.exit(130));
+    void cleanUp().finally(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -363,11 +370,12 @@ export async function rehearse(args: RehearsalArgs, t0: number): Promise<number>
     const missing = [!nginx && 'nginx', !prometheusBinary && 'prometheus'].filter(Boolean);
     const why = missing.length ? `${missing.join(' and ')} not installed (npm run setup installs ${missing.length > 1 ? 'them' : 'it'})` : '';
 
-    // deploy-stack deploys through change sets: moto must give such stacks their outputs, as AWS does.
-    const motoStarting = startMoto(REGION, { changeSetOutputs: true });
     const context = join(work, 'auth-context');
+    console.log('Bundling the auth service (the image\'s build context), then starting moto …');
     await buildContext(serviceImage('auth'), context);
-    moto = await motoStarting;
+    // deploy-stack deploys through change sets: moto must give such stacks their outputs, as AWS does.
+    // Started alone: on a busy machine its start-up needs the CPU to stay within its 30 s limit.
+    moto = await startMoto(REGION, { changeSetOutputs: true });
     // Started now, awaited after the image build: both take seconds (moto first: it needs the CPU to start in time).
     const liveStarting = nginx && prometheusBinary ? startLive(nginx, prometheusBinary, context, args.scenarios[0], work) : undefined;
     liveStarting?.catch(() => undefined);
@@ -462,12 +470,10 @@ export async function rehearse(args: RehearsalArgs, t0: number): Promise<number>
     return code;
   } catch (err) {
     console.error(`\nrehearsal failed: ${errorMessage(err)}`);
+    // Nothing is left running after a failure, --keep or not.
+    await cleanUp();
     return 1;
   } finally {
-    if (!args.keep) {
-      await stopAll();
-      await moto?.stop();
-      rmSync(work, { recursive: true, force: true });
-    }
+    if (!args.keep) await cleanUp();
   }
 }
