@@ -91,7 +91,7 @@ export function rampOutcome(result: string, steps: StepReport[]): string {
 }
 
 export function stageTable(stages: StageReport[]): string {
-  const rows = stages.map((s) => `| ${s.name} | ${s.expected} | ${s.skipped ? 'skipped' : s.got} | ${s.skipped ? '' : formatDuration(s.ms)} |`);
+  const rows = stages.map((s) => `| ${s.name} | ${s.expected} | ${s.skipped ? `skipped: ${s.skipped}` : s.got} | ${s.skipped ? '' : formatDuration(s.ms)} |`);
   return ['| stage | expected | got | time |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
