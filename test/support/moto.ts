@@ -57,7 +57,13 @@ export async function startMoto(region = 'eu-central-1', opts: { changeSetOutput
   child.stdout!.on('data', (d) => (log = (log + d).slice(-4000)));
   child.stderr!.on('data', (d) => (log = (log + d).slice(-4000)));
   const endpoint = `http://127.0.0.1:${port}`;
-  await waitUntilUp(endpoint, child, () => log);
+  try {
+    await waitUntilUp(endpoint, child, () => log);
+  } catch (err) {
+    // A server too slow to come up must not outlive the run that gave up on it.
+    child.kill('SIGKILL');
+    throw err;
+  }
   return {
     endpoint,
     port,
