@@ -356,14 +356,17 @@ export async function rehearse(args: RehearsalArgs, t0: number): Promise<number>
   let cleaning: Promise<void> | undefined;
   const cleanUp = () => (cleaning ??= (async () => {
     await stopAll();
-    await moto?.stop();
+    // Bounded: an interrupted run still removes its files.
+    await Promise.race([moto?.stop(), new Promise((r) => setTimeout(r, 5000).unref())]);
     rmSync(work, { recursive: true, force: true });
   })());
+  // Every signal is handled, not just the first: a Ctrl-C reaches this process twice (from the
+  // terminal and relayed by tsx), and a second default SIGINT would exit before the clean-up.
   const onSignal = () => {
     void cleanUp().finally(() => process.exit(130));
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     const nginx = findTool('nginx');
     const prometheusBinary = findTool('prometheus');

@@ -79,7 +79,8 @@ export async function startMoto(region = 'eu-central-1', opts: { changeSetOutput
     },
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        // Ended already (a Ctrl-C reaches the whole process group): 'exit' will not fire again.
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),
