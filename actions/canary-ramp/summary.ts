@@ -23,41 +23,66 @@ function stepRow(s: StepReport): string {
   return `| ${s.percent}% | ${s.weights.stable} / ${s.weights.canary} | ${s.startedAt} | ${s.endedAt ?? ''} | ${counts || 'not analysed'} | ${s.outcome} | ${last ? `${last.verdict}: ${last.reason}`.replace(/\|/g, '\\|') : ''} |`;
 }
 
-/** One point per check (and per weight change): the canary weight and each objective's canary value over time. */
-export function chartSeries(steps: StepReport[]): { labels: string[]; weight: number[]; metrics: Map<string, (number | null)[]> } {
+/**
+ * One point per check (and per weight change): the canary's weight and each objective's canary value
+ * over time, and beside them the stable version's weight and values (`baseline`: null where the
+ * check measured no baseline).
+ */
+export function chartSeries(steps: StepReport[]): {
+  labels: string[];
+  weight: number[];
+  stableWeight: number[];
+  metrics: Map<string, (number | null)[]>;
+  baseline: Map<string, (number | null)[]>;
+} {
   const t0 = steps.length ? Date.parse(steps[0].startedAt) : 0;
   const labels: string[] = [];
   const weight: number[] = [];
+  const stableWeight: number[] = [];
   const metrics = new Map<string, (number | null)[]>();
-  const point = (at: string, w: number, values: Map<string, number | null>) => {
-    labels.push(`${((Date.parse(at) - t0) / 60_000).toFixed(1)}m`);
-    weight.push(w);
+  const baseline = new Map<string, (number | null)[]>();
+  const append = (into: Map<string, (number | null)[]>, values: Map<string, number | null>) => {
     for (const key of new Set([...metrics.keys(), ...values.keys()])) {
-      if (!metrics.has(key)) metrics.set(key, Array(labels.length - 1).fill(null));
-      metrics.get(key)!.push(values.get(key) ?? null);
+      if (!into.has(key)) into.set(key, Array(labels.length - 1).fill(null));
+      into.get(key)!.push(values.get(key) ?? null);
     }
   };
+  const point = (at: string, w: StepReport['weights'], checked: StepReport['checks'][number]['objectives']) => {
+    labels.push(`${((Date.parse(at) - t0) / 60_000).toFixed(1)}m`);
+    weight.push(w.canary);
+    stableWeight.push(w.stable);
+    append(metrics, new Map(checked.map((o) => [o.objective, o.canary.value])));
+    append(baseline, new Map(checked.map((o) => [o.objective, o.baseline?.value ?? null])));
+  };
   for (const s of steps) {
-    point(s.startedAt, s.weights.canary, new Map());
-    for (const c of s.checks) point(c.at, s.weights.canary, new Map(c.objectives.map((o) => [o.objective, o.canary.value])));
+    point(s.startedAt, s.weights, []);
+    for (const c of s.checks) point(c.at, s.weights, c.objectives);
   }
-  return { labels, weight, metrics };
+  return { labels, weight, stableWeight, metrics, baseline };
+}
+
+/** Mermaid lines cannot have gaps: the last known value carries over a check without data. */
+function filled(values: (number | null)[]): number[] | null {
+  const known = values.filter((v): v is number => v !== null);
+  if (!known.length) return null;
+  let last = known[0];
+  return values.map((v) => +(v === null ? last : (last = v)).toPrecision(4));
 }
 
 function mermaid(steps: StepReport[]): string {
-  const { labels, weight, metrics } = chartSeries(steps);
+  const { labels, weight, stableWeight, metrics, baseline } = chartSeries(steps);
   if (labels.length < 2) return '';
   const xs = labels.map((l) => `"${l}"`).join(', ');
+  // xychart-beta has no legend: the title names the lines in the order they are drawn.
   const charts = [
-    ['xychart-beta', '  title "Canary weight (%)"', `  x-axis [${xs}]`, '  y-axis "canary %" 0 --> 100', `  line [${weight.join(', ')}]`].join('\n'),
+    ['xychart-beta', '  title "Weight (%): canary, stable"', `  x-axis [${xs}]`, '  y-axis "%" 0 --> 100', `  line [${weight.join(', ')}]`, `  line [${stableWeight.join(', ')}]`].join('\n'),
   ];
   for (const [name, values] of metrics) {
-    const known = values.filter((v): v is number => v !== null);
-    if (!known.length) continue;
-    // Mermaid lines cannot have gaps: carry the last known value over a check without data.
-    let last = known[0];
-    const filled = values.map((v) => (v === null ? last : (last = v)));
-    charts.push(['xychart-beta', `  title "${name.replace(/"/g, "'")} (canary)"`, `  x-axis [${xs}]`, `  line [${filled.map((v) => +v.toPrecision(4)).join(', ')}]`].join('\n'));
+    const canary = filled(values);
+    if (!canary) continue;
+    const stable = filled(baseline.get(name) ?? []);
+    const title = `${name.replace(/"/g, "'")}: canary${stable ? ', stable' : ''}`;
+    charts.push(['xychart-beta', `  title "${title}"`, `  x-axis [${xs}]`, `  line [${canary.join(', ')}]`, ...(stable ? [`  line [${stable.join(', ')}]`] : [])].join('\n'));
   }
   return charts.map((c) => '```mermaid\n' + c + '\n```').join('\n\n');
 }

@@ -164,4 +164,25 @@ describe('intervalWarning and the summary', () => {
     expect(md).toContain('line [120, 120, 120, 120]');
     expect(md.trim().split('\n').at(-1)).toBe('**Promoted**: every step passed');
   });
+
+  it('draws the stable version beside the canary: its weight, and its value of each objective when measured', () => {
+    const t0 = Date.UTC(2026, 0, 1);
+    const at = (m: number) => new Date(t0 + m * MIN).toISOString();
+    const obj = (canary: number, stable: number | null) => [{ objective: 'error-rate < 5%', verdict: 'pass' as const, canary: { value: canary, samples: 1 }, ...(stable === null ? {} : { baseline: { value: stable, samples: 1 } }), test: { name: 'threshold' }, reason: '' }];
+    const steps = [
+      { percent: 10, weights: weightsFor(10), startedAt: at(0), endedAt: at(2), outcome: 'advanced' as const, checks: [{ at: at(1), verdict: 'pass' as const, reason: 'ok', objectives: obj(0.02, 0.01) }, { at: at(2), verdict: 'pass' as const, reason: 'ok', objectives: obj(0.03, null) }] },
+      { percent: 100, weights: weightsFor(100), startedAt: at(2), outcome: 'advanced' as const, checks: [] },
+    ];
+    const series = chartSeries(steps);
+    expect(series.stableWeight).toEqual([90, 90, 90, 0]);
+    expect(series.baseline.get('error-rate < 5%')).toEqual([null, 0.01, null, null]);
+    const md = renderRampSummary({ result: 'promoted', reason: 'every step passed', resource: 'listener x', baseline: weightsFor(0), weights: weightsFor(100), steps });
+    expect(md).toContain('title "Weight (%): canary, stable"');
+    expect(md).toContain('line [10, 10, 10, 100]\n  line [90, 90, 90, 0]');
+    expect(md).toContain('title "error-rate < 5%: canary, stable"');
+    expect(md).toContain('line [0.02, 0.02, 0.03, 0.03]\n  line [0.01, 0.01, 0.01, 0.01]');
+    // Without a baseline there is no stable line to draw.
+    const alone = renderRampSummary({ result: 'promoted', reason: 'ok', resource: 'x', baseline: weightsFor(0), weights: weightsFor(100), steps: steps.map((s) => ({ ...s, checks: s.checks.map((c) => ({ ...c, objectives: obj(0.02, null) })) })) });
+    expect(alone).toContain('title "error-rate < 5%: canary"\n');
+  });
 });

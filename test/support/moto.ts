@@ -57,7 +57,13 @@ export async function startMoto(region = 'eu-central-1', opts: { changeSetOutput
   child.stdout!.on('data', (d) => (log = (log + d).slice(-4000)));
   child.stderr!.on('data', (d) => (log = (log + d).slice(-4000)));
   const endpoint = `http://127.0.0.1:${port}`;
-  await waitUntilUp(endpoint, child, () => log);
+  try {
+    await waitUntilUp(endpoint, child, () => log);
+  } catch (err) {
+    // A server too slow to come up must not outlive the run that gave up on it.
+    child.kill('SIGKILL');
+    throw err;
+  }
   return {
     endpoint,
     port,
@@ -73,7 +79,8 @@ export async function startMoto(region = 'eu-central-1', opts: { changeSetOutput
     },
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        // Ended already (a Ctrl-C reaches the whole process group): 'exit' will not fire again.
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),

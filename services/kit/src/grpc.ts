@@ -36,7 +36,7 @@ function metadataCarrier(md: Metadata): Record<string, string> {
 }
 
 export function instrumentUnary<Req, Res>(
-  kit: Pick<ServiceKit, 'tracing' | 'metrics' | 'log' | 'accessLog' | 'accessLogSlowMs'>,
+  kit: Pick<ServiceKit, 'tracing' | 'metrics' | 'log' | 'accessLog' | 'accessLogSlowMs' | 'faults'>,
   fullMethod: string,
   handler: (request: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res>,
 ): (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void {
@@ -58,7 +58,13 @@ export function instrumentUnary<Req, Res>(
     };
     context.with(trace.setSpan(parent, span), () =>
       requestContext.run({ correlationId }, () => {
-        handler(call.request, call).then(
+        const fault = kit.faults?.next();
+        const run = !fault ? handler(call.request, call)
+          : new Promise<void>((r) => setTimeout(r, fault.delayMs)).then(() => {
+            if (fault.fail) throw new GrpcError(GrpcStatus.INTERNAL, 'injected fault');
+            return handler(call.request, call);
+          });
+        run.then(
           (res) => {
             finish(GrpcStatus.OK);
             callback(null, res);

@@ -8,3 +8,4 @@ export { envString, envInt, envPort, envEnum, envDuration, envSecret, type Env }
 export { setupTracing, tracingOptionsFromEnv, activeTraceIds, type Tracing, type TracingOptions } from './tracing.js';
 export { CORRELATION_HEADER, correlationIdFrom, currentCorrelationId, requestContext } from './request-context.js';
 export { GrpcError, instrumentUnary, httpEquivalent } from './grpc.js';
+export { FaultInjector, faultsFromEnv, faultSettingsFromEnv, describeFaults, FAULT_VARIABLES, type FaultSettings, type FaultDecision } from './faults.js';

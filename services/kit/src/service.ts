@@ -9,6 +9,7 @@ import { SpanKind, SpanStatusCode, context, propagation, trace, type Span } from
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { InputError, errorMessage } from '../../../actions/lib/errors.js';
 import { envDuration, envEnum, envPort, envString, type Env } from './config.js';
+import { describeFaults, faultsFromEnv, type FaultInjector } from './faults.js';
 import { HttpClient, type HttpClientOptions } from './http-client.js';
 import { ACCESS_LOG_MODES, LOG_LEVELS, createLogger, stdoutDestination, wantsAccessLog, type AccessLogMode, type Logger } from './logger.js';
 import { RedMetrics } from './metrics.js';
@@ -50,6 +51,8 @@ export interface ServiceOptions {
   /** A request at least this long counts as slow for the access log (ACCESS_LOG_SLOW, default 1s). */
   accessLogSlowMs?: number;
   secrets?: SecretStore;
+  /** Chaos experiments: injected errors, latency, a kill after N requests (FAULT_* variables; off by default). */
+  faults?: FaultInjector;
 }
 
 export interface ServiceKit {
@@ -66,6 +69,8 @@ export interface ServiceKit {
   /** Which requests get a `request` log line (ACCESS_LOG), and what counts as slow. */
   accessLog: AccessLogMode;
   accessLogSlowMs: number;
+  /** Set only when fault injection is on (FAULT_*): every handler, HTTP or gRPC, goes through it. */
+  faults?: FaultInjector;
 }
 
 export interface Service extends ServiceKit {
@@ -117,6 +122,8 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
   const writeEmf = opts.writeEmf ?? ((line: string) => void destination.write(`${line}\n`));
   const metrics = new RedMetrics({ service: opts.name, version, writeEmf, processMetrics: true });
   const secrets = opts.secrets ?? new SecretStore({ log });
+  const faults = opts.faults ?? faultsFromEnv(env);
+  if (faults) log.warn({ faults: faults.settings }, `fault injection on: ${describeFaults(faults.settings)}`);
   const tracer = tracing.tracer;
   let accepting = true;
   let listenerClosing = false;
@@ -172,6 +179,18 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
     done();
   });
 
+  // Injected faults act where a handler would: after the kit's onRequest (so RED metrics, spans and
+  // the access log see them as the caller does), never on probes.
+  if (faults) {
+    app.addHook('preHandler', (req, reply, done) => {
+      if (req.kitStart === undefined) return done();
+      const { delayMs, fail } = faults.next();
+      const act = () => (fail ? void reply.code(500).send({ error: 'injected fault' }) : done());
+      if (delayMs > 0) setTimeout(act, delayMs);
+      else act();
+    });
+  }
+
   app.setErrorHandler((err: { statusCode?: number; message?: string }, req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
     if (status >= 500) req.log.error({ err }, 'request failed');
@@ -215,6 +234,7 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
     isAccepting: () => accepting,
     accessLog,
     accessLogSlowMs,
+    ...(faults ? { faults } : {}),
   };
   await opts.routes?.(app, kit);
 
