@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { inputEnv, parseFileCommands } from '../support/harness.js';
+import { actionDefaults, inputEnv, parseFileCommands, stepInputEnv } from '../support/harness.js';
 import { inputEnvName } from '../../actions/lib/root.js';
 
 describe('runner harness', () => {
@@ -14,5 +14,19 @@ describe('runner harness', () => {
       INPUT_MY_INPUT: 'y',
     });
     expect(inputEnvName('bake-time')).toBe('INPUT_BAKE-TIME');
+  });
+
+  it('applies action.yml defaults as the runner does: unset inputs get their default, set ones (even empty) win', () => {
+    const defaults = actionDefaults('deploy-stack');
+    expect(defaults).toMatchObject({ capabilities: 'CAPABILITY_IAM', execute: 'true', timeout: '1h' });
+    expect(defaults).not.toHaveProperty('stack-name');
+    expect(actionDefaults('.')).toEqual({});
+  });
+
+  it('hands those defaults to the step, and lets the step override them', () => {
+    expect(stepInputEnv('deploy-stack', { 'stack-name': 's' })).toMatchObject({ INPUT_CAPABILITIES: 'CAPABILITY_IAM', 'INPUT_STACK-NAME': 's' });
+    expect(stepInputEnv('deploy-stack', { capabilities: '' })).toMatchObject({ INPUT_CAPABILITIES: '' });
+    expect(stepInputEnv('deploy-stack', { capabilities: undefined })).toMatchObject({ INPUT_CAPABILITIES: 'CAPABILITY_IAM' });
+    expect(stepInputEnv('deploy-stack', {})).not.toHaveProperty('INPUT_TEMPLATE');
   });
 });

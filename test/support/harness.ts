@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 
 export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -69,6 +70,24 @@ export function parseFileCommands(text: string): Record<string, string> {
   return out;
 }
 
+/** The action's metadata file, as the runner finds it for the bundle. */
+export function actionYmlPath(action: string): string {
+  return action === '.' ? join(repoRoot, 'action.yml') : join(repoRoot, 'actions', action, 'action.yml');
+}
+
+/**
+ * What the runner does with `inputs.<name>.default`: every input the step does not set gets its
+ * default as INPUT_*; an input set to '' stays ''. Inputs without a default are not set at all.
+ */
+export function actionDefaults(action: string): Record<string, string> {
+  const meta = parseYaml(readFileSync(actionYmlPath(action), 'utf8')) as { inputs?: Record<string, { default?: unknown }> };
+  const out: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(meta.inputs ?? {})) {
+    if (spec?.default !== undefined && spec.default !== null) out[name] = String(spec.default);
+  }
+  return out;
+}
+
 export function inputEnv(inputs: RunOptions['inputs'] = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(inputs)) {
@@ -76,6 +95,12 @@ export function inputEnv(inputs: RunOptions['inputs'] = {}): Record<string, stri
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = String(value);
   }
   return env;
+}
+
+/** The INPUT_* a step of `action` gets: its `with:` values over the action's defaults. */
+export function stepInputEnv(action: string, inputs: RunOptions['inputs'] = {}): Record<string, string> {
+  const given = Object.fromEntries(Object.entries(inputs).filter(([, v]) => v !== undefined));
+  return inputEnv({ ...actionDefaults(action), ...given });
 }
 
 function baseEnv(): Record<string, string> {
@@ -115,7 +140,7 @@ export function startBundle(action: string, opts: RunOptions = {}, phase: 'main'
     AWS_REGION: 'eu-central-1',
     AWS_EC2_METADATA_DISABLED: 'true',
     ...files,
-    ...inputEnv(opts.inputs),
+    ...stepInputEnv(action, opts.inputs),
     ...stateEnv,
   };
   for (const [k, v] of Object.entries(opts.env ?? {})) {
