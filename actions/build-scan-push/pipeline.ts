@@ -70,7 +70,7 @@ function setScanOutputs(decision: GateDecision, sarifPath: string): void {
   core.setOutput('sarif', sarifPath);
 }
 
-export async function run(signal: AbortSignal): Promise<void> {
+export async function buildScanPush(signal: AbortSignal): Promise<void> {
   // Masked before anything else can print it, a validation message included.
   if (core.getInput('password')) maskSecret(core.getInput('password'));
   const ctx = githubContext();

@@ -3,7 +3,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { awsClient } from '../lib/aws.js';
 import { systemClock } from '../lib/clock.js';
 import { errorMessage } from '../lib/errors.js';
-import type { ActionEntry } from '../lib/runner.js';
+import { runAction, type ActionEntry } from '../lib/runner.js';
 import { evaluateGate, readGateConfig } from '../metrics/gate.js';
 import { retryingCall } from '../traffic/call.js';
 import { makeRouter, type RouterConfig } from '../traffic/config.js';
@@ -82,3 +82,8 @@ async function post(): Promise<void> {
 }
 
 export const action: ActionEntry = { main, post };
+
+/** main, or post once main has run: what the bundle runs, and what GitHub's local runner (@github/local-action) calls. */
+export function run(): Promise<void> {
+  return runAction(action);
+}

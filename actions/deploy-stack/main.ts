@@ -3,7 +3,7 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { S3Client } from '@aws-sdk/client-s3';
 import { awsClient } from '../lib/aws.js';
 import { maskSecret } from '../lib/secrets.js';
-import type { ActionEntry } from '../lib/runner.js';
+import { runAction, type ActionEntry } from '../lib/runner.js';
 import { CallCounter } from '../cloudformation/call-counter.js';
 import { failureText } from '../cloudformation/report.js';
 import { buildPlan, readInputs, secretValues } from './context.js';
@@ -53,7 +53,7 @@ export const action: ActionEntry = {
     if (result.outcome === 'failed') {
       // One annotation, titled with the stack and its status; the exit code fails the step (setFailed would add a second).
       core.error(result.failure ? failureText(plan.stackName, result.failure) : result.message, { title: `deploy-stack ${plan.stackName} ${result.status}` });
-      process.exitCode = core.ExitCode.Failure;
+      process.exitCode = 1;
     }
   },
 
@@ -65,3 +65,8 @@ export const action: ActionEntry = {
     await cleanUpAfterKilledRun(saved.progress, cfn, coreLog);
   },
 };
+
+/** main, or post once main has run: what the bundle runs, and what GitHub's local runner (@github/local-action) calls. */
+export function run(): Promise<void> {
+  return runAction(action);
+}

@@ -13,8 +13,9 @@ export interface ActionEntry {
 
 export const IS_POST_STATE = 'isPost';
 
+/** Through core.getState, not the environment: GitHub's local runner keeps state in memory. */
 export function isPost(): boolean {
-  return !!process.env[`STATE_${IS_POST_STATE}`];
+  return core.getState(IS_POST_STATE) === 'true';
 }
 
 /** SIGINT/SIGTERM (the runner cancelling the job) abort the signal so loops can stop in a known state. */

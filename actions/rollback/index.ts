@@ -1,3 +1,3 @@
-import { runAction } from '../lib/runner.js';
-import { action } from './main.js';
-await runAction(action);
+// The bundle's entry: the runner starts it for main and again for post.
+import { run } from './main.js';
+await run();

@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { systemClock } from '../lib/clock.js';
-import type { ActionEntry } from '../lib/runner.js';
+import { runAction, type ActionEntry } from '../lib/runner.js';
 import { retryingCall } from '../traffic/call.js';
 import { makeRouter } from '../traffic/config.js';
 import { readRollbackInputs } from './context.js';
@@ -20,3 +20,8 @@ async function main(): Promise<void> {
 }
 
 export const action: ActionEntry = { main };
+
+/** main, or post once main has run: what the bundle runs, and what GitHub's local runner (@github/local-action) calls. */
+export function run(): Promise<void> {
+  return runAction(action);
+}

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import type { ActionEntry } from '../lib/runner.js';
+import { runAction, type ActionEntry } from '../lib/runner.js';
 import { evaluateGate, renderGateSummary } from '../metrics/gate.js';
 import { decideOutcome, readInputs } from './context.js';
 
@@ -17,3 +17,8 @@ export const action: ActionEntry = {
     else core.notice(outcome.message);
   },
 };
+
+/** main, or post once main has run: what the bundle runs, and what GitHub's local runner (@github/local-action) calls. */
+export function run(): Promise<void> {
+  return runAction(action);
+}
