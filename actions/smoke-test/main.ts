@@ -1,0 +1,29 @@
+import * as core from '@actions/core';
+import { systemClock } from '../lib/clock.js';
+import { runAction, type ActionEntry } from '../lib/runner.js';
+import { readPlan } from './context.js';
+import { probe } from './probes.js';
+import { renderSmokeSummary, runSmoke } from './smoke.js';
+
+const CREDENTIAL_HEADER = /authorization|cookie|token|secret|key/i;
+
+export const RUNBOOK = 'docs/runbooks/failed-or-stuck-ramp.md#smoke-test-failed';
+
+export const action: ActionEntry = {
+  async main(signal) {
+    const plan = readPlan();
+    // A test route may need a credential; other headers (x-canary: true) are not secrets to hide.
+    for (const [name, value] of Object.entries(plan.headers)) if (value && CREDENTIAL_HEADER.test(name)) core.setSecret(value);
+    const report = await runSmoke(plan, { probe, clock: systemClock, signal, log: (m) => core.info(m) });
+    core.setOutput('result', report.result);
+    core.setOutput('report', JSON.stringify(report));
+    await core.summary.addRaw(renderSmokeSummary(report)).write();
+    if (report.result === 'fail') core.setFailed(`smoke-test failed: ${report.reason}. No traffic was moved. See ${RUNBOOK}`);
+    else core.info(`smoke-test passed: ${report.reason}.`);
+  },
+};
+
+/** main: what the bundle runs, and what GitHub's local runner (@github/local-action) calls. */
+export function run(): Promise<void> {
+  return runAction(action);
+}
