@@ -132,7 +132,7 @@ describe('the platform stacks through deploy-stack against moto, in deployment o
     expect(state.iam.Role.filter((r) => String(r.name).startsWith(`mesh-${ENV}-`))).toEqual([]);
   });
 
-  test('security in the primary region: the deploy role trusts one repo, branch and environment, under the boundary', async () => {
+  test('security in the primary region: the deploy role trusts one repo and branch, in its build and region environments, under the boundary', async () => {
     const run = await deploy('security', PRIMARY, { ExistingOidcProviderArn: OIDC_PROVIDER });
     expect(run.outcome).toBe('created');
     const state = await motoState();
@@ -141,7 +141,7 @@ describe('the platform stacks through deploy-stack against moto, in deployment o
 
     const deployRole = role(`mesh-${ENV}-github-deploy`);
     expect(deployRole.permissions_boundary_arn).toBe(boundary);
-    expect(deployRole.max_session_duration).toBe(3600);
+    expect(deployRole.max_session_duration).toBe(21600);
     const trust = JSON.parse(deployRole.assume_role_policy_document as string);
     expect(trust.Statement).toHaveLength(1);
     expect(trust.Statement[0]).toMatchObject({
@@ -151,7 +151,7 @@ describe('the platform stacks through deploy-stack against moto, in deployment o
       Condition: {
         StringEquals: {
           'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
-          'token.actions.githubusercontent.com:sub': `repo:example-org/example-service:environment:${ENV}:ref:refs/heads/main`,
+          'token.actions.githubusercontent.com:sub': [ENV, `${ENV}-eu-central-1`, `${ENV}-eu-west-1`].map((e) => `repo:example-org/example-service:environment:${e}:ref:refs/heads/main`),
         },
       },
     });

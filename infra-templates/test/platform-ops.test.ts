@@ -268,7 +268,7 @@ const POLICIES = ACTION_POLICIES;
 describe('security: OIDC trust, least privilege per action, boundary, keys, replicas', () => {
   const t = loadTemplate('security');
 
-  test('the deploy role trusts GitHub OIDC for one repository, one branch and one environment only', () => {
+  test('the deploy role trusts GitHub OIDC for one repository, one branch and its build and region environments only', () => {
     expect(resource(t, 'GitHubOidcProvider').Properties).toEqual({ Url: 'https://token.actions.githubusercontent.com', ClientIdList: ['sts.amazonaws.com'] });
     const trust = resource(t, 'DeployRole').Properties!.AssumeRolePolicyDocument as { Statement: Record<string, Json>[] };
     expect(trust.Statement).toHaveLength(1);
@@ -279,7 +279,8 @@ describe('security: OIDC trust, least privilege per action, boundary, keys, repl
     expect(Object.keys(s.Condition as object)).toEqual(['StringEquals']);
     const eq = (s.Condition as { StringEquals: Record<string, Json> }).StringEquals;
     expect(eq['token.actions.githubusercontent.com:aud']).toBe('sts.amazonaws.com');
-    expect(eq['token.actions.githubusercontent.com:sub']).toEqual({ 'Fn::Sub': 'repo:${GitHubOrg}/${GitHubRepo}:environment:${GitHubEnvironment}:ref:refs/heads/${DeployBranch}' });
+    expect(eq['token.actions.githubusercontent.com:sub']).toEqual(['${GitHubEnvironment}', '${GitHubEnvironment}-${PrimaryRegion}', '${GitHubEnvironment}-${SecondaryRegion}']
+      .map((environment) => ({ 'Fn::Sub': `repo:\${GitHubOrg}/\${GitHubRepo}:environment:${environment}:ref:refs/heads/\${DeployBranch}` })));
     for (const name of ['GitHubOrg', 'GitHubRepo', 'DeployBranch', 'GitHubEnvironment']) {
       expect(t.Parameters![name].AllowedPattern, name).not.toContain('*');
       expect(new RegExp(t.Parameters![name].AllowedPattern as string).test('*'), name).toBe(false);
