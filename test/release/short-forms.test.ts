@@ -17,7 +17,7 @@ const ACTIONS = discoverActions(repoRoot);
 
 describe('short forms in this repository', () => {
   it('every action has one, and all generated metadata is current', () => {
-    expect(ACTIONS).toEqual(['build-scan-push', 'canary-ramp', 'deploy-stack', 'rollback', 'slo-gate']);
+    expect(ACTIONS).toEqual(['build-scan-push', 'canary-ramp', 'deploy-stack', 'rollback', 'slo-gate', 'smoke-test']);
     expect(metadataDiffs(repoRoot)).toEqual([]);
   });
 
