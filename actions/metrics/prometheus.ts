@@ -107,7 +107,12 @@ export interface PrometheusDeps {
   clock?: Clock;
   region?: string;
   random?: () => number;
+  /** Longest one HTTP request may take; a hung server is retried, then reported. */
+  requestTimeoutMs?: number;
 }
+
+/** A range query over a window of an hour answers in well under a second on a healthy server. */
+export const PROMETHEUS_REQUEST_TIMEOUT_MS = 30_000;
 
 export class PrometheusProvider implements MetricsProvider {
   readonly name = 'prometheus';
@@ -139,8 +144,18 @@ export class PrometheusProvider implements MetricsProvider {
     const doFetch = this.deps.fetch ?? fetch;
     return withRetry(
       async () => {
-        const res = await doFetch(url, { headers, signal });
-        const text = await res.text();
+        const timeoutMs = this.deps.requestTimeoutMs ?? PROMETHEUS_REQUEST_TIMEOUT_MS;
+        const timeout = AbortSignal.timeout(timeoutMs);
+        let res: Response;
+        let text: string;
+        try {
+          // The timeout covers the body too: a server that sends headers and stalls is as hung.
+          res = await doFetch(url, { headers, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+          text = await res.text();
+        } catch (err) {
+          if (timeout.aborted && !signal?.aborted) throw new PromHttpError(504, `Prometheus ${url.pathname} gave no answer within ${timeoutMs} ms`);
+          throw err;
+        }
         let body: PromResponse;
         try {
           body = JSON.parse(text) as PromResponse;

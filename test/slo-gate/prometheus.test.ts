@@ -314,3 +314,29 @@ describe('slo-gate bundle against a server that echoes the credentials', () => {
     for (const form of forms) expect(printed.filter((l) => l.includes(form))).toEqual([]);
   });
 });
+
+describe('a Prometheus server that never answers', () => {
+  it('each request ends at its timeout, is retried, then the query fails naming the timeout', async () => {
+    const { createServer } = await import('node:http');
+    let requests = 0;
+    const hung = createServer(() => { requests++; /* never answers */ });
+    await new Promise<void>((r) => hung.listen(0, '127.0.0.1', r));
+    const port = (hung.address() as import('node:net').AddressInfo).port;
+    nock.enableNetConnect('127.0.0.1');
+    try {
+      const src = source({ url: `http://127.0.0.1:${port}`, baselineSelector: undefined });
+      const clock = new FakeClock(END.getTime());
+      const provider = new PrometheusProvider(src, { clock, random: () => 0, requestTimeoutMs: 200 });
+      const started = Date.now();
+      const error = await evaluateGate(config(['p95 < 200ms'], src), {}, window, { provider, clock }).then(() => null, (e: Error) => e);
+      expect(error?.message).toMatch(/gave no answer within 200 ms/);
+      expect(requests).toBeGreaterThan(1);
+      // Retries sleep on the fake clock: the real time is the attempts' timeouts, not minutes.
+      expect(Date.now() - started).toBeLessThan(20_000);
+    } finally {
+      nock.disableNetConnect();
+      hung.closeAllConnections();
+      await new Promise((r) => hung.close(r));
+    }
+  });
+});
