@@ -14,7 +14,7 @@ import { haveTools, startRegistry, type Registry } from './support/registry.js';
 import { FAKE_TRIVY, startTrivyMirror, type TrivyMirror } from './support/trivy-release.js';
 import { startFlakyProxy } from './support/flaky-proxy.js';
 
-const FIXTURES = join(import.meta.dirname, '../../../shared/fixtures/trivy');
+const FIXTURES = join(import.meta.dirname, '../fixtures/trivy');
 const missing = haveTools('buildah', 'docker-registry', 'skopeo', 'htpasswd');
 if (missing.length && process.env.CI) throw new Error(`CI=true but ${missing.join(', ')} missing: .ci/setup.d/containers.sh installs them.`);
 

@@ -7,7 +7,7 @@ import { mergeSarif } from '../../actions/containers/trivy/sarif.js';
 import { scanSummaryMarkdown } from '../../actions/containers/trivy/summary.js';
 import { trivyImageArgs } from '../../actions/containers/trivy/scan.js';
 
-const FIXTURES = join(import.meta.dirname, '../../../shared/fixtures/trivy');
+const FIXTURES = join(import.meta.dirname, '../fixtures/trivy');
 const load = (name: string) => parseTrivyReport(JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')), name);
 const ALL = parseSeverityList('UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL', 'severity');
 
