@@ -30,10 +30,10 @@ import {
   type CfnLintMatch,
   type NagResult,
 } from './support.js';
+import { requires, tool } from '../../test/support/requires.js';
 
 const stacks = stackNames();
-const inCi = process.env.CI === 'true';
-const haveCfnLint = cfnLintAvailable();
+const cfnLint = requires('cfn-lint over every template', [tool('cfn-lint', cfnLintAvailable())]);
 
 test('there are templates to validate', () => {
   expect(stacks.length).toBeGreaterThan(0);
@@ -45,15 +45,14 @@ describe('cfn-lint and cdk-nag over every template', () => {
 
   beforeAll(() => {
     // cfn-lint runs in its own process while this one synthesizes the CDK app.
-    if (haveCfnLint) {
+    if (cfnLint.available) {
       lint = runCfnLint(stacks.map(templatePath));
       lint.catch(() => undefined); // awaited (and reported) in its test
     }
     nag = synthWithNag(stacks);
   }, 240_000);
 
-  test.skipIf(!haveCfnLint && !inCi)('cfn-lint: zero errors', async () => {
-    if (!haveCfnLint) throw new Error('cfn-lint is not on PATH; CI needs it (see .ci/setup.d/infra-templates.sh)');
+  cfnLint.it('cfn-lint: zero errors', async () => {
     const matches = await lint!;
     const count = (level: CfnLintMatch['Level']) => matches.filter((m) => m.Level === level).length;
     console.log(`cfn-lint over ${stacks.length} templates: ${count('Error')} errors, ${count('Warning')} warnings, ${count('Informational')} informational`);

@@ -3,7 +3,7 @@
  * support and no container runtime (CI machines and unprivileged runners have neither reliably).
  * A storage root of its own keeps these images out of other tools' way.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 
 export interface BuildahOptions {
   /** Storage root; buildah's default when unset. */
@@ -13,10 +13,6 @@ export interface BuildahOptions {
 
 export function buildahGlobalArgs(o: BuildahOptions): string[] {
   return [...(o.root ? ['--root', o.root] : []), ...(o.runroot ? ['--runroot', o.runroot] : []), '--storage-driver', 'vfs'];
-}
-
-export function hasBuildah(): boolean {
-  return spawnSync('buildah', ['--version'], { encoding: 'utf8' }).status === 0;
 }
 
 export class BuildahError extends Error {

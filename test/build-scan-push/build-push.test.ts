@@ -7,18 +7,18 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runPost, startBundle, type RunResult, type Running } from '../support/harness.js';
 import { assetKey } from '../../actions/containers/trivy/install.js';
-import { haveTools, startRegistry, type Registry } from './support/registry.js';
+import { startRegistry, type Registry } from './support/registry.js';
+import { commands, requires } from '../support/requires.js';
 import { FAKE_TRIVY, startTrivyMirror, type TrivyMirror } from './support/trivy-release.js';
 import { startFlakyProxy } from './support/flaky-proxy.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/trivy');
-const missing = haveTools('buildah', 'docker-registry', 'skopeo', 'htpasswd');
-if (missing.length && process.env.CI) throw new Error(`CI=true but ${missing.join(', ')} missing: .ci/setup.d/containers.sh installs them.`);
+const withTools = requires('build-scan-push with buildah and a local registry', commands('buildah', 'docker-registry', 'skopeo', 'htpasswd'));
 
-describe.skipIf(missing.length > 0)('build-scan-push with buildah and a local registry', () => {
+withTools.describe('build-scan-push with buildah and a local registry', () => {
   let registry: Registry;
   let mirror: TrivyMirror;
   let context: string;

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startMoto, type Moto } from '../support/moto.js';
 import { runBundle } from '../support/harness.js';
 import { DEFAULT_LIFECYCLE_POLICY, ecrLogin, ensureRepository, existingTagDigests, parseEcrHost } from '../../actions/containers/ecr.js';
-import { haveTools } from './support/registry.js';
+import { commands, requires } from '../support/requires.js';
 import { FAKE_TRIVY } from './support/trivy-release.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/trivy');
@@ -90,10 +90,9 @@ describe('ECR module', () => {
   });
 });
 
-const missingTools = haveTools('buildah', 'skopeo');
-if (missingTools.length && process.env.CI) throw new Error(`CI=true but ${missingTools.join(', ')} missing: .ci/setup.d/containers.sh installs them.`);
+const withTools = requires('ECR through the bundle', commands('buildah', 'skopeo'));
 
-describe.skipIf(missingTools.length > 0)('ECR through the bundle', () => {
+withTools.describe('ECR through the bundle', () => {
   let workspace: string;
   beforeAll(() => {
     workspace = mkdtempSync(join(tmpdir(), 'bsp-ecr-'));

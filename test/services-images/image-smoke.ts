@@ -7,9 +7,9 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { assembleBaseImage, defaultNodeBinary, NONROOT_UID, type BaseImage } from '../../services/images/base-image.js';
-import { buildah, hasBuildah, type BuildahOptions } from '../../services/images/buildah.js';
+import { buildah, type BuildahOptions } from '../../services/images/buildah.js';
 import { buildContext, repoRoot } from '../../services/images/bundle.js';
 import { buildImage, imageConfig, runContainer, waitForHealthy, type RunningContainer } from '../../services/images/image.js';
 import { serviceImage } from '../../services/images/services.js';
@@ -17,6 +17,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { freePort } from '../support/moto.js';
+import { commands, requires } from '../support/requires.js';
 
 /** grpc.health.v1 Check on a port: the overall status ("" service). */
 async function grpcHealth(port: number): Promise<string> {
@@ -34,12 +35,9 @@ async function grpcHealth(port: number): Promise<string> {
 
 export function imageSmokeTest(name: string): void {
   const svc = serviceImage(name);
-  const available = hasBuildah();
-  // Skip only on a developer machine without buildah; CI installs it (.ci/setup.d/services.sh).
-  if (!available && process.env.CI) throw new Error('buildah is not installed: .ci/setup.d/services.sh installs it');
-  const maybe = available ? describe : describe.skip;
+  const withBuildah = requires(`the ${name} image test`, commands('buildah'));
 
-  maybe(`${name} image`, () => {
+  withBuildah.describe(`${name} image`, () => {
     let work: string;
     let storage: BuildahOptions;
     let base: BaseImage;

@@ -1,7 +1,7 @@
-/** The two backends every repository test runs against: a real PostgreSQL 15 server and PGlite. */
+/** The two backends every repository test runs against: a real PostgreSQL server and PGlite. */
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, it } from 'vitest';
 import { pgDatabase, pgliteDatabase, type Database } from '../src/db.js';
 import { requirePg, startPostgres, type PgServer } from './postgres.js';
 
@@ -29,6 +29,8 @@ export function useBackends(opts: { postgres?: boolean } = {}) {
   });
   return {
     available: (kind: Backend) => kind === 'pglite' || !!pgBin,
+    /** `it` for tests on that backend: skipped (requirePg said why) when its server is missing. */
+    it: (kind: Backend) => (kind === 'pglite' || pgBin ? it : it.skip),
     async fresh(kind: Backend, poolSize = 10): Promise<Database> {
       let db: Database;
       if (kind === 'pglite') {

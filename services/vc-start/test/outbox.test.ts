@@ -68,7 +68,7 @@ describe('chunkEntries', () => {
 });
 
 describe.each(BACKENDS)('outbox relay on %s', (kind) => {
-  const run = backends.available(kind) ? it : it.skip;
+  const run = backends.it(kind);
 
   run('publishes in calls of ≤ 10 and resends only the entries EventBridge rejected', async () => {
     const db = await backends.fresh(kind);
@@ -224,7 +224,7 @@ describe.each(BACKENDS)('outbox relay on %s', (kind) => {
 });
 
 describe('two relays on one PostgreSQL', () => {
-  const run = backends.available('pg') ? it : it.skip;
+  const run = backends.it('pg');
   run('share the outbox without publishing any event twice', async () => {
     const db = await backends.fresh('pg', 10);
     await migrate(db);

@@ -1,24 +1,38 @@
 /**
- * A real PostgreSQL 15 server for one test file: initdb into a temp dir, postgres on a free loopback
+ * A real PostgreSQL server (whichever major is installed: 15 on Debian 12, 16 on Ubuntu 24.04) for one test file: initdb into a temp dir, postgres on a free loopback
  * port (trust auth, fsync off: test data is thrown away), stopped and removed afterwards.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../../test/support/moto.js';
+import { requires } from '../../../test/support/requires.js';
 
-export const PG_BIN_CANDIDATES = [process.env.PG_BIN, '/usr/lib/postgresql/15/bin'].filter(Boolean) as string[];
+/** Where Debian and Ubuntu install each major's server binaries. */
+const DEBIAN_PG_ROOT = '/usr/lib/postgresql';
 
-export function findPgBin(): string | null {
-  for (const dir of PG_BIN_CANDIDATES) if (existsSync(join(dir, 'postgres')) && existsSync(join(dir, 'initdb'))) return dir;
+/** PG_BIN if set, then every installed major under /usr/lib/postgresql, newest first. */
+export function pgBinCandidates(env: NodeJS.ProcessEnv = process.env, root = DEBIAN_PG_ROOT): string[] {
+  const majors = existsSync(root)
+    ? readdirSync(root).filter((d) => /^\d+$/.test(d)).sort((a, b) => Number(b) - Number(a))
+    : [];
+  return [...(env.PG_BIN ? [env.PG_BIN] : []), ...majors.map((m) => join(root, m, 'bin'))];
+}
+
+export function findPgBin(candidates = pgBinCandidates()): string | null {
+  for (const dir of candidates) if (existsSync(join(dir, 'postgres')) && existsSync(join(dir, 'initdb'))) return dir;
   return null;
 }
 
-/** Skip only on a developer machine without PostgreSQL; in CI a missing server is a failure. */
+/** The server's bin directory, or null (the tests are skipped, and say so) on a machine without one; in CI a failure. */
 export function requirePg(): string | null {
   const bin = findPgBin();
-  if (!bin && process.env.CI) throw new Error(`PostgreSQL 15 server binaries not found in ${PG_BIN_CANDIDATES.join(', ')}: .ci/setup.d/services.sh installs them`);
+  requires('the PostgreSQL tests', [{
+    name: 'a PostgreSQL server (initdb and postgres)',
+    present: !!bin,
+    install: `apt-get install postgresql-16 (or the 15/17 your OS offers), or bash .ci/setup.d/services.sh; PG_BIN=<dir> points at another install; looked in ${pgBinCandidates().join(', ') || DEBIAN_PG_ROOT}`,
+  }]);
   return bin;
 }
 

@@ -8,7 +8,7 @@ const HOUR = 3_600_000;
 const req = { subject: 'ada@example.com', method: 'email' as const, reference: 'order-17' };
 
 describe.each(BACKENDS)('vc-start repository on %s', (kind) => {
-  const run = backends.available(kind) ? it : it.skip;
+  const run = backends.it(kind);
 
   run('applies the migrations once, and again applies nothing', async () => {
     const db = await backends.fresh(kind);
@@ -106,7 +106,7 @@ describe.each(BACKENDS)('vc-start repository on %s', (kind) => {
 });
 
 describe('migrations on a shared PostgreSQL', () => {
-  const run = backends.available('pg') ? it : it.skip;
+  const run = backends.it('pg');
   run('tasks starting at once apply each migration exactly once', async () => {
     const db = await backends.fresh('pg', 10);
     const results = await Promise.all(Array.from({ length: 4 }, () => migrate(db)));

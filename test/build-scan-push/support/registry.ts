@@ -8,6 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../support/moto.js';
+import { onPath } from '../../support/requires.js';
 
 export interface Registry {
   host: string;
@@ -22,15 +23,9 @@ export interface Registry {
   stop(): Promise<void>;
 }
 
+/** The commands of `tools` that are not on PATH. */
 export function haveTools(...tools: string[]): string[] {
-  return tools.filter((t) => {
-    try {
-      execFileSync('which', [t], { stdio: 'ignore' });
-      return false;
-    } catch {
-      return true;
-    }
-  });
+  return tools.filter((t) => !onPath(t));
 }
 
 const ACCEPT = [
