@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # infra-templates tests need cfn-lint v1 (Python) and a python3 that imports it (the test patches
-# cfn-lint's bundled resource schemas). The machine image ships it (pip, 1.51); Debian has no
-# package of it and PyPI is out of reach here, so a machine without it cannot run these tests:
-# fail early and say so. Idempotent; installs nothing.
+# cfn-lint's bundled resource schemas). The machine image ships it (pip, 1.51); Debian and Ubuntu
+# have no package of it, so a machine without it (GitHub's runner) gets 1.51.0 from PyPI, the
+# version the schema patches in infra-templates/test/support.ts are written against. Idempotent.
 set -euo pipefail
-if ! command -v cfn-lint >/dev/null 2>&1; then
-  echo "infra-templates: cfn-lint is not on PATH (expected the image's pip cfn-lint 1.x)" >&2
-  exit 1
+. "$(dirname "$0")/../lib/python.sh"
+# Sets $version; true when cfn-lint 1.x is on PATH and python3 imports the same package.
+usable() {
+  version="$(cfn-lint --version 2>/dev/null || echo none)"
+  case "$version" in "cfn-lint 1."*) python3 -c 'import cfnlint' 2>/dev/null ;; *) return 1 ;; esac
+}
+if ! usable; then
+  echo "infra-templates: installing cfn-lint 1.51.0 (found: $version)"
+  pip_install 'cfn-lint==1.51.0'
+  hash -r
+  usable || { echo "infra-templates: cfn-lint 1.x is not usable after installing it (found: $version; python3 must import cfnlint)" >&2; exit 1; }
 fi
-version="$(cfn-lint --version)"
-case "$version" in
-  "cfn-lint 1."*) echo "infra-templates: $version" ;;
-  *) echo "infra-templates: need cfn-lint 1.x, found: $version" >&2; exit 1 ;;
-esac
-python3 -c 'import cfnlint' || { echo "infra-templates: python3 cannot import cfnlint" >&2; exit 1; }
+echo "infra-templates: $version"
