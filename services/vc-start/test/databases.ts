@@ -18,7 +18,8 @@ export function useBackends(opts: { postgres?: boolean } = {}) {
   const opened: Database[] = [];
   let n = 0;
   let pglite: Database | undefined;
-  const pgBin = wantPg ? requirePg() : null;
+  const postgres = wantPg ? requirePg() : null;
+  const pgBin = postgres?.bin ?? null;
   beforeAll(async () => {
     if (pgBin) server = await startPostgres(pgBin);
   });
@@ -29,8 +30,12 @@ export function useBackends(opts: { postgres?: boolean } = {}) {
   });
   return {
     available: (kind: Backend) => kind === 'pglite' || !!pgBin,
-    /** `it` for tests on that backend: skipped (requirePg said why) when its server is missing. */
-    it: (kind: Backend) => (kind === 'pglite' || pgBin ? it : it.skip),
+    /** `it` for tests on that backend: skipped (and the run says why) when its server is missing. */
+    it: (kind: Backend) => {
+      if (kind === 'pglite') return it;
+      if (!postgres) throw new Error('useBackends({ postgres: false }) has no PostgreSQL backend');
+      return postgres.it;
+    },
     async fresh(kind: Backend, poolSize = 10): Promise<Database> {
       let db: Database;
       if (kind === 'pglite') {

@@ -7,7 +7,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../../test/support/moto.js';
-import { requires } from '../../../test/support/requires.js';
+import { requires, type Gate } from '../../../test/support/requires.js';
 
 /** Where Debian and Ubuntu install each major's server binaries. */
 const DEBIAN_PG_ROOT = '/usr/lib/postgresql';
@@ -25,15 +25,18 @@ export function findPgBin(candidates = pgBinCandidates()): string | null {
   return null;
 }
 
-/** The server's bin directory, or null (the tests are skipped, and say so) on a machine without one; in CI a failure. */
-export function requirePg(): string | null {
+/**
+ * The server's bin directory and the `it` for tests that need it: without a server (bin null) they
+ * are skipped, and the run says so; in CI a missing server fails the file.
+ */
+export function requirePg(): { bin: string | null; it: Gate['it'] } {
   const bin = findPgBin();
-  requires('the PostgreSQL tests', [{
+  const gate = requires('the PostgreSQL tests', [{
     name: 'a PostgreSQL server (initdb and postgres)',
     present: !!bin,
     install: `apt-get install postgresql-16 (or the 15/17 your OS offers), or bash .ci/setup.d/services.sh; PG_BIN=<dir> points at another install; looked in ${pgBinCandidates().join(', ') || DEBIAN_PG_ROOT}`,
   }]);
-  return bin;
+  return { bin, it: gate.it };
 }
 
 function postgresUser(): { uid: number; gid: number } {
