@@ -1,11 +1,13 @@
 // test/support/requires.ts: a test needing a missing tool is skipped and the run names the tool and
-// how to get it; with CI set the file fails instead. Checked on a real vitest run of a probe file.
+// how to get it; with CI set the file fails instead. Checked on a real vitest run of a probe file,
+// whose report .ci/vitest-summary.mjs (CI's closing line) then turns into a failing exit code.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { commands, inCi, missingMessage, onPath, requires, tool } from '../support/requires.js';
 import { repoRoot } from '../support/harness.js';
+import { summarize } from '../../.ci/vitest-summary.mjs';
 
 describe('requires', () => {
   it('hands back the real describe/it, silently, when everything is present', () => {
@@ -88,6 +90,11 @@ describe('requires in a real vitest run', () => {
     expect(run.stdout + run.stderr).toContain('skipped: the probe needs no-such-tool (apt-get install no-such-tool)');
     const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
     expect([report.numPassedTests, report.numFailedTests, report.numPendingTests]).toEqual([0, 0, 1]);
+    // CI's summary fails the run on the skipped test and names it.
+    expect(summarize(report, dir)).toEqual({
+      lines: ['not run (CI runs every test): probe.test.ts: needs the tool runs only with it', 'vitest: 0 passed, 0 failed, 1 skipped'],
+      exitCode: 3,
+    });
   });
 
   it('fails the file with CI=true, running nothing', () => {
@@ -96,5 +103,9 @@ describe('requires in a real vitest run', () => {
     expect(run.stdout + run.stderr).toContain('the probe needs no-such-tool (apt-get install no-such-tool). CI runs every test');
     const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
     expect([report.numPassedTests, report.numPendingTests, report.numFailedTestSuites]).toEqual([0, 0, 1]);
+    // No test failed, so CI's summary names the file (vitest's own exit code fails the run).
+    const { lines } = summarize(report, dir);
+    expect(lines[0]).toMatch(/^failed to run: probe\.test\.ts: .*the probe needs no-such-tool/);
+    expect(lines.at(-1)).toBe('vitest: 0 passed, 0 failed, 0 skipped');
   });
 });
