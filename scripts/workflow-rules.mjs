@@ -4,7 +4,8 @@
 //      release it is in a trailing comment (`uses: actions/checkout@<sha> # v7.0.1`): a tag can be
 //      moved to other code, a commit cannot. Local (`./`) and our own actions are exempt;
 //   2. the top level grants nothing beyond `contents: read`, every job says what it needs, and only
-//      jobs that assume an AWS role through OIDC get `id-token: write`;
+//      jobs that use GitHub's OIDC token get `id-token: write`: assuming an AWS role, or signing a
+//      build provenance attestation (Sigstore);
 //   3. user input (`inputs.*`, `github.event.*`, `github.head_ref`) never appears inside a `run:`
 //      script (or an actions/github-script `script:`): it reaches the shell through `env:`, as data.
 // Each rule takes the workflow's text and returns its problems as strings, so tests can run it on
@@ -17,6 +18,8 @@ const SHA_PIN = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+(?:\/[^@\s]+)?@[0-9a-f]{40}$/;
 const DOCKER_PIN = /^docker:\/\/[^@\s]+@sha256:[0-9a-f]{64}$/;
 const VERSION_COMMENT = /#\s*v?\d+(?:\.\d+){0,2}\b/;
 const AWS_CREDENTIALS = /^aws-actions\/configure-aws-credentials@/;
+/** GitHub's attestation actions: their Sigstore signing certificate comes from the OIDC token. */
+const ATTEST = /^actions\/attest(?:-build-provenance|-sbom)?@/;
 /** Contexts a user (dispatcher, caller, PR author) controls. */
 const USER_INPUT = /\b(?:inputs\.|github\.event\.|github\.head_ref\b)/;
 
@@ -66,30 +69,32 @@ export function pinningProblems(text) {
   return problems;
 }
 
-/** A step that assumes an AWS role with GitHub's OIDC token (not with keys or a token file). */
-function assumesRoleStep(step) {
-  const w = step?.with ?? {};
-  return typeof step?.uses === 'string' && AWS_CREDENTIALS.test(step.uses) && !!w['role-to-assume'] && !w['aws-access-key-id'] && !w['web-identity-token-file'];
+/** A step that uses GitHub's OIDC token: assumes an AWS role with it (not with keys or a token file), or signs an attestation. */
+function oidcStep(step) {
+  if (typeof step?.uses !== 'string') return false;
+  if (ATTEST.test(step.uses)) return true;
+  const w = step.with ?? {};
+  return AWS_CREDENTIALS.test(step.uses) && !!w['role-to-assume'] && !w['aws-access-key-id'] && !w['web-identity-token-file'];
 }
 
 /**
- * Whether a job assumes an AWS role through OIDC: one of its steps does, or (a reusable-workflow
- * call) one of the called workflow's jobs does. `resolve(uses)` gives a called workflow's text, or
- * null when it is not in this repository.
+ * Whether a job uses GitHub's OIDC token: one of its steps does, or (a reusable-workflow call) one
+ * of the called workflow's jobs does. `resolve(uses)` gives a called workflow's text, or null when
+ * it is not in this repository (then: null, unknown).
  */
-function assumesRole(job, resolve) {
+function usesOidc(job, resolve) {
   if (typeof job?.uses === 'string') {
     const text = resolve(job.uses);
     if (text === null) return null;
-    return jobsOf(parse(text).wf).some(([, j]) => assumesRole(j, resolve));
+    return jobsOf(parse(text).wf).some(([, j]) => usesOidc(j, resolve));
   }
-  return (job?.steps ?? []).some(assumesRoleStep);
+  return (job?.steps ?? []).some(oidcStep);
 }
 
 const isEmpty = (p) => p !== null && typeof p === 'object' && Object.keys(p).length === 0;
 const onlyContentsRead = (p) => p !== null && typeof p === 'object' && Object.keys(p).length === 1 && p.contents === 'read';
 
-/** Rule 2: `permissions:` at the top (nothing or contents: read) and on every job; id-token only where a role is assumed. */
+/** Rule 2: `permissions:` at the top (nothing or contents: read) and on every job; id-token only where OIDC is used. */
 export function permissionProblems(text, resolve = () => null) {
   const { wf } = parse(text);
   const problems = [];
@@ -101,10 +106,10 @@ export function permissionProblems(text, resolve = () => null) {
     const perms = job?.permissions;
     if (perms === undefined) { problems.push(`job ${jobId}: no permissions: say what this job needs (permissions: {} for nothing)`); continue; }
     if (typeof perms === 'string') { problems.push(`job ${jobId}: permissions: ${perms} grants every scope; list the ones it needs`); continue; }
-    const role = assumesRole(job, resolve);
-    if (perms?.['id-token'] === 'write' && role === false) problems.push(`job ${jobId}: id-token: write, but it assumes no AWS role (only jobs that configure-aws-credentials with role-to-assume need it)`);
-    if (perms?.['id-token'] === 'write' && role === null) problems.push(`job ${jobId}: id-token: write for ${job.uses}, which is not in this repository: cannot tell whether it assumes an AWS role`);
-    if (role === true && perms?.['id-token'] !== 'write') problems.push(`job ${jobId}: assumes an AWS role through OIDC but lacks id-token: write`);
+    const oidc = usesOidc(job, resolve);
+    if (perms?.['id-token'] === 'write' && oidc === false) problems.push(`job ${jobId}: id-token: write, but it assumes no AWS role and signs no attestation (only configure-aws-credentials with role-to-assume and actions/attest* need it)`);
+    if (perms?.['id-token'] === 'write' && oidc === null) problems.push(`job ${jobId}: id-token: write for ${job.uses}, which is not in this repository: cannot tell whether it needs the OIDC token`);
+    if (oidc === true && perms?.['id-token'] !== 'write') problems.push(`job ${jobId}: uses GitHub's OIDC token (AWS role or attestation) but lacks id-token: write`);
   }
   return problems;
 }

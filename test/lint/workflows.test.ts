@@ -84,13 +84,18 @@ describe('rule 2: least permissions, per job', () => {
     ]);
   });
 
-  it('gives id-token: write only to a job that assumes an AWS role, and to such a job always', () => {
+  it('gives id-token: write only to a job that assumes an AWS role or signs an attestation, and to such a job always', () => {
     const idToken = '    permissions:\n      id-token: write\n';
     expect(permissionProblems(workflow(job('      - run: make\n', idToken)))).toEqual([
-      'job build: id-token: write, but it assumes no AWS role (only jobs that configure-aws-credentials with role-to-assume need it)',
+      'job build: id-token: write, but it assumes no AWS role and signs no attestation (only configure-aws-credentials with role-to-assume and actions/attest* need it)',
     ]);
+    // Static keys need no OIDC token.
+    const keys = `      - uses: ${AWS} # v6.2.3\n        with:\n          role-to-assume: arn:aws:iam::123456789012:role/deploy\n          aws-access-key-id: \${{ secrets.KEY }}\n`;
+    expect(permissionProblems(workflow(job(keys, idToken)))[0]).toMatch(/^job build: id-token: write, but it assumes no AWS role/);
     expect(permissionProblems(workflow(job(assumes, idToken)))).toEqual([]);
-    expect(permissionProblems(workflow(job(assumes)))).toEqual(['job build: assumes an AWS role through OIDC but lacks id-token: write']);
+    expect(permissionProblems(workflow(job(assumes)))).toEqual(["job build: uses GitHub's OIDC token (AWS role or attestation) but lacks id-token: write"]);
+    const attest = `      - uses: actions/attest-build-provenance@${'b'.repeat(40)} # v4\n        with:\n          subject-path: dist/*.js\n`;
+    expect(permissionProblems(workflow(job(attest, '    permissions:\n      id-token: write\n      attestations: write\n')))).toEqual([]);
   });
 
   it('follows a reusable-workflow call into the called workflow', () => {
@@ -98,9 +103,9 @@ describe('rule 2: least permissions, per job', () => {
     const caller = (perms: string) => workflow(`  deploy:\n${perms}    uses: ./.github/workflows/deploy.yml\n`);
     const resolve = (uses: string) => (uses === './.github/workflows/deploy.yml' ? called : null);
     expect(permissionProblems(caller('    permissions:\n      id-token: write\n'), resolve)).toEqual([]);
-    expect(permissionProblems(caller('    permissions: {}\n'), resolve)).toEqual(['job deploy: assumes an AWS role through OIDC but lacks id-token: write']);
+    expect(permissionProblems(caller('    permissions: {}\n'), resolve)).toEqual(["job deploy: uses GitHub's OIDC token (AWS role or attestation) but lacks id-token: write"]);
     expect(permissionProblems(caller('    permissions:\n      id-token: write\n'), () => null)).toEqual([
-      'job deploy: id-token: write for ./.github/workflows/deploy.yml, which is not in this repository: cannot tell whether it assumes an AWS role',
+      'job deploy: id-token: write for ./.github/workflows/deploy.yml, which is not in this repository: cannot tell whether it needs the OIDC token',
     ]);
   });
 });
