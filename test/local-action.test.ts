@@ -15,7 +15,8 @@ import { forward } from './traffic/alb-fixture.js';
 import { startAlbWorld, type AlbWorld } from './traffic/alb-world.js';
 import { useMoto } from './support/use-moto.js';
 import { targetGroupDimension } from '../actions/traffic/alb.js';
-import { haveTools, startRegistry, type Registry } from './build-scan-push/support/registry.js';
+import { startRegistry, type Registry } from './build-scan-push/support/registry.js';
+import { commands, requires } from './support/requires.js';
 import { FAKE_TRIVY } from './build-scan-push/support/trivy-release.js';
 
 const FIXTURES = join(repoRoot, 'test/fixtures/trivy');
@@ -138,10 +139,9 @@ describe('deploy-stack under @github/local-action', () => {
   }, 180_000);
 });
 
-const containerTools = haveTools('buildah', 'docker-registry', 'skopeo', 'htpasswd');
-if (containerTools.length && process.env.CI) throw new Error(`CI=true but ${containerTools.join(', ')} missing: .ci/setup.d/containers.sh installs them.`);
+const withContainerTools = requires('build-scan-push under @github/local-action', commands('buildah', 'docker-registry', 'skopeo', 'htpasswd'));
 
-describe.skipIf(containerTools.length > 0)('build-scan-push under @github/local-action', () => {
+withContainerTools.describe('build-scan-push under @github/local-action', () => {
   let registry: Registry;
   beforeAll(async () => {
     registry = await startRegistry();
