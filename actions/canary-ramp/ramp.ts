@@ -11,6 +11,7 @@ import { formatDuration } from '../lib/duration.js';
 import { errorMessage } from '../lib/errors.js';
 import { CancelledError } from '../lib/runner.js';
 import type { GateResult, ObjectiveResult, RampEvidence, Verdict } from '../metrics/types.js';
+import type { EvidenceStats } from '../metrics/sequential.js';
 import { formatWeights, sameWeights, weightsFor, type Baseline, type TrafficRouter, type Weights } from '../traffic/port.js';
 
 export interface Step {
@@ -96,10 +97,10 @@ class StepFailed extends Error {}
 /** The timeout came while a step waited for data, and on-timeout is promote. */
 class PromoteOnTimeout extends Error {}
 
-/** The step's final ln e-value per objective: the last one its checks reported. */
-export function stepEvidence(checks: readonly Check[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const c of checks) for (const o of c.objectives) if (o.evidence) out[o.objective] = o.evidence.stepLogE;
+/** The step's final evidence per objective: the last its checks reported. */
+export function stepEvidence(checks: readonly Check[]): Record<string, EvidenceStats> {
+  const out: Record<string, EvidenceStats> = {};
+  for (const c of checks) for (const o of c.objectives) if (o.evidence) out[o.objective] = o.evidence.step;
   return out;
 }
 

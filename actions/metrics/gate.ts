@@ -102,7 +102,7 @@ export async function evaluateGate(config: GateConfig, overrides: GateOverrides 
   const results: ObjectiveResult[] = config.objectives.map((o) => judgeObjective(o, canary.metrics.get(o.metric), baseline?.metrics.get(o.metric), {
     alpha,
     onNoData: config.onNoData,
-    ...(opts.ramp ? { ramp: { plannedSteps: opts.ramp.plannedSteps, earlier: opts.ramp.finished.map((step) => step[o.text] ?? 0) } } : {}),
+    ...(opts.ramp ? { ramp: { plannedSteps: opts.ramp.plannedSteps, earlier: opts.ramp.finished.flatMap((step) => (step[o.text] ? [step[o.text]] : [])) } } : {}),
   }));
   results.push(...(obs.checks ?? []));
   const { result, reason, awaitingData } = combineVerdicts(results);

@@ -11,14 +11,14 @@ import type { Objective, ObjectiveEvidence, ObjectiveResult, OnNoData, Verdict }
 import type { Observation } from './provider.js';
 import { metricKind, satisfies, worseDirection } from './slo.js';
 import { median } from './stats.js';
-import { rampLogE, rateRatioLogE, rateVsThresholdLogE, tMixtureLogE, type Counts } from './sequential.js';
+import { pairedStats, rampLogE, rateRatioLogE, rateVsThresholdLogE, statsLogE, tMixtureLogE, type Counts, type EvidenceStats } from './sequential.js';
 
 export interface JudgeOptions {
   /** Error rate of this objective's evidence (1/α is the e-value that fails it). */
   alpha: number;
   onNoData: OnNoData;
-  /** A ramp's earlier steps: this objective's final ln e-value per finished step, and the steps planned. */
-  ramp?: { plannedSteps: number; earlier: readonly number[] };
+  /** A ramp's earlier steps: this objective's evidence per finished step, and the steps planned. */
+  ramp?: { plannedSteps: number; earlier: readonly EvidenceStats[] };
 }
 
 export const DEFAULT_ALPHA = 0.05;
@@ -73,12 +73,12 @@ function pick(c: Counts, idx: number[]): Counts {
 }
 
 /** The e-value the verdict compares (over the ramp's steps when given) against 1/alpha. */
-function weigh(stepLogE: number, opts: JudgeOptions): ObjectiveEvidence & { scope: string } {
+function weigh(step: EvidenceStats, opts: JudgeOptions): ObjectiveEvidence & { scope: string } {
   const earlier = opts.ramp?.earlier ?? [];
   const planned = opts.ramp?.plannedSteps ?? 1;
-  const logE = rampLogE([...earlier, stepLogE], planned);
+  const logE = rampLogE([...earlier, step], planned);
   const scope = opts.ramp ? `over the ramp (step ${earlier.length + 1} of ${Math.max(planned, earlier.length + 1)})` : 'over the window';
-  return { stepLogE: round(stepLogE, 6), eValue: round(Math.exp(logE)), threshold: round(1 / opts.alpha), scope };
+  return { step, stepLogE: round(statsLogE(step), 6), eValue: round(Math.exp(logE)), threshold: round(1 / opts.alpha), scope };
 }
 
 export function judgeObjective(obj: Objective, canary: Observation | undefined, baseline: Observation | undefined, opts: JudgeOptions): ObjectiveResult {
@@ -110,7 +110,7 @@ export function judgeObjective(obj: Objective, canary: Observation | undefined, 
     const describe = `canary ${obj.metric} ${fmt(canary.value, unit)}`;
     if (metricKind(obj.metric) === 'error-rate' && canary.counts && limit > 0 && limit < 1) {
       const r = rateVsThresholdLogE(canary.counts, limit, direction);
-      const ev = weigh(r.logE, opts);
+      const ev = weigh(r.stats, opts);
       const { scope, ...evidence } = ev;
       const test = { name: 'binomial-mixture', alternative: direction, threshold: limit, unit, requests: sum(canary.counts.trials), failures: sum(canary.counts.events), phi: round(r.phi, 3), eValue: ev.eValue, alpha: opts.alpha };
       if (ev.eValue >= ev.threshold) {
@@ -147,11 +147,11 @@ export function judgeObjective(obj: Objective, canary: Observation | undefined, 
 
   const pairs = pairPeriods(canary, baseline);
   let test: ObjectiveResult['test'];
-  let stepLogE: number;
+  let step: EvidenceStats;
   if (canary.counts && baseline.counts) {
     // Rates with their counts: every request counts, conditioned on each period's failures.
     const r = rateRatioLogE(pick(canary.counts, pairs.map(([i]) => i)), pick(baseline.counts, pairs.map(([, j]) => j)), factor, direction);
-    stepLogE = r.logE;
+    step = r.stats;
     test = { name: 'rate-ratio-mixture', alternative: direction, periods: pairs.length, phi: round(r.phi, 3), ratio: round(ratio), factor };
   } else {
     // Per-period values: paired by period (shared load cancels), compared with factor × baseline.
@@ -161,13 +161,13 @@ export function judgeObjective(obj: Objective, canary: Observation | undefined, 
     const sign = direction === 'greater' ? 1 : -1;
     const d = c.map((x, k) => sign * (logScale ? Math.log(x) - Math.log(factor * b[k]) : x - factor * b[k]));
     const t = tMixtureLogE(d);
-    stepLogE = t.logE;
+    step = pairedStats(d);
     test = {
       name: 'paired-t-mixture', alternative: direction, scale: logScale ? 'log' : 'linear', periods: t.n, t: round(t.t),
       ratioOfMedians: round(median(c) / median(b)), ratio: round(ratio), factor,
     };
   }
-  const ev = weigh(stepLogE, opts);
+  const ev = weigh(step, opts);
   const { scope, ...evidence } = ev;
   test = { ...test, eValue: ev.eValue, alpha: opts.alpha };
   const limit = `${obj.comparator} ${factor}x`;

@@ -24,6 +24,10 @@
 
 export type Direction = 'greater' | 'less';
 
+function logSumExp(xs: readonly number[]): number {
+  return logMeanExp(xs) + Math.log(xs.length);
+}
+
 function logMeanExp(xs: readonly number[]): number {
   const top = Math.max(...xs);
   if (top === -Infinity) return -Infinity;
@@ -36,6 +40,25 @@ function logMeanExp(xs: readonly number[]): number {
 /** Prior scales g of δ² for the t mixture: from subtle (δ ≈ 0.7) to gross (δ ≈ 20) effects, equally weighted. */
 export const T_SCALES = [0.5, 5, 50, 500] as const;
 
+/**
+ * What a step's evidence needs to be pooled with other steps': sums of the paired differences for
+ * the t mixture, or the log likelihood ratio of each alternative of a rate mixture (already
+ * tempered by that step's overdispersion). Plain numbers, so a ramp can carry them.
+ */
+export type EvidenceStats =
+  | { kind: 't'; n: number; sum: number; sumSq: number }
+  | { kind: 'lr'; logLR: number[] };
+
+export function pairedStats(d: readonly number[]): EvidenceStats {
+  let sum = 0;
+  let sumSq = 0;
+  for (const v of d) {
+    sum += v;
+    sumSq += v * v;
+  }
+  return { kind: 't', n: d.length, sum, sumSq };
+}
+
 export interface PairedEvidence {
   /** Log e-value that the mean of d is above 0. */
   logE: number;
@@ -45,21 +68,16 @@ export interface PairedEvidence {
   t: number;
 }
 
-/**
- * Log of the one-sided t-mixture e-value for "mean of d > 0". Needs two values for any evidence;
- * O(n).
- */
-export function tMixtureLogE(d: readonly number[]): PairedEvidence {
-  const n = d.length;
-  let mean = 0;
-  for (const v of d) mean += v;
-  mean /= Math.max(1, n);
+/** The one-sided t-mixture e-value for "mean of d > 0" from the sums of d; needs two values for any evidence. */
+export function tMixture(st: { n: number; sum: number; sumSq: number }): PairedEvidence {
+  const { n } = st;
+  const mean = n > 0 ? st.sum / n : 0;
   if (n < 2) return { logE: 0, n, mean, sd: NaN, t: NaN };
-  let ss = 0;
-  for (const v of d) ss += (v - mean) ** 2;
   const nu = n - 1;
+  const ss = Math.max(0, st.sumSq - n * mean * mean);
   const sd = Math.sqrt(ss / nu);
-  const t = sd > 0 ? (mean * Math.sqrt(n)) / sd : mean > 0 ? Infinity : mean < 0 ? -Infinity : 0;
+  // Below rounding noise the differences are constant.
+  const t = sd > 1e-12 * Math.max(1, Math.abs(mean)) ? (mean * Math.sqrt(n)) / sd : mean > 0 ? Infinity : mean < 0 ? -Infinity : 0;
   // Only evidence of a positive mean counts: the value at max(t, 0).
   const r = Math.max(t, 0) ** 2 / nu;
   const logs = T_SCALES.map((g) => {
@@ -68,6 +86,27 @@ export function tMixtureLogE(d: readonly number[]): PairedEvidence {
     return -0.5 * spread + ((nu + 1) / 2) * gain;
   });
   return { logE: logMeanExp(logs), n, mean, sd, t };
+}
+
+/** tMixture of the values themselves. O(n). */
+export function tMixtureLogE(d: readonly number[]): PairedEvidence {
+  return tMixture(pairedStats(d) as { n: number; sum: number; sumSq: number });
+}
+
+/** Several steps' evidence as one: the same test over all their data. */
+export function poolStats(parts: readonly EvidenceStats[]): EvidenceStats | null {
+  if (parts.length === 0) return null;
+  if (parts.every((p) => p.kind === 't')) {
+    return parts.reduce((a, b) => ({ kind: 't', n: a.n + b.n, sum: a.sum + b.sum, sumSq: a.sumSq + b.sumSq }), { kind: 't', n: 0, sum: 0, sumSq: 0 });
+  }
+  if (parts.every((p) => p.kind === 'lr' && p.logLR.length === RATE_STEPS.length)) {
+    return { kind: 'lr', logLR: RATE_STEPS.map((_, k) => parts.reduce((a, p) => a + (p as { logLR: number[] }).logLR[k], 0)) };
+  }
+  return null;
+}
+
+export function statsLogE(st: EvidenceStats): number {
+  return st.kind === 't' ? tMixture(st).logE : logMeanExp(st.logLR);
 }
 
 /** Alternatives of the rate mixtures: how far beyond the limit, in log odds (threshold) or log rate ratio (baseline). */
@@ -83,7 +122,10 @@ export interface RateEvidence {
   logE: number;
   /** Overdispersion the likelihood was tempered by (1 = binomial). */
   phi: number;
+  stats: EvidenceStats;
 }
+
+const NO_RATE_EVIDENCE = (phi: number): RateEvidence => ({ logE: 0, phi, stats: { kind: 'lr', logLR: RATE_STEPS.map(() => 0) } });
 
 const logit = (p: number) => Math.log(p / (1 - p));
 const expit = (x: number) => 1 / (1 + Math.exp(-x));
@@ -120,13 +162,13 @@ export function rateVsThresholdLogE(c: Counts, limit: number, direction: Directi
   let n = 0;
   c.events.forEach((v, i) => ((e += v), (n += c.trials[i])));
   const phi = overdispersion([c]);
-  if (n === 0 || !(limit > 0 && limit < 1)) return { logE: 0, phi };
+  if (n === 0 || !(limit > 0 && limit < 1)) return NO_RATE_EVIDENCE(phi);
   const sign = direction === 'greater' ? 1 : -1;
   const logs = RATE_STEPS.map((step) => {
     const p = expit(logit(limit) + sign * step);
     return (e * Math.log(p / limit) + (n - e) * Math.log((1 - p) / (1 - limit))) / phi;
   });
-  return { logE: logMeanExp(logs), phi };
+  return { logE: logMeanExp(logs), phi, stats: { kind: 'lr', logLR: logs } };
 }
 
 /**
@@ -142,7 +184,7 @@ export function rateRatioLogE(canary: Counts, baseline: Counts, factor: number, 
     const [n, m, k, b] = [canary.trials[i], baseline.trials[i], canary.events[i], baseline.events[i]];
     if (n > 0 && m > 0 && k + b > 0) periods.push({ s: n / (n + m), k, b });
   }
-  if (periods.length === 0 || !(factor > 0)) return { logE: 0, phi };
+  if (periods.length === 0 || !(factor > 0)) return NO_RATE_EVIDENCE(phi);
   const sign = direction === 'greater' ? 1 : -1;
   const share = (rho: number, s: number) => (rho * s) / (rho * s + 1 - s);
   const logs = RATE_STEPS.map((step) => {
@@ -155,25 +197,26 @@ export function rateRatioLogE(canary: Counts, baseline: Counts, factor: number, 
     }
     return l / phi;
   });
-  return { logE: logMeanExp(logs), phi };
+  return { logE: logMeanExp(logs), phi, stats: { kind: 'lr', logLR: logs } };
 }
 
 /**
- * The ramp-level e-value of one objective from the log e-values of its steps (earlier steps'
- * final values, then the current step's): the average over the steps it could start at of the
- * product from there on, (1/S) Σ_s Π_{j ≥ s} M_j, with steps not yet reached counting 1. Each term
- * is a test supermartingale over the whole ramp, so the average is one too: reaching 1/α anywhere
- * in the ramp has probability at most α, and a canary that turns bad only at a later step is not
- * held back by the healthy evidence of the earlier ones.
+ * The ramp-level e-value of one objective from its steps' evidence (the finished steps', then the
+ * current one's): a weighted average, over the steps the canary could have turned bad at, of one
+ * mixture over all the data from that step on, Σ_s w_s E(pool(step s … now)), steps not reached
+ * yet counting 1. Each term is a test supermartingale over the whole ramp (a mixture martingale
+ * started at step s), so the average is one too: reaching 1/α anywhere in the ramp has probability
+ * at most α. Evidence accumulates over the ramp, and a canary that turns bad only at a later step
+ * is not held back by the healthy data of the earlier ones. Half the weight is on the first step
+ * (a bad release is usually bad at every weight), the rest shared by the later ones.
  */
-export function rampLogE(stepLogEs: readonly number[], plannedSteps: number): number {
-  const total = Math.max(plannedSteps, stepLogEs.length, 1);
+export function rampLogE(steps: readonly EvidenceStats[], plannedSteps: number): number {
+  const total = Math.max(plannedSteps, steps.length, 1);
+  const weight = (s: number) => (total === 1 ? 1 : s === 0 ? 0.5 : 0.5 / (total - 1));
   const terms: number[] = [];
-  let suffix = 0;
-  for (let j = stepLogEs.length - 1; j >= 0; j--) {
-    suffix += stepLogEs[j];
-    terms.push(suffix);
+  for (let s = 0; s < total; s++) {
+    const pooled = s < steps.length ? poolStats(steps.slice(s)) : null;
+    terms.push(Math.log(weight(s)) + (pooled ? statsLogE(pooled) : 0));
   }
-  for (let j = stepLogEs.length; j < total; j++) terms.push(0);
-  return logMeanExp(terms);
+  return logSumExp(terms);
 }

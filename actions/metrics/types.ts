@@ -4,6 +4,8 @@
  * current step and, for ALB ramps, fills the target dimensions from the router's ARNs.
  */
 
+import type { EvidenceStats } from './sequential.js';
+
 export type Verdict = 'pass' | 'fail' | 'inconclusive';
 export type ProviderName = 'cloudwatch' | 'prometheus' | 'k6-summary';
 export type OnNoData = 'inconclusive' | 'fail' | 'pass';
@@ -62,6 +64,8 @@ export interface ObjectiveResult {
 }
 
 export interface ObjectiveEvidence {
+  /** This window's (step's) evidence in a form that pools with other steps'. */
+  step: EvidenceStats;
   /** ln of this window's (step's) e-value. */
   stepLogE: number;
   /** The e-value the verdict compares: over the whole ramp when a ramp passes its earlier steps. */
@@ -74,8 +78,8 @@ export interface ObjectiveEvidence {
 export interface RampEvidence {
   /** Steps the ramp will judge (the ramp-level e-value averages over them). */
   plannedSteps: number;
-  /** Per finished step, the final ln e-value of each objective (by its text). */
-  finished: Record<string, number>[];
+  /** Per finished step, the final evidence of each objective (by its text). */
+  finished: Record<string, EvidenceStats>[];
 }
 
 export interface GateResult {

@@ -5,6 +5,7 @@ import { combineVerdicts, judgeObjective, perObjectiveAlpha } from '../../action
 import { parseObjective, parseObjectives } from '../../actions/metrics/slo.js';
 import type { Observation } from '../../actions/metrics/provider.js';
 import { renderGateSummary } from '../../actions/metrics/summary.js';
+import { pairedStats, poolStats, statsLogE, type EvidenceStats } from '../../actions/metrics/sequential.js';
 import type { GateResult } from '../../actions/metrics/types.js';
 
 const opts = { alpha: 0.05, onNoData: 'inconclusive' as const };
@@ -102,15 +103,16 @@ describe('judgeObjective', () => {
     expect(many.verdict).toBe('fail');
   });
 
-  it('a ramp\'s earlier steps count: their evidence and the steps planned set the ramp-level e-value', () => {
+  it('a ramp\'s earlier steps count: each start step\'s pooled evidence, weighted over the steps planned (half on the first)', () => {
     const canary = v(140, seq(138, 1, 6));
     const baseline = v(100, seq(100, 0.5, 6));
     const alone = judgeObjective(parseObjective('p95 < 1.2x baseline'), canary, baseline, opts);
-    const after = judgeObjective(parseObjective('p95 < 1.2x baseline'), canary, baseline, { ...opts, ramp: { plannedSteps: 4, earlier: [2, 1] } });
-    expect(after.evidence!.stepLogE).toBeCloseTo(alone.evidence!.stepLogE, 5);
-    // (1/4)·(e^(2+1+s) + e^(1+s) + e^s + 1)
-    const s = alone.evidence!.stepLogE;
-    expect(after.evidence!.eValue / ((Math.exp(3 + s) + Math.exp(1 + s) + Math.exp(s) + 1) / 4)).toBeCloseTo(1, 3);
+    const earlier = [pairedStats([0.1, 0.2, 0.15]), pairedStats([0.12, 0.18])];
+    const after = judgeObjective(parseObjective('p95 < 1.2x baseline'), canary, baseline, { ...opts, ramp: { plannedSteps: 4, earlier } });
+    expect(after.evidence!.step).toEqual(alone.evidence!.step);
+    const now = alone.evidence!.step;
+    const e = (parts: EvidenceStats[]) => Math.exp(statsLogE(poolStats(parts)!));
+    expect(after.evidence!.eValue / (e([...earlier, now]) / 2 + (e([earlier[1], now]) + e([now]) + 1) / 6)).toBeCloseTo(1, 3);
     expect(after.reason).toMatch(/over the ramp \(step 3 of 4\)/);
   });
 
@@ -170,7 +172,7 @@ describe('renderGateSummary', () => {
     objectives: [
       { objective: 'p95 < 200ms', verdict: 'pass', canary: { value: 150, samples: 10 }, test: { name: 'threshold', threshold: 200, unit: 'ms' }, reason: 'ok' },
       { objective: 'error-rate < 1%', verdict: 'pass', canary: { value: 0.005, samples: 10 }, test: { name: 'threshold', threshold: 0.01, unit: 'ratio' }, reason: 'ok' },
-      { objective: 'p99 < 1.2x baseline', verdict: 'fail', canary: { value: 300, samples: 10 }, baseline: { value: 200, samples: 10 }, test: { name: 'paired-t-mixture', periods: 10, t: 9.1, factor: 1.2 }, evidence: { stepLogE: 7, eValue: 1097, threshold: 20 }, reason: 'too slow' },
+      { objective: 'p99 < 1.2x baseline', verdict: 'fail', canary: { value: 300, samples: 10 }, baseline: { value: 200, samples: 10 }, test: { name: 'paired-t-mixture', periods: 10, t: 9.1, factor: 1.2 }, evidence: { step: { kind: 't', n: 10, sum: 3, sumSq: 1 }, stepLogE: 7, eValue: 1097, threshold: 20 }, reason: 'too slow' },
       { objective: 'k6 threshold http_req_duration: p(95)<200', verdict: 'pass', canary: { value: null, samples: 0 }, test: { name: 'k6-threshold' }, reason: 'met' },
     ],
   };
