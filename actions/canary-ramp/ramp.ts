@@ -134,9 +134,10 @@ export async function runRamp(settings: RampSettings, baseline: Baseline, deps: 
       const check = await judgeOnce(windowStart);
       report.checks.push(check);
       log(`  ${step.percent}% check ${report.checks.length}: ${check.verdict}: ${check.reason}`);
-      // Evidence is error-controlled over the whole ramp: one verdict backed by it is enough.
-      if (check.verdict === 'fail' && check.objectives.some((o) => o.verdict === 'fail' && o.evidence)) {
-        throw new StepFailed(`the evidence says the canary is beyond its limit at ${step.percent}%: ${check.reason}`);
+      // Evidence is error-controlled over the whole ramp, and a threshold broken twice over is no
+      // noise: one such verdict is enough.
+      if (check.verdict === 'fail' && check.objectives.some((o) => o.verdict === 'fail' && o.decisive)) {
+        throw new StepFailed(`decisive failure at ${step.percent}%: ${check.reason}`);
       }
       if (check.verdict === 'inconclusive' && check.awaitingData && settings.onInconclusive === 'hold') {
         // Not enough traffic yet: the step holds its weight until it has (bounded by the timeout).

@@ -114,18 +114,21 @@ export function judgeObjective(obj: Objective, canary: Observation | undefined, 
       const { scope, ...evidence } = ev;
       const test = { name: 'binomial-mixture', alternative: direction, threshold: limit, unit, requests: sum(canary.counts.trials), failures: sum(canary.counts.events), phi: round(r.phi, 3), eValue: ev.eValue, alpha: opts.alpha };
       if (ev.eValue >= ev.threshold) {
-        return { ...base, verdict: 'fail', test, evidence, reason: `${describe} is ${beyond} ${fmt(limit, unit)}, and the evidence says so: e-value ${ev.eValue} ≥ ${ev.threshold} (1/α) ${scope}` };
+        return { ...base, verdict: 'fail', decisive: true, test, evidence, reason: `${describe} is ${beyond} ${fmt(limit, unit)}, and the evidence says so: e-value ${ev.eValue} ≥ ${ev.threshold} (1/α) ${scope}` };
       }
       return {
         ...base, verdict: 'pass', test, evidence,
         reason: ok ? `${describe} meets ${obj.comparator} ${fmt(limit, unit)} (e-value ${ev.eValue} < ${ev.threshold})` : `${describe} is ${beyond} ${fmt(limit, unit)} but not yet beyond noise (e-value ${ev.eValue} < ${ev.threshold} ${scope})`,
       };
     }
+    // Twice over the limit (half of it for `>`) is no noise: it needs no second check.
+    const gross = !ok && (direction === 'greater' ? canary.value >= 2 * limit : canary.value <= limit / 2);
     return {
       ...base,
       verdict: ok ? 'pass' : 'fail',
+      ...(gross ? { decisive: true } : {}),
       test: { name: 'threshold', threshold: limit, unit },
-      reason: `${describe} ${ok ? 'meets' : 'breaks'} ${obj.comparator} ${fmt(limit, unit)}`,
+      reason: `${describe} ${ok ? 'meets' : gross ? 'breaks twice over' : 'breaks'} ${obj.comparator} ${fmt(limit, unit)}`,
     };
   }
 
@@ -172,7 +175,7 @@ export function judgeObjective(obj: Objective, canary: Observation | undefined, 
   test = { ...test, eValue: ev.eValue, alpha: opts.alpha };
   const limit = `${obj.comparator} ${factor}x`;
   if (ev.eValue >= ev.threshold) {
-    return { ...base, verdict: 'fail', test, evidence, reason: `${describe}; evidence that it is ${beyond} ${factor}x the baseline: e-value ${ev.eValue} ≥ ${ev.threshold} (1/α) ${scope}` };
+    return { ...base, verdict: 'fail', decisive: true, test, evidence, reason: `${describe}; evidence that it is ${beyond} ${factor}x the baseline: e-value ${ev.eValue} ≥ ${ev.threshold} (1/α) ${scope}` };
   }
   return {
     ...base, verdict: 'pass', test, evidence,

@@ -61,6 +61,8 @@ export interface ObjectiveResult {
   evidence?: ObjectiveEvidence;
   /** Inconclusive only because the target has not served min-requests yet: waiting helps. */
   awaitingData?: boolean;
+  /** A fail that needs no second check: evidence beyond the limit, or an absolute threshold broken twice over. */
+  decisive?: boolean;
 }
 
 export interface ObjectiveEvidence {
