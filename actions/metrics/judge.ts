@@ -55,17 +55,30 @@ function whyMissing(o: Observation | undefined, who: string): string {
 type Valued = Extract<Observation, { kind: 'value' }>;
 
 /**
- * Indexes of the periods both targets have: by period start when both carry times, otherwise the
- * last periods of each (both series end with the window).
+ * Indexes of the periods both targets have: by period start when both carry times (both ascending:
+ * one merge pass), otherwise the last periods of each (both series end with the window).
  */
-export function pairPeriods(canary: Valued, baseline: Valued): [number, number][] {
+export function pairPeriods(canary: Valued, baseline: Valued): { c: number[]; b: number[] } {
+  const c: number[] = [];
+  const b: number[] = [];
   if (canary.times && baseline.times) {
-    const at = new Map(baseline.times.map((t, j) => [t, j]));
-    return canary.times.flatMap((t, i) => (at.has(t) ? [[i, at.get(t)!] as [number, number]] : []));
+    const [tc, tb] = [canary.times, baseline.times];
+    for (let i = 0, j = 0; i < tc.length && j < tb.length; ) {
+      if (tc[i] === tb[j]) {
+        c.push(i++);
+        b.push(j++);
+      } else if (tc[i] < tb[j]) i++;
+      else j++;
+    }
+    return { c, b };
   }
   const k = Math.min(canary.samples.length, baseline.samples.length);
   const [dn, dm] = [canary.samples.length - k, baseline.samples.length - k];
-  return Array.from({ length: k }, (_, i) => [dn + i, dm + i]);
+  for (let i = 0; i < k; i++) {
+    c.push(dn + i);
+    b.push(dm + i);
+  }
+  return { c, b };
 }
 
 function pick(c: Counts, idx: number[]): Counts {
@@ -153,13 +166,13 @@ export function judgeObjective(obj: Objective, canary: Observation | undefined, 
   let step: EvidenceStats;
   if (canary.counts && baseline.counts) {
     // Rates with their counts: every request counts, conditioned on each period's failures.
-    const r = rateRatioLogE(pick(canary.counts, pairs.map(([i]) => i)), pick(baseline.counts, pairs.map(([, j]) => j)), factor, direction);
+    const r = rateRatioLogE(pick(canary.counts, pairs.c), pick(baseline.counts, pairs.b), factor, direction);
     step = r.stats;
-    test = { name: 'rate-ratio-mixture', alternative: direction, periods: pairs.length, phi: round(r.phi, 3), ratio: round(ratio), factor };
+    test = { name: 'rate-ratio-mixture', alternative: direction, periods: pairs.c.length, phi: round(r.phi, 3), ratio: round(ratio), factor };
   } else {
     // Per-period values: paired by period (shared load cancels), compared with factor × baseline.
-    const c = pairs.map(([i]) => canary.samples[i]);
-    const b = pairs.map(([, j]) => baseline.samples[j]);
+    const c = pairs.c.map((i) => canary.samples[i]);
+    const b = pairs.b.map((j) => baseline.samples[j]);
     const logScale = c.every((x) => x > 0) && b.every((x) => x > 0);
     const sign = direction === 'greater' ? 1 : -1;
     const d = c.map((x, k) => sign * (logScale ? Math.log(x) - Math.log(factor * b[k]) : x - factor * b[k]));

@@ -186,14 +186,14 @@ export function rateRatioLogE(canary: Counts, baseline: Counts, factor: number, 
   }
   if (periods.length === 0 || !(factor > 0)) return NO_RATE_EVIDENCE(phi);
   const sign = direction === 'greater' ? 1 : -1;
-  const share = (rho: number, s: number) => (rho * s) / (rho * s + 1 - s);
+  // In odds: q/q0 = ρ(1 − s + fs) / (f(1 − s + ρs)) and (1 − q)/(1 − q0) = (1 − s + fs) / (1 − s + ρs).
   const logs = RATE_STEPS.map((step) => {
     const rho = factor * Math.exp(sign * step);
+    const logRatio = Math.log(rho / factor);
     let l = 0;
     for (const { s, k, b } of periods) {
-      const q0 = share(factor, s);
-      const q = share(rho, s);
-      l += k * Math.log(q / q0) + b * Math.log((1 - q) / (1 - q0));
+      const lift = Math.log((1 - s + factor * s) / (1 - s + rho * s));
+      l += k * (logRatio + lift) + b * lift;
     }
     return l / phi;
   });
