@@ -12,7 +12,7 @@
  *   false-rollback rate of 1 %, min-requests 100, waiting for data where traffic is low.
  *
  * Then the judge's cost at 10,000 and 100,000 periods a side. Progress goes to stderr; the table to
- * stdout and bench/slo-judge.md. BENCH_TRIALS overrides the trials per cell (1000).
+ * stdout and bench/slo-judge.md. BENCH_TRIALS overrides the trials per cell (2000).
  */
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -22,7 +22,7 @@ import { parseObjective } from '../actions/metrics/slo.js';
 import type { Observation } from '../actions/metrics/provider.js';
 import { DEFAULT_PLAN, healthy, REFERENCES, rng, runReference, runSloGate, summarise, withCanary, type Plan, type Run, type World } from './ramp-sim.js';
 
-const TRIALS = Number(process.env.BENCH_TRIALS ?? 1000);
+const TRIALS = Number(process.env.BENCH_TRIALS ?? 2000);
 
 interface Scenario {
   name: string;
@@ -54,6 +54,8 @@ const SCENARIOS: Scenario[] = [
     plan: DEFAULT_PLAN, healthy: withCanary(NORMAL, { latency: 1.08, errorRate: 0.003 }), bad: withCanary(NORMAL, { latency: 1.6, errorRate: 0.03 }, 25), badFrom: 25,
   },
   { name: '5-step ramp, low traffic 20 req/s: errors 3 % vs 0.2 %', plan: DEFAULT_PLAN, healthy: LOW, bad: withCanary(LOW, { latency: 1, errorRate: 0.03 }), badFrom: 0 },
+  // Longer steps mean more looks at larger windows: per-look tests pay for every one of them.
+  { name: '5-step ramp with 15-minute steps, 100 req/s: p95 +60 % from the start', plan: { ...DEFAULT_PLAN, bakeMin: 15 }, healthy: NORMAL, bad: withCanary(NORMAL, { latency: 1.6, errorRate: 0.002 }), badFrom: 0 },
 ];
 
 const SEED = 20_000;
