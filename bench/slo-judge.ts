@@ -54,6 +54,11 @@ const SCENARIOS: Scenario[] = [
     plan: DEFAULT_PLAN, healthy: withCanary(NORMAL, { latency: 1.08, errorRate: 0.003 }), bad: withCanary(NORMAL, { latency: 1.6, errorRate: 0.03 }, 25), badFrom: 25,
   },
   { name: '5-step ramp, low traffic 20 req/s: errors 3 % vs 0.2 %', plan: DEFAULT_PLAN, healthy: LOW, bad: withCanary(LOW, { latency: 1, errorRate: 0.03 }), badFrom: 0 },
+  // The worst healthy canary: exactly at its margins. Per-look tests pay here for every look.
+  {
+    name: '5-step ramp, 100 req/s: healthy = exactly at the margins (p95 1.2x, errors 2x); bad = p95 +60 %',
+    plan: DEFAULT_PLAN, healthy: withCanary(NORMAL, { latency: 1.2, errorRate: 0.004 }), bad: withCanary(NORMAL, { latency: 1.6, errorRate: 0.002 }), badFrom: 0,
+  },
   // Longer steps mean more looks at larger windows: per-look tests pay for every one of them.
   { name: '5-step ramp with 15-minute steps, 100 req/s: p95 +60 % from the start', plan: { ...DEFAULT_PLAN, bakeMin: 15 }, healthy: NORMAL, bad: withCanary(NORMAL, { latency: 1.6, errorRate: 0.002 }), badFrom: 0 },
 ];
