@@ -7,7 +7,7 @@ import { InputError } from '../lib/errors.js';
 import { getBool, getDuration, getEnum, getNumber, getString } from '../lib/inputs.js';
 import { readRouterConfig, type RouterConfig } from '../traffic/config.js';
 import type { RampMark } from '../traffic/port.js';
-import type { OnInconclusive, RampSettings, Step } from './ramp.js';
+import type { OnInconclusive, OnTimeout, RampSettings, Step } from './ramp.js';
 
 export const DEFAULT_STEPS = '1,5,25,50,100';
 const STEPS_FORM = 'increasing whole percents from 1 to 100 separated by commas, ending at 100, each optionally with a bake time (e.g. 1,5,25:15m,50,100)';
@@ -73,6 +73,7 @@ export function readRampInputs(): RampInputs {
       maxFailedChecks: getNumber('max-failed-checks', 2, { min: 1, integer: true }),
       onInconclusive: getEnum<OnInconclusive>('on-inconclusive', ['hold', 'fail', 'pass'], 'hold'),
       maxInconclusive: getNumber('max-inconclusive', 5, { min: 0, integer: true }),
+      onTimeout: getEnum<OnTimeout>('on-timeout', ['rollback', 'promote'], 'rollback'),
     },
     dryRun: getBool('dry-run', false),
     takeover: getBool('takeover', false),

@@ -33,7 +33,7 @@ async function main(signal: AbortSignal): Promise<void> {
   // One CloudWatch client for the whole ramp: a check every interval for hours must not open a new
   // connection and resolve credentials each time.
   const cloudwatch = gate.provider === 'cloudwatch' ? awsClient(CloudWatchClient, { region: gate.region }) : undefined;
-  const judge: Judge = (window, sig) => evaluateGate(gate, router.gateOverrides(), { window, signal: sig }, { cloudwatch });
+  const judge: Judge = (window, sig, ramp) => evaluateGate(gate, router.gateOverrides(), { window, signal: sig, ramp }, { cloudwatch });
   let result;
   try {
     result = await rampSession(

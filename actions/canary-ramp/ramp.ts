@@ -1,6 +1,8 @@
 /**
  * The control loop: for each step set the weight, read it back, bake while the judge looks at the
- * step's own window every interval, then advance, hold or roll back. It knows the traffic port and
+ * step's own window every interval, then advance, hold or roll back. The judge's evidence is
+ * anytime-valid and carried from step to step, so one verdict backed by evidence covers every check
+ * of the ramp: it rolls back at once, and a step without enough traffic yet waits for it. It knows the traffic port and
  * the judge port only, so it runs the same on ALB, ECS and App Mesh and under a fake clock in tests.
  * Every exit that is not a promotion puts the exact baseline back before returning.
  */
@@ -8,7 +10,8 @@ import type { Clock } from '../lib/clock.js';
 import { formatDuration } from '../lib/duration.js';
 import { errorMessage } from '../lib/errors.js';
 import { CancelledError } from '../lib/runner.js';
-import type { GateResult, ObjectiveResult, Verdict } from '../metrics/types.js';
+import type { GateResult, ObjectiveResult, RampEvidence, Verdict } from '../metrics/types.js';
+import type { EvidenceStats } from '../metrics/sequential.js';
 import { formatWeights, sameWeights, weightsFor, type Baseline, type TrafficRouter, type Weights } from '../traffic/port.js';
 
 export interface Step {
@@ -19,6 +22,8 @@ export interface Step {
 }
 
 export type OnInconclusive = 'hold' | 'fail' | 'pass';
+/** When the timeout comes while a step still waits for min-requests: roll back, or promote without that evidence. */
+export type OnTimeout = 'rollback' | 'promote';
 
 export interface RampSettings {
   steps: Step[];
@@ -29,16 +34,20 @@ export interface RampSettings {
   onInconclusive: OnInconclusive;
   maxInconclusive: number;
   timeoutMs: number;
+  /** Applies when the timeout comes while the step waits for data (otherwise a timeout rolls back); rollback when unset. */
+  onTimeout?: OnTimeout;
 }
 
-/** The judge port: slo-gate's evaluateGate narrowed to one window. */
-export type Judge = (window: { start: Date; end: Date }, signal: AbortSignal) => Promise<GateResult>;
+/** The judge port: slo-gate's evaluateGate narrowed to one window, given the evidence of the finished steps. */
+export type Judge = (window: { start: Date; end: Date }, signal: AbortSignal, ramp: RampEvidence) => Promise<GateResult>;
 
 export interface Check {
   at: string;
   verdict: Verdict | 'error';
   reason: string;
   objectives: ObjectiveResult[];
+  /** Inconclusive only because min-requests is not reached yet. */
+  awaitingData?: boolean;
 }
 
 export interface StepReport {
@@ -48,6 +57,8 @@ export interface StepReport {
   endedAt?: string;
   checks: Check[];
   outcome: 'advanced' | 'rolled-back' | 'in-progress';
+  /** Time the step held beyond its bake for min-requests, and the last reason. */
+  waited?: { ms: number; reason: string };
 }
 
 export type RampResult = 'promoted' | 'rolled-back' | 'failed';
@@ -83,12 +94,22 @@ export interface RampDeps {
 }
 
 class StepFailed extends Error {}
+/** The timeout came while a step waited for data, and on-timeout is promote. */
+class PromoteOnTimeout extends Error {}
+
+/** The step's final evidence per objective: the last its checks reported. */
+export function stepEvidence(checks: readonly Check[]): Record<string, EvidenceStats> {
+  const out: Record<string, EvidenceStats> = {};
+  for (const c of checks) for (const o of c.objectives) if (o.evidence) out[o.objective] = o.evidence.step;
+  return out;
+}
 
 export async function runRamp(settings: RampSettings, baseline: Baseline, deps: RampDeps): Promise<RampOutcome> {
   const { router, clock, signal, log } = deps;
   const steps: StepReport[] = [];
   const deadline = clock.now() + settings.timeoutMs;
   let failedChecks = 0;
+  const evidence: RampEvidence = { plannedSteps: settings.steps.filter((s) => s.bakeMs > 0).length, finished: [] };
 
   const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -99,12 +120,32 @@ export async function runRamp(settings: RampSettings, baseline: Baseline, deps: 
     let next = windowStart + settings.intervalMs;
     let inconclusiveRun = 0;
     for (;;) {
-      if (next > deadline) throw new StepFailed(`timeout ${formatDuration(settings.timeoutMs)} reached at ${step.percent}%`);
+      if (next > deadline) {
+        const last = report.checks.at(-1);
+        if (last?.awaitingData) {
+          const why = `timeout ${formatDuration(settings.timeoutMs)} reached at ${step.percent}% while waiting for min-requests (${last.reason})`;
+          if (settings.onTimeout === 'promote') throw new PromoteOnTimeout(`${why}; promoted without that evidence (on-timeout: promote)`);
+          throw new StepFailed(`${why}; rolled back (on-timeout: rollback): more traffic on the step, a lower min-requests or a longer timeout would let the evidence decide`);
+        }
+        throw new StepFailed(`timeout ${formatDuration(settings.timeoutMs)} reached at ${step.percent}%`);
+      }
       const wait = next - clock.now();
       if (wait > 0) await clock.sleep(wait, signal);
       const check = await judgeOnce(windowStart);
       report.checks.push(check);
       log(`  ${step.percent}% check ${report.checks.length}: ${check.verdict}: ${check.reason}`);
+      // Evidence is error-controlled over the whole ramp, and a threshold broken twice over is no
+      // noise: one such verdict is enough.
+      if (check.verdict === 'fail' && check.objectives.some((o) => o.verdict === 'fail' && o.decisive)) {
+        throw new StepFailed(`decisive failure at ${step.percent}%: ${check.reason}`);
+      }
+      if (check.verdict === 'inconclusive' && check.awaitingData && settings.onInconclusive === 'hold') {
+        // Not enough traffic yet: the step holds its weight until it has (bounded by the timeout).
+        const overBake = Math.min(settings.intervalMs, clock.now() - stepStart - step.bakeMs);
+        if (overBake > 0) report.waited = { ms: (report.waited?.ms ?? 0) + overBake, reason: check.reason };
+        next += settings.intervalMs;
+        continue;
+      }
       const verdict = check.verdict === 'inconclusive' && settings.onInconclusive !== 'hold' ? settings.onInconclusive : check.verdict;
       if (verdict === 'fail' || verdict === 'error') {
         failedChecks++;
@@ -129,8 +170,8 @@ export async function runRamp(settings: RampSettings, baseline: Baseline, deps: 
   async function judgeOnce(windowStart: number): Promise<Check> {
     const now = clock.now();
     try {
-      const r = await deps.judge({ start: new Date(Math.min(windowStart, now)), end: new Date(now) }, signal);
-      return { at: iso(now), verdict: r.result, reason: r.reason, objectives: r.objectives };
+      const r = await deps.judge({ start: new Date(Math.min(windowStart, now)), end: new Date(now) }, signal, evidence);
+      return { at: iso(now), verdict: r.result, reason: r.reason, objectives: r.objectives, ...(r.awaitingData ? { awaitingData: true } : {}) };
     } catch (err) {
       if (signal.aborted) throw signal.reason ?? err;
       // A judge that cannot measure counts against the canary: a persisting fault ends in rollback.
@@ -172,6 +213,22 @@ export async function runRamp(settings: RampSettings, baseline: Baseline, deps: 
     }
   }
 
+  /** on-timeout: promote: the canary takes all traffic at once, said so in the reason. */
+  async function promoteNow(reason: string): Promise<RampOutcome> {
+    const open = steps.at(-1);
+    if (open?.outcome === 'in-progress') {
+      open.outcome = 'advanced';
+      open.endedAt = iso(clock.now());
+    }
+    await deps.onStep(100);
+    await router.shift(100, signal);
+    const actual = await router.read();
+    if (!sameWeights(actual, weightsFor(100))) throw new Error(`read back ${formatWeights(actual)} after setting ${formatWeights(weightsFor(100))}`);
+    steps.push({ percent: 100, weights: actual, startedAt: iso(clock.now()), endedAt: iso(clock.now()), checks: [], outcome: 'advanced' });
+    log(reason);
+    return { result: 'promoted', reason, steps, weights: actual };
+  }
+
   try {
     for (const step of settings.steps) {
       if (signal.aborted) throw signal.reason;
@@ -186,12 +243,14 @@ export async function runRamp(settings: RampSettings, baseline: Baseline, deps: 
       const report: StepReport = { percent: step.percent, weights: actual, startedAt: iso(stepStart), checks: [], outcome: 'in-progress' };
       steps.push(report);
       await bake(step, report, stepStart);
+      if (step.bakeMs > 0) evidence.finished.push(stepEvidence(report.checks));
       report.outcome = 'advanced';
       report.endedAt = iso(clock.now());
     }
     const last = steps.at(-1)?.weights ?? null;
     return { result: 'promoted', reason: `every step passed; the canary has ${last?.canary ?? 100}% of the traffic`, steps, weights: last };
   } catch (err) {
+    if (err instanceof PromoteOnTimeout) return promoteNow(err.message).catch((e) => rollBack(`fault while promoting on timeout: ${errorMessage(e)}`));
     if (err instanceof StepFailed) return rollBack(err.message);
     if (err instanceof HandedOverError) return handedOver(err);
     if (signal.aborted || err instanceof CancelledError) return rollBack(`cancelled (${errorMessage(signal.reason ?? err)})`);

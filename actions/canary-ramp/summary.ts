@@ -1,4 +1,5 @@
 /** The job summary and the JSON report of a ramp: pure functions of its outcome. */
+import { formatDuration } from '../lib/duration.js';
 import { formatWeights, type Weights } from '../traffic/port.js';
 import type { RampOutcome, StepReport } from './ramp.js';
 
@@ -97,6 +98,9 @@ export function renderRampSummary(r: RampReport): string {
   if (r.steps.length) {
     lines.push('| step | stable / canary | started | ended | checks | outcome | last verdict |', '|---|---|---|---|---|---|---|');
     lines.push(...r.steps.map(stepRow), '');
+    // A step held for lack of traffic says how long and why.
+    const waits = r.steps.filter((s) => s.waited);
+    if (waits.length) lines.push(...waits.map((s) => `- ${s.percent}% waited ${formatDuration(s.waited!.ms)} beyond its bake for min-requests: ${s.waited!.reason}`), '');
     const chart = mermaid(r.steps);
     if (chart) lines.push(chart, '');
   }

@@ -215,6 +215,7 @@ export function errorRate(req: Map<number, number>, err: Map<number, number>): O
   let total = 0;
   let errors = 0;
   const samples: number[] = [];
+  const times: number[] = [];
   const counts = { events: [] as number[], trials: [] as number[] };
   for (const [ts, r] of [...req].sort((a, b) => a[0] - b[0])) {
     if (!(r > 0)) continue;
@@ -222,11 +223,12 @@ export function errorRate(req: Map<number, number>, err: Map<number, number>): O
     total += r;
     errors += e;
     samples.push(e / r);
+    times.push(ts);
     counts.events.push(e);
     counts.trials.push(r);
   }
   if (total === 0) return noData('no requests in the window');
-  return { kind: 'value', value: errors / total, samples, counts };
+  return { kind: 'value', value: errors / total, samples, counts, times };
 }
 
 /**
@@ -251,8 +253,9 @@ function latencyObservation(series: MetricDataResult | undefined, window: Metric
   const s = [...seriesOf(series).entries()].sort((a, b) => a[0] - b[0]);
   if (s.length === 0) return noData('no datapoints in the window');
   const samples = s.map(([, v]) => v * toMs);
+  const times = s.map(([ts]) => ts);
   const w = window?.Values?.[0];
-  if (w !== undefined && !hasError(window)) return { kind: 'value', value: w * toMs, samples };
+  if (w !== undefined && !hasError(window)) return { kind: 'value', value: w * toMs, samples, times };
   let weight = 0;
   let sum = 0;
   for (const [ts, v] of s) {
@@ -260,7 +263,7 @@ function latencyObservation(series: MetricDataResult | undefined, window: Metric
     weight += r;
     sum += r * v * toMs;
   }
-  return { kind: 'value', value: sum / weight, samples };
+  return { kind: 'value', value: sum / weight, samples, times };
 }
 
 /** Metric names map to query Ids: p95 → p95, error-rate → error_rate, others as written with non-word characters as _. */
@@ -337,6 +340,35 @@ export function validateCloudWatchSource(source: CloudWatchSource, objectives: O
   buildPlan(source, objectives, ['canary', 'baseline'], PERIOD_S);
 }
 
+/** GetMetricData takes at most 500 queries per request. */
+export const MAX_QUERIES_PER_REQUEST = 500;
+
+/**
+ * The plan's queries in requests of at most 500. A target's queries stay together when its metric
+ * math refers to other Ids (raw queries); plain stats split anywhere.
+ */
+export function splitQueries(queries: MetricDataQuery[], max = MAX_QUERIES_PER_REQUEST): MetricDataQuery[][] {
+  if (queries.length <= max) return [queries];
+  const units: MetricDataQuery[][] = [];
+  for (const t of ['canary', 'baseline']) {
+    const own = queries.filter((q) => q.Id!.startsWith(`${t}_`));
+    if (own.length === 0) continue;
+    if (own.some((q) => q.Expression)) {
+      if (own.length > max) throw new InputError(`Input "metric-queries": the ${t} has ${own.length} queries with metric math among them; GetMetricData takes at most ${max} in one request.`);
+      units.push(own);
+    } else {
+      for (let i = 0; i < own.length; i += max) units.push(own.slice(i, i + max));
+    }
+  }
+  const requests: MetricDataQuery[][] = [];
+  for (const u of units) {
+    const last = requests.at(-1);
+    if (last && last.length + u.length <= max) last.push(...u);
+    else requests.push([...u]);
+  }
+  return requests;
+}
+
 export interface CloudWatchDeps {
   client?: CloudWatchClient;
   region?: string;
@@ -354,20 +386,22 @@ export class CloudWatchProvider implements MetricsProvider {
     const w = alignWindow(q.window);
     const plan = buildPlan(this.source, q.objectives, q.targets, w.seconds);
     const results = new Map<string, MetricDataResult>();
-    let nextToken: string | undefined;
-    do {
-      const out = await this.client.send(
-        new GetMetricDataCommand({ MetricDataQueries: plan.queries, StartTime: w.start, EndTime: w.end, ScanBy: 'TimestampAscending', NextToken: nextToken }),
-        { abortSignal: q.signal },
-      );
-      for (const r of out.MetricDataResults ?? []) {
-        const prev = results.get(r.Id!);
-        // Pages continue the same series: append rather than replace.
-        if (prev) results.set(r.Id!, { ...r, Timestamps: [...(prev.Timestamps ?? []), ...(r.Timestamps ?? [])], Values: [...(prev.Values ?? []), ...(r.Values ?? [])] });
-        else results.set(r.Id!, r);
-      }
-      nextToken = out.NextToken;
-    } while (nextToken);
+    for (const batch of splitQueries(plan.queries)) {
+      let nextToken: string | undefined;
+      do {
+        const out = await this.client.send(
+          new GetMetricDataCommand({ MetricDataQueries: batch, StartTime: w.start, EndTime: w.end, ScanBy: 'TimestampAscending', NextToken: nextToken }),
+          { abortSignal: q.signal },
+        );
+        for (const r of out.MetricDataResults ?? []) {
+          const prev = results.get(r.Id!);
+          // Pages continue the same series: append rather than replace.
+          if (prev) results.set(r.Id!, { ...r, Timestamps: [...(prev.Timestamps ?? []), ...(r.Timestamps ?? [])], Values: [...(prev.Values ?? []), ...(r.Values ?? [])] });
+          else results.set(r.Id!, r);
+        }
+        nextToken = out.NextToken;
+      } while (nextToken);
+    }
     return { ...plan.read(results, w), window: { start: w.start, end: w.end } };
   }
 }

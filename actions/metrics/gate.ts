@@ -82,7 +82,7 @@ export function resolveWindow(config: GateConfig, opts: EvaluateOptions, now: nu
 function starve(obs: Observations['canary'], objectives: Objective[], minRequests: number, who: string): Observations['canary'] {
   if (obs.requests === null || obs.requests >= minRequests) return obs;
   const why = `the ${who} served ${obs.requests} request(s) in the window, fewer than min-requests (${minRequests})`;
-  return { ...obs, metrics: new Map(objectives.map((o) => [o.metric, noData(why)])) };
+  return { ...obs, metrics: new Map(objectives.map((o) => [o.metric, noData(why, true)])) };
 }
 
 export async function evaluateGate(config: GateConfig, overrides: GateOverrides = {}, opts: EvaluateOptions = {}, deps: GateDeps = {}): Promise<GateResult> {
@@ -91,15 +91,21 @@ export async function evaluateGate(config: GateConfig, overrides: GateOverrides 
   const clock = deps.clock ?? systemClock;
   const window = resolveWindow(config, opts, clock.now());
   const provider = deps.provider ?? makeProvider(config, source, deps);
-  const targets: Target[] = sourceHasBaseline(config, source) ? ['canary', 'baseline'] : ['canary'];
+  // The baseline costs a query per metric: asked for only when an objective compares with it.
+  const compares = config.objectives.some((o) => o.threshold.kind === 'relative');
+  const targets: Target[] = compares && sourceHasBaseline(config, source) ? ['canary', 'baseline'] : ['canary'];
   const obs = await provider.query({ objectives: config.objectives, window, targets, signal: opts.signal });
 
   const canary = starve(obs.canary, config.objectives, config.minRequests, 'canary');
   const baseline = obs.baseline && starve(obs.baseline, config.objectives, config.minRequests, 'baseline');
-  const judgeOpts = { alpha: perObjectiveAlpha(config.significance ?? DEFAULT_ALPHA, config.objectives), onNoData: config.onNoData };
-  const results: ObjectiveResult[] = config.objectives.map((o) => judgeObjective(o, canary.metrics.get(o.metric), baseline?.metrics.get(o.metric), judgeOpts));
+  const alpha = perObjectiveAlpha(config.significance ?? DEFAULT_ALPHA, config.objectives);
+  const results: ObjectiveResult[] = config.objectives.map((o) => judgeObjective(o, canary.metrics.get(o.metric), baseline?.metrics.get(o.metric), {
+    alpha,
+    onNoData: config.onNoData,
+    ...(opts.ramp ? { ramp: { plannedSteps: opts.ramp.plannedSteps, earlier: opts.ramp.finished.flatMap((step) => (step[o.text] ? [step[o.text]] : [])) } } : {}),
+  }));
   results.push(...(obs.checks ?? []));
-  const { result, reason } = combineVerdicts(results);
+  const { result, reason, awaitingData } = combineVerdicts(results);
   return {
     result,
     reason,
@@ -108,5 +114,6 @@ export async function evaluateGate(config: GateConfig, overrides: GateOverrides 
     objectives: results,
     requests: { canary: obs.canary.requests, ...(obs.baseline ? { baseline: obs.baseline.requests } : {}) },
     provider: provider.name,
+    ...(awaitingData ? { awaitingData } : {}),
   };
 }

@@ -4,17 +4,19 @@
  * or an error. The judge knows only this port.
  */
 import type { Objective, ObjectiveResult } from './types.js';
-import type { Counts } from './stats.js';
+import type { Counts } from './sequential.js';
 
 export type Target = 'canary' | 'baseline';
 
 export type Observation =
   /**
    * `value` is the whole window's figure; `samples` the per-period values the statistical test
-   * uses; `counts` the per-period failures and requests behind a rate, when the backend has them.
+   * uses; `counts` the per-period failures and requests behind a rate, when the backend has them;
+   * `times` the start (epoch ms) of each sample's period, so canary and baseline pair by period.
    */
-  | { kind: 'value'; value: number; samples: number[]; counts?: Counts }
-  | { kind: 'no-data'; reason: string }
+  | { kind: 'value'; value: number; samples: number[]; counts?: Counts; times?: number[] }
+  /** `tooFewRequests`: the target is live but has not served min-requests yet. */
+  | { kind: 'no-data'; reason: string; tooFewRequests?: boolean }
   | { kind: 'error'; message: string };
 
 export interface TargetObservations {
@@ -47,8 +49,8 @@ export interface MetricsProvider {
   query(q: MetricsQuery): Promise<Observations>;
 }
 
-export function noData(reason: string): Observation {
-  return { kind: 'no-data', reason };
+export function noData(reason: string, tooFewRequests = false): Observation {
+  return tooFewRequests ? { kind: 'no-data', reason, tooFewRequests } : { kind: 'no-data', reason };
 }
 
 /** Every objective's metric without data, for the same reason. */

@@ -8,8 +8,10 @@ const num = (v: number | null | undefined) => (v === null || v === undefined ? '
 
 function testCell(r: ObjectiveResult): string {
   const t = r.test;
-  if (t.name === 'mann-whitney-u') return `Mann-Whitney U (${t.method}), p=${t.p}, Cliff's δ=${t.cliffsDelta}`;
-  if (t.name === 'quasi-binomial-z') return `quasi-binomial z=${t.z}, p=${t.p}, φ=${t.phi}`;
+  const e = r.evidence ? `e=${num(r.evidence.eValue)} (fails at ${num(r.evidence.threshold)})` : '';
+  if (t.name === 'paired-t-mixture') return `paired t mixture over ${t.periods} period(s), t=${num(t.t as number)}, ${e}`;
+  if (t.name === 'rate-ratio-mixture') return `rate-ratio mixture over ${t.periods} period(s), φ=${t.phi}, ${e}`;
+  if (t.name === 'binomial-mixture') return `binomial mixture, ${t.failures}/${t.requests} failed, φ=${t.phi}, ${e}`;
   if (t.name === 'threshold') {
     const v = t.threshold as number;
     return `threshold ${t.unit === 'ratio' ? `${num(v * 100)}%` : t.unit === 'none' ? num(v) : `${num(v)}${String(t.unit)}`}`;
@@ -20,7 +22,7 @@ function testCell(r: ObjectiveResult): string {
 
 /** The limit an objective's canary value is held to, when one is known. */
 export function limitOf(r: ObjectiveResult): number | null {
-  if (r.test.name === 'threshold') return r.test.threshold as number;
+  if (r.test.name === 'threshold' || r.test.name === 'binomial-mixture') return r.test.threshold as number;
   const factor = r.test.factor as number | undefined;
   if (factor !== undefined && r.baseline?.value !== null && r.baseline?.value !== undefined) return factor * r.baseline.value;
   return null;

@@ -4,6 +4,8 @@
  * current step and, for ALB ramps, fills the target dimensions from the router's ARNs.
  */
 
+import type { EvidenceStats } from './sequential.js';
+
 export type Verdict = 'pass' | 'fail' | 'inconclusive';
 export type ProviderName = 'cloudwatch' | 'prometheus' | 'k6-summary';
 export type OnNoData = 'inconclusive' | 'fail' | 'pass';
@@ -34,7 +36,10 @@ export interface GateConfig {
   source: Record<string, unknown>;
   /** `window` given as a start time (ISO 8601) instead of a duration: the window is [windowStart + warmup, now]. */
   windowStart?: string;
-  /** Significance level of baseline comparisons (Mann-Whitney U, one-sided); 0.05 when unset. */
+  /**
+   * The chance that noise alone fails a healthy canary, over everything the caller judges: one
+   * slo-gate run, or every check of every step of a canary ramp. 0.05 when unset.
+   */
   significance?: number;
 }
 
@@ -49,9 +54,34 @@ export interface ObjectiveResult {
   verdict: Verdict;
   canary: { value: number | null; samples: number };
   baseline?: { value: number | null; samples: number };
-  /** The test used: `threshold`, `mann-whitney-u`, ... with its statistic, p-value and effect size when any. */
+  /** The test used: `threshold`, `paired-t-mixture`, `binomial-mixture`, ... with its statistic, e-value and effect size when any. */
   test: { name: string; [k: string]: unknown };
   reason: string;
+  /** Anytime-valid objectives: this step's log e-value (what a ramp carries into its next steps) and the decision's. */
+  evidence?: ObjectiveEvidence;
+  /** Inconclusive only because the target has not served min-requests yet: waiting helps. */
+  awaitingData?: boolean;
+  /** A fail that needs no second check: evidence beyond the limit, or an absolute threshold broken twice over. */
+  decisive?: boolean;
+}
+
+export interface ObjectiveEvidence {
+  /** This window's (step's) evidence in a form that pools with other steps'. */
+  step: EvidenceStats;
+  /** ln of this window's (step's) e-value. */
+  stepLogE: number;
+  /** The e-value the verdict compares: over the whole ramp when a ramp passes its earlier steps. */
+  eValue: number;
+  /** 1/α of this objective: reaching it fails the objective. */
+  threshold: number;
+}
+
+/** What a ramp has learnt so far, so one check's verdict covers every check of every step. */
+export interface RampEvidence {
+  /** Steps the ramp will judge (the ramp-level e-value averages over them). */
+  plannedSteps: number;
+  /** Per finished step, the final evidence of each objective (by its text). */
+  finished: Record<string, EvidenceStats>[];
 }
 
 export interface GateResult {
@@ -64,10 +94,14 @@ export interface GateResult {
   /** Requests each target served in the window (null when the backend cannot tell). */
   requests?: { canary: number | null; baseline?: number | null };
   provider?: string;
+  /** Inconclusive only because a target has not served min-requests yet. */
+  awaitingData?: boolean;
 }
 
 export interface EvaluateOptions {
   /** Explicit window; default is [now - windowMs, now]. canary-ramp passes [stepStart + warmup, now]. */
   window?: { start: Date; end: Date };
   signal?: AbortSignal;
+  /** canary-ramp: the evidence of its finished steps. */
+  ramp?: RampEvidence;
 }

@@ -2,8 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../actions/lib/clock.js';
 import { CancelledError } from '../../actions/lib/runner.js';
-import type { GateResult, Verdict } from '../../actions/metrics/types.js';
+import type { GateResult, RampEvidence, Verdict } from '../../actions/metrics/types.js';
 import { runRamp, type Judge, type RampSettings } from '../../actions/canary-ramp/ramp.js';
+import { renderRampSummary } from '../../actions/canary-ramp/summary.js';
 import { weightsFor, type Baseline, type RampMark, type TrafficRouter, type Weights } from '../../actions/traffic/port.js';
 
 /** A backend that keeps its weights in memory and records every write. */
@@ -44,7 +45,7 @@ class MemoryRouter implements TrafficRouter {
   }
 }
 
-function gate(result: Verdict, reason = result): GateResult {
+function gate(result: Verdict, reason: string = result): GateResult {
   return {
     result, reason, window: { start: '', end: '' },
     objectives: [{ objective: 'p95 < 200ms', verdict: result, canary: { value: result === 'fail' ? 450 : 120, samples: 10 }, test: { name: 'threshold' }, reason }],
@@ -213,5 +214,53 @@ describe('runRamp', () => {
     expect(out.result).toBe('failed');
     expect(out.reason).toMatch(/restoring the baseline failed too \(connection reset\)/);
     expect(out.weights).toEqual(weightsFor(1));
+  });
+
+  it('rolls back at the first decisive fail (evidence beyond the limit), without waiting for max-failed-checks', async () => {
+    const router = new MemoryRouter();
+    const decisive: Judge = async () => ({ ...gate('fail', 'p95 < 1.2x baseline: evidence'), objectives: [{ ...gate('fail').objectives[0], decisive: true }] });
+    const out = await runRamp(settings(), await router.snapshot(), deps(router, decisive));
+    expect(out.result).toBe('rolled-back');
+    expect(out.steps[0].checks).toHaveLength(1);
+    expect(out.reason).toMatch(/^decisive failure at 1%: p95 < 1.2x baseline: evidence/);
+  });
+
+  it('gives the judge the evidence of every finished step (and the steps planned)', async () => {
+    const router = new MemoryRouter();
+    const seen: RampEvidence[] = [];
+    let n = 0;
+    const judge: Judge = async (_w, _s, ramp) => {
+      seen.push(structuredClone(ramp));
+      n++;
+      return { ...gate('pass'), objectives: [{ ...gate('pass').objectives[0], evidence: { step: { kind: 't', n, sum: n, sumSq: n }, stepLogE: 0, eValue: 1, threshold: 200 } }] };
+    };
+    await runRamp(settings({ steps: [{ percent: 5, bakeMs: 2 * MIN }, { percent: 50, bakeMs: 2 * MIN }, { percent: 100, bakeMs: 0 }] }), await router.snapshot(), deps(router, judge));
+    expect(seen.map((r) => r.plannedSteps)).toEqual([2, 2, 2, 2]);
+    expect(seen[2].finished).toEqual([{ 'p95 < 200ms': { kind: 't', n: 2, sum: 2, sumSq: 2 } }]);
+  });
+
+  it('low traffic: a step waiting for min-requests holds past its bake without counting towards max-inconclusive, says how long, then advances', async () => {
+    const router = new MemoryRouter();
+    const waiting: GateResult = { ...gate('inconclusive', 'the canary served 40 request(s) in the window, fewer than min-requests (100)'), awaitingData: true };
+    let calls = 0;
+    const judge: Judge = async () => (++calls <= 9 ? waiting : gate('pass'));
+    const out = await runRamp(settings({ maxInconclusive: 2, steps: [{ percent: 1, bakeMs: 5 * MIN }, { percent: 100, bakeMs: 0 }] }), await router.snapshot(), deps(router, judge));
+    expect(out.result).toBe('promoted');
+    expect(out.steps[0].checks).toHaveLength(10);
+    expect(out.steps[0].waited).toEqual({ ms: 4 * MIN, reason: 'the canary served 40 request(s) in the window, fewer than min-requests (100)' });
+    const md = renderRampSummary({ ...out, resource: router.resource, baseline: weightsFor(0) });
+    expect(md).toContain('- 1% waited 4m beyond its bake for min-requests: the canary served 40 request(s) in the window, fewer than min-requests (100)');
+  });
+
+  it.each([
+    ['rollback', 'rolled-back', /timeout 30m reached at 1% while waiting for min-requests \(the canary served 3 request\(s\).*\); rolled back \(on-timeout: rollback\)/, 0],
+    ['promote', 'promoted', /timeout 30m reached at 1% while waiting for min-requests .*; promoted without that evidence \(on-timeout: promote\)/, 100],
+  ] as const)('the timeout while waiting for data follows on-timeout: %s', async (onTimeout, result, reason, canary) => {
+    const router = new MemoryRouter();
+    const waiting: GateResult = { ...gate('inconclusive', 'the canary served 3 request(s) in the window, fewer than min-requests (100)'), awaitingData: true };
+    const out = await runRamp(settings({ timeoutMs: 30 * MIN, onTimeout }), await router.snapshot(), deps(router, async () => waiting));
+    expect(out.result).toBe(result);
+    expect(out.reason).toMatch(reason);
+    expect(router.weights.canary).toBe(canary);
   });
 });

@@ -66,7 +66,7 @@ describe('slo-gate bundle against a CloudWatch endpoint', () => {
     expect(errors.verdict).toBe('fail');
     expect(errors.canary.value).toBeGreaterThan(0.05);
     expect(errors.canary.samples).toBe(10);
-    expect(run.outputs.reason).toMatch(/error-rate < 1%: canary error-rate [\d.]+% breaks < 1%/);
+    expect(run.outputs.reason).toMatch(/error-rate < 1%: canary error-rate [\d.]+% is above 1%, and the evidence says so: e-value [\d.e+]+ ≥ \d+ \(1\/α\)/);
     expect(report.requests.canary).toBeGreaterThan(5000);
   });
 

@@ -209,7 +209,7 @@ describe('slo-gate bundle with provider prometheus', () => {
       expect(run.code).toBe(1);
       const report = JSON.parse(run.outputs.report);
       expect(report.objectives.map((o: { verdict: string }) => o.verdict)).toEqual(['fail', 'fail']);
-      expect(report.objectives[1].test).toMatchObject({ name: 'mann-whitney-u', method: 'exact' });
+      expect(report.objectives[1].test).toMatchObject({ name: 'paired-t-mixture' });
       expect(run.stdout).toContain('::add-mask::TopSecret42');
       expect(run.stdout.split('TopSecret42')).toHaveLength(2); // only in the mask command
       expect(auth[0]).toBe(`Basic ${Buffer.from('reader:TopSecret42').toString('base64')}`);
