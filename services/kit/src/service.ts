@@ -7,6 +7,8 @@
  */
 import { SpanKind, SpanStatusCode, context, propagation, trace, type Span } from '@opentelemetry/api';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { Server as HttpServer } from 'node:http';
+import { Server as NetServer } from 'node:net';
 import { InputError, errorMessage } from '../../../actions/lib/errors.js';
 import { envDuration, envEnum, envPort, envString, type Env } from './config.js';
 import { describeFaults, faultsFromEnv, type FaultInjector } from './faults.js';
@@ -133,9 +135,11 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
     loggerInstance: log,
     // The kit writes its own access line (route, status, duration) in onResponse.
     logController: new LogController({ disableRequestLogging: true }),
-    // Idle keep-alive sockets close with the listener; requests in flight finish first.
-    forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    // The listener's close is the kit's own (closeListener): connections end after their last response.
+    forceCloseConnections: false,
+    // A request that reaches an open connection after the listener closed is served (with
+    // `connection: close`), not refused: the client has no other way to learn the connection is ending.
+    return503OnClosing: false,
     requestIdHeader: false,
   }) as unknown as FastifyInstance;
 
@@ -263,6 +267,8 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
     await runHooks(opts.onDrain, 'shutdown: a drain hook failed');
     await new Promise((r) => setTimeout(r, drainDelayMs));
     listenerClosing = true;
+    await closeListener(app.server, IDLE_CONNECTION_GRACE_MS);
+    // Fastify's own close (its onClose hooks) finds the listener closed and no connection left.
     await app.close();
     log.info('shutdown: in-flight requests drained, listener closed');
     await runHooks(opts.onClose, 'shutdown: a close hook failed');
@@ -290,7 +296,15 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
       return stopping;
     },
     handleSignals(exit = (code) => process.exit(code)) {
+      let signalled = false;
       const onSignal = (sig: NodeJS.Signals) => {
+        // A repeated signal (a supervisor or wrapper that sends it again) must not end the process
+        // mid-drain, which a one-shot handler would let the default action do: the shutdown goes on.
+        if (signalled) {
+          log.info({ signal: sig }, 'shutdown: already in progress; signal ignored');
+          return;
+        }
+        signalled = true;
         const deadline = setTimeout(() => {
           log.error({ timeout_ms: shutdownTimeoutMs }, 'shutdown: deadline passed; exiting now');
           exit(1);
@@ -304,11 +318,42 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
           },
         );
       };
-      process.once('SIGTERM', onSignal);
-      process.once('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
     },
   };
   return service;
+}
+
+/**
+ * How long a keep-alive connection that is idle when the listener closes may still bring one more
+ * request (answered with `connection: close`) before it is closed. A client whose request is already
+ * on the wire when the server closes the connection gets a reset; one that stayed quiet this long is
+ * not sending.
+ */
+export const IDLE_CONNECTION_GRACE_MS = 1000;
+
+/**
+ * Stops accepting connections, then lets every open one end cleanly: a request in flight, or one that
+ * arrives on a connection already open, is answered with `connection: close` (the onSend hook) and the
+ * connection ends after that response; connections still idle after `graceMs` are closed. Resolves
+ * when the last connection has ended.
+ *
+ * Not http.Server#close(): since Node 19 it also destroys every idle keep-alive connection at once,
+ * and a client whose next request was in flight at that instant gets ECONNRESET: the resets seen
+ * under load when the listener closed.
+ */
+export function closeListener(server: HttpServer, graceMs: number): Promise<void> {
+  if (!server.listening) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    // Repeated: a response begun before the close (so without `connection: close`) may leave its
+    // connection idle only later.
+    const idle = setInterval(() => server.closeIdleConnections(), graceMs);
+    NetServer.prototype.close.call(server, () => {
+      clearInterval(idle);
+      resolve();
+    });
+  });
 }
 
 /**
