@@ -9,6 +9,7 @@ import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { freePort } from '../../../test/support/moto.js';
 import { repoRoot } from '../../../test/support/harness.js';
 import { LOADER_OPTIONS, loadPersonaProto } from '../src/app.js';
+import { describeFigures, grpcShutdownUnderLoad, startServiceProcess } from '../../kit/test/support/shutdown-load.js';
 
 type Unary = (req: unknown, cb: (err: grpc.ServiceError | null, res: Record<string, unknown>) => void) => void;
 type Client = grpc.Client & Record<string, Unary>;
@@ -82,4 +83,29 @@ describe('persona graceful shutdown', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
   });
+
+  it('SIGTERM at saturation, load kept on through the close: calls in flight finish, 0 failed calls, 0 resets, exit 0', async () => {
+    // No load balancer here: the workers call on through the drain, the listener's close and the
+    // GOAWAY, and each stops only when a new connection is refused.
+    const httpPort = await freePort();
+    const proc = await startServiceProcess('persona', { HTTP_PORT: String(httpPort), SHUTDOWN_DRAIN_DELAY: '1s', HEALTH_CHECK_INTERVAL: '100ms' },
+      async () => (await fetch(`http://127.0.0.1:${httpPort}/ready`)).status === 200);
+    const proto = loadPersonaProto() as unknown as { persona: { v1: { PersonaService: new (a: string, c: grpc.ChannelCredentials) => Client } } };
+    const persona = new proto.persona.v1.PersonaService(`127.0.0.1:${proc.port}`, grpc.credentials.createInsecure());
+    try {
+      const { id } = (await call(persona, 'CreatePersona', { displayName: 'load', bio: 'Loves long walks and good coffee.' })).persona as { id: string };
+      const f = await grpcShutdownUnderLoad('persona', proc, persona, 'AnalysePersona', { id });
+      console.log(describeFigures(f));
+      expect(f.failures, f.output.slice(-3000)).toEqual({});
+      expect(f.resets).toBe(0);
+      expect(f.failed).toBe(0);
+      expect(f.servedBeforeTerm).toBeGreaterThanOrEqual(1000);
+      expect(f.served).toBeGreaterThan(f.servedBeforeTerm);
+      expect(f.exitCode).toBe(0);
+      expect(f.output).toContain('"message":"shutdown: complete"');
+    } finally {
+      persona.close();
+      if (proc.child.exitCode === null) proc.child.kill('SIGKILL');
+    }
+  }, 120_000);
 });

@@ -115,7 +115,8 @@ export async function httpShutdownUnderLoad(service: string, proc: StartedProces
     connections: load.connections ?? 64,
     // An upper bound: the run ends when every connection has been refused.
     duration: 60,
-    timeout: 10,
+    // Generous: a shared CI machine can be slow; a request this late counts as failed.
+    timeout: 30,
     setupClient: stopOnRefusal as unknown as autocannon.Options['setupClient'],
   }, (err) => finish(err));
   instance.on('response', (_client, status) => {
