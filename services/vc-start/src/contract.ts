@@ -13,6 +13,14 @@ export const DETAIL_TYPES = { requested: 'VerificationRequested', started: 'Veri
 export type DetailType = (typeof DETAIL_TYPES)[keyof typeof DETAIL_TYPES];
 
 const uuid = { type: 'string', format: 'uuid' } as const;
+
+/**
+ * Text PostgreSQL can store: no NUL (text refuses \u0000) and no unpaired UTF-16 surrogate (it has no
+ * UTF-8 form, so it would be stored as U+FFFD: silently another value). Ajv compiles patterns with the
+ * `u` flag, under which the class matches only unpaired surrogates.
+ */
+export const STORABLE_TEXT_PATTERN = '^[^\\u0000\\uD800-\\uDFFF]*$';
+const storableText = (minLength: number, maxLength: number) => ({ type: 'string', minLength, maxLength, pattern: STORABLE_TEXT_PATTERN }) as const;
 const timestamp = { type: 'string', format: 'date-time' } as const;
 
 export const startRequestSchema = {
@@ -21,9 +29,9 @@ export const startRequestSchema = {
   additionalProperties: false,
   required: ['subject', 'method'],
   properties: {
-    subject: { type: 'string', minLength: 1, maxLength: 320 },
+    subject: storableText(1, 320),
     method: { type: 'string', enum: [...METHODS] },
-    reference: { type: 'string', minLength: 1, maxLength: 128 },
+    reference: storableText(1, 128),
   },
 } as const;
 

@@ -82,3 +82,13 @@ export function pgliteDatabase(db: PGlite): Database {
     close: () => db.close(),
   };
 }
+
+/**
+ * PostgreSQL's data exceptions (SQLSTATE class 22: a NUL in text 22021, an unsupported Unicode escape
+ * 22P05, a value too long for its column 22001, …) are raised by values the caller sent: the request
+ * is at fault, not the service. Both pg and PGlite carry the SQLSTATE as `code`.
+ */
+export function isDataException(err: unknown): err is Error & { code: string } {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
+}

@@ -2,8 +2,8 @@
  * vc-start's HTTP routes, as a Fastify plugin so the service kit (or a bare Fastify in the bench)
  * can host them. Errors this service chooses are `{ error, message }` with a snake_case code.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { Database } from './db.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isDataException, type Database } from './db.js';
 import { startRequestSchema, type StartRequest } from './contract.js';
 import { IDEMPOTENCY_KEY_FORM, getVerification, isValidIdempotencyKey, startVerification } from './verifications.js';
 
@@ -19,18 +19,41 @@ function fail(reply: FastifyReply, status: number, error: string, message: strin
   return reply.code(status).send({ error, message });
 }
 
+/** The body's first validation error, in words a caller can act on. */
+function bodyProblem(req: FastifyRequest): string {
+  const first = req.validationError?.validation?.[0];
+  if (first?.keyword === 'pattern') return `body${first.instancePath.replace(/\//g, '.')} holds a NUL character or an unpaired UTF-16 surrogate, which cannot be stored as text`;
+  return req.validationError?.message ?? 'invalid';
+}
+
+/**
+ * The database refusing a value the caller sent (a data exception) is a 400: the edge validation
+ * should have caught it, and a 5xx would count a client's input against the service's error rate.
+ */
+function dataExceptionsAre400<R extends FastifyRequest>(handler: (req: R, reply: FastifyReply) => Promise<unknown>) {
+  return async (req: R, reply: FastifyReply) => {
+    try {
+      return await handler(req, reply);
+    } catch (err) {
+      if (!isDataException(err)) throw err;
+      req.log.warn({ sqlstate: err.code }, 'request refused: the database cannot store a value it holds');
+      return fail(reply, 400, 'invalid_request', `The request holds a value PostgreSQL cannot store (SQLSTATE ${err.code}); text must be valid UTF-8 without NUL characters, within the documented lengths.`);
+    }
+  };
+}
+
 export async function verificationRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
   app.post<{ Body: StartRequest }>('/verifications', {
     schema: { body: startRequestSchema },
     // Validation failures reach the handler, which answers in this service's error shape.
     attachValidation: true,
-  }, async (req, reply) => {
+  }, dataExceptionsAre400(async (req: FastifyRequest<{ Body: StartRequest }>, reply) => {
     const key = req.headers[IDEMPOTENCY_HEADER];
     if (typeof key !== 'string' || !isValidIdempotencyKey(key)) {
       return fail(reply, 400, 'invalid_idempotency_key', `Header "Idempotency-Key" is required on this write: ${IDEMPOTENCY_KEY_FORM}.`);
     }
     if (req.validationError) {
-      return fail(reply, 400, 'invalid_request', `Body: ${req.validationError.message}; expected {"subject": string (1-320), "method": "email" | "sms" | "document", "reference"?: string (1-128)}.`);
+      return fail(reply, 400, 'invalid_request', `Body: ${bodyProblem(req)}; expected {"subject": string (1-320), "method": "email" | "sms" | "document", "reference"?: string (1-128)}, text without NUL characters.`);
     }
     const out = await startVerification(deps.db, req.body, key, { keyTtlMs: deps.keyTtlMs });
     if (out.kind === 'key_reused') {
@@ -38,12 +61,12 @@ export async function verificationRoutes(app: FastifyInstance, deps: RouteDeps):
     }
     if (out.kind === 'replayed') void reply.header('idempotent-replayed', 'true');
     return reply.code(out.status).header('location', `/verifications/${out.body.id}`).send(out.body);
-  });
+  }));
 
-  app.get<{ Params: { id: string } }>('/verifications/:id', async (req, reply) => {
+  app.get<{ Params: { id: string } }>('/verifications/:id', dataExceptionsAre400(async (req: FastifyRequest<{ Params: { id: string } }>, reply) => {
     if (!UUID.test(req.params.id)) return fail(reply, 404, 'not_found', `No verification "${req.params.id}": ids are UUIDs.`);
     const v = await getVerification(deps.db, req.params.id);
     if (!v) return fail(reply, 404, 'not_found', `No verification "${req.params.id}".`);
     return v;
-  });
+  }));
 }
