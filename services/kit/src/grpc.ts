@@ -4,7 +4,10 @@
  * by the full method name, and an access log line.
  */
 import { SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
-import { status as GrpcStatus, type Metadata, type ServerUnaryCall, type sendUnaryData, type ServiceError } from '@grpc/grpc-js';
+import {
+  status as GrpcStatus, type Metadata, type Server, type ServerUnaryCall, type ServerWritableStream, type ServiceDefinition, type sendUnaryData, type ServiceError,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js';
 import { wantsAccessLog } from './logger.js';
 import type { ServiceKit } from './service.js';
 import { CORRELATION_HEADER, correlationIdFrom, requestContext } from './request-context.js';
@@ -79,4 +82,44 @@ export function instrumentUnary<Req, Res>(
         );
       }));
   };
+}
+
+/** A request whose bytes do not decode as the method's message. */
+export class MalformedRequest {
+  constructor(readonly reason: string) {}
+}
+
+const MALFORMED_DETAILS = 'the request is not a valid protobuf message for this method';
+
+/**
+ * Adds a service whose requests that do not decode are answered INVALID_ARGUMENT. grpc-js answers a
+ * request its deserializer throws on with INTERNAL, which would count a caller's bytes as the
+ * server's fault (and in its error rate); here the deserializer never throws, and a handler is not
+ * reached by what it cannot read.
+ */
+export function addService(server: Server, definition: ServiceDefinition, implementation: UntypedServiceImplementation): void {
+  const tolerant: Record<string, ServiceDefinition[string]> = {};
+  const handlers: UntypedServiceImplementation = {};
+  for (const [name, method] of Object.entries(definition)) {
+    tolerant[name] = {
+      ...method,
+      requestDeserialize: (bytes: Buffer) => {
+        try {
+          return method.requestDeserialize(bytes);
+        } catch (err) {
+          return new MalformedRequest((err as Error).message);
+        }
+      },
+    };
+    const handler = implementation[name] ?? implementation[method.originalName ?? ''];
+    if (!handler) continue;
+    const refuse = { code: GrpcStatus.INVALID_ARGUMENT, details: MALFORMED_DETAILS, name: 'Error', message: MALFORMED_DETAILS } as ServiceError;
+    handlers[name] = method.requestStream
+      // Client streams decode message by message; grpc-js's own handling stays for those.
+      ? handler
+      : method.responseStream
+        ? (call: ServerWritableStream<unknown, unknown>) => (call.request instanceof MalformedRequest ? call.emit('error', refuse) : (handler as (c: typeof call) => void)(call))
+        : (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => (call.request instanceof MalformedRequest ? callback(refuse) : (handler as (c: typeof call, cb: typeof callback) => void)(call, callback));
+  }
+  server.addService(tolerant, handlers);
 }

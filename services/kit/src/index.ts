@@ -7,5 +7,5 @@ export { SecretStore, AwsSecretFetcher, parseSecretRef, isSecretRef, SecretUnava
 export { envString, envInt, envPort, envEnum, envDuration, envSecret, type Env } from './config.js';
 export { setupTracing, tracingOptionsFromEnv, activeTraceIds, type Tracing, type TracingOptions } from './tracing.js';
 export { CORRELATION_HEADER, correlationIdFrom, currentCorrelationId, requestContext } from './request-context.js';
-export { GrpcError, instrumentUnary, httpEquivalent } from './grpc.js';
+export { GrpcError, instrumentUnary, httpEquivalent, addService as addGrpcService, MalformedRequest } from './grpc.js';
 export { FaultInjector, faultsFromEnv, faultSettingsFromEnv, describeFaults, FAULT_VARIABLES, type FaultSettings, type FaultDecision } from './faults.js';

@@ -8,7 +8,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 import { InputError } from '../../../actions/lib/errors.js';
-import { GrpcError, createService, envDuration, envInt, envPort, envString, instrumentUnary, type Env, type Service, type ServiceOptions } from '../../kit/src/index.js';
+import { GrpcError, addGrpcService, createService, envDuration, envInt, envPort, envString, instrumentUnary, type Env, type Service, type ServiceOptions } from '../../kit/src/index.js';
 import { JwksAccess } from './access.js';
 import { analyse } from './analyse.js';
 import { PersonaStore, StoreFullError, type Persona } from './store.js';
@@ -132,7 +132,8 @@ export async function createPersonaService(opts: PersonaOptions = {}): Promise<P
   };
 
   const kit = service;
-  grpcServer.addService(proto.persona.v1.PersonaService.service, {
+  // A request that does not decode is the caller's INVALID_ARGUMENT, not grpc-js's INTERNAL.
+  addGrpcService(grpcServer, proto.persona.v1.PersonaService.service, {
     CreatePersona: instrumentUnary(kit, `/${SERVICE_NAME}/CreatePersona`, async (req: CreateRequest, call) => {
       await authorize(call, 'persona:write');
       validateCreate(req);
@@ -154,7 +155,7 @@ export async function createPersonaService(opts: PersonaOptions = {}): Promise<P
       return { id: p.id, ...analyse(p.bio) };
     }),
   });
-  health.addToServer(grpcServer);
+  health.addToServer({ addService: (definition: grpc.ServiceDefinition, impl: grpc.UntypedServiceImplementation) => addGrpcService(grpcServer, definition, impl) } as unknown as grpc.Server);
 
   async function updateHealth(): Promise<void> {
     if (draining) return;
