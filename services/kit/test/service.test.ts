@@ -161,7 +161,9 @@ describe('tracing export', () => {
 
 describe('graceful shutdown', () => {
   it('SIGTERM under load: readiness turns 503, in-flight requests finish, 0 failed requests, exit 0', async () => {
-    const child = spawn(join(repoRoot, 'node_modules/.bin/tsx'), [join(repoRoot, 'services/kit/test/fixtures/slow-service.ts')], {
+    // node with tsx's loader, not the tsx command: its signal relay re-sends SIGTERM, then SIGKILLs, a child busy for 30 ms.
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'services/kit/test/fixtures/slow-service.ts')], {
+      cwd: repoRoot,
       env: { ...process.env, PORT: '0', HOST: '127.0.0.1', WORK_MS: '150', SHUTDOWN_DRAIN_DELAY: '3s', EMF_INTERVAL: '1h' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

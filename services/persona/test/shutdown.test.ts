@@ -19,7 +19,9 @@ const call = (c: Client, m: string, req: unknown) =>
 describe('persona graceful shutdown', () => {
   it('SIGTERM under gRPC load: NOT_SERVING first, in-flight calls finish, 0 failed calls, exit 0', async () => {
     const [grpcPort, httpPort] = [await freePort(), await freePort()];
-    const child = spawn(join(repoRoot, 'node_modules/.bin/tsx'), [join(repoRoot, 'services/persona/src/main.ts')], {
+    // node with tsx's loader, not the tsx command: its signal relay re-sends SIGTERM, then SIGKILLs, a child busy for 30 ms.
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'services/persona/src/main.ts')], {
+      cwd: repoRoot,
       env: { ...process.env, PORT: String(grpcPort), HTTP_PORT: String(httpPort), HOST: '127.0.0.1', SHUTDOWN_DRAIN_DELAY: '3s', HEALTH_CHECK_INTERVAL: '100ms' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
