@@ -1,8 +1,11 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, it, expect } from 'vitest';
 import nock from 'nock';
 import { CloudWatchClient, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
-import { awsClient, resolveRegion, USER_AGENT } from '../../actions/lib/aws.js';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { awsClient, CONNECTION_TIMEOUT_MS, REQUEST_TIMEOUT_MS, resolveRegion, USER_AGENT } from '../../actions/lib/aws.js';
 import pkg from '../../package.json' with { type: 'json' };
 
 const saved = { ...process.env };
@@ -62,5 +65,45 @@ describe('AWS client factory', () => {
     const ecs = awsClient(ECSClient, { region: 'eu-central-1', maxAttempts: 3, retryBaseMs: 1 });
     await expect(ecs.send(new ListClustersCommand({}))).rejects.toThrow();
     expect(scope.isDone()).toBe(true);
+  });
+});
+
+describe('AWS client timeouts', () => {
+  let server: Server;
+  let received: IncomingMessage[];
+  /** Accepts every request and never answers: a hung AWS endpoint. */
+  beforeEach(async () => {
+    received = [];
+    server = createServer((req) => void received.push(req));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    nock.enableNetConnect('127.0.0.1');
+    process.env.AWS_ENDPOINT_URL_CLOUDWATCH = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterEach(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+
+  it('every client gets connection and request timeouts, which fail a hung attempt instead of waiting forever', async () => {
+    const cw = awsClient(CloudWatchClient, { region: 'eu-central-1', maxAttempts: 2, retryBaseMs: 1, requestTimeoutMs: 300 });
+    expect(cw.config.requestHandler).toBeInstanceOf(NodeHttpHandler);
+    const started = Date.now();
+    await expect(cw.send(new ListMetricsCommand({}))).rejects.toMatchObject({ name: 'TimeoutError' });
+    // Both attempts were made (a timeout is transient) and each gave up at its timeout.
+    expect(received).toHaveLength(2);
+    expect(Date.now() - started).toBeLessThan(5_000);
+
+    // The defaults: the SDK's own are 0, i.e. none.
+    const byDefault = awsClient(CloudWatchClient, { region: 'eu-central-1' });
+    const handler = byDefault.config.requestHandler as NodeHttpHandler;
+    await byDefault.send(new ListMetricsCommand({}), { abortSignal: AbortSignal.timeout(50) }).catch(() => undefined);
+    expect(handler.httpHandlerConfigs()).toMatchObject({
+      connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, socketTimeout: REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true,
+    });
+  });
+
+  it("a caller's abort signal ends a hung call at once, without further attempts", async () => {
+    const cw = awsClient(CloudWatchClient, { region: 'eu-central-1', retryBaseMs: 1 });
+    const started = Date.now();
+    await expect(cw.send(new ListMetricsCommand({}), { abortSignal: AbortSignal.timeout(200) })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(Date.now() - started).toBeLessThan(REQUEST_TIMEOUT_MS);
+    expect(received).toHaveLength(1);
   });
 });
