@@ -18,17 +18,24 @@ export function isPost(): boolean {
   return core.getState(IS_POST_STATE) === 'true';
 }
 
-/** SIGINT/SIGTERM (the runner cancelling the job) abort the signal so loops can stop in a known state. */
+/**
+ * SIGINT/SIGTERM (the runner cancelling the job) abort the signal so loops can stop in a known state.
+ * The handlers stay installed for the life of the process: a second Ctrl-C or the runner's SIGTERM
+ * after its SIGINT must not kill a restore half-way (Node's default for a signal without a handler),
+ * so later signals are only logged. Every restore has its own bounded budget, so the process still ends.
+ */
 export function cancellationSignal(): AbortSignal {
   const controller = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
     if (!controller.signal.aborted) {
       core.warning(`Received ${sig}: stopping.`);
       controller.abort(new CancelledError(sig));
+    } else {
+      core.warning(`Received ${sig} again: ignored while traffic is put back in a known state (bounded; the step ends when it is).`);
     }
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   return controller.signal;
 }
 
