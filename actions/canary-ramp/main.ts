@@ -7,15 +7,21 @@ import { runAction, type ActionEntry } from '../lib/runner.js';
 import { evaluateGate, readGateConfig } from '../metrics/gate.js';
 import { retryingCall } from '../traffic/call.js';
 import { makeRouter, type RouterConfig } from '../traffic/config.js';
-import type { TrafficRouter } from '../traffic/port.js';
+import type { Baseline, TrafficRouter } from '../traffic/port.js';
+import { restoreInstructions, type LastRead } from '../traffic/recovery.js';
 import { intervalWarning, readRampInputs, timeoutWarning } from './context.js';
 import type { Judge } from './ramp.js';
-import { rampSession, restoreSession } from './session.js';
+import { RestoreFailedError, rampSession, restoreSession } from './session.js';
 import { loadRampState, runOwner, saveRampState } from './state-helper.js';
 import { renderRampSummary } from './summary.js';
 
 /** CloudWatch's ALB, ECS and Service Connect metrics come at 60 s. */
 const CLOUDWATCH_PERIOD_MS = 60_000;
+
+/** Where traffic stands and the exact ways to put `baseline` back, for when the action could not. */
+function howToRestore(cfg: RouterConfig, router: TrafficRouter, baseline: Baseline, lastRead: LastRead | null): string {
+  return restoreInstructions(cfg, { resource: router.resource, baseline: baseline.weights, lastRead, cliCommand: router.restoreCommand?.(baseline) });
+}
 
 /** `deadline` (epoch ms): ECS waits end there, so a deployment that never pauses cannot outlast the ramp's timeout. */
 function routerFor(cfg: RouterConfig, deadline?: number): TrafficRouter {
@@ -35,12 +41,16 @@ async function main(signal: AbortSignal): Promise<void> {
   const cloudwatch = gate.provider === 'cloudwatch' ? awsClient(CloudWatchClient, { region: gate.region }) : undefined;
   const judge: Judge = (window, sig, ramp) => evaluateGate(gate, router.gateOverrides(), { window, signal: sig, ramp }, { cloudwatch });
   let result;
+  let recorded: Baseline | undefined;
   try {
     result = await rampSession(
       { settings: { ...inputs.settings, warmupMs: gate.warmupMs }, bakeMs: inputs.bakeMs, dryRun: inputs.dryRun, takeover: inputs.takeover },
       {
         router, judge, clock: systemClock, signal, owner: runOwner(),
-        saveState: (s) => saveRampState({ ...s, router: inputs.router }),
+        saveState: (s) => {
+          recorded = s.baseline;
+          saveRampState({ ...s, router: inputs.router });
+        },
         log: (m) => core.info(m),
         warn: (m) => core.warning(m),
       },
@@ -53,21 +63,28 @@ async function main(signal: AbortSignal): Promise<void> {
     await core.summary.addRaw(`## canary-ramp: failed\n\n**Failed**: ${errorMessage(err)}\n`).write().catch(() => undefined);
     throw err;
   }
-  const { stepsCompleted, ...report } = result;
+  const { stepsCompleted, lastRead, restoreFailed, ...report } = result;
+  const help = restoreFailed ? howToRestore(inputs.router, router, recorded ?? { weights: report.baseline }, lastRead ?? null) : '';
   core.setOutput('result', report.result);
   core.setOutput('weights', JSON.stringify(report.weights));
   core.setOutput('report', JSON.stringify(report));
   core.setOutput('steps-completed', String(stepsCompleted));
-  await core.summary.addRaw(renderRampSummary(report)).write();
+  await core.summary.addRaw(renderRampSummary(report) + (help ? `\n\n**Traffic is not back at the baseline.**\n\n\`\`\`\n${help}\n\`\`\`\n` : '')).write();
   core.info(`${report.result}: ${report.reason}`);
-  if (report.result !== 'promoted' && report.result !== 'dry-run') core.setFailed(`canary-ramp ${report.result}: ${report.reason}`);
+  if (report.result !== 'promoted' && report.result !== 'dry-run') core.setFailed(`canary-ramp ${report.result}: ${report.reason}${help ? `\n${help}` : ''}`);
 }
 
 /** Restores the baseline when main did not reach a known state; never touches traffic after a clean end. */
 async function post(): Promise<void> {
   const state = loadRampState();
   const router = state ? routerFor(state.router) : null;
-  const outcome = await restoreSession(state, router, (m) => core.info(m));
+  let outcome;
+  try {
+    outcome = await restoreSession(state, router, (m) => core.info(m));
+  } catch (err) {
+    if (!(err instanceof RestoreFailedError)) throw err;
+    throw new Error(`canary-ramp post: ${err.message}\n${howToRestore(state!.router, router!, state!.baseline, err.lastRead)}`);
+  }
   switch (outcome) {
     case 'nothing-recorded':
       return core.info('canary-ramp post: main recorded no ramp; nothing to do.');

@@ -7,12 +7,17 @@
  * Every exit that is not a promotion puts the exact baseline back before returning.
  */
 import type { Clock } from '../lib/clock.js';
+import { abortAfter } from '../lib/deadline.js';
 import { formatDuration } from '../lib/duration.js';
 import { errorMessage } from '../lib/errors.js';
 import { CancelledError } from '../lib/runner.js';
 import type { GateResult, ObjectiveResult, RampEvidence, Verdict } from '../metrics/types.js';
 import type { EvidenceStats } from '../metrics/sequential.js';
 import { formatWeights, sameWeights, weightsFor, type Baseline, type TrafficRouter, type Weights } from '../traffic/port.js';
+import { RESTORE_BUDGET_MS, type LastRead } from '../traffic/recovery.js';
+
+/** The last read of the weights after an end that could not confirm them (for the report and the error). */
+const FINAL_READ_BUDGET_MS = 10_000;
 
 export interface Step {
   /** Percent of traffic on the canary. */
@@ -69,6 +74,10 @@ export interface RampOutcome {
   steps: StepReport[];
   /** The weights read back at the end (null when they could not be read). */
   weights: Weights | null;
+  /** The weights read last and when: where traffic stands when the end could not read them. */
+  lastRead: LastRead | null;
+  /** The baseline could not be put back: traffic may be anywhere between it and the last step. */
+  restoreFailed?: boolean;
   /** Someone else (the rollback action, a takeover) owns the traffic now: nothing was restored. */
   handedOver?: boolean;
 }
@@ -86,10 +95,14 @@ export interface RampDeps {
   judge: Judge;
   clock: Clock;
   signal: AbortSignal;
-  /** Records progress (state + mark) before each step's weight change. */
-  onStep(percent: number): Promise<void>;
+  /** Clock ms when the ramp's time is up (its `timeout`); now + timeoutMs by default. */
+  deadline?: number;
+  /** What the caller read last (the baseline's snapshot), until the ramp reads for itself. */
+  lastRead?: LastRead;
+  /** Records progress (state + mark) before each step's weight change; bounded by `signal`. */
+  onStep(percent: number, signal: AbortSignal): Promise<void>;
   /** Throws HandedOverError when another run or the rollback action owns the resource now; asked before restoring. */
-  confirmOwner?(): Promise<void>;
+  confirmOwner?(signal: AbortSignal): Promise<void>;
   log(message: string): void;
 }
 
@@ -107,11 +120,24 @@ export function stepEvidence(checks: readonly Check[]): Record<string, EvidenceS
 export async function runRamp(settings: RampSettings, baseline: Baseline, deps: RampDeps): Promise<RampOutcome> {
   const { router, clock, signal, log } = deps;
   const steps: StepReport[] = [];
-  const deadline = clock.now() + settings.timeoutMs;
+  const deadline = deps.deadline ?? clock.now() + settings.timeoutMs;
+  // Every call of the ramp (router reads and writes, the mark, the judge's queries) ends at the
+  // deadline or on cancellation, even one that hangs; the restore after it has its own budget.
+  const timeUp = abortAfter(deadline - clock.now());
+  const bounded = AbortSignal.any([signal, timeUp]);
   let failedChecks = 0;
   const evidence: RampEvidence = { plannedSteps: settings.steps.filter((s) => s.bakeMs > 0).length, finished: [] };
+  let pending = settings.steps[0]?.percent ?? 0;
 
   const iso = (ms: number) => new Date(ms).toISOString();
+  let lastRead: LastRead | null = deps.lastRead ?? null;
+  const readWeights = async (sig: AbortSignal): Promise<Weights> => {
+    const w = await router.read(sig);
+    lastRead = { weights: w, at: iso(clock.now()) };
+    return w;
+  };
+  /** The end's last look at the weights, on its own short budget; null when they cannot be read. */
+  const finalRead = () => readWeights(abortAfter(FINAL_READ_BUDGET_MS)).catch(() => null);
 
   /** Bakes one step; resolves when it may advance, throws StepFailed when it must roll back. */
   async function bake(step: Step, report: StepReport, stepStart: number): Promise<void> {
@@ -170,10 +196,11 @@ export async function runRamp(settings: RampSettings, baseline: Baseline, deps: 
   async function judgeOnce(windowStart: number): Promise<Check> {
     const now = clock.now();
     try {
-      const r = await deps.judge({ start: new Date(Math.min(windowStart, now)), end: new Date(now) }, signal, evidence);
+      const r = await deps.judge({ start: new Date(Math.min(windowStart, now)), end: new Date(now) }, bounded, evidence);
       return { at: iso(now), verdict: r.result, reason: r.reason, objectives: r.objectives, ...(r.awaitingData ? { awaitingData: true } : {}) };
     } catch (err) {
       if (signal.aborted) throw signal.reason ?? err;
+      if (timeUp.aborted) throw err; // the deadline cut the query short: the ramp's timeout, not a verdict
       // A judge that cannot measure counts against the canary: a persisting fault ends in rollback.
       return { at: iso(now), verdict: 'error', reason: `the judge failed: ${errorMessage(err)}`, objectives: [] };
     }
@@ -182,12 +209,14 @@ export async function runRamp(settings: RampSettings, baseline: Baseline, deps: 
   async function handedOver(err: HandedOverError): Promise<RampOutcome> {
     const open = steps.at(-1);
     if (open?.outcome === 'in-progress') open.endedAt = iso(clock.now());
-    return { result: 'failed', reason: `${err.message}; traffic left as they set it`, steps, weights: await router.read().catch(() => null), handedOver: true };
+    const weights = await finalRead();
+    return { result: 'failed', reason: `${err.message}; traffic left as they set it`, steps, weights, lastRead, handedOver: true };
   }
 
   async function rollBack(reason: string): Promise<RampOutcome> {
+    const budget = abortAfter(RESTORE_BUDGET_MS);
     try {
-      await deps.confirmOwner?.();
+      await deps.confirmOwner?.(budget);
     } catch (err) {
       // Restoring now would undo the new owner's weights. A mark that cannot be read is no such proof.
       if (err instanceof HandedOverError) return handedOver(new HandedOverError(`${reason}; but ${err.message}`));
@@ -199,16 +228,20 @@ export async function runRamp(settings: RampSettings, baseline: Baseline, deps: 
     }
     log(`Rolling back to the baseline (${formatWeights(baseline.weights)}): ${reason}`);
     try {
-      await router.restore(baseline);
-      const now = await router.read();
+      await router.restore(baseline, budget);
+      const now = await readWeights(budget);
       if (!sameWeights(now, baseline.weights)) throw new Error(`read back ${formatWeights(now)} after restoring`);
-      return { result: 'rolled-back', reason, steps, weights: now };
+      return { result: 'rolled-back', reason, steps, weights: now, lastRead };
     } catch (err) {
+      const cause = budget.aborted ? `not done within ${formatDuration(RESTORE_BUDGET_MS)}: ${errorMessage(err)}` : errorMessage(err);
+      const weights = await finalRead();
       return {
         result: 'failed',
-        reason: `${reason}; restoring the baseline failed too (${errorMessage(err)}): the post step and the rollback action retry it`,
+        reason: `${reason}; restoring the baseline failed too (${cause}): the post step and the rollback action retry it`,
         steps,
-        weights: await router.read().catch(() => null),
+        weights,
+        lastRead,
+        restoreFailed: true,
       };
     }
   }
@@ -220,24 +253,27 @@ export async function runRamp(settings: RampSettings, baseline: Baseline, deps: 
       open.outcome = 'advanced';
       open.endedAt = iso(clock.now());
     }
-    await deps.onStep(100);
-    await router.shift(100, signal);
-    const actual = await router.read();
+    // After the deadline: the promotion, like a restore, has its own budget.
+    const budget = abortAfter(RESTORE_BUDGET_MS);
+    await deps.onStep(100, budget);
+    await router.shift(100, budget);
+    const actual = await readWeights(budget);
     if (!sameWeights(actual, weightsFor(100))) throw new Error(`read back ${formatWeights(actual)} after setting ${formatWeights(weightsFor(100))}`);
     steps.push({ percent: 100, weights: actual, startedAt: iso(clock.now()), endedAt: iso(clock.now()), checks: [], outcome: 'advanced' });
     log(reason);
-    return { result: 'promoted', reason, steps, weights: actual };
+    return { result: 'promoted', reason, steps, weights: actual, lastRead };
   }
 
   try {
     for (const step of settings.steps) {
+      pending = step.percent;
       if (signal.aborted) throw signal.reason;
       if (clock.now() > deadline) throw new StepFailed(`timeout ${formatDuration(settings.timeoutMs)} reached before ${step.percent}%`);
-      await deps.onStep(step.percent);
+      await deps.onStep(step.percent, bounded);
       log(`Step ${step.percent}%: shifting ${router.resource}`);
-      await router.shift(step.percent, signal);
+      await router.shift(step.percent, bounded);
       const expected = weightsFor(step.percent);
-      const actual = await router.read();
+      const actual = await readWeights(bounded);
       if (!sameWeights(actual, expected)) throw new StepFailed(`read back ${formatWeights(actual)} after setting ${formatWeights(expected)}`);
       const stepStart = clock.now();
       const report: StepReport = { percent: step.percent, weights: actual, startedAt: iso(stepStart), checks: [], outcome: 'in-progress' };
@@ -248,12 +284,17 @@ export async function runRamp(settings: RampSettings, baseline: Baseline, deps: 
       report.endedAt = iso(clock.now());
     }
     const last = steps.at(-1)?.weights ?? null;
-    return { result: 'promoted', reason: `every step passed; the canary has ${last?.canary ?? 100}% of the traffic`, steps, weights: last };
+    return { result: 'promoted', reason: `every step passed; the canary has ${last?.canary ?? 100}% of the traffic`, steps, weights: last, lastRead };
   } catch (err) {
     if (err instanceof PromoteOnTimeout) return promoteNow(err.message).catch((e) => rollBack(`fault while promoting on timeout: ${errorMessage(e)}`));
     if (err instanceof StepFailed) return rollBack(err.message);
     if (err instanceof HandedOverError) return handedOver(err);
     if (signal.aborted || err instanceof CancelledError) return rollBack(`cancelled (${errorMessage(signal.reason ?? err)})`);
+    if (timeUp.aborted) {
+      const open = steps.at(-1);
+      const where = open?.outcome === 'in-progress' ? `at ${open.percent}%` : `before ${pending}%`;
+      return rollBack(`timeout ${formatDuration(settings.timeoutMs)} reached ${where} (a call was cut short: ${errorMessage(err)})`);
+    }
     return rollBack(`fault: ${errorMessage(err)}`);
   }
 }

@@ -16,7 +16,9 @@ import {
   type Action,
   type TargetGroupTuple,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { InputError } from '../lib/errors.js';
 import type { GateOverrides } from '../metrics/types.js';
+import { shellQuote } from './recovery.js';
 import type { AwsCall } from './call.js';
 import {
   MARK_TAG, RouterStateError, decodeMark, encodeMark, weightsFor,
@@ -107,6 +109,8 @@ function resourceOf(t: AlbTarget): string {
 export class AlbRouter implements TrafficRouter {
   readonly kind = 'alb' as const;
   readonly resource: string;
+  /** The actions as last described, so an operator's restore command keeps every other action. */
+  private lastActions?: Action[];
 
   constructor(
     private readonly client: ElasticLoadBalancingV2Client,
@@ -116,71 +120,113 @@ export class AlbRouter implements TrafficRouter {
     this.resource = resourceOf(target);
   }
 
-  private async actions(): Promise<Action[]> {
+  private async actions(signal?: AbortSignal): Promise<Action[]> {
     const t = this.target;
+    let actions: Action[];
     if (t.ruleArn) {
-      const out = await this.call('DescribeRules', () => this.client.send(new DescribeRulesCommand({ RuleArns: [t.ruleArn!] })));
+      const out = await this.call('DescribeRules', (abortSignal) => this.client.send(new DescribeRulesCommand({ RuleArns: [t.ruleArn!] }), { abortSignal }), signal);
       const rule = out.Rules?.[0];
       if (!rule) throw new RouterStateError(`listener rule ${t.ruleArn} not found`);
-      return rule.Actions ?? [];
+      actions = rule.Actions ?? [];
+    } else {
+      const out = await this.call('DescribeListeners', (abortSignal) => this.client.send(new DescribeListenersCommand({ ListenerArns: [t.listenerArn!] }), { abortSignal }), signal);
+      const listener = out.Listeners?.[0];
+      if (!listener) throw new RouterStateError(`listener ${t.listenerArn} not found`);
+      actions = listener.DefaultActions ?? [];
     }
-    const out = await this.call('DescribeListeners', () => this.client.send(new DescribeListenersCommand({ ListenerArns: [t.listenerArn!] })));
-    const listener = out.Listeners?.[0];
-    if (!listener) throw new RouterStateError(`listener ${t.listenerArn} not found`);
-    return listener.DefaultActions ?? [];
+    this.lastActions = actions;
+    return actions;
   }
 
-  private async write(actions: Action[]): Promise<void> {
+  private async write(actions: Action[], signal?: AbortSignal): Promise<void> {
     const t = this.target;
     const body = writable(actions);
-    if (t.ruleArn) await this.call('ModifyRule', () => this.client.send(new ModifyRuleCommand({ RuleArn: t.ruleArn, Actions: body })));
-    else await this.call('ModifyListener', () => this.client.send(new ModifyListenerCommand({ ListenerArn: t.listenerArn, DefaultActions: body })));
+    if (t.ruleArn) await this.call('ModifyRule', (abortSignal) => this.client.send(new ModifyRuleCommand({ RuleArn: t.ruleArn, Actions: body }), { abortSignal }), signal);
+    else await this.call('ModifyListener', (abortSignal) => this.client.send(new ModifyListenerCommand({ ListenerArn: t.listenerArn, DefaultActions: body }), { abortSignal }), signal);
   }
 
-  async snapshot(): Promise<Baseline> {
-    const actions = await this.actions();
+  async snapshot(signal?: AbortSignal): Promise<Baseline> {
+    const actions = await this.actions(signal);
     const forward = actions[findForward(actions, this.target)];
     return { weights: forwardWeights(forward, this.target), detail: forward };
   }
 
-  async read(): Promise<Weights> {
-    const actions = await this.actions();
+  async read(signal?: AbortSignal): Promise<Weights> {
+    const actions = await this.actions(signal);
     return forwardWeights(actions[findForward(actions, this.target)], this.target);
   }
 
-  async shift(percent: number): Promise<void> {
-    const actions = await this.actions();
+  /**
+   * The rollback action's check that the inputs name this forward's canary: a canary target group
+   * that is not on it (a wrong ARN, another listener) would otherwise look like "already at stable".
+   */
+  async requireCanary(signal?: AbortSignal): Promise<void> {
+    const actions = await this.actions(signal);
+    const forward = actions[findForward(actions, this.target)];
+    const groups = tuples(forward);
+    if (groups.some((g) => g.TargetGroupArn === this.target.canaryTargetGroupArn)) return;
+    const total = groups.reduce((sum, g) => sum + (g.Weight ?? 1), 0);
+    const to = groups.map((g) => `${g.TargetGroupArn} (${total ? Math.round(((g.Weight ?? 1) * 100) / total) : 0}%)`).join(', ');
+    throw new InputError(
+      `Input "canary-target-group-arn": ${this.target.canaryTargetGroupArn} is not on the forward action of ${this.resource}, ` +
+      `which forwards to ${to}; give the canary target group of this ${this.target.ruleArn ? 'rule' : 'listener'} (nothing was changed).`,
+    );
+  }
+
+  async shift(percent: number, signal?: AbortSignal): Promise<void> {
+    const actions = await this.actions(signal);
     const i = findForward(actions, this.target);
     forwardWeights(actions[i], this.target); // refuses a shape we must not touch
     const next = [...actions];
     next[i] = withWeights(actions[i], this.target, weightsFor(percent));
-    await this.write(next);
+    await this.write(next, signal);
   }
 
-  async restore(baseline: Baseline): Promise<void> {
-    const actions = await this.actions();
+  async restore(baseline: Baseline, signal?: AbortSignal): Promise<void> {
+    const actions = await this.actions(signal);
+    await this.write(this.restored(actions, baseline), signal);
+  }
+
+  /** The actions with the forward put back: the recorded forward action exactly as it was; from a tag only the weights are known. */
+  private restored(actions: Action[], baseline: Baseline): Action[] {
     const i = findForward(actions, this.target);
     const next = [...actions];
-    // The recorded forward action exactly as it was; from a tag only the weights are known.
     next[i] = isAction(baseline.detail) ? baseline.detail : withWeights(actions[i], this.target, baseline.weights);
-    await this.write(next);
+    return next;
+  }
+
+  /** `aws elbv2 modify-listener|modify-rule` with every action as last read and the forward as recorded before the ramp. */
+  restoreCommand(baseline: Baseline): string | null {
+    const t = this.target;
+    let actions: Action[];
+    try {
+      // Never read: the recorded forward alone is the listener's whole default action list only in the usual case.
+      actions = this.lastActions ? this.restored(this.lastActions, baseline) : isAction(baseline.detail) ? [baseline.detail] : [];
+    } catch {
+      actions = isAction(baseline.detail) ? [baseline.detail] : [];
+    }
+    if (!actions.length) return null;
+    const json = shellQuote(JSON.stringify(writable(actions)));
+    return t.ruleArn
+      ? `aws elbv2 modify-rule --rule-arn ${t.ruleArn} --actions ${json}`
+      : `aws elbv2 modify-listener --listener-arn ${t.listenerArn} --default-actions ${json}`;
   }
 
   async platformSteps(): Promise<null> {
     return null;
   }
 
-  async readMark(): Promise<RampMark | null> {
-    const out = await this.call('DescribeTags', () => this.client.send(new DescribeTagsCommand({ ResourceArns: [this.resource] })));
+  async readMark(signal?: AbortSignal): Promise<RampMark | null> {
+    const out = await this.call('DescribeTags', (abortSignal) => this.client.send(new DescribeTagsCommand({ ResourceArns: [this.resource] }), { abortSignal }), signal);
     const tag = out.TagDescriptions?.[0]?.Tags?.find((t) => t.Key === MARK_TAG);
     return decodeMark(tag?.Value);
   }
 
-  async writeMark(mark: RampMark | null): Promise<void> {
+  async writeMark(mark: RampMark | null, signal?: AbortSignal): Promise<void> {
     if (mark) {
-      await this.call('AddTags', () => this.client.send(new AddTagsCommand({ ResourceArns: [this.resource], Tags: [{ Key: MARK_TAG, Value: encodeMark(mark) }] })));
+      await this.call('AddTags', (abortSignal) => this.client.send(new AddTagsCommand({ ResourceArns: [this.resource], Tags: [{ Key: MARK_TAG, Value: encodeMark(mark) }] }), { abortSignal }), signal);
     } else {
-      await this.call('RemoveTags', () => this.client.send(new RemoveTagsCommand({ ResourceArns: [this.resource], TagKeys: [MARK_TAG] })));
+      await this.call('RemoveTags', (abortSignal) => this.client.send(new RemoveTagsCommand({ ResourceArns: [this.resource], TagKeys: [MARK_TAG] }), { abortSignal }), signal);
     }
   }
 

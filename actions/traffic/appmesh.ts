@@ -15,6 +15,7 @@ import {
   type WeightedTarget,
 } from '@aws-sdk/client-app-mesh';
 import type { AwsCall } from './call.js';
+import { shellQuote } from './recovery.js';
 import {
   MARK_TAG, RouterStateError, decodeMark, encodeMark, weightsFor,
   type Baseline, type RampMark, type TrafficRouter, type Weights,
@@ -79,6 +80,8 @@ export class AppMeshRouter implements TrafficRouter {
   readonly kind = 'appmesh' as const;
   readonly resource: string;
   private arn?: string;
+  /** The spec as last described, so an operator's restore command keeps everything else. */
+  private lastSpec?: RouteSpec;
 
   constructor(
     private readonly client: AppMeshClient,
@@ -93,58 +96,76 @@ export class AppMeshRouter implements TrafficRouter {
     return { meshName: t.mesh, virtualRouterName: t.virtualRouter, routeName: t.route, ...(t.meshOwner ? { meshOwner: t.meshOwner } : {}) };
   }
 
-  private async spec(): Promise<RouteSpec> {
-    const out = await this.call('DescribeRoute', () => this.client.send(new DescribeRouteCommand(this.ids())));
+  private async spec(signal?: AbortSignal): Promise<RouteSpec> {
+    const out = await this.call('DescribeRoute', (abortSignal) => this.client.send(new DescribeRouteCommand(this.ids()), { abortSignal }), signal);
     if (!out.route?.spec) throw new RouterStateError(`${this.resource} not found`);
     this.arn = out.route.metadata?.arn;
+    this.lastSpec = out.route.spec;
     return out.route.spec;
   }
 
-  private async update(spec: RouteSpec): Promise<void> {
-    await this.call('UpdateRoute', () => this.client.send(new UpdateRouteCommand({ ...this.ids(), spec })));
+  private async update(spec: RouteSpec, signal?: AbortSignal): Promise<void> {
+    await this.call('UpdateRoute', (abortSignal) => this.client.send(new UpdateRouteCommand({ ...this.ids(), spec }), { abortSignal }), signal);
   }
 
-  private async routeArn(): Promise<string> {
-    if (!this.arn) await this.spec();
+  private async routeArn(signal?: AbortSignal): Promise<string> {
+    if (!this.arn) await this.spec(signal);
     if (!this.arn) throw new RouterStateError(`${this.resource} has no ARN in DescribeRoute`);
     return this.arn;
   }
 
-  async snapshot(): Promise<Baseline> {
-    const spec = await this.spec();
+  async snapshot(signal?: AbortSignal): Promise<Baseline> {
+    const spec = await this.spec(signal);
     return { weights: meshWeights(spec, this.target), detail: targetsOf(spec) };
   }
 
-  async read(): Promise<Weights> {
-    return meshWeights(await this.spec(), this.target);
+  async read(signal?: AbortSignal): Promise<Weights> {
+    return meshWeights(await this.spec(signal), this.target);
   }
 
-  async shift(percent: number): Promise<void> {
-    const spec = await this.spec();
+  async shift(percent: number, signal?: AbortSignal): Promise<void> {
+    const spec = await this.spec(signal);
     meshWeights(spec, this.target); // refuses a shape we must not touch
-    await this.update(withMeshWeights(spec, this.target, weightsFor(percent)));
+    await this.update(withMeshWeights(spec, this.target, weightsFor(percent)), signal);
   }
 
-  async restore(baseline: Baseline): Promise<void> {
-    const spec = await this.spec();
+  async restore(baseline: Baseline, signal?: AbortSignal): Promise<void> {
+    await this.update(this.restored(await this.spec(signal), baseline), signal);
+  }
+
+  private restored(spec: RouteSpec, baseline: Baseline): RouteSpec {
     const exact = Array.isArray(baseline.detail) ? (baseline.detail as WeightedTarget[]) : null;
-    await this.update(exact ? withTargets(spec, exact) : withMeshWeights(spec, this.target, baseline.weights));
+    return exact ? withTargets(spec, exact) : withMeshWeights(spec, this.target, baseline.weights);
+  }
+
+  /** `aws appmesh update-route` with the spec as last described and the targets as recorded before the ramp. */
+  restoreCommand(baseline: Baseline): string | null {
+    if (!this.lastSpec) return null;
+    let spec: RouteSpec;
+    try {
+      spec = this.restored(this.lastSpec, baseline);
+    } catch {
+      return null;
+    }
+    const t = this.target;
+    return `aws appmesh update-route --mesh-name ${t.mesh} --virtual-router-name ${t.virtualRouter} --route-name ${t.route}` +
+      `${t.meshOwner ? ` --mesh-owner ${t.meshOwner}` : ''} --spec ${shellQuote(JSON.stringify(spec))}`;
   }
 
   async platformSteps(): Promise<null> {
     return null;
   }
 
-  async readMark(): Promise<RampMark | null> {
-    const resourceArn = await this.routeArn();
-    const out = await this.call('ListTagsForResource', () => this.client.send(new ListTagsForResourceCommand({ resourceArn })));
+  async readMark(signal?: AbortSignal): Promise<RampMark | null> {
+    const resourceArn = await this.routeArn(signal);
+    const out = await this.call('ListTagsForResource', (abortSignal) => this.client.send(new ListTagsForResourceCommand({ resourceArn }), { abortSignal }), signal);
     return decodeMark(out.tags?.find((t) => t.key === MARK_TAG)?.value);
   }
 
-  async writeMark(mark: RampMark | null): Promise<void> {
-    const resourceArn = await this.routeArn();
-    if (mark) await this.call('TagResource', () => this.client.send(new TagResourceCommand({ resourceArn, tags: [{ key: MARK_TAG, value: encodeMark(mark) }] })));
-    else await this.call('UntagResource', () => this.client.send(new UntagResourceCommand({ resourceArn, tagKeys: [MARK_TAG] })));
+  async writeMark(mark: RampMark | null, signal?: AbortSignal): Promise<void> {
+    const resourceArn = await this.routeArn(signal);
+    if (mark) await this.call('TagResource', (abortSignal) => this.client.send(new TagResourceCommand({ resourceArn, tags: [{ key: MARK_TAG, value: encodeMark(mark) }] }), { abortSignal }), signal);
+    else await this.call('UntagResource', (abortSignal) => this.client.send(new UntagResourceCommand({ resourceArn, tagKeys: [MARK_TAG] }), { abortSignal }), signal);
   }
 
   gateOverrides(): undefined {

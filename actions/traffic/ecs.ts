@@ -122,25 +122,25 @@ export class EcsRouter implements TrafficRouter {
   }
 
   /** The in-flight deployment found first; later calls follow that one, not whatever starts next. */
-  private async deployment(statuses: readonly ServiceDeploymentStatus[] = IN_FLIGHT): Promise<ServiceDeployment> {
+  private async deployment(statuses: readonly ServiceDeploymentStatus[] = IN_FLIGHT, signal?: AbortSignal): Promise<ServiceDeployment> {
     if (!this.deploymentArn) {
-      const list = await this.call('ListServiceDeployments', () =>
-        this.client.send(new ListServiceDeploymentsCommand({ cluster: this.target.cluster, service: this.target.service, status: [...statuses] })));
+      const list = await this.call('ListServiceDeployments', (abortSignal) =>
+        this.client.send(new ListServiceDeploymentsCommand({ cluster: this.target.cluster, service: this.target.service, status: [...statuses] }), { abortSignal }), signal);
       const arn = list.serviceDeployments?.[0]?.serviceDeploymentArn;
       if (!arn) throw new RouterStateError(`${this.resource} has no deployment in progress to ramp; start one (e.g. with the deploy action) first`);
       this.deploymentArn = arn;
     }
-    const out = await this.call('DescribeServiceDeployments', () =>
-      this.client.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [this.deploymentArn!] })));
+    const out = await this.call('DescribeServiceDeployments', (abortSignal) =>
+      this.client.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [this.deploymentArn!] }), { abortSignal }), signal);
     const d = out.serviceDeployments?.[0];
     if (!d) throw new RouterStateError(`service deployment ${this.deploymentArn} not found`);
     return d;
   }
 
-  private async service(): Promise<string> {
+  private async service(signal?: AbortSignal): Promise<string> {
     if (!this.serviceArn) {
-      const out = await this.call('DescribeServices', () =>
-        this.client.send(new DescribeServicesCommand({ cluster: this.target.cluster, services: [this.target.service] })));
+      const out = await this.call('DescribeServices', (abortSignal) =>
+        this.client.send(new DescribeServicesCommand({ cluster: this.target.cluster, services: [this.target.service] }), { abortSignal }), signal);
       const arn = out.services?.[0]?.serviceArn;
       if (!arn) throw new RouterStateError(`${this.resource} not found`);
       this.serviceArn = arn;
@@ -155,7 +155,7 @@ export class EcsRouter implements TrafficRouter {
     const start = clock.now();
     const until = Math.min(start + (this.deps.maxWaitMs ?? 3_600_000), this.deps.deadline ?? Infinity);
     for (;;) {
-      const d = await this.deployment();
+      const d = await this.deployment(IN_FLIGHT, signal);
       const value = done(d);
       if (value !== undefined) return value;
       if (d.status && !IN_FLIGHT.includes(d.status)) {
@@ -166,17 +166,17 @@ export class EcsRouter implements TrafficRouter {
     }
   }
 
-  async snapshot(): Promise<Baseline> {
-    const d = await this.deployment();
+  async snapshot(signal?: AbortSignal): Promise<Baseline> {
+    const d = await this.deployment(IN_FLIGHT, signal);
     return { weights: deploymentWeights(d), detail: { deploymentArn: d.serviceDeploymentArn } };
   }
 
-  async read(): Promise<Weights> {
-    return deploymentWeights(await this.deployment());
+  async read(signal?: AbortSignal): Promise<Weights> {
+    return deploymentWeights(await this.deployment(IN_FLIGHT, signal));
   }
 
-  async platformSteps(): Promise<number[]> {
-    return ecsSteps((await this.deployment()).deploymentConfiguration);
+  async platformSteps(signal?: AbortSignal): Promise<number[]> {
+    return ecsSteps((await this.deployment(IN_FLIGHT, signal)).deploymentConfiguration);
   }
 
   async shift(percent: number, signal?: AbortSignal): Promise<void> {
@@ -184,31 +184,31 @@ export class EcsRouter implements TrafficRouter {
     const hook = await this.waitFor(`the PAUSE hook before the shift to ${percent}%`, (d) => (reached(d) ? null : awaitingPause(d)), signal);
     if (hook === null) return; // already there (a resumed ramp)
     this.deps.log(`ECS: CONTINUE at hook ${hook.hookId} (shift to ${percent}%)`);
-    await this.call('ContinueServiceDeployment', () =>
-      this.client.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: this.deploymentArn, hookId: hook.hookId, action: 'CONTINUE' })));
+    await this.call('ContinueServiceDeployment', (abortSignal) =>
+      this.client.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: this.deploymentArn, hookId: hook.hookId, action: 'CONTINUE' }), { abortSignal }), signal);
     await this.waitFor(`production traffic at ${percent}%`, (d) => (reached(d) ? true : undefined), signal);
   }
 
   /** Rolls the in-flight deployment back: through its paused hook when there is one, else by stopping it with rollback. */
-  async restore(_baseline?: Baseline): Promise<void> {
-    const d = await this.deployment();
+  async restore(_baseline?: Baseline, signal?: AbortSignal): Promise<void> {
+    const d = await this.deployment(IN_FLIGHT, signal);
     if (d.status && ROLLED_BACK.has(d.status)) return;
     const hook = awaitingPause(d);
     if (hook) {
       this.deps.log(`ECS: ROLLBACK at hook ${hook.hookId}`);
-      await this.call('ContinueServiceDeployment', () =>
-        this.client.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: this.deploymentArn, hookId: hook.hookId, action: 'ROLLBACK' })));
+      await this.call('ContinueServiceDeployment', (abortSignal) =>
+        this.client.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: this.deploymentArn, hookId: hook.hookId, action: 'ROLLBACK' }), { abortSignal }), signal);
     } else {
       this.deps.log(`ECS: StopServiceDeployment ${this.deploymentArn} with ROLLBACK`);
-      await this.call('StopServiceDeployment', () =>
-        this.client.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: this.deploymentArn, stopType: 'ROLLBACK' })));
+      await this.call('StopServiceDeployment', (abortSignal) =>
+        this.client.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: this.deploymentArn, stopType: 'ROLLBACK' }), { abortSignal }), signal);
     }
   }
 
   /** The service's in-flight deployment, one already rolling back included, or null (the rollback action's first question). */
-  async inFlight(): Promise<ServiceDeployment | null> {
+  async inFlight(signal?: AbortSignal): Promise<ServiceDeployment | null> {
     try {
-      return await this.deployment([...IN_FLIGHT, 'ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'STOP_REQUESTED']);
+      return await this.deployment([...IN_FLIGHT, 'ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'STOP_REQUESTED'], signal);
     } catch (err) {
       if (err instanceof RouterStateError && !this.deploymentArn) return null;
       throw err;
@@ -220,28 +220,28 @@ export class EcsRouter implements TrafficRouter {
    * last successful deployment. A tag records what it did, so running it again changes nothing
    * instead of rolling forward again.
    */
-  async rollbackToPrevious(): Promise<{ from: string; to: string; changed: boolean } | null> {
+  async rollbackToPrevious(signal?: AbortSignal): Promise<{ from: string; to: string; changed: boolean } | null> {
     const t = this.target;
-    const described = await this.call('DescribeServices', () =>
-      this.client.send(new DescribeServicesCommand({ cluster: t.cluster, services: [t.service] })));
+    const described = await this.call('DescribeServices', (abortSignal) =>
+      this.client.send(new DescribeServicesCommand({ cluster: t.cluster, services: [t.service] }), { abortSignal }), signal);
     const svc = described.services?.[0];
     if (!svc?.serviceArn) throw new RouterStateError(`${this.resource} not found`);
     this.serviceArn = svc.serviceArn;
-    const tags = await this.call('ListTagsForResource', () => this.client.send(new ListTagsForResourceCommand({ resourceArn: svc.serviceArn })));
+    const tags = await this.call('ListTagsForResource', (abortSignal) => this.client.send(new ListTagsForResourceCommand({ resourceArn: svc.serviceArn }), { abortSignal }), signal);
     const done = decodeRollback(tags.tags?.find((x) => x.key === ROLLBACK_TAG)?.value);
     if (done && svc.taskDefinition === done.to) return { ...done, changed: false };
 
-    const list = await this.call('ListServiceDeployments', () =>
-      this.client.send(new ListServiceDeploymentsCommand({ cluster: t.cluster, service: t.service, status: ['SUCCESSFUL'], maxResults: 1 })));
+    const list = await this.call('ListServiceDeployments', (abortSignal) =>
+      this.client.send(new ListServiceDeploymentsCommand({ cluster: t.cluster, service: t.service, status: ['SUCCESSFUL'], maxResults: 1 }), { abortSignal }), signal);
     const last = list.serviceDeployments?.[0]?.serviceDeploymentArn;
     if (!last) return null;
-    const deps = await this.call('DescribeServiceDeployments', () =>
-      this.client.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [last] })));
+    const deps = await this.call('DescribeServiceDeployments', (abortSignal) =>
+      this.client.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [last] }), { abortSignal }), signal);
     const dep = deps.serviceDeployments?.[0];
     const revisions = [dep?.targetServiceRevision?.arn, dep?.sourceServiceRevisions?.[0]?.arn];
     if (!revisions[0] || !revisions[1]) return null;
-    const out = await this.call('DescribeServiceRevisions', () =>
-      this.client.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: revisions as string[] })));
+    const out = await this.call('DescribeServiceRevisions', (abortSignal) =>
+      this.client.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: revisions as string[] }), { abortSignal }), signal);
     const byArn = new Map(out.serviceRevisions?.map((r) => [r.serviceRevisionArn, r.taskDefinition]));
     const from = byArn.get(revisions[0]);
     const to = byArn.get(revisions[1]);
@@ -250,22 +250,28 @@ export class EcsRouter implements TrafficRouter {
       throw new RouterStateError(`${this.resource} runs ${svc.taskDefinition}, not ${from} from its last successful deployment; roll back by deploying the task definition you want`);
     }
     // Recorded first: if UpdateService then fails, a re-run still knows where it was going.
-    await this.call('TagResource', () =>
-      this.client.send(new TagResourceCommand({ resourceArn: svc.serviceArn, tags: [{ key: ROLLBACK_TAG, value: `from=${from} to=${to}` }] })));
-    await this.call('UpdateService', () => this.client.send(new UpdateServiceCommand({ cluster: t.cluster, service: t.service, taskDefinition: to })));
+    await this.call('TagResource', (abortSignal) =>
+      this.client.send(new TagResourceCommand({ resourceArn: svc.serviceArn, tags: [{ key: ROLLBACK_TAG, value: `from=${from} to=${to}` }] }), { abortSignal }), signal);
+    await this.call('UpdateService', (abortSignal) => this.client.send(new UpdateServiceCommand({ cluster: t.cluster, service: t.service, taskDefinition: to }), { abortSignal }), signal);
     return { from, to, changed: true };
   }
 
-  async readMark(): Promise<RampMark | null> {
-    const resourceArn = await this.service();
-    const out = await this.call('ListTagsForResource', () => this.client.send(new ListTagsForResourceCommand({ resourceArn })));
+  async readMark(signal?: AbortSignal): Promise<RampMark | null> {
+    const resourceArn = await this.service(signal);
+    const out = await this.call('ListTagsForResource', (abortSignal) => this.client.send(new ListTagsForResourceCommand({ resourceArn }), { abortSignal }), signal);
     return decodeMark(out.tags?.find((t) => t.key === MARK_TAG)?.value);
   }
 
-  async writeMark(mark: RampMark | null): Promise<void> {
-    const resourceArn = await this.service();
-    if (mark) await this.call('TagResource', () => this.client.send(new TagResourceCommand({ resourceArn, tags: [{ key: MARK_TAG, value: encodeMark(mark) }] })));
-    else await this.call('UntagResource', () => this.client.send(new UntagResourceCommand({ resourceArn, tagKeys: [MARK_TAG] })));
+  async writeMark(mark: RampMark | null, signal?: AbortSignal): Promise<void> {
+    const resourceArn = await this.service(signal);
+    if (mark) await this.call('TagResource', (abortSignal) => this.client.send(new TagResourceCommand({ resourceArn, tags: [{ key: MARK_TAG, value: encodeMark(mark) }] }), { abortSignal }), signal);
+    else await this.call('UntagResource', (abortSignal) => this.client.send(new UntagResourceCommand({ resourceArn, tagKeys: [MARK_TAG] }), { abortSignal }), signal);
+  }
+
+  /** Stops the deployment the ramp followed, with rollback (what restore does when no hook is waiting). */
+  restoreCommand(): string | null {
+    if (!this.deploymentArn) return null;
+    return `aws ecs stop-service-deployment --service-deployment-arn ${this.deploymentArn} --stop-type ROLLBACK`;
   }
 
   gateOverrides(): undefined {

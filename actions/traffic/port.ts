@@ -20,13 +20,17 @@ export interface Baseline {
 export type RouterKind = 'alb' | 'ecs' | 'appmesh';
 export const ROUTER_KINDS: readonly RouterKind[] = ['alb', 'ecs', 'appmesh'];
 
+/**
+ * Every method takes the signal that bounds it (a ramp's deadline and cancellation, or a restore's
+ * own budget): each AWS call it makes is aborted when the signal is.
+ */
 export interface TrafficRouter {
   readonly kind: RouterKind;
   /** The resource that carries the weights and the ramp mark (listener, rule, service, route), for messages. */
   readonly resource: string;
   /** The current weights and the exact form to restore them to. */
-  snapshot(): Promise<Baseline>;
-  read(): Promise<Weights>;
+  snapshot(signal?: AbortSignal): Promise<Baseline>;
+  read(signal?: AbortSignal): Promise<Weights>;
   /**
    * Moves the canary to `percent`. ALB and App Mesh write it; ECS answers its paused lifecycle hook
    * with CONTINUE and waits until the deployment reports the new weight.
@@ -35,12 +39,17 @@ export interface TrafficRouter {
   /** Puts the baseline back (ECS: rolls the deployment back). Idempotent. */
   restore(baseline: Baseline, signal?: AbortSignal): Promise<void>;
   /** The steps the backend imposes (ECS), or null when the ramp chooses them. */
-  platformSteps(): Promise<number[] | null>;
-  readMark(): Promise<RampMark | null>;
+  platformSteps(signal?: AbortSignal): Promise<number[] | null>;
+  readMark(signal?: AbortSignal): Promise<RampMark | null>;
   /** Writes the mark, or removes it with null. */
-  writeMark(mark: RampMark | null): Promise<void>;
+  writeMark(mark: RampMark | null, signal?: AbortSignal): Promise<void>;
   /** How slo-gate finds this backend's metrics (ALB: the target groups as CloudWatch dimensions). */
   gateOverrides(): GateOverrides | undefined;
+  /**
+   * The backend's own AWS CLI command (without --region) that writes `baseline`, for an operator
+   * when the action could not; built from what was read last, no call. Null before anything was read.
+   */
+  restoreCommand?(baseline: Baseline): string | null;
 }
 
 /**

@@ -17,18 +17,24 @@ class MemoryRouter implements TrafficRouter {
   failRestore = false;
   /** Reports a different weight than written (a backend that did not apply it). */
   lieAt?: number;
+  /** A shift to this percent never answers until its signal aborts: a hung call. */
+  hangShiftAt?: number;
+  /** The signal each restore was given. */
+  restoreSignals: (AbortSignal | undefined)[] = [];
   async snapshot(): Promise<Baseline> {
     return { weights: { ...this.weights } };
   }
   async read(): Promise<Weights> {
     return this.lieAt !== undefined && this.weights.canary === this.lieAt ? weightsFor(0) : { ...this.weights };
   }
-  async shift(percent: number): Promise<void> {
+  async shift(percent: number, signal?: AbortSignal): Promise<void> {
+    if (percent === this.hangShiftAt) await untilAborted(signal);
     if (percent === this.failShiftAt) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
     this.weights = weightsFor(percent);
     this.writes.push(percent);
   }
-  async restore(b: Baseline): Promise<void> {
+  async restore(b: Baseline, signal?: AbortSignal): Promise<void> {
+    this.restoreSignals.push(signal);
     if (this.failRestore) throw new Error('connection reset');
     this.weights = { ...b.weights };
     this.writes.push(b.weights.canary);
@@ -43,6 +49,11 @@ class MemoryRouter implements TrafficRouter {
   gateOverrides(): undefined {
     return undefined;
   }
+}
+
+/** Never settles until `signal` aborts, then rejects with its reason (what the SDK does with a hung request). */
+function untilAborted(signal?: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason), { once: true }));
 }
 
 function gate(result: Verdict, reason: string = result): GateResult {
@@ -190,6 +201,35 @@ describe('runRamp', () => {
     expect(out.result).toBe('rolled-back');
     expect(out.reason).toMatch(/cancelled \(cancelled by SIGTERM\)/);
     expect(router.weights).toEqual({ stable: 90, canary: 10 });
+    // The restore runs on a budget of its own: the cancellation must not cut it short.
+    expect(router.restoreSignals).toHaveLength(1);
+    expect(router.restoreSignals[0]?.aborted).toBe(false);
+  });
+
+  // The deadline is real time (a hung call never lets a fake clock move): these wait ~0.3 s.
+  it('aborts a hung write at the deadline and restores the baseline on a budget of its own', async () => {
+    const router = new MemoryRouter();
+    router.hangShiftAt = 5;
+    const out = await runRamp(settings({ timeoutMs: 300, steps: [{ percent: 1, bakeMs: 0 }, { percent: 5, bakeMs: 0 }, { percent: 100, bakeMs: 0 }] }), await router.snapshot(), deps(router, scripted('pass').judge));
+    expect(out.result).toBe('rolled-back');
+    expect(out.reason).toMatch(/^timeout .* reached before 5% \(a call was cut short: /);
+    expect(router.weights).toEqual(weightsFor(0));
+    expect(router.restoreSignals[0]?.aborted).toBe(false);
+  });
+
+  it('aborts a hung judge at the deadline: a timeout, not a failed check', async () => {
+    const router = new MemoryRouter();
+    const seen: AbortSignal[] = [];
+    const judge: Judge = (_w, signal) => {
+      seen.push(signal);
+      return untilAborted(signal);
+    };
+    const out = await runRamp(settings({ timeoutMs: 300, intervalMs: 100 }), await router.snapshot(), deps(router, judge));
+    expect(out.result).toBe('rolled-back');
+    expect(out.reason).toMatch(/^timeout .* reached at 1% \(a call was cut short: /);
+    expect(out.steps[0].checks).toEqual([]);
+    expect(seen[0].aborted).toBe(true);
+    expect(router.weights).toEqual(weightsFor(0));
   });
 
   it('rolls back when a shift keeps failing, and when the weight read back differs from the one set', async () => {
@@ -214,6 +254,8 @@ describe('runRamp', () => {
     expect(out.result).toBe('failed');
     expect(out.reason).toMatch(/restoring the baseline failed too \(connection reset\)/);
     expect(out.weights).toEqual(weightsFor(1));
+    expect(out.restoreFailed).toBe(true);
+    expect(out.lastRead?.weights).toEqual(weightsFor(1));
   });
 
   it('rolls back at the first decisive fail (evidence beyond the limit), without waiting for max-failed-checks', async () => {

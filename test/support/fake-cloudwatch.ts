@@ -58,6 +58,8 @@ export interface FakeCloudWatch {
   setScenario(target: string, scenario: ScenarioName | ScenarioSpec): void;
   /** The next `count` requests fail this way (throttling, a 500, a reset connection, no answer). */
   failNext(count: number, fault: Fault): void;
+  /** Drops the faults not used yet (hung requests stay hung until their client gives up). */
+  clearFaults(): void;
   /** Env to point a bundle or the SDK here. */
   env: Record<string, string>;
   stop(): Promise<void>;
@@ -239,6 +241,7 @@ export async function startFakeCloudWatch(opts: FakeCloudWatchOptions = {}): Pro
     connections: () => connections,
     setScenario,
     failNext: (count, fault) => { for (let i = 0; i < count; i++) faults.push(fault); },
+    clearFaults: () => void faults.splice(0),
     env: { AWS_ENDPOINT_URL_CLOUDWATCH: endpoint, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_EC2_METADATA_DISABLED: 'true' },
     stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };

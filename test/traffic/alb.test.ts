@@ -90,6 +90,27 @@ describe('AlbRouter on moto', () => {
     expect(await fx.ruleActions(ruleArn)).toEqual([baseline.detail]);
   });
 
+  it("prints the AWS CLI command that restores the rule exactly, from what it read last", async () => {
+    const { ruleArn } = await fx.rule([forward([fx.stable, 1])]);
+    const r = router({ ruleArn });
+    const baseline = await r.snapshot();
+    await r.shift(50);
+    const command = r.restoreCommand(baseline);
+    const m = new RegExp(`^aws elbv2 modify-rule --rule-arn ${ruleArn} --actions '(.+)'$`).exec(command ?? '');
+    expect(m, command ?? 'null').not.toBeNull();
+    const { ModifyRuleCommand } = await import('@aws-sdk/client-elastic-load-balancing-v2');
+    await fx.elb.send(new ModifyRuleCommand({ RuleArn: ruleArn, Actions: JSON.parse(m![1]) }));
+    expect(await fx.ruleActions(ruleArn)).toEqual([baseline.detail]);
+  });
+
+  it("ends a hung call when the caller's signal aborts, without retrying it", async () => {
+    const listenerArn = await fx.listener([forward([fx.stable, 100])]);
+    const r = router({ listenerArn });
+    proxy.inject({ op: 'DescribeListeners', fault: 'delay', delayMs: 5_000, times: 1 });
+    await expect(r.read(AbortSignal.timeout(200))).rejects.toMatchObject({ name: 'AbortError' });
+    expect(proxy.calls.filter((c) => c === 'DescribeListeners')).toHaveLength(1);
+  });
+
   it('refuses to touch a forward that sends traffic to a third target group, without writing', async () => {
     const listenerArn = await fx.listener([forward([fx.stable, 90], [fx.spare, 10])]);
     const r = router({ listenerArn });

@@ -1,12 +1,13 @@
 /**
  * A real HTTP proxy in front of moto (or any AWS endpoint) that injects faults into chosen operations:
- * throttling, 500 and connection resets, as AWS and the network produce them. It names each call by
+ * throttling, 500, connection resets and slow answers, as AWS and the network produce them. It names each call by
  * its operation (awsQuery `Action=`, JSON `x-amz-target`) and records every one.
  */
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Fault = 'throttle' | '500' | 'reset';
+/** `delay` forwards the call after `delayMs`: a slow answer, not an error (e.g. to signal a process mid-call). */
+export type Fault = 'throttle' | '500' | 'reset' | 'delay';
 
 export interface FaultRule {
   op: string;
@@ -15,6 +16,8 @@ export interface FaultRule {
   times: number;
   /** Matching calls to let through before the first fault (0 by default). */
   after?: number;
+  /** `delay`: how long the call is held before it is forwarded (1 s by default). */
+  delayMs?: number;
 }
 
 export interface FaultProxy {
@@ -65,8 +68,12 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       if (rule && (rule.after ?? 0) > 0) rule.after!--;
       else if (rule) {
         rule.times--;
+        if (rule.fault === 'delay') return void setTimeout(() => forward(body), rule.delayMs ?? 1000);
         return sendFault(req, res, rule.fault);
       }
+      forward(body);
+    });
+    function forward(body: Buffer) {
       const up = request(
         { hostname: target.hostname, port: target.port, path: req.url, method: req.method, headers: { ...req.headers, host: target.host } },
         (upRes) => {
@@ -76,7 +83,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       );
       up.on('error', () => res.destroy());
       up.end(body);
-    });
+    }
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const { port } = server.address() as AddressInfo;
