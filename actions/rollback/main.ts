@@ -1,15 +1,18 @@
 import * as core from '@actions/core';
 import { systemClock } from '../lib/clock.js';
+import { abortAfter } from '../lib/deadline.js';
 import { runAction, type ActionEntry } from '../lib/runner.js';
 import { retryingCall } from '../traffic/call.js';
 import { makeRouter } from '../traffic/config.js';
+import { RESTORE_BUDGET_MS } from '../traffic/recovery.js';
 import { readRollbackInputs } from './context.js';
 import { rollBack } from './rollback.js';
 
 async function main(): Promise<void> {
   const inputs = readRollbackInputs();
   const router = makeRouter(inputs.router, { call: retryingCall({ log: (m) => core.warning(m) }), clock: systemClock, log: (m) => core.info(m) });
-  const result = await rollBack(router, inputs.to);
+  // Its own budget, not the runner's signals: a second Ctrl-C must not leave a half-written rollback.
+  const result = await rollBack(router, inputs.to, abortAfter(RESTORE_BUDGET_MS));
   core.info(`Before: ${JSON.stringify(result.before)}`);
   core.info(`After:  ${JSON.stringify(result.after)}`);
   core.info(result.message);

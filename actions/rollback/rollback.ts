@@ -3,6 +3,7 @@
  * weights read before and after. ECS rolls its in-flight deployment back, or, with none in flight,
  * returns the service to the task definition it ran before its last successful deployment.
  */
+import { AlbRouter } from '../traffic/alb.js';
 import { EcsRouter, isRollingBack } from '../traffic/ecs.js';
 import { RouterStateError, formatWeights, sameWeights, type TrafficRouter, type Weights } from '../traffic/port.js';
 import { targetWeights, type RollbackTo } from './context.js';
@@ -15,20 +16,23 @@ export interface RollbackResult {
   message: string;
 }
 
-export async function rollBack(router: TrafficRouter, to: RollbackTo): Promise<RollbackResult> {
-  if (router instanceof EcsRouter) return rollBackEcs(router);
-  const mark = await router.readMark();
+/** Every call is bounded by `signal` (the action's restore budget). */
+export async function rollBack(router: TrafficRouter, to: RollbackTo, signal?: AbortSignal): Promise<RollbackResult> {
+  if (router instanceof EcsRouter) return rollBackEcs(router, signal);
+  // Before anything is written: a canary the listener does not route to is a wrong input, not "already at stable".
+  if (router instanceof AlbRouter) await router.requireCanary(signal);
+  const mark = await router.readMark(signal);
   const target = targetWeights(to, mark, router.resource);
-  const before = await router.read();
+  const before = await router.read(signal);
   // A live ramp checks its mark before each step and before restoring: closing it first makes the ramp
   // stop and leave traffic be, instead of shifting its next step over the weights written below.
-  if (mark?.state === 'in-progress') await router.writeMark({ ...mark, state: 'done' });
+  if (mark?.state === 'in-progress') await router.writeMark({ ...mark, state: 'done' }, signal);
   let changed = false;
   if (!sameWeights(before, target.weights)) {
-    await router.restore({ weights: target.weights });
+    await router.restore({ weights: target.weights }, signal);
     changed = true;
   }
-  const after = await router.read();
+  const after = await router.read(signal);
   if (!sameWeights(after, target.weights)) throw new RouterStateError(`read back ${formatWeights(after)} after setting ${formatWeights(target.weights)}`);
   return {
     changed, before, after,
@@ -38,18 +42,18 @@ export async function rollBack(router: TrafficRouter, to: RollbackTo): Promise<R
   };
 }
 
-async function rollBackEcs(router: EcsRouter): Promise<RollbackResult> {
-  const d = await router.inFlight();
+async function rollBackEcs(router: EcsRouter, signal?: AbortSignal): Promise<RollbackResult> {
+  const d = await router.inFlight(signal);
   if (d) {
-    const before = await router.read();
+    const before = await router.read(signal);
     if (isRollingBack(d)) {
       return { changed: false, before, after: before, message: `${router.resource}: deployment ${d.serviceDeploymentArn} is already ${d.status}; nothing to change.` };
     }
-    await router.restore();
-    const after = await router.read();
+    await router.restore(undefined, signal);
+    const after = await router.read(signal);
     return { changed: true, before, after, message: `${router.resource}: rolled back in-flight deployment ${d.serviceDeploymentArn} (${formatWeights(before)} → ${formatWeights(after)}).` };
   }
-  const done = await router.rollbackToPrevious();
+  const done = await router.rollbackToPrevious(signal);
   if (!done) throw new RouterStateError(`${router.resource} has no deployment in flight and no earlier task definition to roll back to`);
   return {
     changed: done.changed,

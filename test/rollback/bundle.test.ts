@@ -62,6 +62,23 @@ describe('rollback bundle on moto ELBv2', () => {
     expect(run.summary).toContain('the baseline run 9/1 recorded before its ramp');
   });
 
+  it('refuses a canary target group the listener does not forward to, naming the input and what it forwards to; writes nothing', async () => {
+    // A wrong canary ARN (or the wrong listener) would otherwise read as "already at stable" and exit 0.
+    const listenerArn = await fx.listener([forward([fx.stable, 100], [fx.spare, 0])]);
+    const before = await fx.defaultActions(listenerArn);
+    for (const to of ['stable', 'baseline']) {
+      const run = await runBundle('rollback', { inputs: albInputs(listenerArn, { to }), env: moto.env });
+      expect(run.code, run.stdout).not.toBe(0);
+      expect(shown(run.errors)).toContain(
+        `Input "canary-target-group-arn": ${fx.canary} is not on the forward action of ${listenerArn}, which forwards to ${fx.stable} (100%), ${fx.spare} (0%); ` +
+        'give the canary target group of this listener (nothing was changed).',
+      );
+      expect(run.outputs.changed).toBeUndefined();
+    }
+    expect(await fx.defaultActions(listenerArn)).toEqual(before);
+    expect(await fx.tags(listenerArn)).toEqual({});
+  });
+
   it('during a live ramp: rolls back, and the ramp stops at its next step without touching traffic again', async () => {
     const listenerArn = await fx.listener([forward([fx.stable, 100])]);
     const ramp = startBundle('canary-ramp', {
