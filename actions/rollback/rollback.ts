@@ -19,11 +19,10 @@ export interface RollbackResult {
 /** Every call is bounded by `signal` (the action's restore budget). */
 export async function rollBack(router: TrafficRouter, to: RollbackTo, signal?: AbortSignal): Promise<RollbackResult> {
   if (router instanceof EcsRouter) return rollBackEcs(router, signal);
-  // Before anything is written: a canary the listener does not route to is a wrong input, not "already at stable".
-  if (router instanceof AlbRouter) await router.requireCanary(signal);
   const mark = await router.readMark(signal);
+  // Before anything is written: a canary the listener does not route to is a wrong input, not "already at stable".
+  const before = router instanceof AlbRouter ? await router.readRequiringCanary(signal) : await router.read(signal);
   const target = targetWeights(to, mark, router.resource);
-  const before = await router.read(signal);
   // A live ramp checks its mark before each step and before restoring: closing it first makes the ramp
   // stop and leave traffic be, instead of shifting its next step over the weights written below.
   if (mark?.state === 'in-progress') await router.writeMark({ ...mark, state: 'done' }, signal);

@@ -157,20 +157,22 @@ export class AlbRouter implements TrafficRouter {
   }
 
   /**
-   * The rollback action's check that the inputs name this forward's canary: a canary target group
-   * that is not on it (a wrong ARN, another listener) would otherwise look like "already at stable".
+   * read() for the rollback action, which also refuses a canary target group the forward does not
+   * route to: a wrong ARN (or the wrong listener or rule) would otherwise look like "already at stable".
    */
-  async requireCanary(signal?: AbortSignal): Promise<void> {
+  async readRequiringCanary(signal?: AbortSignal): Promise<Weights> {
     const actions = await this.actions(signal);
     const forward = actions[findForward(actions, this.target)];
     const groups = tuples(forward);
-    if (groups.some((g) => g.TargetGroupArn === this.target.canaryTargetGroupArn)) return;
-    const total = groups.reduce((sum, g) => sum + (g.Weight ?? 1), 0);
-    const to = groups.map((g) => `${g.TargetGroupArn} (${total ? Math.round(((g.Weight ?? 1) * 100) / total) : 0}%)`).join(', ');
-    throw new InputError(
-      `Input "canary-target-group-arn": ${this.target.canaryTargetGroupArn} is not on the forward action of ${this.resource}, ` +
-      `which forwards to ${to}; give the canary target group of this ${this.target.ruleArn ? 'rule' : 'listener'} (nothing was changed).`,
-    );
+    if (!groups.some((g) => g.TargetGroupArn === this.target.canaryTargetGroupArn)) {
+      const total = groups.reduce((sum, g) => sum + (g.Weight ?? 1), 0);
+      const to = groups.map((g) => `${g.TargetGroupArn} (${total ? Math.round(((g.Weight ?? 1) * 100) / total) : 0}%)`).join(', ');
+      throw new InputError(
+        `Input "canary-target-group-arn": ${this.target.canaryTargetGroupArn} is not on the forward action of ${this.resource}, ` +
+        `which forwards to ${to}; give the canary target group of this ${this.target.ruleArn ? 'rule' : 'listener'} (nothing was changed).`,
+      );
+    }
+    return forwardWeights(forward, this.target);
   }
 
   async shift(percent: number, signal?: AbortSignal): Promise<void> {
