@@ -90,7 +90,7 @@ export function restoreInstructions(cfg: RouterConfig, help: RestoreHelp): strin
     standing,
     `Put it back to the baseline (${formatWeights(help.baseline)}) with any of:`,
     '- the rollback action, as a workflow step:',
-    '    - uses: mesh-actions/mesh-actions/actions/rollback@v1',
+    '    - uses: mesh-actions/mesh-actions/rollback@v1',
     '      with:',
     `        router: ${cfg.kind}`,
     ...rollbackInputs(cfg).map(([k, v]) => `        ${k}: ${v}`),

@@ -101,7 +101,7 @@ describe('canary-ramp bundle: deadlines and signals', () => {
       expect(error).toContain('restoring the baseline failed too');
       expect(error).toMatch(new RegExp(`Traffic on ${listenerArn} as read last \\(\\d{4}-[^)]+\\): stable target group ${fx.stable} 80%, canary target group ${fx.canary} 20%\\.`));
       expect(error).toContain([
-        '    - uses: mesh-actions/mesh-actions/actions/rollback@v1',
+        '    - uses: mesh-actions/mesh-actions/rollback@v1',
         '      with:',
         '        router: alb',
         `        listener-arn: ${listenerArn}`,

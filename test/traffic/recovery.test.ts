@@ -19,7 +19,7 @@ describe('restoreInstructions', () => {
       `Traffic on ${RULE} as read last (2026-12-06T10:00:00.000Z): stable target group ${BLUE} 50%, canary target group ${GREEN} 50%.`,
       'Put it back to the baseline (stable 80% / canary 20%) with any of:',
       '- the rollback action, as a workflow step:',
-      '    - uses: mesh-actions/mesh-actions/actions/rollback@v1',
+      '    - uses: mesh-actions/mesh-actions/rollback@v1',
       '      with:',
       '        router: alb',
       `        rule-arn: ${RULE}`,
