@@ -69,6 +69,10 @@ export interface RampInputs {
 
 export function readRampInputs(): RampInputs {
   const router = readRouterConfig();
+  // A k6 summary is one finished run: every check of every step would judge the same numbers.
+  if (getString('provider') === 'k6-summary') {
+    throw new InputError('Input "provider": k6-summary is not available to canary-ramp (a summary file does not change from step to step); use cloudwatch or prometheus.');
+  }
   const bakeMs = getDuration('bake-time', '5m', RAMP_RANGES['bake-time']);
   const steps = parseSteps(getString('steps', DEFAULT_STEPS), bakeMs);
   const intervalMs = getDuration('analysis-interval', '1m', RAMP_RANGES['analysis-interval']);

@@ -79,7 +79,7 @@ export function readInputs(): Inputs {
   }
   return {
     name: getRequired('name', '(the stack name)'),
-    template: getRequired('template', '(a file path in the repository or an S3 URL)'),
+    template: getRequired('template', '(a file path inside the workspace, or an S3 URL)'),
     parameters: raw('parameters'),
     tags: raw('tags'),
     capabilities: getList('capabilities'),
