@@ -210,7 +210,7 @@ describe('canary-ramp bad inputs: a clear error and no AWS call at all', () => {
     [{ 'canary-target-group-arn': '' }, /Input "canary-target-group-arn" is required for router "alb"/],
     [{ 'stable-target-group-arn': 'stable' }, /Input "stable-target-group-arn": "stable" is not valid; expected an ARN like arn:aws:elasticloadbalancing/],
     [{ 'canary-target-group-arn': S }, /must name two different target groups/],
-    [{ 'max-failed-checks': '0' }, /Input "max-failed-checks": "0" is not valid; expected a whole number of at least 1/],
+    [{ 'max-failed-checks': '0' }, /Input "max-failed-checks": "0" is not valid; expected a whole number from 1 to 1000/],
     [{ 'on-inconclusive': 'wait' }, /Input "on-inconclusive": "wait" is not one of hold \| fail \| pass/],
     [{ slo: '' }, /slo/],
     [{ router: 'ecs', cluster: 'prod' }, /Input "service" is required for router "ecs"/],
