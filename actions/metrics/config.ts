@@ -21,8 +21,8 @@ export const ON_NO_DATA: readonly OnNoData[] = ['inconclusive', 'fail', 'pass'];
 const HOUR = 3_600_000;
 /**
  * The accepted span of every numeric gate input (documented in action.yml and the README). A window
- * is at least one 60-second metric period and at most a day (1440 periods: one GetMetricData page
- * per target and metric at most); warmup must also be shorter than the window.
+ * is at least one 60-second metric period and at most a day (1440 periods per series); warmup must
+ * also be shorter than the window.
  */
 export const GATE_RANGES = {
   window: { min: 60_000, max: 24 * HOUR },
