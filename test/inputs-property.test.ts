@@ -6,7 +6,9 @@
  * exponents, negatives, NaN, non-ASCII digits, surrounding whitespace, units and ranges.
  *
  * Runs per action: RUNS (2000) for slo-gate, canary-ramp, rollback, build-scan-push and
- * deploy-stack, each over a random subset of that action's inputs on top of a valid base.
+ * deploy-stack; each run replaces one to three of the action's inputs (those carrying numbers five times as
+ * often) on top of a valid base. Against the code before the range checks it finds the Infinity
+ * thresholds, durations and template paths outside the workspace within the first runs.
  */
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
