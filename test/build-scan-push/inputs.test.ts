@@ -42,7 +42,7 @@ describe('input validation through the bundle', () => {
     ['region other than the ECR registry\'s', { registry: '123456789012.dkr.ecr.eu-central-1.amazonaws.com', username: '', password: '', region: 'us-east-1' }, /Input "region": "us-east-1" is not the region of registry 123456789012\.dkr\.ecr\.eu-central-1\.amazonaws\.com; leave it empty or set eu-central-1\./],
     ['non-boolean push', { push: 'yes' }, /Input "push": "yes" is not a boolean; expected true or false\./],
     // Each of these used to be found only after the work folder was made and Trivy downloaded.
-    ['missing trivy-path', { 'trivy-path': 'bin/trivy' }, /Input "trivy-path": .*\/bin\/trivy does not exist; expected the path of a trivy binary\./],
+    ['missing trivy-path', { 'trivy-path': 'bin/trivy' }, /Input "trivy-path": .*\/bin\/trivy does not exist or is not a file; expected the path of a trivy binary\./],
     ['trivy-mirror that does not parse', { 'trivy-mirror': 'http://[mirror' }, /Input "trivy-mirror": "http:\/\/\[mirror" is not an http\(s\) URL; expected http\(s\):\/\/host\[:port\]\[\/path\]\./],
     ['region that is no region, without a push', { push: 'false', region: 'Frankfurt' }, /Input "region": "Frankfurt" is not an AWS region name/],
     ['kms-key that is no key', { registry: '', username: '', password: '', 'kms-key': 'my key' }, /Input "kms-key": "my key" is not a KMS key/],
