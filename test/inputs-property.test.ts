@@ -5,8 +5,8 @@
  * The strings lean towards the numbers people (and typos) write: 400-digit numbers, huge
  * exponents, negatives, NaN, non-ASCII digits, surrounding whitespace, units and ranges.
  *
- * Runs per action: RUNS (2000) for slo-gate, canary-ramp, rollback, build-scan-push and
- * deploy-stack; each run replaces one to three of the action's inputs (those carrying numbers five times as
+ * Runs per action: RUNS (2000) for slo-gate, canary-ramp, rollback, build-scan-push, deploy-stack
+ * and smoke-test; each run replaces one to three of the action's inputs (those carrying numbers five times as
  * often) on top of a valid base: about 10 s for the file on an idle machine. Run against the code
  * before the range checks, it failed on Infinity thresholds and durations and on template paths
  * outside the workspace every time it was tried.
@@ -24,6 +24,7 @@ import { InputError } from '../actions/lib/errors.js';
 import { readGateConfig, resolveSource, validateGate } from '../actions/metrics/gate.js';
 import { readRollbackInputs } from '../actions/rollback/context.js';
 import { readInputs as readSloGateInputs } from '../actions/slo-gate/context.js';
+import { readPlan as readSmokePlan } from '../actions/smoke-test/context.js';
 import { inputEnv, repoRoot } from './support/harness.js';
 
 const RUNS = 2000;
@@ -114,7 +115,7 @@ const ROUTER = {
 
 /** Every input that carries a number (a duration, a threshold, a count, a ratio, a weight). */
 const NUMERIC = new Set(['slo', 'window', 'warmup', 'min-requests', 'significance', 'metric-queries', 'steps', 'bake-time', 'analysis-interval', 'timeout',
-  'max-failed-checks', 'max-inconclusive', 'rollback-monitoring-time', 'lifecycle-policy', 'parameters', 'template']);
+  'max-failed-checks', 'max-inconclusive', 'rollback-monitoring-time', 'lifecycle-policy', 'parameters', 'template', 'checks', 'request-timeout', 'attempts', 'interval']);
 
 // ---- checking a plan ----------------------------------------------------------------------------
 
@@ -276,6 +277,24 @@ describe(`every action's input reading ends in a valid plan or an InputError nam
       const ctx = githubContext({ ...process.env, GITHUB_WORKSPACE: workspace, GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567', GITHUB_REF: 'refs/heads/main' });
       return { ctx, ...readPlan(ctx) };
     }, ['SOURCE_DATE_EPOCH']);
+  });
+
+  it('smoke-test', () => {
+    const check = fc.oneof(
+      fc.tuple(fc.constantFrom('GET', 'post', 'FETCH'), fc.constantFrom('http://127.0.0.1:8080/health', 'https://[::1]:8443/ready', 'ftp://x/', '/health'), fc.option(fc.tuple(numberish, fc.constantFrom('', 'xx', ',204'))))
+        .map(([m, u, st]) => `${m} ${u}${st ? ` -> ${st[0]}${st[1]}` : ''}`),
+      fc.tuple(fc.constantFrom('127.0.0.1', 'persona.svc.local'), numberish).map(([h, port]) => `grpc ${h}:${port} persona.v1.PersonaService`),
+    );
+    checkAction('smoke-test', { checks: 'GET http://127.0.0.1:8080/health -> 200' }, {
+      checks: mixed(fc.array(check, { minLength: 1, maxLength: 3 }).map((l) => l.join('\n'))),
+      headers: oneOf('X-Canary: 1', 'bad header'),
+      body: oneOf('{"a":1e400}'),
+      'grpc-tls': oneOf('true', 'false'),
+      'request-timeout': mixed(duration),
+      attempts: mixed(),
+      interval: mixed(duration),
+      timeout: mixed(duration),
+    }, readSmokePlan);
   });
 
   it('deploy-stack: every file read lies inside the workspace', () => {

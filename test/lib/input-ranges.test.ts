@@ -10,6 +10,7 @@ import { InputError } from '../../actions/lib/errors.js';
 import { findNonFinite, parseNumber } from '../../actions/lib/inputs.js';
 import { readGateConfig } from '../../actions/metrics/gate.js';
 import { parseObjective } from '../../actions/metrics/slo.js';
+import { readPlan as readSmokePlan } from '../../actions/smoke-test/context.js';
 import { inputEnv } from '../support/harness.js';
 
 const HUGE = `1${'0'.repeat(400)}`;
@@ -163,5 +164,27 @@ describe('canary-ramp inputs', () => {
       bakeMs: 86_400_000,
       settings: { timeoutMs: 432_000_000, intervalMs: 1000, maxFailedChecks: 1000, maxInconclusive: 0, steps: [{ percent: 1, bakeMs: 0 }, { percent: 50, bakeMs: 86_400_000 }, { percent: 100, bakeMs: 0 }] },
     });
+  });
+});
+
+describe('smoke-test inputs', () => {
+  const CHECK = { checks: 'GET http://127.0.0.1:8080/health' };
+  it.each([
+    [{ 'request-timeout': `${HUGE}s` }, `Input "request-timeout": "${HUGE}s" is out of range; expected a duration from 100ms to 1m`],
+    [{ 'request-timeout': '99ms' }, 'Input "request-timeout": "99ms" is out of range; expected a duration from 100ms to 1m'],
+    [{ interval: '5m1s' }, 'Input "interval": "5m1s" is out of range; expected a duration from 0s to 5m'],
+    [{ timeout: `${HUGE}h` }, `Input "timeout": "${HUGE}h" is out of range; expected a duration from 1s to 1h`],
+    [{ attempts: '1e400' }, 'Input "attempts": "1e400" is not valid; expected a whole number from 1 to 100.'],
+    [{ attempts: '101' }, 'Input "attempts": "101" is not valid; expected a whole number from 1 to 100.'],
+  ])('refuses %j', (inputs, message) => {
+    withInputs({ ...CHECK, ...inputs });
+    expect(refusal(readSmokePlan).message).toContain(message);
+  });
+
+  it('accepts the ends of each range', () => {
+    withInputs({ ...CHECK, 'request-timeout': '60s', interval: '0s', timeout: '1h', attempts: '100' });
+    expect(readSmokePlan()).toMatchObject({ requestTimeoutMs: 60_000, intervalMs: 0, timeoutMs: 3_600_000, attempts: 100 });
+    withInputs({ ...CHECK, 'request-timeout': '100ms', timeout: '1s', attempts: '1' });
+    expect(readSmokePlan()).toMatchObject({ requestTimeoutMs: 100, timeoutMs: 1000, attempts: 1 });
   });
 });
