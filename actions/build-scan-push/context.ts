@@ -5,6 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import semver from 'semver';
+import { resolveRegion } from '../lib/aws.js';
 import { InputError } from '../lib/errors.js';
 import { getBool, getEnum, getLines, getList, getString, raw } from '../lib/inputs.js';
 import type { BuildPlan } from '../containers/builders/types.js';
@@ -50,8 +51,18 @@ export interface GitHubContext {
   created: Date;
 }
 
+/** Unix seconds up to 9999-12-31T23:59:59Z: the span an image's `created` label can carry. */
+const MAX_EPOCH_S = 253_402_300_799;
+
 export function githubContext(env = process.env): GitHubContext {
-  const epoch = env.SOURCE_DATE_EPOCH && /^\d+$/.test(env.SOURCE_DATE_EPOCH) ? new Date(Number(env.SOURCE_DATE_EPOCH) * 1000) : new Date();
+  const text = env.SOURCE_DATE_EPOCH?.trim();
+  let epoch = new Date();
+  if (text) {
+    const seconds = /^\d+$/.test(text) ? Number(text) : NaN;
+    // A reproducible build asked for: a value out of range must not quietly become "now".
+    if (!(seconds <= MAX_EPOCH_S)) throw new InputError(`SOURCE_DATE_EPOCH: "${text}" is not valid; expected whole Unix seconds from 0 to ${MAX_EPOCH_S}.`);
+    epoch = new Date(seconds * 1000);
+  }
   return {
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
     repository: env.GITHUB_REPOSITORY ?? '',
@@ -108,13 +119,30 @@ function keyValues(name: string, lines: string[]): [string, string][] {
   return lines.map((line) => {
     const eq = line.indexOf('=');
     if (eq <= 0) throw new InputError(`Input "${name}": "${line}" is not KEY=value; expected one KEY=value per line.`);
-    return [line.slice(0, eq).trim(), line.slice(eq + 1)];
+    const key = line.slice(0, eq).trim();
+    if (/\s/.test(key)) throw new InputError(`Input "${name}": "${key}" is not a key; expected one KEY=value per line, the key without spaces.`);
+    return [key, line.slice(eq + 1)];
   });
 }
 
 function workspacePath(ws: string, p: string): string {
   return isAbsolute(p) ? p : resolve(ws, p);
 }
+
+/** An http(s) URL with a host; the regex alone let `http://[` through to fail at download time. */
+function httpUrl(name: string): string | undefined {
+  const v = raw(name);
+  if (!v) return undefined;
+  const url = URL.canParse(v) ? new URL(v) : null;
+  if (!url || !['http:', 'https:'].includes(url.protocol) || !url.hostname || /\s/.test(v)) {
+    throw new InputError(`Input "${name}": "${v}" is not an http(s) URL; expected http(s)://host[:port][/path].`);
+  }
+  return v;
+}
+
+const KMS_KEY = /^(?:arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(?:key|alias)\/[A-Za-z0-9/_-]+|alias\/[A-Za-z0-9/_-]+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
+const BUILDX_BUILDER = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+const STAGE = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
 
 export function readInputs(ctx: GitHubContext): Inputs {
   const context = workspacePath(ctx.workspace, getString('context', '.'));
@@ -157,6 +185,15 @@ export function readInputs(ctx: GitHubContext): Inputs {
   const unseen = failOn.filter((s) => !severities.includes(s));
   if (unseen.length) throw new InputError(`Input "fail-on": ${unseen.join(',')} is not in "severity" (${severities.join(',')}), so the gate could never see it; add it to "severity" or remove it.`);
 
+  const region = raw('region') || undefined;
+  if (region) resolveRegion(region);
+  const kmsKey = raw('kms-key') || undefined;
+  if (kmsKey && !KMS_KEY.test(kmsKey)) throw new InputError(`Input "kms-key": "${kmsKey}" is not a KMS key; expected a key ARN, alias ARN, alias/<name>, or key ID.`);
+  const buildxBuilder = raw('buildx-builder') || undefined;
+  if (buildxBuilder && !BUILDX_BUILDER.test(buildxBuilder)) throw new InputError(`Input "buildx-builder": "${buildxBuilder}" is not a builder name; expected letters, digits, _ . - (up to 128).`);
+  const target = raw('target') || undefined;
+  if (target && !STAGE.test(target)) throw new InputError(`Input "target": "${target}" is not a stage name; expected a letter, then letters, digits, _ . - (up to 128).`);
+
   const trivyignoreInput = raw('trivyignore');
   const trivyignore = trivyignoreInput ? workspacePath(ctx.workspace, trivyignoreInput) : undefined;
   if (trivyignore && !existsSync(trivyignore)) throw new InputError(`Input "trivyignore": ${trivyignore} does not exist; expected a .trivyignore file (one finding ID per line).`);
@@ -164,32 +201,35 @@ export function readInputs(ctx: GitHubContext): Inputs {
   const tufRoot = raw('sigstore-tuf-root') ? workspacePath(ctx.workspace, raw('sigstore-tuf-root')) : undefined;
   if (tufMirror && !tufRoot) throw new InputError('Input "sigstore-tuf-root" is required with "sigstore-tuf-mirror": the initial root.json of that TUF mirror.');
   if (tufRoot && !existsSync(tufRoot)) throw new InputError(`Input "sigstore-tuf-root": ${tufRoot} does not exist; expected the TUF root.json of the mirror.`);
-  for (const name of ['trivy-mirror', 'sigstore-tuf-mirror']) {
-    const v = raw(name);
-    if (v && !/^https?:\/\/\S+$/.test(v)) throw new InputError(`Input "${name}": "${v}" is not an http(s) URL.`);
+  httpUrl('sigstore-tuf-mirror');
+  const trivyMirror = httpUrl('trivy-mirror');
+  // Checked here as well as by the installer, so a wrong path fails before anything is made or fetched.
+  const trivyPath = raw('trivy-path') ? workspacePath(ctx.workspace, raw('trivy-path')) : undefined;
+  if (trivyPath && !(existsSync(trivyPath) && statSync(trivyPath).isFile())) {
+    throw new InputError(`Input "trivy-path": ${trivyPath} does not exist or is not a file; expected the path of a trivy binary.`);
   }
 
   return {
     context, file, builder, cache, provenance, sbom,
     platforms: parsePlatforms(getList('platforms').length ? getList('platforms') : ['linux/amd64']),
     buildArgs: keyValues('build-args', getLines('build-args')),
-    target: raw('target') || undefined,
+    target,
     labels: keyValues('labels', getLines('labels')),
-    buildxBuilder: raw('buildx-builder') || undefined,
+    buildxBuilder,
     registry, repository, tags,
     push: getBool('push', true),
     username, password,
-    region: raw('region') || undefined,
+    region,
     createRepository: getBool('create-repository', false),
     lifecyclePolicy: parseLifecyclePolicy(raw('lifecycle-policy')),
-    kmsKey: raw('kms-key') || undefined,
+    kmsKey,
     scan: getBool('scan', true),
     severities, failOn,
     ignoreUnfixed: getBool('ignore-unfixed', false),
     trivyignore,
-    trivyPath: raw('trivy-path') ? workspacePath(ctx.workspace, raw('trivy-path')) : undefined,
+    trivyPath,
     trivyTrustUnverified: getBool('trivy-trust-unverified', false),
-    trivyMirror: raw('trivy-mirror') || undefined,
+    trivyMirror,
     sigstoreTufMirror: tufMirror,
     sigstoreTufRoot: tufRoot,
   };
@@ -205,4 +245,39 @@ export function resolveTags(inputs: Pick<Inputs, 'tags'>, ctx: GitHubContext): {
 
 export function registryKind(registry: string | undefined): 'ecr' | 'other' {
   return !registry || parseEcrHost(registry) ? 'ecr' : 'other';
+}
+
+/** ECR needs a token even to know its host; a read, so it may come before the gate. */
+export function needsEcr(inputs: Pick<Inputs, 'registry' | 'push' | 'cache'>): boolean {
+  return registryKind(inputs.registry) === 'ecr' && (inputs.push || inputs.cache === 'registry');
+}
+
+/** The ECR region, checked with the other inputs (before any download or build). */
+export function ecrRegion(inputs: Pick<Inputs, 'registry' | 'region'>): string {
+  const hostRegion = inputs.registry ? parseEcrHost(inputs.registry)?.region : undefined;
+  // A token from another region is not valid for this registry: the push would fail after the whole build.
+  if (hostRegion && inputs.region && inputs.region !== hostRegion) {
+    throw new InputError(`Input "region": "${inputs.region}" is not the region of registry ${inputs.registry}; leave it empty or set ${hostRegion}.`);
+  }
+  return resolveRegion(inputs.region ?? hostRegion);
+}
+
+export interface Plan {
+  inputs: Inputs;
+  tags: string[];
+  /** Tags that follow a branch: an immutable repository cannot take them. */
+  moving: string[];
+  /** The ECR region when the run needs ECR. */
+  region?: string;
+}
+
+/**
+ * Every input, validated at once, with what follows from them and the GitHub context: nothing is
+ * created, downloaded or built before this has passed.
+ */
+export function readPlan(ctx: GitHubContext): Plan {
+  const inputs = readInputs(ctx);
+  const region = needsEcr(inputs) ? ecrRegion(inputs) : undefined;
+  const { tags, moving } = resolveTags(inputs, ctx);
+  return { inputs, tags, moving, ...(region ? { region } : {}) };
 }

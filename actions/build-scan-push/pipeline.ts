@@ -8,8 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import * as io from '@actions/io';
-import { resolveRegion } from '../lib/aws.js';
-import { errorMessage, InputError } from '../lib/errors.js';
+import { errorMessage } from '../lib/errors.js';
 import { maskSecret } from '../lib/secrets.js';
 import { BuildahBuilder } from '../containers/builders/buildah.js';
 import { BuildxBuilder } from '../containers/builders/buildx.js';
@@ -25,7 +24,7 @@ import { SEVERITIES } from '../containers/trivy/report.js';
 import { scanImages } from '../containers/trivy/scan.js';
 import { scanSummaryMarkdown } from '../containers/trivy/summary.js';
 import pin from './trivy-checksums.json' with { type: 'json' };
-import { githubContext, ociLabels, readInputs, registryKind, resolveTags, type Inputs } from './context.js';
+import { ecrRegion, githubContext, needsEcr, ociLabels, readPlan, registryKind, type Inputs } from './context.js';
 import { readState, saveBuilder, saveWorkDir } from './state-helper.js';
 
 function newBuilder(inputs: Inputs): Builder {
@@ -38,29 +37,14 @@ interface Registry {
   ecr?: { client: ReturnType<typeof ecrClient>; accountId?: string };
 }
 
-/** ECR needs a token even to know its host; a read, so it may come before the gate. */
-function needsEcr(inputs: Inputs): boolean {
-  return registryKind(inputs.registry) === 'ecr' && (inputs.push || inputs.cache === 'registry');
-}
-
-/** The ECR region, checked with the other inputs (before any download or build). */
-function ecrRegion(inputs: Inputs): string {
-  const hostRegion = inputs.registry ? parseEcrHost(inputs.registry)?.region : undefined;
-  // A token from another region is not valid for this registry: the push would fail after the whole build.
-  if (hostRegion && inputs.region && inputs.region !== hostRegion) {
-    throw new InputError(`Input "region": "${inputs.region}" is not the region of registry ${inputs.registry}; leave it empty or set ${hostRegion}.`);
-  }
-  return resolveRegion(inputs.region ?? hostRegion);
-}
-
-async function resolveRegistry(inputs: Inputs, signal: AbortSignal): Promise<Registry | undefined> {
+async function resolveRegistry(inputs: Inputs, region: string | undefined, signal: AbortSignal): Promise<Registry | undefined> {
   if (registryKind(inputs.registry) === 'other') {
     const creds = inputs.username && inputs.password ? { registry: inputs.registry!, username: inputs.username, password: inputs.password } : undefined;
     return { host: inputs.registry!, creds };
   }
   if (!needsEcr(inputs)) return undefined;
   const parsed = inputs.registry ? parseEcrHost(inputs.registry) : null;
-  const client = ecrClient(ecrRegion(inputs));
+  const client = ecrClient(region ?? ecrRegion(inputs));
   const creds = await ecrLogin(client, parsed?.accountId, signal);
   return { host: inputs.registry ?? creds.registry, creds, ecr: { client, accountId: parsed?.accountId ?? creds.registry.split('.')[0] } };
 }
@@ -73,10 +57,9 @@ function setScanOutputs(decision: GateDecision, sarifPath: string): void {
 export async function buildScanPush(signal: AbortSignal): Promise<void> {
   // Masked before anything else can print it, a validation message included.
   if (core.getInput('password')) maskSecret(core.getInput('password'));
+  // Every input is checked before the first file, download or call.
   const ctx = githubContext();
-  const inputs = readInputs(ctx);
-  if (needsEcr(inputs)) ecrRegion(inputs);
-  const { tags, moving } = resolveTags(inputs, ctx);
+  const { inputs, tags, moving, region } = readPlan(ctx);
   const work = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'build-scan-push-'));
   saveWorkDir(work);
 
@@ -90,7 +73,7 @@ export async function buildScanPush(signal: AbortSignal): Promise<void> {
   if (trivy) core.info(`Trivy ${trivy.version} (${trivy.source}): ${trivy.path}${trivy.verified ? `, SHA-256 ${trivy.sha256} verified` : ', unverified'}`);
   else core.warning('scan: false: this image is pushed without a vulnerability scan.');
 
-  const registry = await resolveRegistry(inputs, signal);
+  const registry = await resolveRegistry(inputs, region, signal);
   const authFile = registry?.creds ? writeAuthFile(join(work, 'auth'), registry.creds) : undefined;
   // Without a push to the caller's ECR there is no token to name its host: then the name is the repository alone.
   const registryHost = registry?.host ?? inputs.registry;

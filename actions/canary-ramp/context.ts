@@ -2,15 +2,32 @@
  * canary-ramp's inputs, typed and validated before the first AWS call, and the pure decisions made
  * from them (the step plan, the metric-period warning, whether a mark on the resource blocks us).
  */
-import { DURATION_FORM, formatDuration, tryParseDuration } from '../lib/duration.js';
+import { formatDuration, formatRange, parseDuration, type DurationRange } from '../lib/duration.js';
 import { InputError } from '../lib/errors.js';
-import { getBool, getDuration, getEnum, getNumber, getString } from '../lib/inputs.js';
+import { getBool, getDuration, getEnum, getNumber, getString, type NumberRange } from '../lib/inputs.js';
 import { readRouterConfig, type RouterConfig } from '../traffic/config.js';
 import type { RampMark } from '../traffic/port.js';
 import type { OnInconclusive, OnTimeout, RampSettings, Step } from './ramp.js';
 
 export const DEFAULT_STEPS = '1,5,25,50,100';
-const STEPS_FORM = 'increasing whole percents from 1 to 100 separated by commas, ending at 100, each optionally with a bake time (e.g. 1,5,25:15m,50,100)';
+
+const HOUR = 3_600_000;
+/**
+ * The accepted span of every numeric input (documented in action.yml and the README). A bake is at
+ * most a day; the timeout at most 5 days, the longest a self-hosted runner keeps a job (the warning
+ * about GitHub-hosted runners' 6 h stays a warning).
+ */
+export const RAMP_RANGES = {
+  'bake-time': { min: 0, max: 24 * HOUR },
+  'analysis-interval': { min: 1000, max: HOUR },
+  timeout: { min: 1000, max: 120 * HOUR },
+} as const satisfies Record<string, DurationRange>;
+export const RAMP_COUNTS = {
+  'max-failed-checks': { min: 1, max: 1000, integer: true },
+  'max-inconclusive': { min: 0, max: 1000, integer: true },
+} as const satisfies Record<string, NumberRange>;
+
+const STEPS_FORM = `increasing whole percents from 1 to 100 separated by commas, ending at 100, each optionally with a bake time ${formatRange(RAMP_RANGES['bake-time'])} (e.g. 1,5,25:15m,50,100)`;
 
 /**
  * `1,5,25:15m,50,100` → steps. A step below 100 bakes for `bake-time` unless it says otherwise; the
@@ -23,13 +40,8 @@ export function parseSteps(text: string, bakeMs: number): Step[] {
     const m = /^(\d+)%?(?::(.+))?$/.exec(item);
     if (!m) throw new InputError(`Input "steps": "${item}" is not a step; expected ${STEPS_FORM}.`);
     const percent = Number(m[1]);
-    if (percent < 1 || percent > 100) throw new InputError(`Input "steps": ${percent} is out of range; weights are percents from 1 to 100.`);
-    let stepBake = percent === 100 ? 0 : bakeMs;
-    if (m[2] !== undefined) {
-      const ms = tryParseDuration(m[2]);
-      if (ms === null) throw new InputError(`Input "steps": "${m[2]}" in "${item}" is not a duration; expected ${DURATION_FORM}.`);
-      stepBake = ms;
-    }
+    if (!(percent >= 1 && percent <= 100)) throw new InputError(`Input "steps": ${m[1]} is out of range; weights are percents from 1 to 100 (whole numbers).`);
+    const stepBake = m[2] === undefined ? (percent === 100 ? 0 : bakeMs) : parseDuration(m[2], `Input "steps": the bake time in "${item}"`, RAMP_RANGES['bake-time']);
     return { percent, bakeMs: stepBake };
   });
   for (let i = 1; i < steps.length; i++) {
@@ -57,12 +69,14 @@ export interface RampInputs {
 
 export function readRampInputs(): RampInputs {
   const router = readRouterConfig();
-  const bakeMs = getDuration('bake-time', '5m');
+  // A k6 summary is one finished run: every check of every step would judge the same numbers.
+  if (getString('provider') === 'k6-summary') {
+    throw new InputError('Input "provider": k6-summary is not available to canary-ramp (a summary file does not change from step to step); use cloudwatch or prometheus.');
+  }
+  const bakeMs = getDuration('bake-time', '5m', RAMP_RANGES['bake-time']);
   const steps = parseSteps(getString('steps', DEFAULT_STEPS), bakeMs);
-  const intervalMs = getDuration('analysis-interval', '1m');
-  if (intervalMs <= 0) throw new InputError(`Input "analysis-interval": must be longer than 0; expected ${DURATION_FORM}.`);
-  const timeoutMs = getDuration('timeout', '5h30m');
-  if (timeoutMs <= 0) throw new InputError(`Input "timeout": must be longer than 0; expected ${DURATION_FORM}.`);
+  const intervalMs = getDuration('analysis-interval', '1m', RAMP_RANGES['analysis-interval']);
+  const timeoutMs = getDuration('timeout', '5h30m', RAMP_RANGES.timeout);
   return {
     router,
     bakeMs,
@@ -70,9 +84,9 @@ export function readRampInputs(): RampInputs {
       steps,
       intervalMs,
       timeoutMs,
-      maxFailedChecks: getNumber('max-failed-checks', 2, { min: 1, integer: true }),
+      maxFailedChecks: getNumber('max-failed-checks', 2, RAMP_COUNTS['max-failed-checks']),
       onInconclusive: getEnum<OnInconclusive>('on-inconclusive', ['hold', 'fail', 'pass'], 'hold'),
-      maxInconclusive: getNumber('max-inconclusive', 5, { min: 0, integer: true }),
+      maxInconclusive: getNumber('max-inconclusive', 5, RAMP_COUNTS['max-inconclusive']),
       onTimeout: getEnum<OnTimeout>('on-timeout', ['rollback', 'promote'], 'rollback'),
     },
     dryRun: getBool('dry-run', false),

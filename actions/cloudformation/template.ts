@@ -5,16 +5,16 @@
  * raised before any call, not a ValidationError from the API after a change set half-exists.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
 import YAML from 'yaml';
 import { InputError } from '../lib/errors.js';
+import { workspacePath } from '../lib/workspace.js';
 
 export const TEMPLATE_BODY_LIMIT = 51_200;
 /** CloudFormation's limit for a template passed by S3 URL. */
 export const TEMPLATE_URL_LIMIT = 1_048_576;
 
-const TEMPLATE_FORM = 'a file path in the repository, s3://bucket/key, or https://bucket.s3.region.amazonaws.com/key';
+const TEMPLATE_FORM = 'a file path inside the workspace, s3://bucket/key, or https://bucket.s3.region.amazonaws.com/key';
 
 export interface DeclaredParameter {
   /** As CloudFormation reports values: a string, lists joined with commas. */
@@ -28,6 +28,7 @@ export type TemplateSource =
   | { kind: 'url'; url: string; declared: null };
 
 export interface TemplateOptions {
+  /** GITHUB_WORKSPACE (or the current directory): no file outside it is read. */
   workspace: string;
   region: string;
   stackName: string;
@@ -69,11 +70,11 @@ export function loadTemplate(input: string, opts: TemplateOptions): TemplateSour
   if (/^https:\/\//.test(text)) return { kind: 'url', url: text, declared: null };
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) throw new InputError(`Input "template": "${text}" is not a supported location; expected ${TEMPLATE_FORM}.`);
 
-  const path = isAbsolute(text) ? text : resolve(opts.workspace, text);
-  if (!existsSync(path) || !statSync(path).isFile()) {
+  const { path, real } = workspacePath('template', text, opts.workspace);
+  if (!real || !statSync(real).isFile()) {
     throw new InputError(`Input "template": file "${text}" not found (looked at ${path}); expected ${TEMPLATE_FORM}.`);
   }
-  const body = readFileSync(path, 'utf8');
+  const body = readFileSync(real, 'utf8');
   const bytes = Buffer.byteLength(body);
   if (!body.trim()) throw new InputError(`Input "template": file "${text}" is empty.`);
   const declared = declaredParameters(body);

@@ -11,6 +11,7 @@ import {
 import { awsClient } from '../lib/aws.js';
 import { errorMessage, InputError } from '../lib/errors.js';
 import { maskBasicAuth, maskSecret } from '../lib/secrets.js';
+import { findNonFinite } from '../lib/inputs.js';
 import type { RegistryCredentials } from './registry-auth.js';
 
 const ECR_HOST = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z]{2}(?:-[a-z]+)+-\d+)\.amazonaws\.com(?:\.cn)?$/;
@@ -37,7 +38,10 @@ export function parseLifecyclePolicy(text: string): string {
   } catch {
     throw new InputError('Input "lifecycle-policy" is not JSON; expected an ECR lifecycle policy document: {"rules":[{"rulePriority":1,...}]}.');
   }
-  const rules = (policy as { rules?: unknown }).rules;
+  // JSON.parse reads 1e400 as Infinity, which JSON.stringify would send to ECR as null.
+  const nonFinite = findNonFinite(policy);
+  if (nonFinite) throw new InputError(`Input "lifecycle-policy": the number at ${nonFinite} is not finite; expected an ECR lifecycle policy document with finite numbers.`);
+  const rules = (policy as { rules?: unknown } | null)?.rules;
   if (!Array.isArray(rules) || rules.length === 0 || !rules.every((r) => r && typeof r === 'object' && Number.isInteger((r as { rulePriority?: unknown }).rulePriority))) {
     throw new InputError('Input "lifecycle-policy": expected an ECR lifecycle policy document with a non-empty "rules" array, each rule with an integer "rulePriority".');
   }

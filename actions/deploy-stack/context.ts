@@ -3,12 +3,13 @@
  * wrong with the inputs is found here, before the first AWS call.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
 import type { Capability } from '@aws-sdk/client-cloudformation';
 import { resolveRegion } from '../lib/aws.js';
 import { InputError } from '../lib/errors.js';
+import { formatRange, type DurationRange } from '../lib/duration.js';
 import { getBool, getDuration, getList, getRequired, getString, raw } from '../lib/inputs.js';
+import { locate, outsideWorkspace } from '../lib/workspace.js';
 import { type KeyValues, parseParameters, parseTags } from '../cloudformation/parameters.js';
 import { loadTemplate, type TemplateSource } from '../cloudformation/template.js';
 
@@ -62,6 +63,15 @@ export interface DeployPlan {
   description: string;
 }
 
+/**
+ * The accepted span of each duration input (documented in action.yml and the README): CloudFormation
+ * monitors rollback alarms for whole minutes up to 180; a deploy waits at most a day.
+ */
+export const DEPLOY_RANGES = {
+  'rollback-monitoring-time': { min: 0, max: 180 * 60_000, text: 'whole minutes from 0m to 180m' },
+  timeout: { min: 60_000, max: 24 * 3_600_000 },
+} as const satisfies Record<string, DurationRange>;
+
 export function readInputs(): Inputs {
   const tp = raw('termination-protection');
   if (tp && !['true', 'false'].includes(tp.toLowerCase())) {
@@ -69,19 +79,19 @@ export function readInputs(): Inputs {
   }
   return {
     name: getRequired('name', '(the stack name)'),
-    template: getRequired('template', '(a file path in the repository or an S3 URL)'),
+    template: getRequired('template', '(a file path inside the workspace, or an S3 URL)'),
     parameters: raw('parameters'),
     tags: raw('tags'),
     capabilities: getList('capabilities'),
     roleArn: getString('role-arn'),
     terminationProtection: tp.toLowerCase() as Inputs['terminationProtection'],
     rollbackAlarms: getList('rollback-alarms'),
-    rollbackMonitoringMs: getDuration('rollback-monitoring-time', '5m'),
+    rollbackMonitoringMs: getDuration('rollback-monitoring-time', '5m', DEPLOY_RANGES['rollback-monitoring-time']),
     execute: getBool('execute', true),
     failOnEmptyChangeSet: getBool('fail-on-empty-changeset', false),
     recreateFailedStack: getBool('recreate-failed-stack', false),
     s3Bucket: getString('s3-bucket'),
-    timeoutMs: getDuration('timeout', '1h'),
+    timeoutMs: getDuration('timeout', '1h', DEPLOY_RANGES.timeout),
     region: getString('region'),
   };
 }
@@ -91,19 +101,27 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 const ALARM_ARN = /^arn:aws[a-z-]*:cloudwatch:[a-z0-9-]+:\d{12}:alarm:.+$/;
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
-/** `parameters` is inline text, or one line naming a file (optionally `file://`): read that file. */
+/**
+ * `parameters` is inline text, or one line naming a file (optionally `file://`) inside the workspace:
+ * read that file. A file outside the workspace is refused, never read.
+ */
 export function parameterText(value: string, workspace: string): { text: string; what: string } {
   const single = value.trim();
   if (!single || single.includes('\n')) return { text: value, what: 'Input "parameters"' };
   const isUrl = single.startsWith('file://');
   const pathText = isUrl ? single.slice('file://'.length) : single;
-  const path = isAbsolute(pathText) ? pathText : resolve(workspace, pathText);
-  if (existsSync(path) && statSync(path).isFile()) return { text: readFileSync(path, 'utf8'), what: `Input "parameters" (file ${pathText})` };
   // `Config=app.json` (or `Config: app.json`) is one parameter whose value ends like a file name, not a missing file.
   const keyValueLine = /^[A-Za-z0-9]+\s*(=|:\s)/.test(single);
-  if (isUrl || (!keyValueLine && /\.(ya?ml|json|env|properties|txt)$/i.test(single))) {
-    throw new InputError(`Input "parameters": file "${pathText}" not found (looked at ${path}).`);
+  const namesFile = isUrl || (!keyValueLine && /\.(ya?ml|json|env|properties|txt)$/i.test(single));
+  const { root, path, real, inside } = locate(pathText, workspace);
+  const file = real !== null && statSync(real).isFile();
+  if (!inside) {
+    // Outside the workspace only a file is refused (never read); any other text is inline parameters.
+    if (namesFile || file) throw outsideWorkspace('parameters', pathText, root);
+    return { text: value, what: 'Input "parameters"' };
   }
+  if (file) return { text: readFileSync(real, 'utf8'), what: `Input "parameters" (file ${pathText})` };
+  if (namesFile) throw new InputError(`Input "parameters": file "${pathText}" not found (looked at ${path}).`);
   return { text: value, what: 'Input "parameters"' };
 }
 
@@ -135,10 +153,12 @@ export function buildPlan(inputs: Inputs, ctx: RunContext): DeployPlan {
   }
   if (inputs.rollbackAlarms.length > 5) throw new InputError(`Input "rollback-alarms": ${inputs.rollbackAlarms.length} alarms given; CloudFormation takes at most 5 rollback triggers.`);
   const monitoringMinutes = inputs.rollbackMonitoringMs / 60_000;
-  if (!Number.isInteger(monitoringMinutes) || monitoringMinutes < 0 || monitoringMinutes > 180) {
-    throw new InputError(`Input "rollback-monitoring-time": expected whole minutes from 0m to 180m (e.g. 5m, 1h).`);
+  const monitoring = DEPLOY_RANGES['rollback-monitoring-time'];
+  if (!Number.isInteger(monitoringMinutes) || inputs.rollbackMonitoringMs < monitoring.min || inputs.rollbackMonitoringMs > monitoring.max) {
+    throw new InputError(`Input "rollback-monitoring-time": expected ${monitoring.text} (e.g. 5m, 1h).`);
   }
-  if (inputs.timeoutMs < 60_000) throw new InputError('Input "timeout": expected at least 1m (e.g. 30m, 1h30m).');
+  const timeout = DEPLOY_RANGES.timeout;
+  if (!(inputs.timeoutMs >= timeout.min && inputs.timeoutMs <= timeout.max)) throw new InputError(`Input "timeout": expected a duration ${formatRange(timeout)} (e.g. 30m, 1h30m).`);
 
   const { text, what } = parameterText(inputs.parameters, ctx.workspace);
   const parameters = parseParameters(text, what);

@@ -5,8 +5,21 @@ const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
 
 export const DURATION_FORM = 'a number with a unit: ms, s, m, h or d, combinable (e.g. 90s, 5m, 1h30m)';
 
-/** Parses `2s`, `90s`, `1h30m`, `250ms`. Returns milliseconds; `null` when the text is not a duration. */
-export function tryParseDuration(text: string): number | null {
+/** The accepted span of one duration input, in milliseconds (both ends included). */
+export interface DurationRange {
+  min: number;
+  max: number;
+  /** Says the range when "a duration from <min> to <max>" does not (e.g. whole minutes only). */
+  text?: string;
+}
+
+/** `from 1m to 24h`: for messages and the documentation of each input. */
+export function formatRange(range: DurationRange): string {
+  return `from ${range.min === 0 ? '0s' : formatDuration(range.min)} to ${formatDuration(range.max)}`;
+}
+
+/** The sum as written, which may be Infinity (`1<400 zeros>h`); null when the text is not a duration. */
+function sumDuration(text: string): number | null {
   const s = text.trim();
   if (s === '') return null;
   PART.lastIndex = 0;
@@ -21,10 +34,26 @@ export function tryParseDuration(text: string): number | null {
   return Math.round(total);
 }
 
-/** Like tryParseDuration, but throws an InputError naming `what` and the accepted form. */
-export function parseDuration(text: string, what: string): number {
-  const ms = tryParseDuration(text);
-  if (ms === null) throw new InputError(`${what}: "${text}" is not a duration; expected ${DURATION_FORM}`);
+/**
+ * Parses `2s`, `90s`, `1h30m`, `250ms`. Returns milliseconds; `null` when the text is not a duration
+ * or too large to be a finite number of milliseconds.
+ */
+export function tryParseDuration(text: string): number | null {
+  const ms = sumDuration(text);
+  return ms !== null && Number.isFinite(ms) ? ms : null;
+}
+
+/**
+ * Like tryParseDuration, but throws an InputError naming `what`, the accepted form and, with a
+ * `range`, the accepted span. Without one the value still has to be finite.
+ */
+export function parseDuration(text: string, what: string, range?: DurationRange): number {
+  const ms = sumDuration(text);
+  const span = range ? ` ${formatRange(range)}` : '';
+  if (ms === null) throw new InputError(`${what}: "${text}" is not a duration; expected ${DURATION_FORM}${span}`);
+  if (!Number.isFinite(ms) || (range && (ms < range.min || ms > range.max))) {
+    throw new InputError(`${what}: "${text}" is out of range; expected ${range?.text ?? `a duration${span || ' of finite length'}`}`);
+  }
   return ms;
 }
 

@@ -4,7 +4,7 @@
  */
 import * as core from '@actions/core';
 import { InputError } from './errors.js';
-import { DURATION_FORM, tryParseDuration } from './duration.js';
+import { parseDuration, type DurationRange } from './duration.js';
 
 /** The raw value, trimmed; '' when unset (the root action passes every input, set or not). */
 export function raw(name: string): string {
@@ -39,28 +39,59 @@ export function getEnum<T extends string>(name: string, allowed: readonly T[], f
   throw new InputError(`Input "${name}": "${v}" is not one of ${allowed.join(' | ')}.`);
 }
 
-export function getNumber(name: string, fallback: number, range: { min?: number; max?: number; integer?: boolean } = {}): number {
-  const v = raw(name);
-  if (!v) return fallback;
-  const n = Number(v);
-  const kind = range.integer ? 'a whole number' : 'a number';
-  const bounds =
-    range.min !== undefined && range.max !== undefined ? ` from ${range.min} to ${range.max}`
-    : range.min !== undefined ? ` of at least ${range.min}`
-    : range.max !== undefined ? ` of at most ${range.max}` : '';
-  if (!Number.isFinite(n) || (range.integer && !Number.isInteger(n)) ||
-      (range.min !== undefined && n < range.min) || (range.max !== undefined && n > range.max)) {
-    throw new InputError(`Input "${name}": "${v}" is not valid; expected ${kind}${bounds}.`);
+/** The accepted span of a numeric input (both ends included); `integer` asks for a whole number. */
+export interface NumberRange {
+  min: number;
+  max: number;
+  integer?: boolean;
+}
+
+/** Plain decimal notation, optionally with an exponent: no hex, no Infinity, no digits other than 0-9. */
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** `a whole number from 0 to 1000`: for messages and the documentation of each input. */
+export function describeRange(range: NumberRange): string {
+  return `${range.integer ? 'a whole number' : 'a number'} from ${range.min} to ${range.max}`;
+}
+
+/**
+ * A number from `text`, or an InputError naming `what` and the range. Every number an input carries
+ * goes through here (or getDuration), so none can be NaN, Infinity or outside its documented range.
+ */
+export function parseNumber(text: string, what: string, range: NumberRange): number {
+  const n = DECIMAL.test(text) ? Number(text) : NaN;
+  if (!Number.isFinite(n) || (range.integer && !Number.isInteger(n)) || n < range.min || n > range.max) {
+    throw new InputError(`${what}: "${text}" is not valid; expected ${describeRange(range)}.`);
   }
   return n;
 }
 
-/** Milliseconds. Accepts s, m, h (and ms, d), combinable: 90s, 5m, 1h30m. */
-export function getDuration(name: string, fallback: string): number {
-  const v = raw(name) || fallback;
-  const ms = tryParseDuration(v);
-  if (ms === null) throw new InputError(`Input "${name}": "${v}" is not a duration; expected ${DURATION_FORM}.`);
-  return ms;
+export function getNumber(name: string, fallback: number, range: NumberRange): number {
+  const v = raw(name);
+  if (!v) return fallback;
+  return parseNumber(v, `Input "${name}"`, range);
+}
+
+/** Milliseconds. Accepts s, m, h (and ms, d), combinable: 90s, 5m, 1h30m; refused outside `range`. */
+export function getDuration(name: string, fallback: string, range: DurationRange): number {
+  return parseDuration(raw(name) || fallback, `Input "${name}"`, range);
+}
+
+/** The JSON path of the first number that is not finite (JSON.parse turns 1e400 into Infinity), or null. */
+export function findNonFinite(value: unknown, path = '$'): string | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? null : path;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findNonFinite(value[i], `${path}[${i}]`);
+      if (found) return found;
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const found = findNonFinite(v, `${path}.${k}`);
+      if (found) return found;
+    }
+  }
+  return null;
 }
 
 /** Items separated by commas or new lines, blanks dropped. */

@@ -12,14 +12,15 @@ export function inputEnvName(input: string): string {
 export async function runRoot(actions: Record<string, ActionEntry>, defaults: Record<string, Record<string, string>>): Promise<void> {
   // In post, the command comes back from state: inputs are still present, but state is the record of what ran.
   const command = (isPost() ? process.env[`STATE_${COMMAND_STATE}`] : undefined) || core.getInput('command').trim();
-  const entry = actions[command];
+  // Own properties only: `__proto__` or `constructor` must be an unknown command, not Object.prototype's.
+  const entry = Object.hasOwn(actions, command) ? actions[command] : undefined;
   if (!entry) {
     if (isPost()) return;
     core.setFailed(new InputError(`Input "command": "${command}" is not one of ${Object.keys(actions).join(' | ')}.`).message);
     return;
   }
   if (!isPost()) core.saveState(COMMAND_STATE, command);
-  for (const [input, value] of Object.entries(defaults[command] ?? {})) {
+  for (const [input, value] of Object.entries(Object.hasOwn(defaults, command) ? defaults[command] : {})) {
     const key = inputEnvName(input);
     if (!process.env[key]?.trim()) process.env[key] = value;
   }

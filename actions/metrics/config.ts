@@ -6,8 +6,8 @@ import type { MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { InputError } from '../lib/errors.js';
 import { resolveRegion } from '../lib/aws.js';
 import { maskUrlCredentials } from '../lib/secrets.js';
-import { tryParseDuration, DURATION_FORM } from '../lib/duration.js';
-import { getBool, getEnum, getDuration, getLines, getNumber, getString, raw } from '../lib/inputs.js';
+import { DURATION_FORM, formatRange, parseDuration, tryParseDuration, type DurationRange } from '../lib/duration.js';
+import { findNonFinite, getBool, getEnum, getDuration, getLines, getNumber, getString, raw, type NumberRange } from '../lib/inputs.js';
 import type { GateConfig, OnNoData, ProviderName } from './types.js';
 import { parseObjectives } from './slo.js';
 import { APPMESH_DEFAULTS, CLOUDWATCH_PRESETS, EMF_DEFAULTS, type CloudWatchPreset, type CloudWatchSource, type RedMetricNames } from './cloudwatch.js';
@@ -17,6 +17,23 @@ import { DEFAULT_ALPHA } from './judge.js';
 
 export const PROVIDERS: readonly ProviderName[] = ['cloudwatch', 'prometheus', 'k6-summary'];
 export const ON_NO_DATA: readonly OnNoData[] = ['inconclusive', 'fail', 'pass'];
+
+const HOUR = 3_600_000;
+/**
+ * The accepted span of every numeric gate input (documented in action.yml and the README). A window
+ * is at least one 60-second metric period and at most a day (1440 periods per series); warmup must
+ * also be shorter than the window.
+ */
+export const GATE_RANGES = {
+  window: { min: 60_000, max: 24 * HOUR },
+  warmup: { min: 0, max: 24 * HOUR },
+} as const satisfies Record<string, DurationRange>;
+export const GATE_NUMBERS = {
+  'min-requests': { min: 0, max: 1_000_000_000, integer: true },
+  significance: { min: 0.0001, max: 0.5 },
+} as const satisfies Record<string, NumberRange>;
+/** CloudWatch periods: high resolution 1, 5, 10, 20 or 30 s, else a multiple of 60 s; at most the longest window. */
+const PERIOD_FORM = '1, 5, 10, 20, 30 or a multiple of 60 seconds, at most 86400';
 
 function required(name: string, forWhat: string, form: string): string {
   const v = raw(name);
@@ -35,6 +52,10 @@ function metricNames(fallback: RedMetricNames): RedMetricNames {
   return out;
 }
 
+function validPeriod(period: unknown): boolean {
+  return typeof period === 'number' && ([1, 5, 10, 20, 30].includes(period) || (Number.isInteger(period) && period > 0 && period % 60 === 0 && period <= 86_400));
+}
+
 function rawQueries(): { canary: MetricDataQuery[]; baseline?: MetricDataQuery[] } {
   const text = required('metric-queries', 'preset raw', 'a JSON array of MetricDataQuery, or {"canary": [...], "baseline": [...]}');
   let json: unknown;
@@ -43,12 +64,18 @@ function rawQueries(): { canary: MetricDataQuery[]; baseline?: MetricDataQuery[]
   } catch (err) {
     throw new InputError(`Input "metric-queries": not JSON (${(err as Error).message}); expected a JSON array of MetricDataQuery, or {"canary": [...], "baseline": [...]}.`);
   }
+  // JSON.parse reads 1e400 as Infinity, which JSON.stringify would send on as null.
+  const nonFinite = findNonFinite(json);
+  if (nonFinite) throw new InputError(`Input "metric-queries": the number at ${nonFinite} is not finite; every number must be finite (a Period is ${PERIOD_FORM}).`);
   const shape = Array.isArray(json) ? { canary: json } : (json as { canary?: unknown; baseline?: unknown });
   const check = (list: unknown, which: string): MetricDataQuery[] => {
     if (!Array.isArray(list) || list.length === 0) throw new InputError(`Input "metric-queries": "${which}" must be a non-empty array of MetricDataQuery.`);
     for (const q of list as MetricDataQuery[]) {
       if (!q || typeof q.Id !== 'string' || !/^[a-z][A-Za-z0-9_]*$/.test(q.Id)) throw new InputError(`Input "metric-queries": every query needs an Id matching [a-z][A-Za-z0-9_]* (got ${JSON.stringify(q?.Id)}).`);
       if (!q.MetricStat && !q.Expression) throw new InputError(`Input "metric-queries": query "${q.Id}" has neither MetricStat nor Expression.`);
+      for (const [where, period] of [['MetricStat.Period', q.MetricStat?.Period], ['Period', q.Period]] as const) {
+        if (period !== undefined && !validPeriod(period)) throw new InputError(`Input "metric-queries": query "${q.Id}" has ${where} ${JSON.stringify(period)}; expected ${PERIOD_FORM}.`);
+      }
     }
     return list as MetricDataQuery[];
   };
@@ -93,6 +120,17 @@ function cloudwatchSource(): CloudWatchSource {
   }
 }
 
+const PROMETHEUS_URL_FORM = 'the Prometheus HTTP API base URL, http(s)://host[:port][/path] (for AMP: https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>)';
+
+/** http(s) with a host, checked here so a missing scheme is named as this input, not an "Invalid URL" at the first query. */
+function checkPrometheusUrl(url: string): void {
+  const parsed = URL.canParse(url) ? new URL(url) : null;
+  if (parsed && (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.hostname) return;
+  // Credentials in an unparseable URL cannot be masked reliably: then the value is not repeated.
+  const shown = url.includes('@') ? '' : ` "${url}"`;
+  throw new InputError(`Input "prometheus-url":${shown} is not an http(s) URL; expected ${PROMETHEUS_URL_FORM}.`);
+}
+
 function prometheusSource(): PrometheusSource {
   const queries: Record<string, string> = {};
   for (const line of getLines('prometheus-queries')) {
@@ -101,9 +139,10 @@ function prometheusSource(): PrometheusSource {
     if (!/^[A-Za-z_][A-Za-z0-9_.:-]*$/.test(name)) throw new InputError(`Input "prometheus-queries": "${line}" is not <metric>=<PromQL> (PromQL may use {{selector}} and {{range}}).`);
     queries[name] = line.slice(eq + 1).trim();
   }
-  const url = required('prometheus-url', 'provider prometheus', 'the Prometheus HTTP API base URL (for AMP: https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>)');
+  const url = required('prometheus-url', 'provider prometheus', PROMETHEUS_URL_FORM);
   // A password in the URL must never reach a log line, in any of the forms it is sent in.
   maskUrlCredentials(url);
+  checkPrometheusUrl(url);
   return {
     url,
     sigv4: getBool('prometheus-sigv4', false),
@@ -128,20 +167,21 @@ function k6Source(): K6Source {
 /** `window`: a duration (10m) or a start time (2026-01-01T10:00:00Z). */
 function readWindow(): { windowMs: number; windowStart?: string } {
   const v = getString('window', '10m');
-  const ms = tryParseDuration(v);
-  if (ms !== null) {
-    if (ms < 60_000) throw new InputError(`Input "window": "${v}" is shorter than one 60-second metric period.`);
-    return { windowMs: ms };
+  // Anything that starts like a duration is judged as one, so `1<400 zeros>h` is out of range, not "not a time".
+  if (/^\d+(?:\.\d+)?(?:ms|s|m|h|d)/.test(v)) {
+    const ms = tryParseDuration(v);
+    if (ms !== null && ms < GATE_RANGES.window.min) throw new InputError(`Input "window": "${v}" is shorter than one 60-second metric period; expected a duration ${formatRange(GATE_RANGES.window)}.`);
+    return { windowMs: parseDuration(v, 'Input "window"', GATE_RANGES.window) };
   }
-  if (/^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v))) return { windowMs: 0, windowStart: new Date(v).toISOString() };
-  throw new InputError(`Input "window": "${v}" is neither a duration (${DURATION_FORM}) nor an ISO 8601 start time (2026-01-01T10:00:00Z).`);
+  if (/^\d{4}-\d{2}-\d{2}T/.test(v) && Number.isFinite(Date.parse(v))) return { windowMs: 0, windowStart: new Date(v).toISOString() };
+  throw new InputError(`Input "window": "${v}" is neither a duration (${DURATION_FORM}, ${formatRange(GATE_RANGES.window)}) nor an ISO 8601 start time (2026-01-01T10:00:00Z).`);
 }
 
 export function readGateConfig(): GateConfig {
   const provider = getEnum('provider', PROVIDERS, 'cloudwatch');
   const objectives = parseObjectives(getLines('slo'));
   const { windowMs, windowStart } = readWindow();
-  const warmupMs = getDuration('warmup', '0s');
+  const warmupMs = getDuration('warmup', '0s', GATE_RANGES.warmup);
   if (!windowStart && warmupMs >= windowMs) throw new InputError(`Input "warmup": it must be shorter than "window" (${getString('window', '10m')}).`);
   const region = raw('region') || undefined;
   if (region) resolveRegion(region);
@@ -153,10 +193,10 @@ export function readGateConfig(): GateConfig {
     windowMs,
     ...(windowStart ? { windowStart } : {}),
     warmupMs,
-    minRequests: getNumber('min-requests', 100, { min: 0, integer: true }),
+    minRequests: getNumber('min-requests', 100, GATE_NUMBERS['min-requests']),
     onNoData: getEnum('on-no-data', ON_NO_DATA, 'inconclusive'),
     dryRun: getBool('dry-run', false),
-    significance: getNumber('significance', DEFAULT_ALPHA, { min: 0.0001, max: 0.5 }),
+    significance: getNumber('significance', DEFAULT_ALPHA, GATE_NUMBERS.significance),
     source: source as unknown as Record<string, unknown>,
   };
 }

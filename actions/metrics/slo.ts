@@ -8,12 +8,32 @@ import type { Objective } from './types.js';
 
 export type MetricKind = 'latency' | 'error-rate' | 'request-rate' | 'custom';
 
+/**
+ * The accepted span of every threshold, in the metric's base unit after conversion (documented in
+ * action.yml and the README). Anything larger is a typo, and `1<400 zeros>ms` (Infinity) would make
+ * every objective pass.
+ */
+export const THRESHOLD_RANGES = {
+  /** ms: up to an hour. */
+  latency: { min: 0, max: 3_600_000, text: 'from 0ms to 3600000ms (1h)' },
+  /** a fraction: 0 to 100 %. */
+  'error-rate': { min: 0, max: 1, text: 'from 0 to 1 (0% to 100%)' },
+  /** per second: up to ten million. */
+  'request-rate': { min: 0, max: 10_000_000, text: 'from 0/s to 10000000/s' },
+  /** in the written unit, before conversion. */
+  custom: { min: 0, max: 1e12, text: 'from 0 to 1e12 (in the unit written)' },
+  /** `<factor>x baseline`. */
+  ratio: { min: 0, max: 100, text: 'above 0 and at most 100 (e.g. 1.2x baseline)' },
+} as const;
+
 export const SLO_FORMS = [
   '"<metric> <op> <threshold>" where',
   '  metric: p50 … p99.99 (latency percentile, at most two decimals), error-rate, request-rate, or a custom metric name ([A-Za-z_][A-Za-z0-9_.:-]*)',
   '  op: <, <=, >, >=',
   '  threshold: 200ms or 1.5s (latency), 1% or 0.01 (error-rate), 50/s, 50rps or 3000/min (request-rate),',
   '             a plain number, ms, s or % (custom), or 1.2x baseline (a ratio to the baseline, any metric)',
+  `  ranges: latency ${THRESHOLD_RANGES.latency.text}; error-rate ${THRESHOLD_RANGES['error-rate'].text}; request-rate ${THRESHOLD_RANGES['request-rate'].text};`,
+  `          custom ${THRESHOLD_RANGES.custom.text}; ratio ${THRESHOLD_RANGES.ratio.text}`,
   'e.g. "p95 < 200ms", "error-rate < 1%", "p99 < 1.2x baseline"',
 ].join('\n');
 
@@ -46,6 +66,16 @@ function bad(line: string, why: string): InputError {
 
 /** Converts an absolute threshold to the metric's base unit, or explains why it cannot. */
 function absolute(line: string, kind: MetricKind, value: number, unit: string): { value: number; unit: string } {
+  const converted = convert(line, kind, value, unit);
+  const range = THRESHOLD_RANGES[kind];
+  const checked = kind === 'custom' ? value : converted.value;
+  if (!(Number.isFinite(checked) && checked >= range.min && checked <= range.max)) {
+    throw bad(line, `has a threshold out of range; a ${kind} threshold is ${range.text}`);
+  }
+  return converted;
+}
+
+function convert(line: string, kind: MetricKind, value: number, unit: string): { value: number; unit: string } {
   switch (kind) {
     case 'latency':
       if (unit === 'ms') return { value, unit: 'ms' };
@@ -81,6 +111,7 @@ export function parseObjective(line: string): Objective {
   if (rel) {
     const factor = Number(rel[1]);
     if (!(factor > 0)) throw bad(text, 'has a baseline ratio that is not above 0');
+    if (!(factor <= THRESHOLD_RANGES.ratio.max)) throw bad(text, `has a baseline ratio out of range; a ratio is ${THRESHOLD_RANGES.ratio.text}`);
     return { text, metric, comparator: comparator as Objective['comparator'], threshold: { kind: 'relative', factor } };
   }
   const abs = WITH_UNIT.exec(threshold);

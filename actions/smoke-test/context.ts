@@ -1,6 +1,7 @@
 /** smoke-test's inputs, turned into a plan of checks by pure functions: a bad line fails before any request. */
 import { InputError } from '../lib/errors.js';
-import { getBool, getDuration, getLines, getNumber, getString } from '../lib/inputs.js';
+import type { DurationRange } from '../lib/duration.js';
+import { getBool, getDuration, getLines, getNumber, getString, type NumberRange } from '../lib/inputs.js';
 
 export type StatusRule = { kind: 'codes'; codes: number[] } | { kind: 'class'; hundred: number };
 
@@ -73,22 +74,27 @@ export function parseHeaders(lines: string[]): Record<string, string> {
   return out;
 }
 
+/** The accepted span of every numeric input (documented in action.yml and the README). */
+export const SMOKE_RANGES = {
+  'request-timeout': { min: 100, max: 60_000 },
+  interval: { min: 0, max: 300_000 },
+  timeout: { min: 1000, max: 3_600_000 },
+  attempts: { min: 1, max: 100, integer: true },
+} as const satisfies Record<string, DurationRange | NumberRange>;
+
 export function readPlan(): SmokePlan {
   const checks = getLines('checks').map(parseCheck);
   if (!checks.length) throw new InputError(`Input "checks" is required: one check per line, ${CHECK_FORM}.`);
-  const requestTimeoutMs = getDuration('request-timeout', '5s');
-  if (requestTimeoutMs < 100 || requestTimeoutMs > 60_000) throw new InputError('Input "request-timeout": expected a duration from 100ms to 60s.');
-  const intervalMs = getDuration('interval', '5s');
-  if (intervalMs > 300_000) throw new InputError('Input "interval": expected a duration from 0s to 5m.');
-  const timeoutMs = getDuration('timeout', '5m');
-  if (timeoutMs < 1000 || timeoutMs > 3_600_000) throw new InputError('Input "timeout": expected a duration from 1s to 1h.');
+  const requestTimeoutMs = getDuration('request-timeout', '5s', SMOKE_RANGES['request-timeout']);
+  const intervalMs = getDuration('interval', '5s', SMOKE_RANGES.interval);
+  const timeoutMs = getDuration('timeout', '5m', SMOKE_RANGES.timeout);
   return {
     checks,
     headers: parseHeaders(getLines('headers')),
     body: getString('body'),
     grpcTls: getBool('grpc-tls', false),
     requestTimeoutMs,
-    attempts: getNumber('attempts', 10, { min: 1, max: 100, integer: true }),
+    attempts: getNumber('attempts', 10, SMOKE_RANGES.attempts),
     intervalMs,
     timeoutMs,
   };

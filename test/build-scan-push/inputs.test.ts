@@ -1,5 +1,5 @@
 /** Bad inputs end the step before any tool or AWS call, with a message naming the input and the accepted form. */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -41,12 +41,24 @@ describe('input validation through the bundle', () => {
     ['tuf mirror without root', { 'sigstore-tuf-mirror': 'https://tuf.example.com' }, /Input "sigstore-tuf-root" is required with "sigstore-tuf-mirror"/],
     ['region other than the ECR registry\'s', { registry: '123456789012.dkr.ecr.eu-central-1.amazonaws.com', username: '', password: '', region: 'us-east-1' }, /Input "region": "us-east-1" is not the region of registry 123456789012\.dkr\.ecr\.eu-central-1\.amazonaws\.com; leave it empty or set eu-central-1\./],
     ['non-boolean push', { push: 'yes' }, /Input "push": "yes" is not a boolean; expected true or false\./],
+    // Each of these used to be found only after the work folder was made and Trivy downloaded.
+    ['missing trivy-path', { 'trivy-path': 'bin/trivy' }, /Input "trivy-path": .*\/bin\/trivy does not exist or is not a file; expected the path of a trivy binary\./],
+    ['trivy-mirror that does not parse', { 'trivy-mirror': 'http://[mirror' }, /Input "trivy-mirror": "http:\/\/\[mirror" is not an http\(s\) URL; expected http\(s\):\/\/host\[:port\]\[\/path\]\./],
+    ['region that is no region, without a push', { push: 'false', region: 'Frankfurt' }, /Input "region": "Frankfurt" is not an AWS region name/],
+    ['kms-key that is no key', { registry: '', username: '', password: '', 'kms-key': 'my key' }, /Input "kms-key": "my key" is not a KMS key/],
+    ['target that is no stage name', { target: '--output=/' }, /Input "target": "--output=\/" is not a stage name/],
+    ['lifecycle policy with a number too large', { registry: '', username: '', password: '', 'lifecycle-policy': '{"rules":[{"rulePriority":1e400}]}' }, /Input "lifecycle-policy": the number at \$\.rules\[0\]\.rulePriority is not finite/],
+    ['SOURCE_DATE_EPOCH too large for a date', { env: 'SOURCE_DATE_EPOCH' }, /SOURCE_DATE_EPOCH: "1(0){400}" is not valid; expected whole Unix seconds from 0 to 253402300799\./],
   ])('%s', async (_name, inputs, message) => {
-    const res = await runBundle('build-scan-push', { cwd: workspace, inputs: { ...base, ...inputs }, env: { GITHUB_WORKSPACE: workspace } });
+    const { env: envName, ...given } = inputs as Record<string, string>;
+    const env = { GITHUB_WORKSPACE: workspace, ...(envName ? { [envName]: `1${'0'.repeat(400)}` } : {}) };
+    const res = await runBundle('build-scan-push', { cwd: workspace, inputs: { ...base, ...given }, env });
     expect(res.code).toBe(1);
     expect(res.errors.join('\n')).toMatch(message);
-    // Nothing ran: no tool, no AWS call.
+    // Nothing ran: no tool, no AWS call, no download, not even the work folder.
     expect(res.stdout).not.toContain('[command]');
+    expect(readdirSync(res.workdir).filter((f) => f.startsWith('build-scan-push-'))).toEqual([]);
+    expect(res.state).not.toHaveProperty('workDir');
   });
 });
 

@@ -70,7 +70,7 @@ describe('readRampInputs (INPUT_* env)', () => {
     [{ router: 'alb', 'listener-arn': R, 'stable-target-group-arn': S, 'canary-target-group-arn': C }, /Input "listener-arn": ".*listener-rule.*" is not valid; expected an ARN like/],
     [{ router: 'appmesh', mesh: 'm', 'virtual-router': 'v', route: 'r', 'stable-node': 'a', 'canary-node': 'b', 'mesh-owner': 'me' }, /Input "mesh-owner": "me" is not valid; expected a 12-digit AWS account ID/],
     [{ router: 'appmesh', mesh: 'm', 'virtual-router': 'v', route: 'r', 'stable-node': 'a' }, /Input "canary-node" is required for router "appmesh"/],
-    [{ router: 'ecs', cluster: 'prod', service: 'orders', timeout: '0s' }, /Input "timeout": must be longer than 0/],
+    [{ router: 'ecs', cluster: 'prod', service: 'orders', timeout: '0s' }, /Input "timeout": "0s" is out of range; expected a duration from 1s to 120h/],
     [{ router: 'ecs', cluster: 'prod', service: 'orders', 'dry-run': 'yes' }, /Input "dry-run": "yes" is not a boolean/],
   ])('refuses %o', (inputs, message) => {
     withInputs(inputs);

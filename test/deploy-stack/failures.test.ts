@@ -194,7 +194,9 @@ describe('stacks that cannot be updated', () => {
     fake.on('DescribeStacks', { result: { Stacks: [stack('ROLLBACK_COMPLETE')] } }).on('DeleteStack', ok);
     const h = harness();
     const s3 = awsClient(S3Client, { region: 'eu-central-1', maxAttempts: 1 });
-    await expect(deployStack(plan({ recreateFailedStack: true, template: join(dir, 'big.yaml'), s3Bucket: 'templates' }), { ...h.deps, s3: () => s3 })).rejects.toThrow('Access Denied');
+    // Templates are read only inside the workspace: here, the folder that holds it.
+    const p = testPlan({ parameters: 'Image=registry/app@sha256:abc', recreateFailedStack: true, template: 'big.yaml', s3Bucket: 'templates' }, { runId: '42', runAttempt: '2', random: () => 'feedbeef', workspace: dir });
+    await expect(deployStack(p, { ...h.deps, s3: () => s3 })).rejects.toThrow('Access Denied');
     expect(fake.calls.map((c) => c.action)).toEqual(['DescribeStacks']);
   });
 

@@ -2,9 +2,9 @@
  * Input parsing as the runner delivers it (INPUT_* env), as tables: every accepted form of
  * parameters and tags, and every rejected input with the message the user will read.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseParameters, parseTags, resolveParameters } from '../../actions/cloudformation/parameters.js';
 import { declaredParameters, loadTemplate } from '../../actions/cloudformation/template.js';
@@ -178,15 +178,79 @@ describe('inputs read from INPUT_* into a plan', () => {
     ['capabilities', { capabilities: 'CAPABILITY_ADMIN' }, 'Input "capabilities": "CAPABILITY_ADMIN" is not one of CAPABILITY_IAM | CAPABILITY_NAMED_IAM | CAPABILITY_AUTO_EXPAND (or none).'],
     ['role-arn', { 'role-arn': 'cfn-role' }, 'Input "role-arn": "cfn-role" is not an IAM role ARN'],
     ['rollback-alarms', { 'rollback-alarms': 'arn:aws:sns:eu-central-1:123456789012:topic' }, 'is not a CloudWatch alarm ARN'],
-    ['rollback-monitoring-time', { 'rollback-monitoring-time': '4h' }, 'Input "rollback-monitoring-time": expected whole minutes from 0m to 180m'],
+    ['rollback-monitoring-time', { 'rollback-monitoring-time': '4h' }, 'Input "rollback-monitoring-time": "4h" is out of range; expected whole minutes from 0m to 180m'],
+    ['rollback-monitoring-time', { 'rollback-monitoring-time': '90s' }, 'Input "rollback-monitoring-time": expected whole minutes from 0m to 180m'],
     ['rollback-monitoring-time', { 'rollback-monitoring-time': 'soon' }, 'Input "rollback-monitoring-time": "soon" is not a duration'],
-    ['timeout', { timeout: '10s' }, 'Input "timeout": expected at least 1m'],
+    ['timeout', { timeout: '10s' }, 'Input "timeout": "10s" is out of range; expected a duration from 1m to 24h'],
+    ['timeout', { timeout: `1${'0'.repeat(400)}h` }, 'is out of range; expected a duration from 1m to 24h'],
     ['execute', { execute: 'yes' }, 'Input "execute": "yes" is not a boolean; expected true or false.'],
     ['termination-protection', { 'termination-protection': 'on' }, 'Input "termination-protection": "on" is not valid'],
     ['s3-bucket', { 's3-bucket': 'Bad_Bucket' }, 'Input "s3-bucket": "Bad_Bucket" is not an S3 bucket name.'],
     ['region', { region: 'Frankfurt' }, 'Input "region": "Frankfurt" is not an AWS region name'],
   ])('rejects a bad %s', (_input, inputs, message) => {
     expect(() => planFrom(inputs)).toThrow(message);
+  });
+});
+
+describe('files are read only inside the workspace (symlinks resolved)', () => {
+  let workspace: string;
+  let outside: string;
+  const planIn = (inputs: Record<string, string>) => {
+    Object.assign(process.env, inputEnv({ name: 'svc', template: 'svc.yaml', ...inputs }));
+    return buildPlan(readInputs(), { ...ctx, workspace });
+  };
+  beforeEach(() => {
+    workspace = mkdtempSync(join(tmpdir(), 'deploy-ws-'));
+    outside = mkdtempSync(join(tmpdir(), 'deploy-outside-'));
+    for (const f of ['svc.yaml', 'params-svc.yaml']) {
+      copyFileSync(join(fixtures, f), join(workspace, f));
+      copyFileSync(join(fixtures, f), join(outside, f));
+    }
+    mkdirSync(join(workspace, 'cfn'));
+    symlinkSync(join(workspace, 'svc.yaml'), join(workspace, 'cfn', 'linked.yaml'));
+    symlinkSync(outside, join(workspace, 'escape'));
+    symlinkSync(join(outside, 'svc.yaml'), join(workspace, 'escape.yaml'));
+  });
+
+  const refused = (input: string, text: string) => `Input "${input}": "${text}" is outside the workspace (${realpathSync(workspace)}); expected a path inside GITHUB_WORKSPACE`;
+  it.each([
+    ['template', '/etc/passwd'],
+    ['template', '../../../../../../etc/passwd'],
+    ['template', 'OUTSIDE/svc.yaml'],
+    ['template', '../OUTSIDE_NAME/svc.yaml'],
+    ['template', 'escape/svc.yaml'],
+    ['template', 'escape.yaml'],
+    ['template', 'cfn/../../x.yaml'],
+    ['parameters', '/etc/passwd'],
+    ['parameters', 'file:///etc/hostname'],
+    ['parameters', 'file://../OUTSIDE_NAME/params-svc.yaml'],
+    ['parameters', 'escape/params-svc.yaml'],
+    ['parameters', '../missing.yaml'],
+  ])('%s: %s is refused, never read', (input, raw) => {
+    const text = raw.replace('OUTSIDE_NAME', basename(outside)).replace('OUTSIDE', outside);
+    expect(() => planIn({ [input]: text })).toThrow(refused(input, text.replace(/^file:\/\//, '')));
+  });
+
+  it('inside it: relative and absolute paths, and a symlink that stays inside', () => {
+    expect(planIn({}).template).toMatchObject({ kind: 'body', path: join(realpathSync(workspace), 'svc.yaml') });
+    expect(planIn({ template: join(workspace, 'svc.yaml') }).template.kind).toBe('body');
+    expect(planIn({ template: 'cfn/linked.yaml' }).template.kind).toBe('body');
+    expect([...planIn({ parameters: 'file://params-svc.yaml' }).parameters.keys()]).toEqual(['Image', 'DbPassword']);
+  });
+
+  it('a one-line parameter whose value only looks like a path outside stays a parameter', () => {
+    expect([...planIn({ parameters: 'Image=../../registry/app' }).parameters]).toEqual([['Image', '../../registry/app']]);
+  });
+
+  it('without GITHUB_WORKSPACE the workspace is the current directory', async () => {
+    const { runBundle } = await import('../support/harness.js');
+    const run = await runBundle('deploy-stack', {
+      cwd: workspace,
+      inputs: { name: 'svc', template: join(outside, 'svc.yaml') },
+      env: { GITHUB_WORKSPACE: undefined, AWS_ENDPOINT_URL: 'http://127.0.0.1:9' },
+    });
+    expect(run.code).toBe(1);
+    expect(run.errors.join('\n')).toContain(refused('template', join(outside, 'svc.yaml')));
   });
 });
 

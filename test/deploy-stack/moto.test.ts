@@ -151,7 +151,8 @@ describe('deployStack against moto', () => {
     writeFileSync(join(dir, 'big.yaml'), `${readFileSync(join(fixtures, 'queue.yaml'), 'utf8')}\n${padding}\n`);
     const s3 = awsClient(S3Client, { region: 'eu-central-1' });
     await s3.send(new CreateBucketCommand({ Bucket: 'templates', CreateBucketConfiguration: { LocationConstraint: 'eu-central-1' } }));
-    const p = buildPlan(inputs({ template: join(dir, 'big.yaml'), s3Bucket: 'templates' }), { workspace: fixtures, runId: '9', runAttempt: '1', repository: '', sha: '' });
+    // The template is read only inside the workspace: here, the folder that holds it.
+    const p = buildPlan(inputs({ template: 'big.yaml', s3Bucket: 'templates' }), { workspace: dir, runId: '9', runAttempt: '1', repository: '', sha: '' });
     expect(p.template.kind).toBe('upload');
     const d = deps();
     const result = await deployStack(p, { ...d.deps, s3: () => d.calls.attach(s3) });
