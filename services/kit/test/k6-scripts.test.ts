@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { haveTools } from '../../../test/build-scan-push/support/registry.js';
 import { repoRoot } from '../../../test/support/harness.js';
+import { onPath } from '../../../test/support/requires.js';
 import { startAuth } from '../../auth/src/app.js';
 import { hashSecret } from '../../auth/src/credentials.js';
 import { startPersona } from '../../persona/src/app.js';
@@ -74,8 +74,9 @@ describe('k6 load scripts', () => {
   });
 
   it('every script runs under k6 against the services on loopback (where k6 is installed) and passes its thresholds', async () => {
-    // Type-checked in every environment (the first test); run only where the k6 binary exists.
-    if (haveTools('k6').length) {
+    // Not requires('k6'): that fails CI when the tool is missing, and k6 comes from neither npm nor
+    // Debian, which is all CI installs from. So: type-checked everywhere, run where k6 is on PATH.
+    if (!onPath('k6')) {
       console.log('k6 not installed: scripts type-checked, not run (install: https://k6.io/docs/get-started/installation/)');
       expect(await typecheck(join(loadDir, 'tsconfig.json'))).toEqual({ code: 0, out: '' });
       return;
