@@ -4,6 +4,8 @@
  * `changeSetOutputs` loads moto-patch/sitecustomize.py into it: stacks made through change sets get
  * their Outputs and Exports, as on AWS (moto 5.2.1 lacks them; deploy-stack deploys only through
  * change sets). Opt-in: a template whose outputs name resources moto skips then fails to execute.
+ * `secretStages` (same file): GetSecretValue without a stage follows AWSCURRENT when
+ * UpdateSecretVersionStage moves it, as on AWS (a rotation's finishSecret).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -47,11 +49,14 @@ async function waitUntilUp(url: string, child: ChildProcess, log: () => string):
   throw new Error(`moto did not start within 30 s: ${log()}`);
 }
 
-export async function startMoto(region = 'eu-central-1', opts: { changeSetOutputs?: boolean } = {}): Promise<Moto> {
+export async function startMoto(region = 'eu-central-1', opts: { changeSetOutputs?: boolean; secretStages?: boolean } = {}): Promise<Moto> {
   const port = await freePort();
+  const patches = [opts.changeSetOutputs && 'change-set-outputs', opts.secretStages && 'secret-stages'].filter(Boolean);
   const child = spawn(process.env.MOTO_PYTHON ?? 'python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: opts.changeSetOutputs ? { ...process.env, PYTHONPATH: [MOTO_PATCH_DIR, process.env.PYTHONPATH].filter(Boolean).join(':') } : process.env,
+    env: patches.length
+      ? { ...process.env, MOTO_PATCHES: patches.join(','), PYTHONPATH: [MOTO_PATCH_DIR, process.env.PYTHONPATH].filter(Boolean).join(':') }
+      : process.env,
   });
   let log = '';
   child.stdout!.on('data', (d) => (log = (log + d).slice(-4000)));

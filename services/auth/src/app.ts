@@ -65,6 +65,19 @@ export async function createAuthService(opts: AuthOptions = {}): Promise<Service
   const graceMs = cfg.refreshMs + (cfg.settings.ttlSeconds + cfg.settings.clockToleranceSeconds) * 1000;
   const keys = new KeyRing(graceMs, now);
   let clients = new Map<string, Client>();
+  // Set once the key comes from a store that rotates: re-reads it (shared by concurrent callers, throttled).
+  let rereadKey: (() => Promise<void>) | undefined;
+  let lastReread = -Infinity;
+  let rereading: Promise<boolean> | undefined;
+  const rereadKeyOnUnknownKid = (): Promise<boolean> => {
+    if (!rereadKey) return Promise.resolve(false);
+    if (rereading) return rereading;
+    if (now() - lastReread < UNKNOWN_KID_REFRESH_MS) return Promise.resolve(false);
+    lastReread = now();
+    const reread = rereadKey;
+    rereading = reread().then(() => true, () => false).finally(() => (rereading = undefined));
+    return rereading;
+  };
 
   const service = await createService({
     ...opts,
@@ -124,7 +137,12 @@ export async function createAuthService(opts: AuthOptions = {}): Promise<Service
         if (typeof body.token !== 'string' || typeof body.audience !== 'string') {
           return reply.code(400).send({ error: 'invalid_request', error_description: 'token and audience are required strings' });
         }
-        const result = await verifyToken(keys, cfg.settings, body.token, body.audience, new Date(now()));
+        let result = await verifyToken(keys, cfg.settings, body.token, body.audience, new Date(now()));
+        // Another task may already sign with a key this one has not read yet (it reads on its next
+        // refresh): an unknown kid re-reads the key now, at most once per UNKNOWN_KID_REFRESH_MS.
+        if (!result.valid && result.reason === 'unknown_key' && (await rereadKeyOnUnknownKid())) {
+          result = await verifyToken(keys, cfg.settings, body.token, body.audience, new Date(now()));
+        }
         if (!result.valid) return reply.code(401).send({ active: false, error: result.reason });
         const { sub, aud, scope, exp, iat, jti } = result.claims;
         return { active: true, sub, aud, scope, exp, iat, jti };
@@ -150,6 +168,7 @@ export async function createAuthService(opts: AuthOptions = {}): Promise<Service
       const retireAt = rotatedAt === undefined ? undefined : rotatedAt + graceMs;
       if (previous) keys.addPrevious(await parseSigningKey(previous, 'AUTH_SIGNING_KEY (AWSPREVIOUS)'), retireAt);
     }
+    rereadKey = () => secrets.refreshAll();
     secrets.onChange(ref, async (value) => {
       try {
         const key = await parseSigningKey(value, 'AUTH_SIGNING_KEY');
@@ -180,7 +199,12 @@ export async function createAuthService(opts: AuthOptions = {}): Promise<Service
   return service;
 }
 
-/** Creates and starts auth: for tests, the bench and the image. */
+/**
+ * How often an unknown `kid` may make a task re-read its signing key: tokens with made-up kids must
+ * not turn into a stream of Secrets Manager calls.
+ */
+export const UNKNOWN_KID_REFRESH_MS = 10_000;
+
 /** Logged client_id characters: the caller chooses the id, so a log line must not grow with it (up to the body limit). */
 export const LOGGED_CLIENT_ID_MAX = 64;
 
@@ -189,6 +213,7 @@ export function boundedClientId(id: string): { client_id: string; client_id_leng
   return { client_id: id.slice(0, LOGGED_CLIENT_ID_MAX), client_id_length: id.length };
 }
 
+/** Creates and starts auth: for tests, the bench and the image. */
 export async function startAuth(opts: AuthOptions = {}): Promise<{ service: Service; port: number; url: string }> {
   const service = await createAuthService(opts);
   return { service, ...(await service.start()) };

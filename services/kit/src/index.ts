@@ -9,3 +9,4 @@ export { setupTracing, tracingOptionsFromEnv, activeTraceIds, type Tracing, type
 export { CORRELATION_HEADER, correlationIdFrom, currentCorrelationId, requestContext } from './request-context.js';
 export { GrpcError, instrumentUnary, httpEquivalent, addService as addGrpcService, MalformedRequest } from './grpc.js';
 export { FaultInjector, faultsFromEnv, faultSettingsFromEnv, describeFaults, FAULT_VARIABLES, type FaultSettings, type FaultDecision } from './faults.js';
+export { FeatureFlags, flagSourceFromEnv, parseFlags, type FeatureFlagsOptions, type FlagSource } from './feature-flags.js';

@@ -11,7 +11,7 @@ import { awsClient } from '../../../actions/lib/aws.js';
 import { systemClock } from '../../../actions/lib/clock.js';
 import { errorMessage, InputError } from '../../../actions/lib/errors.js';
 import {
-  createService, envDuration, envInt, envSecret, envString, SecretStore, type Env, type Service, type ServiceOptions,
+  createService, envDuration, envInt, envSecret, envString, FeatureFlags, flagSourceFromEnv, SecretStore, type Env, type FlagSource, type Service, type ServiceOptions,
 } from '../../kit/src/index.js';
 import { SqsConsumer } from './consumer.js';
 import { pgDatabase, pgliteDatabase, type Database } from './db.js';
@@ -19,6 +19,7 @@ import { verificationRoutes } from './http.js';
 import { registerMetrics } from './metrics.js';
 import { migrate } from './migrations.js';
 import { DEFAULT_MAX_ATTEMPTS, eventBridgePutEvents, OutboxRelay, type PutEvents } from './outbox.js';
+import { httpVerificationProvider, SAGA_FLAG, type SagaHooks, type VerificationProvider } from './saga.js';
 import { sweepExpiredKeys } from './verifications.js';
 
 export interface VcStartConfig {
@@ -36,6 +37,10 @@ export interface VcStartConfig {
   /** Unset → no consumer. */
   queueUrl?: string;
   queueWaitSeconds: number;
+  /** The verification provider the saga calls; unset → every VerificationRequested takes the legacy path. */
+  providerUrl?: string;
+  /** AppConfig feature flags (the saga switch); unset → the flags' defaults (saga off). */
+  flags?: FlagSource;
 }
 
 export function readConfig(env: Env): Omit<VcStartConfig, 'databaseUrl'> & { databaseUrlSet: boolean } {
@@ -47,7 +52,13 @@ export function readConfig(env: Env): Omit<VcStartConfig, 'databaseUrl'> & { dat
   if (queueUrl && !/^https?:\/\/\S+\/\d{12}\/[\w-]{1,80}$/.test(queueUrl)) {
     throw new InputError(`SQS_QUEUE_URL: "${queueUrl}" is not a queue URL; expected https://sqs.<region>.amazonaws.com/<account-id>/<queue-name>.`);
   }
+  const providerUrl = env.VERIFICATION_PROVIDER_URL?.trim() || undefined;
+  if (providerUrl && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(providerUrl)) {
+    throw new InputError(`VERIFICATION_PROVIDER_URL: "${providerUrl}" is not an http(s) URL; expected e.g. https://provider.internal.`);
+  }
   return {
+    providerUrl,
+    flags: flagSourceFromEnv(env),
     databaseUrlSet: !!env.DATABASE_URL?.trim(),
     poolMax: envInt(env, 'DATABASE_POOL_MAX', 10, { min: 1, max: 200 }),
     pgliteDataDir: env.PGLITE_DATA_DIR?.trim() || undefined,
@@ -64,6 +75,11 @@ export interface VcStartOptions extends Partial<Omit<ServiceOptions, 'name' | 'r
   env?: Env;
   /** Replaces EventBridge (tests of the relay's failure handling). */
   putEvents?: PutEvents;
+  /** Replaces the HTTP verification provider (tests). */
+  provider?: VerificationProvider;
+  /** Replaces the AppConfig flags (tests). */
+  flags?: Pick<FeatureFlags, 'isEnabled'>;
+  sagaHooks?: SagaHooks;
 }
 
 export interface VcStart {
@@ -71,6 +87,7 @@ export interface VcStart {
   db: Database;
   relay?: OutboxRelay;
   consumer?: SqsConsumer;
+  flags?: Pick<FeatureFlags, 'isEnabled'>;
   /** Listens, then starts the relay and the consumer. */
   start(): Promise<{ port: number; url: string }>;
 }
@@ -109,6 +126,16 @@ export async function createVcStart(opts: VcStartOptions = {}): Promise<VcStart>
     const metrics = registerMetrics(service.metrics.registry, db);
     log.info({ database: db.kind, applied: migrated.applied, ahead: migrated.ahead }, 'database schema up to date');
 
+    const appConfigFlags = !opts.flags && cfg.flags
+      ? new FeatureFlags({
+          ...cfg.flags,
+          defaults: { [SAGA_FLAG]: false },
+          onError: (err) => log.warn({ err: errorMessage(err) }, 'feature flags: poll failed'),
+          onChange: (f, version) => log.info({ flags: f, version }, 'feature flags applied'),
+        })
+      : undefined;
+    const flags = opts.flags ?? appConfigFlags;
+    const provider = opts.provider ?? (cfg.providerUrl ? httpVerificationProvider(service.httpClient({ name: 'verification-provider', baseUrl: cfg.providerUrl, timeoutMs: 2000 })) : undefined);
     const relay = cfg.eventBusName
       ? new OutboxRelay(db, opts.putEvents ?? eventBridgePutEvents(awsClient(EventBridgeClient, {})), {
           eventBusName: cfg.eventBusName,
@@ -129,6 +156,7 @@ export async function createVcStart(opts: VcStartOptions = {}): Promise<VcStart>
     const consumer = cfg.queueUrl
       ? new SqsConsumer(awsClient(SQSClient, {}), db, {
           queueUrl: cfg.queueUrl,
+          routing: { provider, useSaga: () => flags?.isEnabled(SAGA_FLAG) ?? false, sagaHooks: opts.sagaHooks },
           waitTimeSeconds: cfg.queueWaitSeconds,
           onOutcome: (outcome, m, err) => {
             metrics.consumed.inc({ outcome });
@@ -146,8 +174,10 @@ export async function createVcStart(opts: VcStartOptions = {}): Promise<VcStart>
       db,
       relay,
       consumer,
+      flags,
       async start() {
         const bound = await svc.start();
+        if (appConfigFlags) running.push(appConfigFlags.run(loops.signal));
         if (relay) running.push(relay.run(loops.signal));
         if (consumer) running.push(consumer.run(loops.signal));
         running.push(housekeeping(db, loops.signal, (err) => log.warn({ err: errorMessage(err) }, 'housekeeping failed')));

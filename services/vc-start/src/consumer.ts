@@ -19,17 +19,26 @@ import type { Database } from './db.js';
 import { DETAIL_TYPES, EVENT_SOURCE, eventDetailSchema, eventEnvelopeSchema, type EventDetail } from './contract.js';
 import { addContractFormats } from './formats.js';
 import { markStarted } from './verifications.js';
+import { beginSaga, runSagaStep, SAGA_DETAIL_TYPE, sagaStepDetailSchema, type SagaHooks, type SagaStepDetail, type VerificationProvider } from './saga.js';
 
 export type Outcome = 'applied' | 'duplicate' | 'ignored' | 'malformed' | 'failed';
 
-export interface ParsedEvent {
-  detailType: string;
-  detail: EventDetail;
+export type ParsedEvent =
+  | { detailType: string; detail: EventDetail }
+  | { detailType: typeof SAGA_DETAIL_TYPE; detail: SagaStepDetail };
+
+/** Where VerificationRequested goes: the saga (when `useSaga()` says so) or the legacy path. */
+export interface EventRouting {
+  provider?: VerificationProvider;
+  /** Read per event (a feature flag), so a switch takes effect without a restart. */
+  useSaga?: () => boolean;
+  sagaHooks?: SagaHooks;
 }
 
 const ajv = addContractFormats(new Ajv({ allErrors: true }));
 const validEnvelope = ajv.compile(eventEnvelopeSchema);
 const validDetail = ajv.compile<EventDetail>(eventDetailSchema);
+const validSagaDetail = ajv.compile<SagaStepDetail>(sagaStepDetailSchema);
 
 export class MalformedMessage extends Error {
   override name = 'MalformedMessage';
@@ -46,12 +55,22 @@ export function parseMessage(body: string | undefined): ParsedEvent | null {
   if (!validEnvelope(event)) throw new MalformedMessage(`not an EventBridge event: ${ajv.errorsText(validEnvelope.errors)}`);
   const e = event as { source: string; 'detail-type': string; detail: unknown };
   if (e.source !== EVENT_SOURCE) return null;
+  if (e['detail-type'] === SAGA_DETAIL_TYPE) {
+    if (!validSagaDetail(e.detail)) throw new MalformedMessage(`detail does not match the saga step schema: ${ajv.errorsText(validSagaDetail.errors)}`);
+    return { detailType: SAGA_DETAIL_TYPE, detail: e.detail };
+  }
   if (!validDetail(e.detail)) throw new MalformedMessage(`detail does not match the vc-start event schema: ${ajv.errorsText(validDetail.errors)}`);
   return { detailType: e['detail-type'], detail: e.detail };
 }
 
 /** Applies one event exactly once. */
-export async function handleEvent(db: Database, ev: ParsedEvent): Promise<Outcome> {
+export async function handleEvent(db: Database, ev: ParsedEvent, routing: EventRouting = {}): Promise<Outcome> {
+  if (ev.detailType === SAGA_DETAIL_TYPE) {
+    // Steps of a saga started while the provider was configured; without it they wait (and retry).
+    if (!routing.provider) throw new Error('a saga step arrived but VERIFICATION_PROVIDER_URL is not set');
+    return runSagaStep(db, routing.provider, ev.detail as SagaStepDetail, routing.sagaHooks);
+  }
+  const saga = !!routing.provider && (routing.useSaga?.() ?? false);
   return db.transaction(async (tx) => {
     const fresh = await tx.query(
       'INSERT INTO vc_start.processed_events (event_id, detail_type) VALUES ($1, $2) ON CONFLICT (event_id) DO NOTHING RETURNING event_id',
@@ -59,7 +78,9 @@ export async function handleEvent(db: Database, ev: ParsedEvent): Promise<Outcom
     );
     if (fresh.rowCount === 0) return 'duplicate';
     if (ev.detailType === DETAIL_TYPES.requested) {
-      await markStarted(tx, ev.detail.verification_id);
+      // Strangler Fig: the flag moves this event from the legacy path to the saga, one event at a time.
+      if (saga) await beginSaga(tx, ev.detail.verification_id);
+      else await markStarted(tx, ev.detail.verification_id);
       return 'applied';
     }
     // Our other events are facts for other consumers; recorded so a replay is cheap.
@@ -76,6 +97,7 @@ export interface ConsumerOptions {
   random?: () => number;
   onOutcome?: (outcome: Outcome, message: Message, err?: unknown) => void;
   onError?: (err: unknown) => void;
+  routing?: EventRouting;
 }
 
 export interface PollResult {
@@ -114,7 +136,7 @@ export class SqsConsumer {
     let error: unknown;
     try {
       const ev = parseMessage(m.Body);
-      outcome = ev ? await handleEvent(this.db, ev) : 'ignored';
+      outcome = ev ? await handleEvent(this.db, ev, this.opts.routing) : 'ignored';
     } catch (err) {
       error = err;
       outcome = err instanceof MalformedMessage ? 'malformed' : 'failed';

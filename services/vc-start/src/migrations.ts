@@ -74,6 +74,24 @@ ALTER TABLE vc_start.outbox ADD COLUMN dead_at timestamptz;
 DROP INDEX vc_start.outbox_pending;
 CREATE INDEX outbox_pending ON vc_start.outbox (next_attempt_at, seq) WHERE published_at IS NULL AND dead_at IS NULL;`,
   },
+  {
+    id: 4,
+    name: 'sagas: the verification-start saga state',
+    sql: `
+-- One row per saga: the step it waits for, its status and, when it compensated, what and why.
+CREATE TABLE vc_start.sagas (
+  id              uuid PRIMARY KEY,
+  kind            text NOT NULL,
+  verification_id uuid NOT NULL UNIQUE REFERENCES vc_start.verifications (id),
+  step            text NOT NULL,
+  status          text NOT NULL CHECK (status IN ('running', 'completed', 'compensating', 'compensated')),
+  compensation    text,
+  case_id         text,
+  created_at      timestamptz NOT NULL DEFAULT now(),
+  updated_at      timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX sagas_unfinished ON vc_start.sagas (updated_at) WHERE status IN ('running', 'compensating');`,
+  },
 ];
 
 export function checksum(sql: string): string {

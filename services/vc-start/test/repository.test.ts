@@ -12,12 +12,12 @@ describe.each(BACKENDS)('vc-start repository on %s', (kind) => {
 
   run('applies the migrations once, and again applies nothing', async () => {
     const db = await backends.fresh(kind);
-    expect(await migrate(db)).toEqual({ applied: [1, 2, 3], ahead: [] });
+    expect(await migrate(db)).toEqual({ applied: [1, 2, 3, 4], ahead: [] });
     expect(await migrate(db)).toEqual({ applied: [], ahead: [] });
     const { rows } = await db.query<{ table_name: string }>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'vc_start' ORDER BY table_name",
     );
-    expect(rows.map((r) => r.table_name)).toEqual(['idempotency_keys', 'outbox', 'processed_events', 'schema_migrations', 'verifications']);
+    expect(rows.map((r) => r.table_name)).toEqual(['idempotency_keys', 'outbox', 'processed_events', 'sagas', 'schema_migrations', 'verifications']);
   });
 
   run('refuses an edited migration and tolerates a newer schema (a rollback runs the older build)', async () => {
@@ -26,7 +26,7 @@ describe.each(BACKENDS)('vc-start repository on %s', (kind) => {
     const edited = MIGRATIONS.map((m) => (m.id === 2 ? { ...m, sql: `${m.sql}\n-- edited` } : m));
     await expect(migrate(db, edited)).rejects.toThrow(MigrationError);
     await expect(migrate(db, edited)).rejects.toThrow(/migration 2 .* was changed after it was applied/);
-    expect(await migrate(db, MIGRATIONS.slice(0, 1))).toEqual({ applied: [], ahead: [2, 3] });
+    expect(await migrate(db, MIGRATIONS.slice(0, 1))).toEqual({ applied: [], ahead: [2, 3, 4] });
   });
 
   run('a retried start with the same key replays the first response and writes nothing more', async () => {
@@ -110,6 +110,6 @@ describe('migrations on a shared PostgreSQL', () => {
   run('tasks starting at once apply each migration exactly once', async () => {
     const db = await backends.fresh('pg', 10);
     const results = await Promise.all(Array.from({ length: 4 }, () => migrate(db)));
-    expect(results.flatMap((r) => r.applied).sort()).toEqual([1, 2, 3]);
+    expect(results.flatMap((r) => r.applied).sort()).toEqual([1, 2, 3, 4]);
   });
 });
