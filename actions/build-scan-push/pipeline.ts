@@ -4,6 +4,7 @@
  * byte for byte. The digest output is the digest that was scanned.
  */
 import { mkdirSync, mkdtempSync } from 'node:fs';
+import { runbook } from '../lib/runbooks.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
@@ -109,7 +110,7 @@ export async function buildScanPush(signal: AbortSignal): Promise<void> {
     decision = decideGate(outcome.scans, { severities: inputs.severities, ignoreUnfixed: inputs.ignoreUnfixed }, inputs.failOn);
     setScanOutputs(decision, outcome.sarifPath);
     await core.summary.addRaw(scanSummaryMarkdown(decision, `${repositoryRef}@${layout.digest}`, layout.images.map((i) => i.platform))).write();
-    if (!decision.passed) throw new Error(decision.message);
+    if (!decision.passed) throw new Error(`${decision.message} ${runbook('trivyFindings')}`);
     core.info(decision.message);
   }
 

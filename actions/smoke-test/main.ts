@@ -1,13 +1,12 @@
 import * as core from '@actions/core';
 import { systemClock } from '../lib/clock.js';
 import { runAction, type ActionEntry } from '../lib/runner.js';
+import { runbook } from '../lib/runbooks.js';
 import { readPlan } from './context.js';
 import { probe } from './probes.js';
 import { renderSmokeSummary, runSmoke } from './smoke.js';
 
 const CREDENTIAL_HEADER = /authorization|cookie|token|secret|key/i;
-
-export const RUNBOOK = 'docs/runbooks/failed-or-stuck-ramp.md#smoke-test-failed';
 
 export const action: ActionEntry = {
   async main(signal) {
@@ -18,7 +17,7 @@ export const action: ActionEntry = {
     core.setOutput('result', report.result);
     core.setOutput('report', JSON.stringify(report));
     await core.summary.addRaw(renderSmokeSummary(report)).write();
-    if (report.result === 'fail') core.setFailed(`smoke-test failed: ${report.reason}. No traffic was moved. See ${RUNBOOK}`);
+    if (report.result === 'fail') core.setFailed(`smoke-test failed: ${report.reason}. No traffic was moved. ${runbook('smokeTest')}`);
     else core.info(`smoke-test passed: ${report.reason}.`);
   },
 };

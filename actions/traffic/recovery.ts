@@ -4,6 +4,7 @@
  * workflow (.github/workflows/rollback.yml) and the backend's own AWS CLI command. Pure: no calls.
  */
 import type { RouterConfig } from './config.js';
+import { runbook } from '../lib/runbooks.js';
 import { formatWeights, type Weights } from './port.js';
 
 /**
@@ -99,5 +100,6 @@ export function restoreInstructions(cfg: RouterConfig, help: RestoreHelp): strin
     `- the rollback workflow: gh workflow run rollback.yml -f router=${cfg.kind} -f target=${shellQuote(workflowTarget(cfg))} -f to=${to} -f region=${cfg.region} -f aws-role-arn=<deploy role ARN>`,
   ];
   if (help.cliCommand) lines.push(`- the AWS CLI: ${help.cliCommand} --region ${cfg.region}`);
+  lines.push(runbook('restore'));
   return lines.join('\n');
 }

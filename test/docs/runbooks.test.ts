@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/harness.js';
+import { RUNBOOKS as ACTION_LINKS } from '../../actions/lib/runbooks.js';
 
 const RUNBOOKS = join(repoRoot, 'docs/runbooks');
 const REPO_PATH = /^(?:\.github|actions|docs|infra-templates|services|scripts|test|workflows)\/[\w./-]*$/;
@@ -66,5 +67,11 @@ describe('runbooks', () => {
     expect(refs.some((r) => existsSync(r.target))).toBe(false);
     expect(anchorsOf('# Failed: could not restore\n## By hand: alb').has('failed-could-not-restore')).toBe(true);
     expect(anchorsOf('## By hand: alb').has('by-hand-alb')).toBe(true);
+  });
+
+  it.each(Object.entries(ACTION_LINKS))('the actions\' %s link points at a section that exists', (_key, link) => {
+    const [path, anchor] = link.split('#');
+    expect(existsSync(join(repoRoot, path)), path).toBe(true);
+    expect(anchorsOf(readFileSync(join(repoRoot, path), 'utf8'))).toContain(anchor);
   });
 });

@@ -169,7 +169,7 @@ describe('probes on loopback', () => {
     expect(bad.code).toBe(1);
     expect(bad.outputs.result).toBe('fail');
     expect(JSON.parse(bad.outputs.report).rounds).toBe(2);
-    expect(bad.errors.join('\n')).toMatch(/smoke-test failed: 2 of 2 check\(s\) still failing after 2 round\(s\).*503 \(expected 2xx\).*NOT_SERVING.*No traffic was moved\. See docs\/runbooks\/failed-or-stuck-ramp\.md#smoke-test-failed/);
+    expect(bad.errors.join('\n')).toMatch(/smoke-test failed: 2 of 2 check\(s\) still failing after 2 round\(s\).*503 \(expected 2xx\).*NOT_SERVING.*No traffic was moved\. Runbook: https:\/\/github\.com\/mesh-actions\/mesh-actions\/blob\/v1\/docs\/runbooks\/failed-or-stuck-ramp\.md#smoke-test-failed/);
     expect(bad.summary).toContain('| ❌ |');
   });
 

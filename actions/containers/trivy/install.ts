@@ -9,6 +9,7 @@
  * unlisted binary, with a warning in the log and the job summary.
  */
 import { createHash } from 'node:crypto';
+import { runbook } from '../../lib/runbooks.js';
 import { mkdirSync, mkdtempSync, writeFileSync, existsSync, chmodSync, readFileSync, statSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as core from '@actions/core';
@@ -68,7 +69,7 @@ export interface ResolvedTrivy {
 
 export class TrivyVerificationError extends Error {
   constructor(message: string) {
-    super(message);
+    super(`${message} ${runbook('trivyInstall')}`);
     this.name = 'TrivyVerificationError';
   }
 }
