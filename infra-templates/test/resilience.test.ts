@@ -1,0 +1,205 @@
+/**
+ * The platform's resilience and identity guarantees, read from the templates and from the templates
+ * as each parameter file deploys them: every rotatable secret rotates, mutual TLS is on by default
+ * and cannot be off in prod, the legacy path of the Strangler Fig is a weighted rule canary-ramp can
+ * shift, service quotas alarm before they bite, chaos experiments stop on the service's SLO alarm.
+ */
+import { describe, expect, test } from 'vitest';
+import {
+  ENVIRONMENTS,
+  REGIONS,
+  instantiate,
+  loadAcknowledgements,
+  loadParameterFile,
+  loadTemplate,
+  parameterFilePath,
+  resourcesOfType,
+  stackRegions,
+  templateNames,
+  type Resource,
+  type Template,
+} from './support.js';
+
+const props = (r: Resource): Record<string, any> => r.Properties ?? {};
+const ref = (id: string) => ({ Ref: id });
+
+/** The stack as one parameter file deploys it. */
+function deployed(stack: string, env: string, region: string): Template {
+  return instantiate(loadTemplate(stack), loadParameterFile(parameterFilePath(env, region, stack)));
+}
+
+/** Every env × region the stack is deployed to, with its parameter values. */
+function deployments(stack: string): { env: string; region: string; values: Record<string, unknown>; t: Template }[] {
+  return ENVIRONMENTS.flatMap((env) =>
+    stackRegions(loadTemplate(stack)).map((region) => ({ env, region, values: loadParameterFile(parameterFilePath(env, region, stack)), t: deployed(stack, env, region) })),
+  );
+}
+
+describe('secrets rotation', () => {
+  const t = loadTemplate('security');
+
+  test('every Secrets Manager secret in every template has a rotation schedule, or an acknowledged reason why it cannot rotate', () => {
+    const missing: string[] = [];
+    for (const stack of templateNames()) {
+      const tt = loadTemplate(stack);
+      const schedules = resourcesOfType(tt, 'AWS::SecretsManager::RotationSchedule');
+      const excused = loadAcknowledgements(stack).filter((a) => a.id === 'AwsSolutions-SMG4').flatMap((a) => a.resources ?? []);
+      for (const [id, secret] of resourcesOfType(tt, 'AWS::SecretsManager::Secret')) {
+        const rotated = schedules.filter(([, s]) => JSON.stringify(props(s).SecretId) === JSON.stringify(ref(id)));
+        if (rotated.length === 0 && !excused.includes(id)) missing.push(`${stack}/${id}`);
+        // A schedule that can be absent while its secret exists rotates nothing.
+        for (const [sid, s] of rotated) expect(s.Condition, `${stack}/${sid}`).toBe(secret.Condition);
+      }
+    }
+    expect(missing).toEqual([]);
+    // The one excused secret: the origin header every ALB rule compares at deploy time.
+    expect(loadAcknowledgements('edge').filter((a) => a.id === 'AwsSolutions-SMG4').flatMap((a) => a.resources)).toEqual(['OriginVerifySecret']);
+  });
+
+  test('the JWT signing key rotates through the auth service\'s Lambda, every JwtRotationDays, at once on creation', () => {
+    const schedule = props(t.Resources.JwtSigningKeyRotation);
+    expect(schedule).toEqual({
+      SecretId: ref('AuthSigningKeySecret'),
+      RotationLambdaARN: { 'Fn::GetAtt': ['JwtRotationFunction', 'Arn'] },
+      RotateImmediatelyOnUpdate: true,
+      RotationRules: { ScheduleExpression: { 'Fn::Sub': 'rate(${JwtRotationDays} days)' } },
+    });
+    expect(t.Parameters!.JwtRotationDays).toMatchObject({ Default: 30, MinValue: 1, MaxValue: 365 });
+    expect(t.Resources.JwtSigningKeyRotation.DependsOn).toBe('JwtRotationInvokePermission');
+    const fn = props(t.Resources.JwtRotationFunction);
+    expect(fn.Code).toEqual({ S3Bucket: ref('CodeBucketName'), S3Key: ref('JwtRotationCodeKey') });
+    expect(fn.Handler).toBe('index.handler');
+    expect(fn.Runtime).toMatch(/^nodejs2[4-9]\.x$/);
+    expect(props(t.Resources.JwtRotationInvokePermission)).toMatchObject({ Principal: 'secretsmanager.amazonaws.com', SourceArn: ref('AuthSigningKeySecret') });
+  });
+
+  test('the rotation Lambda may touch this one secret and its key only, under the boundary', () => {
+    const role = props(t.Resources.JwtRotationRole);
+    expect(role.PermissionsBoundary).toEqual(ref('PermissionsBoundary'));
+    const statements = role.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
+    expect(statements.map((s: any) => s.Resource)).toEqual([ref('AuthSigningKeySecret'), { 'Fn::GetAtt': ['DataKey', 'Arn'] }, { 'Fn::Sub': '${JwtRotationLogGroup.Arn}:*' }]);
+    expect(statements.flatMap((s: any) => s.Action).filter((a: string) => a.includes('*'))).toEqual([]);
+  });
+
+  test('the global region cannot be deployed without the rotation package, and every global parameter file names it', () => {
+    const rule = (t.Rules as Record<string, any>).RotationCodeInTheGlobalRegion;
+    expect(rule.RuleCondition).toEqual({ 'Fn::Equals': [ref('CreateGlobalResources'), 'true'] });
+    expect(rule.Assertions.map((a: any) => a.Assert)).toEqual([
+      { 'Fn::Not': [{ 'Fn::Equals': [ref('CodeBucketName'), ''] }] },
+      { 'Fn::Not': [{ 'Fn::Equals': [ref('JwtRotationCodeKey'), ''] }] },
+    ]);
+    for (const { env, region, values, t: d } of deployments('security')) {
+      if (values.CreateGlobalResources !== 'true') continue;
+      expect(values.CodeBucketName, `${env}/${region}`).toBeTruthy();
+      expect(String(values.JwtRotationCodeKey), `${env}/${region}`).toMatch(/\.zip$/);
+      expect(resourcesOfType(d, 'AWS::SecretsManager::RotationSchedule').map(([id]) => id), `${env}/${region}`).toEqual(['JwtSigningKeyRotation']);
+    }
+  });
+
+  test('database master secrets: RDS makes and rotates them (ManageMasterUserPassword) wherever a writer is', () => {
+    for (const { env, region, t: d } of deployments('data')) {
+      const dbs = [...resourcesOfType(d, 'AWS::RDS::DBCluster'), ...resourcesOfType(d, 'AWS::RDS::DBInstance')].filter(([, r]) => !props(r).DBClusterIdentifier);
+      for (const [id, r] of dbs) {
+        // A global secondary has no master user of its own: the primary's secret rotates.
+        if (props(r).GlobalClusterIdentifier && props(r).ManageMasterUserPassword === undefined && region !== REGIONS[0]) continue;
+        expect(props(r).ManageMasterUserPassword, `${env}/${region}/${id}`).toBe(true);
+      }
+    }
+  });
+});
+
+describe('workload identity and mutual TLS, on by default', () => {
+  const mesh = loadTemplate('mesh');
+  const SPIFFE = ['auth', 'persona', 'vc-start'].map((s) => ({ 'Fn::Sub': `spiffe://\${SpiffeTrustDomain}/${s}` }));
+
+  /** The App Mesh variant of a deployment (the variant that has a client-certificate mode). */
+  const appMeshOf = (values: Record<string, unknown>) => instantiate(mesh, { ...values, MeshMode: 'AppMesh' });
+
+  test('mutual TLS and its SPIFFE check are the template defaults', () => {
+    expect(mesh.Parameters!.MutualTls.Default).toBe('true');
+    expect(mesh.Parameters!.ClientCertificateDir.Default).not.toBe('');
+    for (const [id, node] of resourcesOfType(instantiate(mesh, { MeshMode: 'AppMesh' }), 'AWS::AppMesh::VirtualNode')) {
+      const validation = props(node).Spec.Listeners[0].TLS.Validation;
+      expect(validation?.SubjectAlternativeNames?.Match?.Exact, id).toEqual(SPIFFE);
+      expect(props(node).Spec.BackendDefaults.ClientPolicy.TLS.Certificate.File, id).toBeDefined();
+    }
+  });
+
+  test.each(REGIONS)('prod in %s: every App Mesh listener requires a client certificate with a mesh SPIFFE ID; TLS is enforced to every backend', (region) => {
+    const values = loadParameterFile(parameterFilePath('prod', region, 'mesh'));
+    expect(values.MutualTls ?? mesh.Parameters!.MutualTls.Default, 'prod mesh parameters must keep MutualTls on').toBe('true');
+    const nodes = resourcesOfType(appMeshOf(values), 'AWS::AppMesh::VirtualNode');
+    expect(nodes).toHaveLength(6);
+    for (const [id, node] of nodes) {
+      const tls = props(node).Spec.Listeners[0].TLS;
+      expect(tls.Mode, id).toBe('STRICT');
+      expect(tls.Validation?.Trust?.File?.CertificateChain, id).toBeDefined();
+      expect(tls.Validation.SubjectAlternativeNames.Match.Exact, id).toEqual(SPIFFE);
+      const client = props(node).Spec.BackendDefaults.ClientPolicy.TLS;
+      expect(client.Enforce, id).toBe(true);
+      expect(client.Certificate?.File?.CertificateChain, id).toBeDefined();
+    }
+  });
+
+  test('switching mutual TLS off is seen: no client certificate is then required (what the prod check guards against)', () => {
+    for (const [, node] of resourcesOfType(appMeshOf({ MutualTls: 'false' }), 'AWS::AppMesh::VirtualNode')) {
+      expect(props(node).Spec.Listeners[0].TLS.Validation).toBeUndefined();
+    }
+  });
+
+  test('Service Connect: TLS from the Private CA on every service, unconditionally (it has no off switch)', () => {
+    for (const env of ENVIRONMENTS) {
+      for (const region of REGIONS) {
+        const values = loadParameterFile(parameterFilePath(env, region, 'mesh'));
+        if ((values.MeshMode ?? mesh.Parameters!.MeshMode.Default) !== 'ServiceConnect') continue;
+        for (const file of ['auth', 'persona', 'vc-start']) {
+          const svc = instantiate(loadTemplate('service'), loadParameterFile(parameterFilePath(env, region, `service-${file}`)));
+          const [[, ecs]] = resourcesOfType(svc, 'AWS::ECS::Service');
+          const sc = props(ecs).ServiceConnectConfiguration;
+          expect(sc.Enabled, `${env}/${region}/${file}`).toBe(true);
+          for (const s of sc.Services) expect(s.Tls.IssuerCertificateAuthority.AwsPcaAuthorityArn, `${env}/${region}/${file}`).toEqual({ 'Fn::ImportValue': { 'Fn::Sub': '${MeshStack}-PrivateCaArn' } });
+        }
+      }
+    }
+  });
+
+  test('App Mesh retries fit inside the request timeout in every deployment (Envoy spaces them with its own backoff)', () => {
+    for (const { env, region, values } of deployments('mesh')) {
+      for (const [id, route] of resourcesOfType(appMeshOf(values), 'AWS::AppMesh::Route')) {
+        const spec = props(route).Spec.HttpRoute ?? props(route).Spec.GrpcRoute;
+        const { MaxRetries, PerRetryTimeout } = spec.RetryPolicy;
+        expect(Number(MaxRetries), `${env}/${region}/${id}`).toBeGreaterThan(0);
+        expect(PerRetryTimeout.Unit).toBe('ms');
+        // The first try and every retry, each at most PerRetryTimeout, within the per-request timeout.
+        expect((Number(MaxRetries) + 1) * Number(PerRetryTimeout.Value), `${env}/${region}/${id}`).toBeLessThanOrEqual(Number(spec.Timeout.PerRequest.Value) * 1000);
+        // Only failures before a response (never a 5xx a handler may have acted on).
+        expect(spec.RetryPolicy.HttpRetryEvents ?? spec.RetryPolicy.GrpcRetryEvents, id).not.toContain('server-error');
+      }
+    }
+  });
+});
+
+describe('Strangler Fig: the legacy path on the edge ALB', () => {
+  test.each(ENVIRONMENTS.flatMap((env) => REGIONS.map((region) => ({ env, region }))))('$env in $region: a weighted rule from the legacy Lambda (100) to its ECS replacement (0), only via CloudFront', ({ env, region }) => {
+    const edge = deployed('edge', env, region);
+    const lambdaTg = props(edge.Resources.LegacyLambdaTargetGroup);
+    expect(lambdaTg).toMatchObject({ TargetType: 'lambda', Name: { 'Fn::Sub': '${AWS::StackName}-legacy' } });
+    expect(lambdaTg.Targets).toEqual([{ Id: expect.stringMatching(/^arn:aws:lambda:/) }]);
+    expect(lambdaTg.Targets[0].Id).toContain(`:lambda:${region}:`);
+    expect(props(edge.Resources.LegacyReplacementTargetGroup)).toMatchObject({ TargetType: 'ip', HealthCheckPath: '/ready' });
+    // ELB may invoke the function for this target group only (by its fixed name).
+    expect(edge.Resources.LegacyLambdaTargetGroup.DependsOn).toBe('LegacyInvokePermission');
+    expect(props(edge.Resources.LegacyInvokePermission)).toMatchObject({
+      Principal: 'elasticloadbalancing.amazonaws.com',
+      SourceArn: { 'Fn::Sub': 'arn:${AWS::Partition}:elasticloadbalancing:${AWS::Region}:${AWS::AccountId}:targetgroup/${AWS::StackName}-legacy/*' },
+    });
+    const rule = props(edge.Resources.LegacyRule);
+    expect(rule.Actions).toEqual([{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: ref('LegacyLambdaTargetGroup'), Weight: 100 }, { TargetGroupArn: ref('LegacyReplacementTargetGroup'), Weight: 0 }], TargetGroupStickinessConfig: { Enabled: false } } }]);
+    expect(rule.Conditions.map((c: { Field: string }) => c.Field)).toEqual(['path-pattern', 'http-header']);
+    expect(rule.Conditions[0].PathPatternConfig.Values).toEqual(['/api/legacy/*']);
+    // Its own priority among the service rules.
+    const priorities = resourcesOfType(edge, 'AWS::ElasticLoadBalancingV2::ListenerRule').map(([, r]) => props(r).Priority);
+    expect(new Set(priorities).size).toBe(priorities.length);
+    for (const out of ['LegacyRuleArn', 'LegacyLambdaTargetGroupArn', 'LegacyReplacementTargetGroupArn']) expect(edge.Outputs![out], out).toBeDefined();
+  });
+});
