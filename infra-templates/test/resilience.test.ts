@@ -4,7 +4,11 @@
  * and cannot be off in prod, the legacy path of the Strangler Fig is a weighted rule canary-ramp can
  * shift, service quotas alarm before they bite, chaos experiments stop on the service's SLO alarm.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import YAML from 'yaml';
+import { repoRoot } from '../../test/support/harness.js';
 import {
   ENVIRONMENTS,
   REGIONS,
@@ -248,5 +252,65 @@ describe('service quotas: alarms before a quota stops scaling or deploying, in b
       }
     }
     expect(Object.keys((t.Metadata as Record<string, Record<string, string>>).NotMonitoredHere)).toEqual(['AlbRulesPerLoadBalancer']);
+  });
+});
+
+describe('chaos: FIS experiments stopped by the service\'s SLO alarm, and the workflow that runs them', () => {
+  const t = loadTemplate('chaos');
+  const SERVICES = [['Auth', 'auth'], ['Persona', 'persona'], ['VcStart', 'vc-start']] as const;
+  const FAULTS = [['StopTask', 'aws:ecs:stop-task'], ['CpuStress', 'aws:ecs:task-cpu-stress'], ['NetworkLatency', 'aws:ecs:task-network-latency']] as const;
+
+  test.each(SERVICES.flatMap(([S, s]) => FAULTS.map(([F, action]) => ({ S, s, F, action }))))('$s $F: $action on its stable tasks, stopped by mesh-<env>-$s-slo', ({ S, s, F, action }) => {
+    const x = props(t.Resources[`${S}${F}Experiment`]);
+    expect(x.StopConditions).toEqual([{ Source: 'aws:cloudwatch:alarm', Value: { 'Fn::Sub': `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:mesh-\${Environment}-${s}-slo` } }]);
+    // The alarm the stop condition names is the one observability makes.
+    const composite = Object.values(loadTemplate('observability').Resources).filter((r) => r.Type === 'AWS::CloudWatch::CompositeAlarm').map((r) => props(r).AlarmName);
+    expect(composite).toContainEqual({ 'Fn::Sub': `mesh-\${Environment}-${s}-slo` });
+    expect(x.Targets.Tasks).toMatchObject({ ResourceType: 'aws:ecs:task', Parameters: { cluster: { 'Fn::ImportValue': { 'Fn::Sub': '${ClusterStack}-ClusterName' } }, service: `${s}-stable` } });
+    expect(x.Targets.Tasks.SelectionMode).toMatch(/^PERCENT\((25|50)\)$/);
+    expect(x.Actions.Fault).toMatchObject({ ActionId: action, Targets: { Tasks: 'Tasks' } });
+    if (F !== 'StopTask') expect(x.Actions.Fault.Parameters.duration).toEqual({ 'Fn::Sub': 'PT${ExperimentMinutes}M' });
+    expect(x.RoleArn).toEqual({ 'Fn::GetAtt': ['ExperimentRole', 'Arn'] });
+    expect(x.ExperimentOptions.EmptyTargetResolutionMode).toBe('fail');
+    expect(t.Outputs![`${S}${F}ExperimentTemplateId`].Value).toEqual(ref(`${S}${F}Experiment`));
+  });
+
+  test('the experiments\' role: FIS only, under the boundary, tasks of the platform cluster only', () => {
+    const role = props(t.Resources.ExperimentRole);
+    expect(role.PermissionsBoundary).toEqual(ref('PermissionsBoundaryArn'));
+    expect(role.AssumeRolePolicyDocument.Statement.map((s: any) => s.Principal)).toEqual([{ Service: 'fis.amazonaws.com' }]);
+    const statements = role.Policies[0].PolicyDocument.Statement;
+    expect(statements.find((s: any) => s.Sid === 'PlatformTasks').Action).toEqual(['ecs:DescribeTasks', 'ecs:StopTask']);
+    expect(statements.find((s: any) => s.Sid === 'StressThroughTheTaskAgent').Resource[0]).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}::document/AWSFIS-Run-CPU-Stress' });
+  });
+
+  test('only the staging deploy role may start experiments', () => {
+    const security = loadTemplate('security');
+    expect(security.Resources.ChaosPolicy.Condition).toBe('AllowsChaos');
+    for (const { env, region, t: d } of deployments('security')) expect(Boolean(d.Resources.ChaosPolicy), `${env}/${region}`).toBe(env === 'staging' && region === REGIONS[0]);
+  });
+
+  test('chaos.yml: dispatched by hand against staging, least privilege, input only through env, judged by slo-gate', () => {
+    const text = readFileSync(join(repoRoot, '.github/workflows/chaos.yml'), 'utf8');
+    const wf = YAML.parse(text) as Record<string, any>;
+    expect(Object.keys(wf.on)).toEqual(['workflow_dispatch']);
+    expect(wf.permissions).toEqual({});
+    const job = wf.jobs.experiment;
+    expect(job.environment).toBe('staging-${{ inputs.region }}');
+    expect(job.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
+    expect(wf.on.workflow_dispatch.inputs.region.options).toEqual([...REGIONS]);
+    for (const step of job.steps) {
+      if (step.run) expect(step.run, step.name).not.toMatch(/\$\{\{/);
+      if (step.uses && !step.uses.startsWith('mesh-actions/mesh-actions/')) expect(step.uses, step.uses).toMatch(/@[0-9a-f]{40}$/);
+    }
+    expect(text).toMatch(/aws-actions\/configure-aws-credentials@[0-9a-f]{40} # v\d+\.\d+\.\d+/);
+    const start = job.steps.find((s: any) => s.id === 'start');
+    expect(start.run).toContain('aws fis start-experiment --experiment-template-id "$TEMPLATE_ID"');
+    expect(start.env.TEMPLATE_ID).toBe('${{ steps.find.outputs.template }}');
+    const stop = job.steps.find((s: any) => String(s.run ?? '').includes('stop-experiment'));
+    expect(stop.if).toContain('cancelled()');
+    const gate = job.steps.find((s: any) => s.uses === 'mesh-actions/mesh-actions/slo-gate@v1');
+    expect(gate.with).toMatchObject({ preset: 'alb', window: '${{ steps.start.outputs.started-at }}' });
+    expect(gate.with.slo).toContain('p95 < 200ms');
   });
 });
