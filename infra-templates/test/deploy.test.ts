@@ -7,7 +7,8 @@
  * clients the project does not carry) and checked against what the templates promise.
  *
  * moto 5.2 has no CloudFormation support for Budgets, CloudWatch alarms, X-Ray, Schemas, Access
- * Analyzer, OIDC providers, Secrets Manager secrets, Aurora clusters or RDS Proxy: it skips those
+ * Analyzer, OIDC providers, Secrets Manager secrets, Aurora clusters, RDS Proxy or Cost Explorer
+ * anomaly monitors: it skips those
  * resources (the stack still completes), so they are covered by cfn-lint, cdk-nag and
  * platform-ops.test.ts, not here. The data stack is left out whole (clusters and proxies only).
  */

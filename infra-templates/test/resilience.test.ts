@@ -314,3 +314,74 @@ describe('chaos: FIS experiments stopped by the service\'s SLO alarm, and the wo
     expect(gate.with.slo).toContain('p95 < 200ms');
   });
 });
+
+describe('feature flags: AppConfig for the Strangler Fig switch', () => {
+  const t = loadTemplate('flags');
+
+  test('a feature-flag profile with the legacy-path flag, off until a team turns it on', () => {
+    expect(props(t.Resources.FlagsProfile)).toMatchObject({ LocationUri: 'hosted', Type: 'AWS.AppConfig.FeatureFlags' });
+    const v = props(t.Resources.InitialFlags);
+    expect(v.ContentType).toBe('application/json');
+    const content = JSON.parse(v.Content);
+    expect(content.version).toBe('1');
+    expect(Object.keys(content.flags)).toEqual(['legacy-path']);
+    expect(content.values['legacy-path']).toEqual({ enabled: false });
+    expect(props(t.Resources.InitialDeployment)).toMatchObject({ ConfigurationVersion: ref('InitialFlags'), DeploymentStrategyId: ref('LinearWithBake'), EnvironmentId: ref('RegionEnvironment') });
+  });
+
+  test('flag changes roll out linearly with a bake, and roll back on any service\'s SLO alarm', () => {
+    expect(props(t.Resources.LinearWithBake)).toMatchObject({ GrowthType: 'LINEAR', GrowthFactor: ref('GrowthPercent'), FinalBakeTimeInMinutes: ref('BakeMinutes'), ReplicateTo: 'NONE' });
+    const monitors = props(t.Resources.RegionEnvironment).Monitors;
+    expect(monitors.map((m: any) => m.AlarmArn['Fn::Sub'].split(':alarm:')[1])).toEqual(['mesh-${Environment}-auth-slo', 'mesh-${Environment}-persona-slo', 'mesh-${Environment}-vc-start-slo']);
+    expect(props(t.Resources.AlarmReaderRole).PermissionsBoundary).toEqual(ref('PermissionsBoundaryArn'));
+    expect(stackRegions(t)).toEqual([...REGIONS]);
+  });
+});
+
+describe('multi-region cost: budgets per region, one anomaly monitor per environment', () => {
+  const t = loadTemplate('cost');
+
+  test('every budget is named after its region and filtered to it and to the environment\'s tag', () => {
+    expect(stackRegions(t)).toEqual([...REGIONS]);
+    const budgets = resourcesOfType(t, 'AWS::Budgets::Budget');
+    expect(budgets.length).toBeGreaterThan(0);
+    for (const [id, b] of budgets) {
+      const budget = props(b).Budget;
+      expect(budget.BudgetName['Fn::Sub'], id).toMatch(/^mesh-\$\{Environment\}-\$\{AWS::Region\}-/);
+      expect(budget.CostFilters.Region, id).toEqual([ref('AWS::Region')]);
+      expect(budget.CostFilters.TagKeyValue, id).toEqual([{ 'Fn::Sub': 'user:Environment$${Environment}' }]);
+    }
+  });
+
+  test('the anomaly monitor (account-wide, no region filter exists) is made once per environment, in the primary region', () => {
+    expect(props(t.Resources.AnomalyMonitor)).toMatchObject({ MonitorType: 'CUSTOM', MonitorName: { 'Fn::Sub': 'mesh-${Environment}' } });
+    expect(JSON.parse(props(t.Resources.AnomalyMonitor).MonitorSpecification['Fn::Sub'].replace('${Environment}', 'staging'))).toEqual({ Tags: { Key: 'Environment', Values: ['staging'], MatchOptions: ['EQUALS'] } });
+    for (const env of ENVIRONMENTS) {
+      const withMonitor = REGIONS.filter((region) => deployed('cost', env, region).Resources.AnomalyMonitor);
+      expect(withMonitor, env).toEqual([REGIONS[0]]);
+      expect(props(deployed('cost', env, REGIONS[0]).Resources.AnomalySubscription).MonitorArnList).toEqual([ref('AnomalyMonitor')]);
+    }
+  });
+});
+
+describe('cross-account: workload accounts pull from the tooling account\'s registry, and only pull', () => {
+  const t = loadTemplate('registry');
+
+  test('no workload accounts: no repository policy (this account only)', () => {
+    for (const [id, repo] of resourcesOfType(instantiate(t, { RepositoryPrefix: 'mesh' }), 'AWS::ECR::Repository')) expect(props(repo).RepositoryPolicyText, id).toBeUndefined();
+  });
+
+  test('with workload accounts: every repository lets exactly those accounts pull, no other action', () => {
+    const d = instantiate(t, { RepositoryPrefix: 'mesh', WorkloadAccountIds: '111111111111,222222222222' });
+    const repos = resourcesOfType(d, 'AWS::ECR::Repository');
+    expect(repos).toHaveLength(3);
+    for (const [id, repo] of repos) {
+      expect(props(repo).RepositoryPolicyText.Statement, id).toEqual([{
+        Sid: 'PullFromWorkloadAccounts',
+        Effect: 'Allow',
+        Principal: { AWS: ['111111111111', '222222222222'] },
+        Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
+      }]);
+    }
+  });
+});
