@@ -34,7 +34,8 @@ const auth = (service: string) => ({ authorization: `AWS4-HMAC-SHA256 Credential
 
 test('security in the primary region: the JWT rotation Lambda from the code bucket, under the boundary', async () => {
   const file = YAML.parse(readFileSync(join(parametersDir, ENV, REGION, 'security.yaml'), 'utf8')) as Record<string, string>;
-  const s3 = awsClient(S3Client, { region: REGION }, { forcePathStyle: true });
+  // Path style: moto answers on 127.0.0.1, not on bucket host names.
+  const s3 = new S3Client({ region: REGION, forcePathStyle: true });
   await s3.send(new CreateBucketCommand({ Bucket: file.CodeBucketName, CreateBucketConfiguration: { LocationConstraint: REGION } }));
   // An empty zip archive (its end-of-central-directory record): moto stores the package, never runs it.
   await s3.send(new PutObjectCommand({ Bucket: file.CodeBucketName, Key: file.JwtRotationCodeKey, Body: Buffer.concat([Buffer.from('PK\x05\x06', 'latin1'), Buffer.alloc(18)]) }));
