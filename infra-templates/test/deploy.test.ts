@@ -298,7 +298,8 @@ describe('the platform stacks through deploy-stack against moto, in deployment o
     }));
     await waitUntilStackCreateComplete({ client: cfn, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { StackName: `${ENV}-observability` });
 
-    const serviceGroups = async () => (await motoState()).logs.LogGroup.filter((g) => String(g.name).startsWith(`/mesh/${ENV}/`));
+    // The services' groups, /mesh/<env>/<service> (the security stack's rotation log group is deeper).
+    const serviceGroups = async () => (await motoState()).logs.LogGroup.filter((g) => new RegExp(`^/mesh/${ENV}/[^/]+$`).test(String(g.name)));
     expect((await serviceGroups()).map((g) => g.name).sort()).toEqual([`/mesh/${ENV}/auth`, `/mesh/${ENV}/persona`, `/mesh/${ENV}/vc-start`]);
     // (moto drops a log group's KmsKeyId; platform-ops.test.ts checks it in the template.)
     for (const g of await serviceGroups()) expect(g.retention_in_days).toBe(14);
