@@ -56,7 +56,8 @@ describe('the ECS service schema patch', () => {
 
   test.skipIf(!haveCfnLint && !inCi)('the installed cfn-lint: the patch is applied exactly while stock cfn-lint fails on the PAUSE hook', () => {
     const needed = patch.needed(bundledSchemas()['AWS::ECS::Service']);
-    const run = spawnSync('cfn-lint', ['--format', 'json', '--regions', 'eu-central-1', '--', templatePath('service')], { encoding: 'utf8', timeout: 120_000 });
+    const run = spawnSync('cfn-lint', ['--format', 'json', '--regions', 'eu-central-1', '--', templatePath('service')], { encoding: 'utf8', timeout: 170_000 });
+    expect(run.status, `cfn-lint did not finish: ${run.error?.message ?? run.signal}`).not.toBeNull();
     const errors = (JSON.parse(run.stdout || '[]') as CfnLintMatch[]).filter((m) => m.Level === 'Error');
     if (needed) {
       expect(errors.length).toBeGreaterThan(0);
@@ -65,5 +66,5 @@ describe('the ECS service schema patch', () => {
     } else {
       expect(errors).toEqual([]);
     }
-  });
+  }, 180_000);
 });
