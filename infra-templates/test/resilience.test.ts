@@ -318,14 +318,14 @@ describe('chaos: FIS experiments stopped by the service\'s SLO alarm, and the wo
 describe('feature flags: AppConfig for the Strangler Fig switch', () => {
   const t = loadTemplate('flags');
 
-  test('a feature-flag profile with the legacy-path flag, off until a team turns it on', () => {
+  test('a feature-flag profile with vc-start\'s Strangler Fig flag (verification-start-saga), off until a team turns it on', () => {
     expect(props(t.Resources.FlagsProfile)).toMatchObject({ LocationUri: 'hosted', Type: 'AWS.AppConfig.FeatureFlags' });
     const v = props(t.Resources.InitialFlags);
     expect(v.ContentType).toBe('application/json');
     const content = JSON.parse(v.Content);
     expect(content.version).toBe('1');
-    expect(Object.keys(content.flags)).toEqual(['legacy-path']);
-    expect(content.values['legacy-path']).toEqual({ enabled: false });
+    expect(Object.keys(content.flags)).toEqual(['verification-start-saga']);
+    expect(content.values['verification-start-saga']).toEqual({ enabled: false });
     expect(props(t.Resources.InitialDeployment)).toMatchObject({ ConfigurationVersion: ref('InitialFlags'), DeploymentStrategyId: ref('LinearWithBake'), EnvironmentId: ref('RegionEnvironment') });
   });
 
