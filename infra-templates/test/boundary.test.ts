@@ -44,8 +44,8 @@ describe('permissions boundary on every role', () => {
   const roles = templateNames().flatMap((stack) => resourcesOfType(loadTemplate(stack), 'AWS::IAM::Role').map(([id, r]) => ({ stack, id, r })));
 
   test('the templates create roles (the walk sees them)', () => {
-    // cluster, mesh, network, service, data and security all create roles today.
-    expect(new Set(roles.map((x) => x.stack))).toEqual(new Set(['cluster', 'data', 'mesh', 'network', 'security', 'service']));
+    // chaos, cluster, data, flags, mesh, network, security and service all create roles today.
+    expect(new Set(roles.map((x) => x.stack))).toEqual(new Set(['chaos', 'cluster', 'data', 'flags', 'mesh', 'network', 'security', 'service']));
   });
 
   test.each(templateNames())('%s: every AWS::IAM::Role carries mesh-<env>-permissions-boundary in every deployment', (stack) => {

@@ -292,7 +292,7 @@ describe('security: OIDC trust, least privilege per action, boundary, keys, repl
 
   test('IAM lives in exactly one region; keys, analyzer and parameters in both', () => {
     const global = Object.entries(t.Resources).filter(([, r]) => r.Type.startsWith('AWS::IAM::')).map(([id, r]) => [id, r.Condition]);
-    for (const [id, c] of global) expect(['IsGlobalRegion', 'CreateOidcProvider', 'HasTemplatesBucket'], String(id)).toContain(c);
+    for (const [id, c] of global) expect(['IsGlobalRegion', 'CreateOidcProvider', 'HasTemplatesBucket', 'AllowsChaos'], String(id)).toContain(c);
     for (const env of ENVIRONMENTS) {
       const flags = parameterSets('security').filter((p) => p.env === env).map((p) => [p.region, p.values.CreateGlobalResources]);
       expect(flags.filter(([, f]) => f === 'true'), env).toEqual([['eu-central-1', 'true']]);
@@ -339,6 +339,8 @@ describe('security: OIDC trust, least privilege per action, boundary, keys, repl
   test('the deploy role has exactly one policy per action, and the README documents each one as deployed', () => {
     expect(resource(t, 'DeployRole').Properties!.ManagedPolicyArns).toEqual(['SloGatePolicy', 'CanaryRampPolicy', 'BuildScanPushPolicy', 'DeployStackPolicy'].map((id) => ({ Ref: id })));
     expect(resource(t, 'DeployStackUploadPolicy').Properties!.Roles).toEqual([{ Ref: 'DeployRole' }]);
+    expect(resource(t, 'ChaosPolicy').Properties!.Roles).toEqual([{ Ref: 'DeployRole' }]);
+    expect(t.Conditions!.AllowsChaos).toEqual({ 'Fn::And': [{ Condition: 'IsGlobalRegion' }, { 'Fn::Equals': [{ Ref: 'Environment' }, 'staging'] }] });
     const readme = readFileSync(readmePath, 'utf8');
     const documented = new Map([...readme.matchAll(/<!-- policy: ([^>]+?) -->\s*```json\n([\s\S]*?)```/g)].map((m) => [m[1], JSON.parse(m[2]) as { Statement: Json[] }]));
     expect([...documented.keys()].sort()).toEqual(Object.keys(POLICIES).sort());

@@ -167,31 +167,63 @@ export function cfnLintAvailable(): boolean {
 }
 
 /**
- * Resource-schema changes CloudFormation has shipped since the schemas bundled with cfn-lint 1.51
- * (AWS::ECS::Service PAUSE lifecycle hooks: TargetType, TimeoutConfiguration, the
- * PRE_PRODUCTION_TRAFFIC_SHIFT stage, and HookTargetArn/RoleArn required only for Lambda hooks).
- * Applied to cfn-lint's own copy of each schema and passed with --registry-schemas, so every other
- * rule still checks these resources. Drop an entry once cfn-lint's bundle has caught up.
+ * Resource-schema changes CloudFormation has shipped since the schemas bundled with cfn-lint 1.51:
+ * ECS native blue/green deployments' lifecycle hooks of TargetType PAUSE (AWS::ECS::Service
+ * DeploymentConfiguration.LifecycleHooks: TargetType, TimeoutConfiguration, the
+ * PRE_PRODUCTION_TRAFFIC_SHIFT stage, and HookTargetArn/RoleArn required only for Lambda hooks),
+ * which templates/service.yaml's EcsCanary and EcsLinear shapes use. Each patch says whether the
+ * bundled schema still lacks the change (`needed`): once cfn-lint ships it, the patch drops itself
+ * (no --registry-schemas entry for that type) and stock cfn-lint checks the template. Applied to
+ * cfn-lint's own copy of the schema, so every other rule still checks the resource.
  */
-export const SCHEMA_PATCHES: Record<string, (schema: any) => void> = {
-  'AWS::ECS::Service': (schema) => {
-    const hook = schema.definitions.DeploymentLifecycleHook;
-    if (hook.properties.TargetType) return; // already current
-    hook.properties.TargetType = { type: 'string', enum: ['AWS_LAMBDA', 'PAUSE'] };
-    hook.properties.TimeoutConfiguration = { $ref: '#/definitions/HookTimeoutConfig' };
-    const stages: string[] = hook.properties.LifecycleStages.items.enum;
-    if (!stages.includes('PRE_PRODUCTION_TRAFFIC_SHIFT')) stages.push('PRE_PRODUCTION_TRAFFIC_SHIFT');
-    hook.required = ['LifecycleStages'];
-    schema.definitions.HookTimeoutConfig = {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        Action: { type: 'string', enum: ['ROLLBACK', 'CONTINUE'] },
-        TimeoutInMinutes: { type: 'integer', minimum: 1, maximum: 20160 },
-      },
-    };
+export interface SchemaPatch {
+  needed(schema: any): boolean;
+  apply(schema: any): void;
+}
+
+export const SCHEMA_PATCHES: Record<string, SchemaPatch> = {
+  'AWS::ECS::Service': {
+    needed: (schema) => {
+      const hook = schema.definitions?.DeploymentLifecycleHook;
+      if (!hook) throw new Error('AWS::ECS::Service schema has no DeploymentLifecycleHook: update SCHEMA_PATCHES in infra-templates/test/support.ts');
+      return !hook.properties.TargetType || !hook.properties.TimeoutConfiguration || !hook.properties.LifecycleStages.items.enum.includes('PRE_PRODUCTION_TRAFFIC_SHIFT');
+    },
+    apply: (schema) => {
+      const hook = schema.definitions.DeploymentLifecycleHook;
+      hook.properties.TargetType ??= { type: 'string', enum: ['AWS_LAMBDA', 'PAUSE'] };
+      hook.properties.TimeoutConfiguration ??= { $ref: '#/definitions/HookTimeoutConfig' };
+      const stages: string[] = hook.properties.LifecycleStages.items.enum;
+      if (!stages.includes('PRE_PRODUCTION_TRAFFIC_SHIFT')) stages.push('PRE_PRODUCTION_TRAFFIC_SHIFT');
+      hook.required = ['LifecycleStages'];
+      schema.definitions.HookTimeoutConfig ??= {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          Action: { type: 'string', enum: ['ROLLBACK', 'CONTINUE'] },
+          TimeoutInMinutes: { type: 'integer', minimum: 1, maximum: 20160 },
+        },
+      };
+    },
   },
 };
+
+/** The schemas that still need their patch, patched; the types whose bundled schema is current are left out. */
+export function patchSchemas(bundled: Record<string, any>): { patched: Record<string, any>; current: string[] } {
+  const patched: Record<string, any> = {};
+  const current: string[] = [];
+  for (const [type, patch] of Object.entries(SCHEMA_PATCHES)) {
+    const schema = structuredClone(bundled[type]);
+    if (!schema) throw new Error(`cfn-lint has no bundled schema for ${type}`);
+    if (!patch.needed(schema)) {
+      current.push(type);
+      continue;
+    }
+    patch.apply(schema);
+    if (patch.needed(schema)) throw new Error(`the schema patch for ${type} does not take`);
+    patched[type] = schema;
+  }
+  return { patched, current };
+}
 
 /** The interpreter in a script's `#!` line, when it is a Python. */
 function pythonOfScript(path: string): string | undefined {
@@ -219,18 +251,25 @@ function cfnLintDataDir(): string {
   throw new Error('cannot find the cfnlint Python package behind the cfn-lint command');
 }
 
-/** Writes the patched schemas into a fresh folder for --registry-schemas. */
-export function patchedSchemasDir(): string {
+/** cfn-lint's bundled schema of each patched type. */
+export function bundledSchemas(): Record<string, any> {
   const data = cfnLintDataDir();
   const index = readFileSync(join(data, 'providers', 'eu_central_1.py'), 'utf8');
-  const out = mkdtempSync(join(tmpdir(), 'cfn-lint-schemas-'));
-  for (const [type, patch] of Object.entries(SCHEMA_PATCHES)) {
+  const out: Record<string, any> = {};
+  for (const type of Object.keys(SCHEMA_PATCHES)) {
     const hash = new RegExp(`"${type}": "([0-9a-f]+)"`).exec(index)?.[1];
     if (!hash) throw new Error(`cfn-lint has no bundled schema for ${type}`);
-    const schema = JSON.parse(readFileSync(join(data, 'resources', `${hash}.json`), 'utf8'));
-    patch(schema);
-    writeFileSync(join(out, `${type.replace(/::/g, '-').toLowerCase()}.json`), JSON.stringify(schema));
+    out[type] = JSON.parse(readFileSync(join(data, 'resources', `${hash}.json`), 'utf8'));
   }
+  return out;
+}
+
+/** Writes the schemas that still need a patch into a fresh folder for --registry-schemas; undefined when none does. */
+export function patchedSchemasDir(): string | undefined {
+  const { patched } = patchSchemas(bundledSchemas());
+  if (Object.keys(patched).length === 0) return undefined;
+  const out = mkdtempSync(join(tmpdir(), 'cfn-lint-schemas-'));
+  for (const [type, schema] of Object.entries(patched)) writeFileSync(join(out, `${type.replace(/::/g, '-').toLowerCase()}.json`), JSON.stringify(schema));
   return out;
 }
 
@@ -241,7 +280,7 @@ export function patchedSchemasDir(): string {
 export function runCfnLint(files: string[]): Promise<CfnLintMatch[]> {
   const schemas = patchedSchemasDir();
   return new Promise((resolvePromise, reject) => {
-    const child = spawn('cfn-lint', ['--format', 'json', '--regions', ...REGIONS, '--registry-schemas', schemas, '--', ...files], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('cfn-lint', ['--format', 'json', '--regions', ...REGIONS, ...(schemas ? ['--registry-schemas', schemas] : []), '--', ...files], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));
@@ -250,7 +289,7 @@ export function runCfnLint(files: string[]): Promise<CfnLintMatch[]> {
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      rmSync(schemas, { recursive: true, force: true });
+      if (schemas) rmSync(schemas, { recursive: true, force: true });
       // Exit codes are a bit mask of the levels found (2 error, 4 warning, 8 info); 1 is a crash.
       if (code === 1 || code === null) return reject(new Error(`cfn-lint failed (${code ?? signal}): ${stderr}`));
       try {

@@ -19,6 +19,7 @@ export const ACTION_POLICIES: Record<string, string> = {
   'build-scan-push': 'BuildScanPushPolicy',
   'deploy-stack': 'DeployStackPolicy',
   'deploy-stack, templates over 51,200 bytes': 'DeployStackUploadPolicy',
+  'chaos workflow (staging only)': 'ChaosPolicy',
 };
 
 type Json = unknown;

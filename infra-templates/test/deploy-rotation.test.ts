@@ -1,0 +1,84 @@
+/**
+ * The security stack's JWT rotation Lambda deployed from the real template through deploy-stack
+ * against moto (its own server: moto's state dump, which deploy.test.ts reads IAM with, cannot
+ * serialise a Lambda function without Docker). The package is put in the code bucket first, as the
+ * README's "Secrets" says; the function and its role are read back through the Lambda and IAM APIs.
+ * moto keeps no rotation schedule from a template: resilience.test.ts checks that wiring.
+ */
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import YAML from 'yaml';
+import { awsClient } from '../../actions/lib/aws.js';
+import { FakeClock } from '../../actions/lib/clock.js';
+import { buildPlan } from '../../actions/deploy-stack/context.js';
+import { deployStack } from '../../actions/deploy-stack/deploy.js';
+import { repoRoot } from '../../test/support/harness.js';
+import { useMoto } from '../../test/support/use-moto.js';
+import { parametersDir } from './support.js';
+
+const ENV = 'staging';
+const REGION = 'eu-central-1';
+const moto = useMoto(REGION);
+
+/** moto checks no signature, only which service and region a request is for. */
+/** An IAM document as the query API returns it: XML-escaped, sometimes also URL-encoded. */
+const iamDocument = (xml: string, tag: string): string => {
+  const raw = new RegExp(`<${tag}>([^<]*)<`).exec(xml)![1].replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return raw.startsWith('%7B') ? decodeURIComponent(raw) : raw;
+};
+
+const auth = (service: string) => ({ authorization: `AWS4-HMAC-SHA256 Credential=testing/20260101/${REGION}/${service}/aws4_request, SignedHeaders=host, Signature=0` });
+
+test('security in the primary region: the JWT rotation Lambda from the code bucket, under the boundary', async () => {
+  const file = YAML.parse(readFileSync(join(parametersDir, ENV, REGION, 'security.yaml'), 'utf8')) as Record<string, string>;
+  // Path style: moto answers on 127.0.0.1, not on bucket host names.
+  const s3 = new S3Client({ region: REGION, forcePathStyle: true });
+  await s3.send(new CreateBucketCommand({ Bucket: file.CodeBucketName, CreateBucketConfiguration: { LocationConstraint: REGION } }));
+  // An empty zip archive (its end-of-central-directory record): moto stores the package, never runs it.
+  await s3.send(new PutObjectCommand({ Bucket: file.CodeBucketName, Key: file.JwtRotationCodeKey, Body: Buffer.concat([Buffer.from('PK\x05\x06', 'latin1'), Buffer.alloc(18)]) }));
+
+  const plan = buildPlan(
+    {
+      name: `${ENV}-security`,
+      template: 'infra-templates/templates/security.yaml',
+      parameters: YAML.stringify({ ...file, ExistingOidcProviderArn: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com' }),
+      tags: `Environment=${ENV}\nProject=mesh`,
+      capabilities: ['CAPABILITY_NAMED_IAM'],
+      roleArn: '',
+      terminationProtection: '',
+      rollbackAlarms: [],
+      rollbackMonitoringMs: 0,
+      execute: true,
+      failOnEmptyChangeSet: false,
+      recreateFailedStack: false,
+      s3Bucket: '',
+      timeoutMs: 300_000,
+      region: REGION,
+    },
+    { workspace: repoRoot, runId: '1', runAttempt: '1', repository: 'example-org/example-service', sha: 'abc' },
+  );
+  const lines: string[] = [];
+  const log = { info: (m: string) => lines.push(m), warning: (m: string) => lines.push(`warning: ${m}`), notice: (m: string) => lines.push(`notice: ${m}`) };
+  const result = await deployStack(plan, { cfn: awsClient(CloudFormationClient, { region: REGION }), clock: new FakeClock(), log, color: false });
+  expect(result.outcome, `${result.message}\n${lines.join('\n')}`).toBe('created');
+
+  const fn = (await (await fetch(`${moto.current.endpoint}/2015-03-31/functions/mesh-${ENV}-jwt-rotation`, { headers: auth('lambda') })).json()) as { Configuration: Record<string, unknown> };
+  expect(fn.Configuration).toMatchObject({
+    Handler: 'index.handler',
+    Role: `arn:aws:iam::123456789012:role/${ENV}-jwt-rotation`,
+    Timeout: 30,
+  });
+  expect(String(fn.Configuration.Runtime)).toMatch(/^nodejs2[4-9]\.x$/);
+
+  const role = await (await fetch(`${moto.current.endpoint}/?Action=GetRole&Version=2010-05-08&RoleName=${ENV}-jwt-rotation`, { headers: auth('iam') })).text();
+  expect(role).toContain(`<PermissionsBoundaryArn>arn:aws:iam::123456789012:policy/mesh-${ENV}-permissions-boundary</PermissionsBoundaryArn>`);
+  expect(iamDocument(role, 'AssumeRolePolicyDocument')).toContain('lambda.amazonaws.com');
+  const inline = await (await fetch(`${moto.current.endpoint}/?Action=GetRolePolicy&Version=2010-05-08&RoleName=${ENV}-jwt-rotation&PolicyName=rotate-jwt-signing-key`, { headers: auth('iam') })).text();
+  // moto returns the inline policy as a Python literal, and leaves out the Resource that names the
+  // secret it skipped: the actions are what can be read back here.
+  const actions = [...iamDocument(inline, 'PolicyDocument').matchAll(/'((?:secretsmanager|kms|logs):\w+)'/g)].map((m) => m[1]);
+  expect(actions).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage', 'kms:Decrypt', 'kms:GenerateDataKey', 'logs:CreateLogStream', 'logs:PutLogEvents']);
+});
