@@ -62,7 +62,7 @@ describe('root action', () => {
   it('refuses an unknown command, naming the accepted ones', async () => {
     const run = await runBundle('.', { inputs: { command: 'deploy' } });
     expect(run.code).toBe(1);
-    expect(run.errors.join('\n')).toBe('Input "command": "deploy" is not one of build-scan-push | canary-ramp | deploy-stack | rollback | slo-gate.');
+    expect(run.errors.join('\n')).toBe('Input "command": "deploy" is not one of build-scan-push | canary-ramp | deploy-stack | rollback | slo-gate | smoke-test.');
   });
 
   it('passes the action\'s own input errors through', async () => {

@@ -19,7 +19,7 @@ import { DeleteMessageCommand, GetQueueAttributesCommand, GetQueueUrlCommand, Re
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import YAML from 'yaml';
 import { awsClient } from '../../actions/lib/aws.js';
@@ -70,7 +70,9 @@ async function deploy(stack: string, region: string, overrides: Record<string, s
     timeoutMs: 300_000,
     region,
   };
-  const plan = buildPlan(inputs, { workspace: repoRoot, runId: String(runs), runAttempt: '1', repository: 'example-org/example-service', sha: 'abc' });
+  // deploy-stack reads only inside its workspace: a trimmed copy in a scratch folder is its own workspace.
+  const workspace = isAbsolute(template) && !template.startsWith(repoRoot) ? dirname(template) : repoRoot;
+  const plan = buildPlan(inputs, { workspace, runId: String(runs), runAttempt: '1', repository: 'example-org/example-service', sha: 'abc' });
   const lines: string[] = [];
   const log = { info: (m: string) => lines.push(m), warning: (m: string) => lines.push(`warning: ${m}`), notice: (m: string) => lines.push(`notice: ${m}`) };
   const result = await deployStack(plan, { cfn: awsClient(CloudFormationClient, { region }), clock: new FakeClock(), log, color: false });
