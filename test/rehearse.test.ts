@@ -174,7 +174,8 @@ describe('npm run rehearse', () => {
       const lastCheck = (r: RampRecord) => r.steps.at(-1)!.checks.at(-1)!;
       const objective = (r: RampRecord, name: string) => lastCheck(r).objectives.find((o) => o.objective.startsWith(name))!;
       expect(objective(errors, 'error-rate')).toMatchObject({ verdict: 'fail' });
-      expect(objective(errors, 'error-rate').canary).toBeGreaterThan(0.1);
+      // Above the objective's 5 % on what the canary itself served (20 % injected; a first check sees few requests).
+      expect(objective(errors, 'error-rate').canary).toBeGreaterThan(0.05);
       expect(objective(latency, 'p95')).toMatchObject({ verdict: 'fail' });
       expect(objective(latency, 'p95').canary).toBeGreaterThan(300);
       expect(lastCheck(low).verdict).toBe('inconclusive');

@@ -29,6 +29,7 @@ describe('restoreInstructions', () => {
       '        region: eu-west-1',
       `- the rollback workflow: gh workflow run rollback.yml -f router=alb -f target='${RULE} ${BLUE} ${GREEN}' -f to=baseline -f region=eu-west-1 -f aws-role-arn=<deploy role ARN>`,
       `- the AWS CLI: aws elbv2 modify-rule --rule-arn ${RULE} --actions '[]' --region eu-west-1`,
+      'Runbook: https://github.com/mesh-actions/mesh-actions/blob/v1/docs/runbooks/failed-or-stuck-ramp.md#failed-could-not-restore',
     ]);
   });
 

@@ -57,7 +57,11 @@ function matrixRows(job: Job, inputs: Record<string, Json>): Record<string, Json
   return rows;
 }
 
-export interface RoleUse { workflow: string; job: string; environment: string; session: number; deploysStacks: boolean; passesExecutionRole: boolean }
+export interface RoleUse {
+  workflow: string; job: string; environment: string; session: number; deploysStacks: boolean; passesExecutionRole: boolean;
+  /** The environment follows the caller's `environment` input (a pipeline for any platform environment), rather than naming one. */
+  followsInput: boolean;
+}
 
 /** Each (workflow, job, matrix row) that assumes an AWS role: its environment and requested session. */
 export function roleUses(file: string, workflow: Workflow, overrides: Record<string, Json> = {}): RoleUse[] {
@@ -73,6 +77,7 @@ export function roleUses(file: string, workflow: Workflow, overrides: Record<str
       out.push({
         workflow: file, job: name,
         environment: env === undefined ? '' : evaluate(env, { inputs, matrix }),
+        followsInput: env !== undefined && /inputs\.environment\b/.test(env),
         session: Math.max(...configure.map((s) => Number(s.with?.['role-duration-seconds'] ?? DEFAULT_SESSION))),
         deploysStacks: deploys.length > 0,
         passesExecutionRole: deploys.every((s) => typeof s.with?.['role-arn'] === 'string' && s.with['role-arn'] !== ''),
@@ -127,9 +132,14 @@ describe('workflows against the deploy role', () => {
       for (const u of uses) {
         const where = `${u.workflow} job ${u.job} (${u.environment || 'no environment'})`;
         const subject = `repo:example-org/example-service:environment:${u.environment}:ref:refs/heads/main`;
+        // A job that names its environment (chaos.yml: staging only) must be trusted by some platform
+        // environment's role; one that follows the caller's input, by the role of the one it is given.
+        const trustedHere = p.subjects.includes(subject);
+        const trustedSomewhere = plats.some((q) => q.subjects.includes(subject));
         if (!u.environment) problems.push(`${where}: assumes the role without an environment: its OIDC subject cannot match`);
-        else if (!p.subjects.includes(subject)) problems.push(`${where}: subject ${subject} is not trusted by mesh-${p.env}-github-deploy`);
-        if (u.session > p.maxSession) problems.push(`${where}: asks for ${u.session} s, the role allows ${p.maxSession} s`);
+        else if (u.followsInput ? !trustedHere : !trustedSomewhere) problems.push(`${where}: subject ${subject} is not trusted by ${u.followsInput ? `mesh-${p.env}-github-deploy` : 'any environment\'s deploy role'}`);
+        const role = u.followsInput || trustedHere ? p : plats.find((q) => q.subjects.includes(subject)) ?? p;
+        if (u.session > role.maxSession) problems.push(`${where}: asks for ${u.session} s, the role allows ${role.maxSession} s`);
         if (u.deploysStacks && !u.passesExecutionRole) problems.push(`${where}: deploy-stack without role-arn (the CloudFormation execution role)`);
       }
       expect(problems).toEqual([]);
@@ -154,8 +164,8 @@ describe('workflows against the deploy role', () => {
       },
     };
     const uses = roleUses('x.yml', wf);
-    expect(uses.map((u) => [u.job, u.environment, u.session, u.deploysStacks && !u.passesExecutionRole])).toEqual([
-      ['none', '', 3600, false], ['other', 'production', 3600, false], ['long', 'prod', 43200, false], ['deploy', 'prod', 3600, true],
+    expect(uses.map((u) => [u.job, u.environment, u.session, u.deploysStacks && !u.passesExecutionRole, u.followsInput])).toEqual([
+      ['none', '', 3600, false, false], ['other', 'production', 3600, false, false], ['long', 'prod', 43200, false, true], ['deploy', 'prod', 3600, true, true],
     ]);
     expect(() => evaluate('${{ github.ref }}', { inputs: {}, matrix: {} })).toThrow(/cannot evaluate/);
   });
