@@ -167,7 +167,7 @@ describe('npm run rehearse', () => {
       expect(byName('rollback: to stable')?.got).toBe('stable 100 %');
 
       // The bad ones were rolled back while their share was still the first step's, on their own numbers.
-      for (const bad of [errors, latency, low]) {
+      for (const bad of [errors, latency]) {
         expect(bad.result, bad.scenario).toBe('rolled-back');
         expect(bad.steps.map((s) => [s.percent, s.outcome])).toEqual([[10, 'rolled-back']]);
       }
@@ -178,7 +178,9 @@ describe('npm run rehearse', () => {
       expect(objective(errors, 'error-rate').canary).toBeGreaterThan(0.05);
       expect(objective(latency, 'p95')).toMatchObject({ verdict: 'fail' });
       expect(objective(latency, 'p95').canary).toBeGreaterThan(300);
-      expect(lastCheck(low).verdict).toBe('inconclusive');
+      // A healthy canary on little traffic is not rolled back for lack of data: its steps wait for evidence.
+      expect(low.result).toBe('promoted');
+      expect(low.steps[0].checks.some((c) => c.verdict === 'inconclusive'), 'the first step waited for evidence').toBe(true);
       expect(errors.load.statuses['500']).toBeGreaterThan(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -7,8 +7,8 @@
  *   slo-gate         a canary that has had no traffic yet → inconclusive (no data is not a pass)
  *   canary-ramp      per scenario, on real traffic judged through Prometheus:
  *                    healthy → promoted; errors (20 % 5xx) and latency (+300 ms) → rolled back at
- *                    10 % on their own measured errors and latency; low traffic → too little
- *                    evidence → rolled back
+ *                    10 % on their own measured errors and latency; low traffic → each step
+ *                    waits for its evidence → promoted
  *   rollback         after a promotion, back to stable 100 %
  *
  * Real traffic: stable and canary are the auth service's image bundle run with node; nginx stands in
@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { awsClient } from '../../actions/lib/aws.js';
 import { errorMessage } from '../../actions/lib/errors.js';
-import { formatDuration } from '../../actions/lib/duration.js';
+import { formatDuration, tryParseDuration } from '../../actions/lib/duration.js';
 import type { RampReport } from '../../actions/canary-ramp/summary.js';
 import { assembleBaseImage, defaultNodeBinary } from '../../services/images/base-image.js';
 import { buildContext } from '../../services/images/bundle.js';
@@ -59,13 +59,15 @@ interface ScenarioPlan {
   expected: string;
   /** Seconds the first step needs to gather its evidence within one clock minute (see waitForMinute). */
   evidenceSeconds: number;
+  /** The ramp's timeout: a quiet canary's steps wait for evidence up to it. */
+  timeout: string;
 }
 
 export const SCENARIO_PLANS: Record<Scenario, ScenarioPlan> = {
-  healthy: { title: 'healthy canary', version: '1.1.0-healthy', faults: {}, rate: RATE, expected: 'promoted', evidenceSeconds: 8 },
-  errors: { title: 'errors canary (20 % 5xx)', version: '1.1.0-errors', faults: { FAULT_ERROR_RATE: '20%' }, rate: RATE, expected: 'rolled-back at 10% (error-rate)', evidenceSeconds: 8 },
-  latency: { title: 'latency canary (+300 ms)', version: '1.1.0-latency', faults: { FAULT_LATENCY: '300ms' }, rate: RATE, expected: 'rolled-back at 10% (p95)', evidenceSeconds: 8 },
-  'low-traffic': { title: 'healthy canary on low traffic (5 req/s)', version: '1.1.0-low-traffic', faults: {}, rate: 5, expected: 'rolled-back at 10% (inconclusive)', evidenceSeconds: 0 },
+  healthy: { title: 'healthy canary', version: '1.1.0-healthy', faults: {}, rate: RATE, expected: 'promoted', evidenceSeconds: 8, timeout: '60s' },
+  errors: { title: 'errors canary (20 % 5xx)', version: '1.1.0-errors', faults: { FAULT_ERROR_RATE: '20%' }, rate: RATE, expected: 'rolled-back at 10% (error-rate)', evidenceSeconds: 8, timeout: '60s' },
+  latency: { title: 'latency canary (+300 ms)', version: '1.1.0-latency', faults: { FAULT_LATENCY: '300ms' }, rate: RATE, expected: 'rolled-back at 10% (p95)', evidenceSeconds: 8, timeout: '60s' },
+  'low-traffic': { title: 'healthy canary on low traffic (5 req/s)', version: '1.1.0-low-traffic', faults: {}, rate: 5, expected: 'promoted', evidenceSeconds: 0, timeout: '3m' },
 };
 
 const PLACEHOLDER_IMAGE = `registry.local/auth@sha256:${'0'.repeat(64)}`;
@@ -264,9 +266,10 @@ async function rampStage(scenario: Scenario, live: Live, arns: { listener: strin
         steps: STEPS,
         'bake-time': '4s',
         'analysis-interval': '1s',
-        // Room for a first step to gather evidence on a busy machine; low traffic never does.
+        // Room for a first step to gather evidence on a busy machine; a quiet canary's steps wait
+        // for theirs (they do not count as inconclusive) up to the ramp's timeout.
         'max-inconclusive': '8',
-        timeout: '60s',
+        timeout: plan.timeout,
         provider: 'prometheus',
         'prometheus-url': live.prometheus.url,
         'canary-selector': selector(plan.version),
@@ -276,7 +279,7 @@ async function rampStage(scenario: Scenario, live: Live, arns: { listener: strin
         region: REGION,
       },
       env,
-      timeoutMs: 120_000,
+      timeoutMs: 60_000 + (tryParseDuration(plan.timeout) ?? 60_000),
     });
     let pending = '';
     running.child.stdout!.on('data', (d: Buffer) => {
