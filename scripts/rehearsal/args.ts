@@ -24,7 +24,7 @@ canary-ramp judges through its Prometheus provider.
                    healthy      the same build as stable → promoted
                    errors       20 % of its requests fail (FAULT_ERROR_RATE) → rolled back at 10 %
                    latency      +300 ms on each request (FAULT_LATENCY) → rolled back at 10 %
-                   low-traffic  healthy, at 5 requests/s in all → its steps wait for evidence, then promoted
+                   low-traffic  healthy, at 8 requests/s in all → its steps wait for evidence, then promoted
   --keep         leave moto, the services, nginx and Prometheus running at the end and print
                  their URLs (Ctrl-C stops them)
   --json FILE    write a machine-readable report: per stage and check the weights, the requests

@@ -67,7 +67,7 @@ export const SCENARIO_PLANS: Record<Scenario, ScenarioPlan> = {
   healthy: { title: 'healthy canary', version: '1.1.0-healthy', faults: {}, rate: RATE, expected: 'promoted', evidenceSeconds: 8, timeout: '60s' },
   errors: { title: 'errors canary (20 % 5xx)', version: '1.1.0-errors', faults: { FAULT_ERROR_RATE: '20%' }, rate: RATE, expected: 'rolled-back at 10% (error-rate)', evidenceSeconds: 8, timeout: '60s' },
   latency: { title: 'latency canary (+300 ms)', version: '1.1.0-latency', faults: { FAULT_LATENCY: '300ms' }, rate: RATE, expected: 'rolled-back at 10% (p95)', evidenceSeconds: 8, timeout: '60s' },
-  'low-traffic': { title: 'healthy canary on low traffic (5 req/s)', version: '1.1.0-low-traffic', faults: {}, rate: 5, expected: 'promoted', evidenceSeconds: 0, timeout: '3m' },
+  'low-traffic': { title: 'healthy canary on low traffic (8 req/s)', version: '1.1.0-low-traffic', faults: {}, rate: 8, expected: 'promoted', evidenceSeconds: 0, timeout: '3m' },
 };
 
 const PLACEHOLDER_IMAGE = `registry.local/auth@sha256:${'0'.repeat(64)}`;
