@@ -5,27 +5,15 @@
  * call is in test/traffic/alb.test.ts (module level, fake clock); these are the end-to-end samples,
  * with real backoff, so they are few.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FakeCloudWatch } from '../support/fake-cloudwatch.js';
+import { describe, expect, it } from 'vitest';
 import { runBundle, runPost } from '../support/harness.js';
-import type { Fault, FaultProxy } from '../traffic/fault-proxy.js';
-import { forward, type AlbFixture } from '../traffic/alb-fixture.js';
-import { shown, startAlbWorld, type AlbWorld } from '../traffic/alb-world.js';
+import type { Fault } from '../traffic/fault-proxy.js';
+import { forward } from '../traffic/alb-fixture.js';
+import { albRampInputs, shown, useAlbWorld } from '../traffic/alb-world.js';
 
-let world: AlbWorld;
-let proxy: FaultProxy;
-let cw: FakeCloudWatch;
-let fx: AlbFixture;
-
-beforeAll(async () => {
-  world = await startAlbWorld({ faults: true });
-  ({ cw, fx, proxy } = world as Required<AlbWorld>);
-});
-afterAll(() => world?.stop());
-
+const world = useAlbWorld({ faults: true });
 const env = () => world.env();
-const inputs = (listenerArn: string) => ({
-  router: 'alb', 'listener-arn': listenerArn, 'stable-target-group-arn': fx.stable, 'canary-target-group-arn': fx.canary,
+const inputs = (listenerArn: string) => albRampInputs(world.fx, listenerArn, {
   steps: '20,60,100', 'bake-time': '1s', 'analysis-interval': '1s', slo: 'p95 < 200ms', 'min-requests': '100',
 });
 
@@ -35,36 +23,36 @@ describe('canary-ramp bundle under faults', () => {
     ['reset', 'DescribeListeners', false, 'promoted', 'left alone'],
     ['500', 'ModifyListener', true, 'failed', 'restored'],
   ] as [Fault, string, boolean, string, string][])('%s at %s (persistent: %s) → main %s, post %s, end state promoted or the exact baseline', async (fault, op, persistent, result, postSays) => {
-    proxy.clear();
-    const listenerArn = await fx.listener([forward([fx.stable, 100])]);
-    const before = await fx.defaultActions(listenerArn);
+    world.proxy.clear();
+    const listenerArn = await world.fx.listener([forward([world.fx.stable, 100])]);
+    const before = await world.fx.defaultActions(listenerArn);
     // Persistent faults start mid-ramp (the op's 2nd call) and last until healed; transient ones are two failures.
-    proxy.inject(persistent ? { op, fault, times: Infinity, after: 1 } : { op, fault, times: 2 });
+    world.proxy.inject(persistent ? { op, fault, times: Infinity, after: 1 } : { op, fault, times: 2 });
     const main = await runBundle('canary-ramp', { inputs: inputs(listenerArn), env: env() });
     expect(main.outputs.result, main.stdout).toBe(result);
     expect(main.stdout).toMatch(new RegExp(`::warning::${op}: .*retry 1 in \\d+ ms`));
-    proxy.clear(); // the fault heals; the runner runs post
+    world.proxy.clear(); // the fault heals; the runner runs post
     const post = await runPost('canary-ramp', main, { env: env() });
     expect(post.code, post.stdout).toBe(0);
     expect(post.stdout + post.warnings.join('\n')).toContain(postSays === 'restored' ? 'the baseline is restored' : 'traffic left as it is');
-    const end = await fx.defaultActions(listenerArn);
+    const end = await world.fx.defaultActions(listenerArn);
     if (result === 'promoted') expect(end[0].ForwardConfig?.TargetGroups?.map((g) => g.Weight)).toEqual([0, 100]);
     else expect(end).toEqual(before);
   });
 
   it('rolls back when CloudWatch keeps failing: a judge that cannot measure counts as a failed check', async () => {
-    proxy.clear();
-    const listenerArn = await fx.listener([forward([fx.stable, 100])]);
-    const before = await fx.defaultActions(listenerArn);
-    cw.failNext(1000, 'server-error');
+    world.proxy.clear();
+    const listenerArn = await world.fx.listener([forward([world.fx.stable, 100])]);
+    const before = await world.fx.defaultActions(listenerArn);
+    world.cw.failNext(1000, 'server-error');
     try {
       const main = await runBundle('canary-ramp', { inputs: inputs(listenerArn), env: env() });
       expect(main.outputs.result).toBe('rolled-back');
       expect(JSON.parse(main.outputs.report).steps[0].checks.map((c: { verdict: string }) => c.verdict)).toEqual(['error', 'error']);
       expect(main.outputs.report).toMatch(/the judge failed/);
-      expect(await fx.defaultActions(listenerArn)).toEqual(before);
+      expect(await world.fx.defaultActions(listenerArn)).toEqual(before);
     } finally {
-      cw.failNext(0, 'server-error');
+      world.cw.failNext(0, 'server-error');
     }
   });
 });

@@ -3,6 +3,7 @@
  * whose clock runs 5 minutes ahead (so the current minute already has data and seconds-long steps
  * see real numbers), both target groups healthy, and optionally a fault proxy in front of moto.
  */
+import { afterAll, beforeAll } from 'vitest';
 import { startMoto, type Moto } from '../support/moto.js';
 import { startFakeCloudWatch, type FakeCloudWatch } from '../support/fake-cloudwatch.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
@@ -42,3 +43,19 @@ export async function startAlbWorld(opts: { faults?: boolean } = {}): Promise<Al
 
 /** Annotation text as the user sees it (the runner's `%25` escape undone). */
 export const shown = (lines: string[]) => lines.join('\n').replace(/%25/g, '%');
+
+/**
+ * One world for a test file: started before its tests, stopped after them. The returned object is
+ * filled in by `beforeAll`, so read its fields inside tests and hooks only.
+ */
+export function useAlbWorld(opts: { faults?: boolean } = {}): Required<AlbWorld> {
+  const world = {} as Required<AlbWorld>;
+  beforeAll(async () => { Object.assign(world, await startAlbWorld(opts)); });
+  afterAll(() => world.stop?.());
+  return world;
+}
+
+/** canary-ramp's ALB router inputs on the world's fixture, with per-test additions. */
+export const albRampInputs = (fx: AlbFixture, listenerArn: string, over: Record<string, string> = {}) => ({
+  router: 'alb', 'listener-arn': listenerArn, 'stable-target-group-arn': fx.stable, 'canary-target-group-arn': fx.canary, ...over,
+});

@@ -19,6 +19,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import type * as grpc from '@grpc/grpc-js';
+import { expect } from 'vitest';
 import { freePort } from '../../../../test/support/moto.js';
 import { repoRoot } from '../../../../test/support/harness.js';
 
@@ -193,4 +194,20 @@ export async function grpcShutdownUnderLoad(
 export function describeFigures(f: ShutdownFigures): string {
   return `${f.service}: SIGTERM under load: ${f.served} served (${f.servedBeforeTerm} before SIGTERM, ${f.served - f.servedBeforeTerm} after), `
     + `${f.failed} failed, ${f.resets} resets, ${f.refused} refused after the listener closed; exit ${f.exitCode}`;
+}
+
+/**
+ * What every service's shutdown test requires of its figures: nothing failed or reset, at least
+ * `minBeforeTerm` served before SIGTERM, load served on after it (the drain and the listener's close),
+ * exit 0, and the service's own "shutdown: complete" line (`completeLine`, as that service logs it).
+ */
+export function expectCleanShutdown(f: ShutdownFigures, minBeforeTerm: number, completeLine = 'shutdown: complete'): void {
+  console.log(describeFigures(f));
+  expect(f.failures, f.output.slice(-3000)).toEqual({});
+  expect(f.resets).toBe(0);
+  expect(f.failed).toBe(0);
+  expect(f.servedBeforeTerm).toBeGreaterThanOrEqual(minBeforeTerm);
+  expect(f.served).toBeGreaterThan(f.servedBeforeTerm);
+  expect(f.exitCode).toBe(0);
+  expect(f.output).toContain(completeLine);
 }
