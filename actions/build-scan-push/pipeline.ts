@@ -25,7 +25,7 @@ import { SEVERITIES } from '../containers/trivy/report.js';
 import { scanImages } from '../containers/trivy/scan.js';
 import { scanSummaryMarkdown } from '../containers/trivy/summary.js';
 import pin from './trivy-checksums.json' with { type: 'json' };
-import { ecrRegion, githubContext, needsEcr, ociLabels, readPlan, registryKind, type Inputs } from './context.js';
+import { ecrRegion, githubContext, needsEcr, ociLabels, readPlan, registryKind, type Inputs } from './plan.js';
 import { readState, saveBuilder, saveWorkDir } from './state-helper.js';
 
 function newBuilder(inputs: Inputs): Builder {

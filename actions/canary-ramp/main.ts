@@ -9,7 +9,7 @@ import { retryingCall } from '../traffic/call.js';
 import { makeRouter, type RouterConfig } from '../traffic/config.js';
 import type { Baseline, TrafficRouter } from '../traffic/port.js';
 import { restoreInstructions, type LastRead } from '../traffic/recovery.js';
-import { intervalWarning, readRampInputs, timeoutWarning } from './context.js';
+import { intervalWarning, readRampInputs, timeoutWarning } from './plan.js';
 import type { Judge } from './ramp.js';
 import { RestoreFailedError, rampSession, restoreSession } from './session.js';
 import { loadRampState, runOwner, saveRampState } from './state-helper.js';

@@ -30,7 +30,7 @@ import { Poller, WaitTimeoutError, type PollPolicy } from '../cloudformation/pol
 import { changeRows, changeTableText, eventLine, failureText, type ChangeRow } from '../cloudformation/report.js';
 import { dispositionOf, isEmptyChangeSetReason, isSuccess, isTerminal } from '../cloudformation/status.js';
 import { s3HttpsUrl } from '../cloudformation/template.js';
-import type { DeployPlan } from './context.js';
+import type { DeployPlan } from './plan.js';
 
 export interface DeployLog {
   info(message: string): void;

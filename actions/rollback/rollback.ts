@@ -6,7 +6,7 @@
 import { AlbRouter } from '../traffic/alb.js';
 import { EcsRouter, isRollingBack } from '../traffic/ecs.js';
 import { RouterStateError, formatWeights, sameWeights, type TrafficRouter, type Weights } from '../traffic/port.js';
-import { targetWeights, type RollbackTo } from './context.js';
+import { targetWeights, type RollbackTo } from './plan.js';
 
 export interface RollbackResult {
   changed: boolean;

@@ -1,9 +1,9 @@
 /** Input parsing as tables over INPUT_* env, and the pure decisions made from inputs and marks. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { inputEnv } from '../support/harness.js';
-import { decideOnMark, intervalWarning, parseSteps, readRampInputs, timeoutWarning } from '../../actions/canary-ramp/context.js';
+import { decideOnMark, intervalWarning, parseSteps, readRampInputs, timeoutWarning } from '../../actions/canary-ramp/plan.js';
 import { chartSeries, renderRampSummary } from '../../actions/canary-ramp/summary.js';
-import { readRollbackInputs, targetWeights } from '../../actions/rollback/context.js';
+import { readRollbackInputs, targetWeights } from '../../actions/rollback/plan.js';
 import { decodeMark, encodeMark, weightsFor, type RampMark } from '../../actions/traffic/port.js';
 
 const L = 'arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2';
