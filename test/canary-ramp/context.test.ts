@@ -1,7 +1,8 @@
 /** Input parsing as tables over INPUT_* env, and the pure decisions made from inputs and marks. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { inputEnv } from '../support/harness.js';
-import { decideOnMark, intervalWarning, parseSteps, readRampInputs, timeoutWarning } from '../../actions/canary-ramp/plan.js';
+import { intervalWarning, parseSteps, readRampInputs, timeoutWarning } from '../../actions/canary-ramp/plan.js';
+import { decideOnMark } from '../../actions/canary-ramp/session-plan.js';
 import { chartSeries, renderRampSummary } from '../../actions/canary-ramp/summary.js';
 import { readRollbackInputs, targetWeights } from '../../actions/rollback/plan.js';
 import { decodeMark, encodeMark, weightsFor, type RampMark } from '../../actions/traffic/port.js';
