@@ -5,7 +5,8 @@ import { intervalWarning, parseSteps, readRampInputs, timeoutWarning } from '../
 import { decideOnMark } from '../../actions/canary-ramp/session-plan.js';
 import { chartSeries, renderRampSummary } from '../../actions/canary-ramp/summary.js';
 import { readRollbackInputs, targetWeights } from '../../actions/rollback/plan.js';
-import { decodeMark, encodeMark, weightsFor, type RampMark } from '../../actions/traffic/port.js';
+import { weightsFor, type RampMark } from '../../actions/traffic/port.js';
+import { decodeMark, encodeMark } from '../../actions/traffic/tags.js';
 
 const L = 'arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2';
 const R = 'arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener-rule/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee';
