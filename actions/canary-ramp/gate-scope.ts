@@ -10,7 +10,7 @@ export function gateOverrides(scope: MetricsScope | undefined): GateOverrides | 
   if (!scope) return undefined;
   return {
     alb: {
-      loadBalancer: loadBalancerDimension(scope.listenerArn),
+      loadBalancer: loadBalancerDimension(scope.ruleArn ?? scope.listenerArn!),
       canaryTargetGroup: targetGroupDimension(scope.canaryTargetGroupArn),
       baselineTargetGroup: targetGroupDimension(scope.stableTargetGroupArn),
     },

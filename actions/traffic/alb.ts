@@ -242,7 +242,8 @@ export class AlbRouter implements TrafficRouter {
   }
 
   metricsScope(): MetricsScope {
-    return { kind: 'alb', listenerArn: this.resource, stableTargetGroupArn: this.target.stableTargetGroupArn, canaryTargetGroupArn: this.target.canaryTargetGroupArn };
+    const { listenerArn, ruleArn, stableTargetGroupArn, canaryTargetGroupArn } = this.target;
+    return { kind: 'alb', ...(ruleArn ? { ruleArn } : { listenerArn }), stableTargetGroupArn, canaryTargetGroupArn };
   }
 }
 

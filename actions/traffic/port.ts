@@ -61,10 +61,14 @@ export interface TrafficRouter {
   rollBackDeployment?(signal?: AbortSignal): Promise<RollbackResult>;
 }
 
-/** An ALB's weighted forward, by ARNs: the listener or listener rule that carries it (either names the load balancer) and its two target groups. */
+/**
+ * An ALB's weighted forward, by ARNs: the listener or the listener rule that carries it (either
+ * names the load balancer) and its two target groups.
+ */
 export interface MetricsScope {
   kind: 'alb';
-  listenerArn: string;
+  listenerArn?: string;
+  ruleArn?: string;
   stableTargetGroupArn: string;
   canaryTargetGroupArn: string;
 }
