@@ -137,7 +137,7 @@ class SimRouter implements TrafficRouter {
     return null;
   }
   async writeMark(): Promise<void> {}
-  gateOverrides(): undefined {
+  metricsScope(): undefined {
     return undefined;
   }
 }

@@ -15,17 +15,17 @@ import { BuildahBuilder } from '../containers/builders/buildah.js';
 import { BuildxBuilder } from '../containers/builders/buildx.js';
 import type { BuildPlan, Builder } from '../containers/builders/types.js';
 import { ecrClient, ecrLogin, ensureRepository, existingTagDigests, parseEcrHost } from '../containers/ecr.js';
-import { readLayout } from '../containers/oci-layout.js';
+import { readLayout, type LayoutImage } from '../containers/oci-layout.js';
 import { mustRun } from '../containers/process.js';
 import { pushArchive } from '../containers/push.js';
 import { writeAuthFile, type RegistryCredentials } from '../containers/registry-auth.js';
 import { decideGate, type GateDecision } from '../containers/trivy/gate.js';
-import { assertTrivyUnchanged, resolveTrivy, type TrivyPin } from '../containers/trivy/install.js';
+import { assertTrivyUnchanged, resolveTrivy, type ResolvedTrivy, type TrivyPin } from '../containers/trivy/install.js';
 import { SEVERITIES } from '../containers/trivy/report.js';
 import { scanImages } from '../containers/trivy/scan.js';
 import { scanSummaryMarkdown } from '../containers/trivy/summary.js';
 import pin from './trivy-checksums.json' with { type: 'json' };
-import { ecrRegion, githubContext, needsEcr, ociLabels, readPlan, registryKind, type Inputs } from './context.js';
+import { ecrRegion, githubContext, needsEcr, ociLabels, readPlan, registryKind, type Inputs } from './plan.js';
 import { readState, saveBuilder, saveWorkDir } from './state-helper.js';
 
 function newBuilder(inputs: Inputs): Builder {
@@ -64,16 +64,7 @@ export async function buildScanPush(signal: AbortSignal): Promise<void> {
   const work = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'build-scan-push-'));
   saveWorkDir(work);
 
-  // A Trivy that cannot be verified stops the job before minutes of building.
-  const trivy = inputs.scan
-    ? await resolveTrivy({
-        pin: pin as TrivyPin, trivyPath: inputs.trivyPath, trustUnverified: inputs.trivyTrustUnverified, mirror: inputs.trivyMirror, installDir: join(work, 'trivy'), signal,
-        trust: { tufMirrorURL: inputs.sigstoreTufMirror, tufRootPath: inputs.sigstoreTufRoot, tufCachePath: join(work, 'sigstore-tuf') },
-      })
-    : undefined;
-  if (trivy) core.info(`Trivy ${trivy.version} (${trivy.source}): ${trivy.path}${trivy.verified ? `, SHA-256 ${trivy.sha256} verified` : ', unverified'}`);
-  else core.warning('scan: false: this image is pushed without a vulnerability scan.');
-
+  const trivy = await verifiedTrivy(inputs, work, signal);
   const registry = await resolveRegistry(inputs, region, signal);
   const authFile = registry?.creds ? writeAuthFile(join(work, 'auth'), registry.creds) : undefined;
   // Without a push to the caller's ECR there is no token to name its host: then the name is the repository alone.
@@ -89,57 +80,18 @@ export async function buildScanPush(signal: AbortSignal): Promise<void> {
     archivePath: join(work, 'image.oci.tar'), authFile, login: registry?.creds,
   };
   const builder = newBuilder(inputs);
-  try {
-    await core.group(`Build ${inputs.platforms.join(', ')} with ${builder.name}`, () => builder.build(plan, signal));
-  } finally {
-    saveBuilder(builder.name, builder.state);
-  }
-  const layoutDir = join(work, 'layout');
-  mkdirSync(layoutDir);
-  await mustRun('tar', ['-xf', plan.archivePath, '-C', layoutDir], { signal, echo: false });
-  const layout = readLayout(layoutDir);
-  core.info(`Built ${layout.digest} (${layout.images.map((i) => i.platform).join(', ')}).`);
+  const { layout, layoutDir } = await build(builder, plan, inputs, work, signal);
+  const decision = trivy ? await scan(trivy, { layout, layoutDir }, inputs, work, repositoryRef, signal) : undefined;
 
-  let decision: GateDecision | undefined;
-  if (trivy) {
-    assertTrivyUnchanged(trivy);
-    const outcome = await core.group('Scan with Trivy', () => scanImages({
-      trivy: trivy.path, layoutDir, images: layout.images, workDir: join(work, 'scan'),
-      severities: inputs.severities, ignoreUnfixed: inputs.ignoreUnfixed, trivyignore: inputs.trivyignore, signal,
-    }));
-    decision = decideGate(outcome.scans, { severities: inputs.severities, ignoreUnfixed: inputs.ignoreUnfixed }, inputs.failOn);
-    setScanOutputs(decision, outcome.sarifPath);
-    await core.summary.addRaw(scanSummaryMarkdown(decision, `${repositoryRef}@${layout.digest}`, layout.images.map((i) => i.platform))).write();
-    if (!decision.passed) throw new Error(`${decision.message} ${runbook('trivyFindings')}`);
-    core.info(decision.message);
-  }
-
-  let pushedTags = tags;
-  /** Tags that end up naming the image: all of them, less moving ones an immutable repository cannot take. */
   let resultTags = tags;
   if (inputs.push) {
     if (!registry) throw new Error('No registry to push to.');
-    if (registry.ecr) {
-      const repo = await ensureRepository(registry.ecr.client, {
-        name: inputs.repository, accountId: registry.ecr.accountId, create: inputs.createRepository, lifecyclePolicy: inputs.lifecyclePolicy, kmsKey: inputs.kmsKey,
-      }, signal);
-      if (repo.mutability === 'IMMUTABLE') {
-        // Moving tags (the branch) cannot land in an immutable repository; deploys use the digest anyway.
-        const dropped = moving.filter((t) => pushedTags.includes(t));
-        if (dropped.length) core.notice(`Not tagging ${dropped.join(', ')}: ${inputs.repository} has immutable tags.`);
-        pushedTags = pushedTags.filter((t) => !dropped.includes(t));
-        resultTags = pushedTags;
-        // A re-run of the same commit finds its tags already there: fine when they hold this digest.
-        const existing = await existingTagDigests(registry.ecr.client, inputs.repository, registry.ecr.accountId, pushedTags, signal);
-        const clash = [...existing].filter(([, d]) => d !== layout.digest);
-        if (clash.length) throw new Error(`Immutable tag(s) ${clash.map(([t, d]) => `${t} (→ ${d})`).join(', ')} already hold another image in ${inputs.repository}; nothing was pushed.`);
-        pushedTags = pushedTags.filter((t) => !existing.has(t));
-      }
-    }
+    const pushedTags = registry.ecr ? await tagsForRepository(registry.ecr, inputs, tags, moving, layout.digest, signal) : { push: tags, result: tags };
+    resultTags = pushedTags.result;
     await builder.exportCache(plan, signal);
-    if (pushedTags.length) {
+    if (pushedTags.push.length) {
       await core.group(`Push ${repositoryRef}`, () => pushArchive({
-        archivePath: plan.archivePath, destinations: pushedTags.map((t) => `${repositoryRef}:${t}`), expectedDigest: layout.digest, authFile, signal,
+        archivePath: plan.archivePath, destinations: pushedTags.push.map((t) => `${repositoryRef}:${t}`), expectedDigest: layout.digest, authFile, signal,
       }));
     }
   } else {
@@ -157,6 +109,79 @@ export async function buildScanPush(signal: AbortSignal): Promise<void> {
     scan: decision ? { trivy: trivy?.version, counts: decision.counts, failOn: inputs.failOn } : null,
   }));
   core.info(`${inputs.push ? 'Pushed' : 'Built'} ${image}`);
+}
+
+/** A Trivy that cannot be verified stops the job before minutes of building; none with scan: false. */
+async function verifiedTrivy(inputs: Inputs, work: string, signal: AbortSignal): Promise<ResolvedTrivy | undefined> {
+  if (!inputs.scan) {
+    core.warning('scan: false: this image is pushed without a vulnerability scan.');
+    return undefined;
+  }
+  const trivy = await resolveTrivy({
+    pin: pin as TrivyPin, trivyPath: inputs.trivyPath, trustUnverified: inputs.trivyTrustUnverified, mirror: inputs.trivyMirror, installDir: join(work, 'trivy'), signal,
+    trust: { tufMirrorURL: inputs.sigstoreTufMirror, tufRootPath: inputs.sigstoreTufRoot, tufCachePath: join(work, 'sigstore-tuf') },
+  });
+  core.info(`Trivy ${trivy.version} (${trivy.source}): ${trivy.path}${trivy.verified ? `, SHA-256 ${trivy.sha256} verified` : ', unverified'}`);
+  return trivy;
+}
+
+/** The built image, unpacked: its OCI layout and where it is. */
+interface Built {
+  layout: LayoutImage;
+  layoutDir: string;
+}
+
+/** Builds every platform into one OCI archive and unpacks it to read what was built. */
+async function build(builder: Builder, plan: BuildPlan, inputs: Inputs, work: string, signal: AbortSignal): Promise<Built> {
+  try {
+    await core.group(`Build ${inputs.platforms.join(', ')} with ${builder.name}`, () => builder.build(plan, signal));
+  } finally {
+    saveBuilder(builder.name, builder.state);
+  }
+  const layoutDir = join(work, 'layout');
+  mkdirSync(layoutDir);
+  await mustRun('tar', ['-xf', plan.archivePath, '-C', layoutDir], { signal, echo: false });
+  const layout = readLayout(layoutDir);
+  core.info(`Built ${layout.digest} (${layout.images.map((i) => i.platform).join(', ')}).`);
+  return { layout, layoutDir };
+}
+
+/** Scans the built archive and decides; throws when the findings fail the gate. */
+async function scan(trivy: ResolvedTrivy, { layout, layoutDir }: Built, inputs: Inputs, work: string, repositoryRef: string, signal: AbortSignal): Promise<GateDecision> {
+  assertTrivyUnchanged(trivy);
+  const outcome = await core.group('Scan with Trivy', () => scanImages({
+    trivy: trivy.path, layoutDir, images: layout.images, workDir: join(work, 'scan'),
+    severities: inputs.severities, ignoreUnfixed: inputs.ignoreUnfixed, trivyignore: inputs.trivyignore, signal,
+  }));
+  const decision = decideGate(outcome.scans, { severities: inputs.severities, ignoreUnfixed: inputs.ignoreUnfixed }, inputs.failOn);
+  setScanOutputs(decision, outcome.sarifPath);
+  await core.summary.addRaw(scanSummaryMarkdown(decision, `${repositoryRef}@${layout.digest}`, layout.images.map((i) => i.platform))).write();
+  if (!decision.passed) throw new Error(`${decision.message} ${runbook('trivyFindings')}`);
+  core.info(decision.message);
+  return decision;
+}
+
+/**
+ * The ECR repository (created when asked) and the tags to push to it: all of them, less moving ones
+ * an immutable repository cannot take (`result`, the tags that end up naming the image), less those
+ * a re-run finds already holding this digest (`push`).
+ */
+async function tagsForRepository(
+  ecr: NonNullable<Registry['ecr']>, inputs: Inputs, tags: string[], moving: string[], digest: string, signal: AbortSignal,
+): Promise<{ push: string[]; result: string[] }> {
+  const repo = await ensureRepository(ecr.client, {
+    name: inputs.repository, accountId: ecr.accountId, create: inputs.createRepository, lifecyclePolicy: inputs.lifecyclePolicy, kmsKey: inputs.kmsKey,
+  }, signal);
+  if (repo.mutability !== 'IMMUTABLE') return { push: tags, result: tags };
+  // Moving tags (the branch) cannot land in an immutable repository; deploys use the digest anyway.
+  const dropped = moving.filter((t) => tags.includes(t));
+  if (dropped.length) core.notice(`Not tagging ${dropped.join(', ')}: ${inputs.repository} has immutable tags.`);
+  const kept = tags.filter((t) => !dropped.includes(t));
+  // A re-run of the same commit finds its tags already there: fine when they hold this digest.
+  const existing = await existingTagDigests(ecr.client, inputs.repository, ecr.accountId, kept, signal);
+  const clash = [...existing].filter(([, d]) => d !== digest);
+  if (clash.length) throw new Error(`Immutable tag(s) ${clash.map(([t, d]) => `${t} (→ ${d})`).join(', ')} already hold another image in ${inputs.repository}; nothing was pushed.`);
+  return { push: kept.filter((t) => !existing.has(t)), result: kept };
 }
 
 export async function cleanup(signal: AbortSignal): Promise<void> {

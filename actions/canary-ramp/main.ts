@@ -9,7 +9,8 @@ import { retryingCall } from '../traffic/call.js';
 import { makeRouter, type RouterConfig } from '../traffic/config.js';
 import type { Baseline, TrafficRouter } from '../traffic/port.js';
 import { restoreInstructions, type LastRead } from '../traffic/recovery.js';
-import { intervalWarning, readRampInputs, timeoutWarning } from './context.js';
+import { gateOverrides } from './gate-scope.js';
+import { intervalWarning, readRampInputs, timeoutWarning } from './plan.js';
 import type { Judge } from './ramp.js';
 import { RestoreFailedError, rampSession, restoreSession } from './session.js';
 import { loadRampState, runOwner, saveRampState } from './state-helper.js';
@@ -39,7 +40,7 @@ async function main(signal: AbortSignal): Promise<void> {
   // One CloudWatch client for the whole ramp: a check every interval for hours must not open a new
   // connection and resolve credentials each time.
   const cloudwatch = gate.provider === 'cloudwatch' ? awsClient(CloudWatchClient, { region: gate.region }) : undefined;
-  const judge: Judge = (window, sig, ramp) => evaluateGate(gate, router.gateOverrides(), { window, signal: sig, ramp }, { cloudwatch });
+  const judge: Judge = (window, sig, ramp) => evaluateGate(gate, gateOverrides(router.metricsScope()), { window, signal: sig, ramp }, { cloudwatch });
   let result;
   let recorded: Baseline | undefined;
   try {

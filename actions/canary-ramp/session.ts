@@ -9,8 +9,8 @@ import { formatDuration } from '../lib/duration.js';
 import { errorMessage } from '../lib/errors.js';
 import { formatWeights, sameWeights, type Baseline, type RampMark, type TrafficRouter } from '../traffic/port.js';
 import { RESTORE_BUDGET_MS, type LastRead } from '../traffic/recovery.js';
-import { decideOnMark, platformPlan } from './context.js';
 import { HandedOverError, runRamp, type Judge, type RampSettings } from './ramp.js';
+import { decideOnMark, platformPlan } from './session-plan.js';
 import type { RampReport } from './summary.js';
 
 export interface SessionState {

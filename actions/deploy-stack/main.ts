@@ -6,7 +6,7 @@ import { maskSecret } from '../lib/secrets.js';
 import { runAction, type ActionEntry } from '../lib/runner.js';
 import { CallCounter } from '../cloudformation/call-counter.js';
 import { failureText } from '../cloudformation/report.js';
-import { buildPlan, readInputs, secretValues } from './context.js';
+import { buildPlan, readInputs, secretValues } from './plan.js';
 import { deployStack, type DeployLog } from './deploy.js';
 import { cleanUpAfterKilledRun } from './post.js';
 import { loadProgress, saveProgress } from './state-helper.js';

@@ -3,7 +3,8 @@
  * patience): leave no unexecuted change set behind, and no update running unattended.
  */
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { describeStack, discardChangeSet, stopRunningUpdate, type DeployLog, type DeployProgress } from './deploy.js';
+import { describeStack, discardChangeSet, stopRunningUpdate } from '../cloudformation/stack.js';
+import type { DeployLog, DeployProgress } from './deploy.js';
 
 export type Cleanup = 'change-set-deleted' | 'update-cancelled' | 'left-to-finish';
 

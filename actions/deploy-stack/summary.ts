@@ -1,6 +1,6 @@
 /** The step summary: what changed (replacements flagged), how it ended, the first failure, the outputs. */
 import { changeTableMarkdown } from '../cloudformation/report.js';
-import type { DeployPlan } from './context.js';
+import type { DeployPlan } from './plan.js';
 import type { DeployResult } from './deploy.js';
 
 /** This action's own outputs; a stack output of the same name is only in the `outputs` JSON. */

@@ -5,7 +5,7 @@ import { runAction, type ActionEntry } from '../lib/runner.js';
 import { retryingCall } from '../traffic/call.js';
 import { makeRouter } from '../traffic/config.js';
 import { RESTORE_BUDGET_MS } from '../traffic/recovery.js';
-import { readRollbackInputs } from './context.js';
+import { readRollbackInputs } from './plan.js';
 import { rollBack } from './rollback.js';
 
 async function main(): Promise<void> {

@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { runAction, type ActionEntry } from '../lib/runner.js';
 import { evaluateGate, renderGateSummary } from '../metrics/gate.js';
-import { decideOutcome, readInputs } from './context.js';
+import { decideOutcome, readInputs } from './plan.js';
 
 export const action: ActionEntry = {
   async main(signal) {

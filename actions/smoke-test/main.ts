@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { systemClock } from '../lib/clock.js';
 import { runAction, type ActionEntry } from '../lib/runner.js';
 import { runbook } from '../lib/runbooks.js';
-import { readPlan } from './context.js';
+import { readPlan } from './plan.js';
 import { probe } from './probes.js';
 import { renderSmokeSummary, runSmoke } from './smoke.js';
 

@@ -1,7 +1,7 @@
 /** One request per check, each bounded by its own timeout and the step's signal. */
 import * as grpc from '@grpc/grpc-js';
 import { errorMessage } from '../lib/errors.js';
-import { describeStatus, statusMatches, type Check } from './context.js';
+import { describeStatus, statusMatches, type Check } from './plan.js';
 
 export interface Probe {
   ok: boolean;

@@ -1,6 +1,6 @@
 /** Rounds of checks until one passes whole, the attempts run out, or the deadline comes. */
 import type { Clock } from '../lib/clock.js';
-import type { Check, SmokePlan } from './context.js';
+import type { Check, SmokePlan } from './plan.js';
 import type { Probe, ProbeOptions } from './probes.js';
 
 export interface CheckResult extends Probe {

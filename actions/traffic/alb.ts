@@ -17,13 +17,13 @@ import {
   type TargetGroupTuple,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { InputError } from '../lib/errors.js';
-import type { GateOverrides } from '../metrics/types.js';
 import { shellQuote } from './recovery.js';
 import type { AwsCall } from './call.js';
 import {
-  MARK_TAG, RouterStateError, decodeMark, encodeMark, weightsFor,
-  type Baseline, type RampMark, type TrafficRouter, type Weights,
+  RouterStateError, weightsFor,
+  type Baseline, type MetricsScope, type RampMark, type TrafficRouter, type Weights,
 } from './port.js';
+import { readMark, writeMark, type TagStore } from './tags.js';
 
 export interface AlbTarget {
   listenerArn?: string;
@@ -111,6 +111,8 @@ export class AlbRouter implements TrafficRouter {
   readonly resource: string;
   /** The actions as last described, so an operator's restore command keeps every other action. */
   private lastActions?: Action[];
+  /** The ramp mark's tag on the listener or rule. */
+  private readonly tags: TagStore;
 
   constructor(
     private readonly client: ElasticLoadBalancingV2Client,
@@ -118,6 +120,19 @@ export class AlbRouter implements TrafficRouter {
     private readonly call: AwsCall,
   ) {
     this.resource = resourceOf(target);
+    const ResourceArns = [this.resource];
+    this.tags = {
+      get: async (key, signal) => {
+        const out = await call('DescribeTags', (abortSignal) => client.send(new DescribeTagsCommand({ ResourceArns }), { abortSignal }), signal);
+        return out.TagDescriptions?.[0]?.Tags?.find((t) => t.Key === key)?.Value;
+      },
+      set: async (Key, Value, signal) => {
+        await call('AddTags', (abortSignal) => client.send(new AddTagsCommand({ ResourceArns, Tags: [{ Key, Value }] }), { abortSignal }), signal);
+      },
+      remove: async (key, signal) => {
+        await call('RemoveTags', (abortSignal) => client.send(new RemoveTagsCommand({ ResourceArns, TagKeys: [key] }), { abortSignal }), signal);
+      },
+    };
   }
 
   private async actions(signal?: AbortSignal): Promise<Action[]> {
@@ -160,7 +175,7 @@ export class AlbRouter implements TrafficRouter {
    * read() for the rollback action, which also refuses a canary target group the forward does not
    * route to: a wrong ARN (or the wrong listener or rule) would otherwise look like "already at stable".
    */
-  async readRequiringCanary(signal?: AbortSignal): Promise<Weights> {
+  async readForRollback(signal?: AbortSignal): Promise<Weights> {
     const actions = await this.actions(signal);
     const forward = actions[findForward(actions, this.target)];
     const groups = tuples(forward);
@@ -218,28 +233,17 @@ export class AlbRouter implements TrafficRouter {
     return null;
   }
 
-  async readMark(signal?: AbortSignal): Promise<RampMark | null> {
-    const out = await this.call('DescribeTags', (abortSignal) => this.client.send(new DescribeTagsCommand({ ResourceArns: [this.resource] }), { abortSignal }), signal);
-    const tag = out.TagDescriptions?.[0]?.Tags?.find((t) => t.Key === MARK_TAG);
-    return decodeMark(tag?.Value);
+  readMark(signal?: AbortSignal): Promise<RampMark | null> {
+    return readMark(this.tags, signal);
   }
 
-  async writeMark(mark: RampMark | null, signal?: AbortSignal): Promise<void> {
-    if (mark) {
-      await this.call('AddTags', (abortSignal) => this.client.send(new AddTagsCommand({ ResourceArns: [this.resource], Tags: [{ Key: MARK_TAG, Value: encodeMark(mark) }] }), { abortSignal }), signal);
-    } else {
-      await this.call('RemoveTags', (abortSignal) => this.client.send(new RemoveTagsCommand({ ResourceArns: [this.resource], TagKeys: [MARK_TAG] }), { abortSignal }), signal);
-    }
+  writeMark(mark: RampMark | null, signal?: AbortSignal): Promise<void> {
+    return writeMark(this.tags, mark, signal);
   }
 
-  gateOverrides(): GateOverrides {
-    return {
-      alb: {
-        loadBalancer: loadBalancerDimension(this.resource),
-        canaryTargetGroup: targetGroupDimension(this.target.canaryTargetGroupArn),
-        baselineTargetGroup: targetGroupDimension(this.target.stableTargetGroupArn),
-      },
-    };
+  metricsScope(): MetricsScope {
+    const { listenerArn, ruleArn, stableTargetGroupArn, canaryTargetGroupArn } = this.target;
+    return { kind: 'alb', ...(ruleArn ? { ruleArn } : { listenerArn }), stableTargetGroupArn, canaryTargetGroupArn };
   }
 }
 

@@ -17,9 +17,10 @@ import {
 import type { AwsCall } from './call.js';
 import { shellQuote } from './recovery.js';
 import {
-  MARK_TAG, RouterStateError, decodeMark, encodeMark, weightsFor,
+  RouterStateError, weightsFor,
   type Baseline, type RampMark, type TrafficRouter, type Weights,
 } from './port.js';
+import { arnTagStore, readMark, writeMark, type TagStore } from './tags.js';
 
 export interface AppMeshTarget {
   mesh: string;
@@ -82,6 +83,8 @@ export class AppMeshRouter implements TrafficRouter {
   private arn?: string;
   /** The spec as last described, so an operator's restore command keeps everything else. */
   private lastSpec?: RouteSpec;
+  /** The ramp mark's tag on the route. */
+  private readonly tags: TagStore;
 
   constructor(
     private readonly client: AppMeshClient,
@@ -89,6 +92,11 @@ export class AppMeshRouter implements TrafficRouter {
     private readonly call: AwsCall,
   ) {
     this.resource = `route ${target.route} of virtual router ${target.virtualRouter} in mesh ${target.mesh}`;
+    this.tags = arnTagStore(call, (signal) => this.routeArn(signal), {
+      list: (resourceArn, abortSignal) => client.send(new ListTagsForResourceCommand({ resourceArn }), { abortSignal }),
+      tag: (resourceArn, tags, abortSignal) => client.send(new TagResourceCommand({ resourceArn, tags }), { abortSignal }),
+      untag: (resourceArn, tagKeys, abortSignal) => client.send(new UntagResourceCommand({ resourceArn, tagKeys }), { abortSignal }),
+    });
   }
 
   private ids() {
@@ -156,19 +164,15 @@ export class AppMeshRouter implements TrafficRouter {
     return null;
   }
 
-  async readMark(signal?: AbortSignal): Promise<RampMark | null> {
-    const resourceArn = await this.routeArn(signal);
-    const out = await this.call('ListTagsForResource', (abortSignal) => this.client.send(new ListTagsForResourceCommand({ resourceArn }), { abortSignal }), signal);
-    return decodeMark(out.tags?.find((t) => t.key === MARK_TAG)?.value);
+  readMark(signal?: AbortSignal): Promise<RampMark | null> {
+    return readMark(this.tags, signal);
   }
 
-  async writeMark(mark: RampMark | null, signal?: AbortSignal): Promise<void> {
-    const resourceArn = await this.routeArn(signal);
-    if (mark) await this.call('TagResource', (abortSignal) => this.client.send(new TagResourceCommand({ resourceArn, tags: [{ key: MARK_TAG, value: encodeMark(mark) }] }), { abortSignal }), signal);
-    else await this.call('UntagResource', (abortSignal) => this.client.send(new UntagResourceCommand({ resourceArn, tagKeys: [MARK_TAG] }), { abortSignal }), signal);
+  writeMark(mark: RampMark | null, signal?: AbortSignal): Promise<void> {
+    return writeMark(this.tags, mark, signal);
   }
 
-  gateOverrides(): undefined {
+  metricsScope(): undefined {
     return undefined;
   }
 }

@@ -24,9 +24,10 @@ import type { Clock } from '../lib/clock.js';
 import { formatDuration } from '../lib/duration.js';
 import type { AwsCall } from './call.js';
 import {
-  MARK_TAG, RouterStateError, decodeMark, encodeMark, weightsFor,
-  type Baseline, type RampMark, type TrafficRouter, type Weights,
+  RouterStateError, formatWeights, weightsFor,
+  type Baseline, type RampMark, type RollbackResult, type TrafficRouter, type Weights,
 } from './port.js';
+import { arnTagStore, readMark, writeMark, type TagStore } from './tags.js';
 
 export interface EcsTarget {
   cluster: string;
@@ -108,6 +109,8 @@ export class EcsRouter implements TrafficRouter {
   readonly resource: string;
   private deploymentArn?: string;
   private serviceArn?: string;
+  /** The service's tags: the ramp mark and the rollback action's record. */
+  private readonly tags: TagStore;
 
   constructor(
     private readonly client: ECSClient,
@@ -115,6 +118,11 @@ export class EcsRouter implements TrafficRouter {
     private readonly deps: EcsDeps,
   ) {
     this.resource = `service ${target.service} in cluster ${target.cluster}`;
+    this.tags = arnTagStore(deps.call, (signal) => this.service(signal), {
+      list: (resourceArn, abortSignal) => client.send(new ListTagsForResourceCommand({ resourceArn }), { abortSignal }),
+      tag: (resourceArn, tags, abortSignal) => client.send(new TagResourceCommand({ resourceArn, tags }), { abortSignal }),
+      untag: (resourceArn, tagKeys, abortSignal) => client.send(new UntagResourceCommand({ resourceArn, tagKeys }), { abortSignal }),
+    });
   }
 
   private get call(): AwsCall {
@@ -205,8 +213,35 @@ export class EcsRouter implements TrafficRouter {
     }
   }
 
+  /**
+   * The rollback action on ECS: rolls the in-flight deployment back, or, with none in flight, returns
+   * the service to the task definition it ran before its last successful deployment.
+   */
+  async rollBackDeployment(signal?: AbortSignal): Promise<RollbackResult> {
+    const d = await this.inFlight(signal);
+    if (d) {
+      const before = await this.read(signal);
+      if (isRollingBack(d)) {
+        return { changed: false, before, after: before, message: `${this.resource}: deployment ${d.serviceDeploymentArn} is already ${d.status}; nothing to change.` };
+      }
+      await this.restore(undefined, signal);
+      const after = await this.read(signal);
+      return { changed: true, before, after, message: `${this.resource}: rolled back in-flight deployment ${d.serviceDeploymentArn} (${formatWeights(before)} → ${formatWeights(after)}).` };
+    }
+    const done = await this.rollbackToPrevious(signal);
+    if (!done) throw new RouterStateError(`${this.resource} has no deployment in flight and no earlier task definition to roll back to`);
+    return {
+      changed: done.changed,
+      before: { taskDefinition: done.changed ? done.from : done.to },
+      after: { taskDefinition: done.to },
+      message: done.changed
+        ? `${this.resource}: task definition ${done.from} → ${done.to} (the one before its last successful deployment).`
+        : `${this.resource} already runs ${done.to} (rolled back from ${done.from} earlier); nothing to change.`,
+    };
+  }
+
   /** The service's in-flight deployment, one already rolling back included, or null (the rollback action's first question). */
-  async inFlight(signal?: AbortSignal): Promise<ServiceDeployment | null> {
+  private async inFlight(signal?: AbortSignal): Promise<ServiceDeployment | null> {
     try {
       return await this.deployment([...IN_FLIGHT, 'ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'STOP_REQUESTED'], signal);
     } catch (err) {
@@ -220,15 +255,14 @@ export class EcsRouter implements TrafficRouter {
    * last successful deployment. A tag records what it did, so running it again changes nothing
    * instead of rolling forward again.
    */
-  async rollbackToPrevious(signal?: AbortSignal): Promise<{ from: string; to: string; changed: boolean } | null> {
+  private async rollbackToPrevious(signal?: AbortSignal): Promise<{ from: string; to: string; changed: boolean } | null> {
     const t = this.target;
     const described = await this.call('DescribeServices', (abortSignal) =>
       this.client.send(new DescribeServicesCommand({ cluster: t.cluster, services: [t.service] }), { abortSignal }), signal);
     const svc = described.services?.[0];
     if (!svc?.serviceArn) throw new RouterStateError(`${this.resource} not found`);
     this.serviceArn = svc.serviceArn;
-    const tags = await this.call('ListTagsForResource', (abortSignal) => this.client.send(new ListTagsForResourceCommand({ resourceArn: svc.serviceArn }), { abortSignal }), signal);
-    const done = decodeRollback(tags.tags?.find((x) => x.key === ROLLBACK_TAG)?.value);
+    const done = decodeRollback(await this.tags.get(ROLLBACK_TAG, signal));
     if (done && svc.taskDefinition === done.to) return { ...done, changed: false };
 
     const list = await this.call('ListServiceDeployments', (abortSignal) =>
@@ -250,22 +284,17 @@ export class EcsRouter implements TrafficRouter {
       throw new RouterStateError(`${this.resource} runs ${svc.taskDefinition}, not ${from} from its last successful deployment; roll back by deploying the task definition you want`);
     }
     // Recorded first: if UpdateService then fails, a re-run still knows where it was going.
-    await this.call('TagResource', (abortSignal) =>
-      this.client.send(new TagResourceCommand({ resourceArn: svc.serviceArn, tags: [{ key: ROLLBACK_TAG, value: `from=${from} to=${to}` }] }), { abortSignal }), signal);
+    await this.tags.set(ROLLBACK_TAG, `from=${from} to=${to}`, signal);
     await this.call('UpdateService', (abortSignal) => this.client.send(new UpdateServiceCommand({ cluster: t.cluster, service: t.service, taskDefinition: to }), { abortSignal }), signal);
     return { from, to, changed: true };
   }
 
-  async readMark(signal?: AbortSignal): Promise<RampMark | null> {
-    const resourceArn = await this.service(signal);
-    const out = await this.call('ListTagsForResource', (abortSignal) => this.client.send(new ListTagsForResourceCommand({ resourceArn }), { abortSignal }), signal);
-    return decodeMark(out.tags?.find((t) => t.key === MARK_TAG)?.value);
+  readMark(signal?: AbortSignal): Promise<RampMark | null> {
+    return readMark(this.tags, signal);
   }
 
-  async writeMark(mark: RampMark | null, signal?: AbortSignal): Promise<void> {
-    const resourceArn = await this.service(signal);
-    if (mark) await this.call('TagResource', (abortSignal) => this.client.send(new TagResourceCommand({ resourceArn, tags: [{ key: MARK_TAG, value: encodeMark(mark) }] }), { abortSignal }), signal);
-    else await this.call('UntagResource', (abortSignal) => this.client.send(new UntagResourceCommand({ resourceArn, tagKeys: [MARK_TAG] }), { abortSignal }), signal);
+  writeMark(mark: RampMark | null, signal?: AbortSignal): Promise<void> {
+    return writeMark(this.tags, mark, signal);
   }
 
   /** Stops the deployment the ramp followed, with rollback (what restore does when no hook is waiting). */
@@ -274,7 +303,7 @@ export class EcsRouter implements TrafficRouter {
     return `aws ecs stop-service-deployment --service-deployment-arn ${this.deploymentArn} --stop-type ROLLBACK`;
   }
 
-  gateOverrides(): undefined {
+  metricsScope(): undefined {
     return undefined;
   }
 }

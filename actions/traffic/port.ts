@@ -2,8 +2,6 @@
  * The traffic port (after Flagger's Router interface): what the ramp and rollback know about a
  * backend. One adapter per backend (alb.ts, ecs.ts, appmesh.ts); the control loop sees only this.
  */
-import type { GateOverrides } from '../metrics/types.js';
-
 /** Percent of traffic to each side; they sum to 100. */
 export interface Weights {
   stable: number;
@@ -43,18 +41,50 @@ export interface TrafficRouter {
   readMark(signal?: AbortSignal): Promise<RampMark | null>;
   /** Writes the mark, or removes it with null. */
   writeMark(mark: RampMark | null, signal?: AbortSignal): Promise<void>;
-  /** How slo-gate finds this backend's metrics (ALB: the target groups as CloudWatch dimensions). */
-  gateOverrides(): GateOverrides | undefined;
+  /** What the backend routes between, for whoever looks up its metrics; undefined where the judge's own inputs name them (ECS, App Mesh). */
+  metricsScope(): MetricsScope | undefined;
   /**
    * The backend's own AWS CLI command (without --region) that writes `baseline`, for an operator
    * when the action could not; built from what was read last, no call. Null before anything was read.
    */
   restoreCommand?(baseline: Baseline): string | null;
+  /**
+   * read() for the rollback action, where the backend also checks that the inputs name what it routes
+   * (ALB: a canary target group the forward does not route to), so a wrong input is not taken for
+   * "already at stable". Absent when read() is all there is to check.
+   */
+  readForRollback?(signal?: AbortSignal): Promise<Weights>;
+  /**
+   * The rollback action's whole work on a backend that rolls back a deployment rather than writing
+   * weights (ECS). Absent when rolling back means writing the stable or recorded baseline weights.
+   */
+  rollBackDeployment?(signal?: AbortSignal): Promise<RollbackResult>;
 }
 
 /**
- * The ramp's record on the resource itself (a tag), so a re-run after a lost runner and a second ramp
- * can see it. Tag values allow letters, digits, spaces and `_ . : / = + - @`, hence this plain form.
+ * An ALB's weighted forward, by ARNs: the listener or the listener rule that carries it (either
+ * names the load balancer) and its two target groups.
+ */
+export interface MetricsScope {
+  kind: 'alb';
+  listenerArn?: string;
+  ruleArn?: string;
+  stableTargetGroupArn: string;
+  canaryTargetGroupArn: string;
+}
+
+/** What a rollback did. */
+export interface RollbackResult {
+  changed: boolean;
+  /** Weights, or for an ECS task-definition rollback the task definitions. */
+  before: Weights | { taskDefinition: string } | null;
+  after: Weights | { taskDefinition: string } | null;
+  message: string;
+}
+
+/**
+ * The ramp's record on the resource itself (a tag, see tags.ts), so a re-run after a lost runner and
+ * a second ramp can see it.
  */
 export interface RampMark {
   /** `done` marks stay after a ramp ends: they keep the baseline for `rollback to: baseline`. */
@@ -66,25 +96,6 @@ export interface RampMark {
   step: number;
   /** Epoch seconds after which the owner has given up (its timeout), so the mark is stale. */
   deadline: number;
-}
-
-export const MARK_TAG = 'mesh-actions:canary-ramp';
-
-export function encodeMark(m: RampMark): string {
-  return `state=${m.state} owner=${m.owner} stable=${m.baseline.stable} canary=${m.baseline.canary} step=${m.step} deadline=${m.deadline}`;
-}
-
-/** Null for anything that is not a mark this code wrote (a hand-edited tag is ignored, not trusted). */
-export function decodeMark(value: string | undefined): RampMark | null {
-  if (!value) return null;
-  const fields = Object.fromEntries(value.split(' ').map((kv) => kv.split('=') as [string, string]));
-  const num = (k: string) => (fields[k] !== undefined && fields[k] !== '' ? Number(fields[k]) : NaN);
-  const stable = num('stable');
-  const canary = num('canary');
-  const step = num('step');
-  const deadline = num('deadline');
-  if ((fields.state !== 'in-progress' && fields.state !== 'done') || !fields.owner || ![stable, canary, step, deadline].every(Number.isFinite)) return null;
-  return { state: fields.state, owner: fields.owner, baseline: { stable, canary }, step, deadline };
 }
 
 export function weightsFor(canaryPercent: number): Weights {

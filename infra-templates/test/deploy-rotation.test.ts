@@ -13,7 +13,7 @@ import { expect, test } from 'vitest';
 import YAML from 'yaml';
 import { awsClient } from '../../actions/lib/aws.js';
 import { FakeClock } from '../../actions/lib/clock.js';
-import { buildPlan } from '../../actions/deploy-stack/context.js';
+import { buildPlan } from '../../actions/deploy-stack/plan.js';
 import { deployStack } from '../../actions/deploy-stack/deploy.js';
 import { repoRoot } from '../../test/support/harness.js';
 import { useMoto } from '../../test/support/use-moto.js';

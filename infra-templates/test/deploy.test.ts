@@ -25,7 +25,7 @@ import YAML from 'yaml';
 import { awsClient } from '../../actions/lib/aws.js';
 import { repoRoot, runBundle } from '../../test/support/harness.js';
 import { FakeClock } from '../../actions/lib/clock.js';
-import { buildPlan, type Inputs } from '../../actions/deploy-stack/context.js';
+import { buildPlan, type Inputs } from '../../actions/deploy-stack/plan.js';
 import { deployStack, type DeployResult } from '../../actions/deploy-stack/deploy.js';
 import { useMoto } from '../../test/support/use-moto.js';
 import { loadTemplate, parametersDir } from './support.js';

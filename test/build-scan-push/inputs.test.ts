@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runBundle } from '../support/harness.js';
 import { parsePlatforms } from '../../actions/containers/platforms.js';
-import { defaultTags, sanitizeTag } from '../../actions/build-scan-push/context.js';
+import { defaultTags, sanitizeTag } from '../../actions/build-scan-push/plan.js';
 
 let workspace: string;
 beforeAll(() => {

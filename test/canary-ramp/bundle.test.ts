@@ -10,7 +10,7 @@ import { runBundle, runPost, startBundle } from '../support/harness.js';
 import { forward, type AlbFixture } from '../traffic/alb-fixture.js';
 import { shown, startAlbWorld, type AlbWorld } from '../traffic/alb-world.js';
 import { targetGroupDimension } from '../../actions/traffic/alb.js';
-import { MARK_TAG } from '../../actions/traffic/port.js';
+import { MARK_TAG } from '../../actions/traffic/tags.js';
 
 let world: AlbWorld;
 let cw: FakeCloudWatch;

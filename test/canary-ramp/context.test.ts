@@ -1,10 +1,12 @@
 /** Input parsing as tables over INPUT_* env, and the pure decisions made from inputs and marks. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { inputEnv } from '../support/harness.js';
-import { decideOnMark, intervalWarning, parseSteps, readRampInputs, timeoutWarning } from '../../actions/canary-ramp/context.js';
+import { intervalWarning, parseSteps, readRampInputs, timeoutWarning } from '../../actions/canary-ramp/plan.js';
+import { decideOnMark } from '../../actions/canary-ramp/session-plan.js';
 import { chartSeries, renderRampSummary } from '../../actions/canary-ramp/summary.js';
-import { readRollbackInputs, targetWeights } from '../../actions/rollback/context.js';
-import { decodeMark, encodeMark, weightsFor, type RampMark } from '../../actions/traffic/port.js';
+import { readRollbackInputs, targetWeights } from '../../actions/rollback/plan.js';
+import { weightsFor, type RampMark } from '../../actions/traffic/port.js';
+import { decodeMark, encodeMark } from '../../actions/traffic/tags.js';
 
 const L = 'arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2';
 const R = 'arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener-rule/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee';

@@ -11,7 +11,7 @@ import { runBundle, runPost, startBundle } from '../support/harness.js';
 import { forward } from '../traffic/alb-fixture.js';
 import { albRampInputs, shown, useAlbWorld } from '../traffic/alb-world.js';
 import { targetGroupDimension } from '../../actions/traffic/alb.js';
-import { MARK_TAG } from '../../actions/traffic/port.js';
+import { MARK_TAG } from '../../actions/traffic/tags.js';
 
 const world = useAlbWorld({ faults: true });
 const env = () => world.env();

@@ -46,7 +46,7 @@ class MemoryRouter implements TrafficRouter {
     return null;
   }
   async writeMark(): Promise<void> {}
-  gateOverrides(): undefined {
+  metricsScope(): undefined {
     return undefined;
   }
 }

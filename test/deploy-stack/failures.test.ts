@@ -15,7 +15,7 @@ import { awsClient } from '../../actions/lib/aws.js';
 import { FakeClock } from '../../actions/lib/clock.js';
 import { CallCounter } from '../../actions/cloudformation/call-counter.js';
 import { WaitTimeoutError } from '../../actions/cloudformation/poll.js';
-import type { Inputs } from '../../actions/deploy-stack/context.js';
+import type { Inputs } from '../../actions/deploy-stack/plan.js';
 import { deployStack, type DeployLog } from '../../actions/deploy-stack/deploy.js';
 import { cleanUpAfterKilledRun } from '../../actions/deploy-stack/post.js';
 import { testPlan } from './plan.js';

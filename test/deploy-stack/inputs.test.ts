@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseParameters, parseTags, resolveParameters } from '../../actions/cloudformation/parameters.js';
 import { declaredParameters, loadTemplate } from '../../actions/cloudformation/template.js';
-import { buildPlan, changeSetName, readInputs, secretValues } from '../../actions/deploy-stack/context.js';
+import { buildPlan, changeSetName, readInputs, secretValues } from '../../actions/deploy-stack/plan.js';
 import { inputEnv } from '../support/harness.js';
 
 const fixtures = new URL('./fixtures/', import.meta.url).pathname;

@@ -12,7 +12,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { awsClient } from '../../actions/lib/aws.js';
 import { FakeClock } from '../../actions/lib/clock.js';
 import { CallCounter } from '../../actions/cloudformation/call-counter.js';
-import { buildPlan, type Inputs } from '../../actions/deploy-stack/context.js';
+import { buildPlan, type Inputs } from '../../actions/deploy-stack/plan.js';
 import { deployStack, type DeployLog } from '../../actions/deploy-stack/deploy.js';
 import { runBundle } from '../support/harness.js';
 import { fixtures, testInputs } from './plan.js';

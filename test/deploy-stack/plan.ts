@@ -1,5 +1,5 @@
 /** A complete set of deploy-stack inputs for tests, overridden per case. */
-import { buildPlan, type DeployPlan, type Inputs, type RunContext } from '../../actions/deploy-stack/context.js';
+import { buildPlan, type DeployPlan, type Inputs, type RunContext } from '../../actions/deploy-stack/plan.js';
 
 export const fixtures = new URL('./fixtures/', import.meta.url).pathname;
 

@@ -4,13 +4,13 @@
  * and the readers' strict number grammar. Over INPUT_* env, as the runner sets it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { readRampInputs } from '../../actions/canary-ramp/context.js';
+import { readRampInputs } from '../../actions/canary-ramp/plan.js';
 import { parseDuration, tryParseDuration } from '../../actions/lib/duration.js';
 import { InputError } from '../../actions/lib/errors.js';
 import { findNonFinite, parseNumber } from '../../actions/lib/inputs.js';
 import { readGateConfig } from '../../actions/metrics/gate.js';
 import { parseObjective } from '../../actions/metrics/slo.js';
-import { readPlan as readSmokePlan } from '../../actions/smoke-test/context.js';
+import { readPlan as readSmokePlan } from '../../actions/smoke-test/plan.js';
 import { inputEnv } from '../support/harness.js';
 
 const HUGE = `1${'0'.repeat(400)}`;

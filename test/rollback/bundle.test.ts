@@ -6,7 +6,7 @@ import { runBundle, runPost, startBundle } from '../support/harness.js';
 import { forward, type AlbFixture } from '../traffic/alb-fixture.js';
 import { shown, startAlbWorld, type AlbWorld } from '../traffic/alb-world.js';
 import { AddTagsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { MARK_TAG } from '../../actions/traffic/port.js';
+import { MARK_TAG } from '../../actions/traffic/tags.js';
 
 let world: AlbWorld;
 let moto: Moto;

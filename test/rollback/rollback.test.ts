@@ -34,7 +34,7 @@ class RacingRampRouter implements TrafficRouter {
   async writeMark(mark: RampMark | null): Promise<void> {
     this.mark = mark;
   }
-  gateOverrides(): undefined {
+  metricsScope(): undefined {
     return undefined;
   }
 }

@@ -9,7 +9,7 @@ import { HealthImplementation } from 'grpc-health-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../actions/lib/clock.js';
 import { InputError } from '../../actions/lib/errors.js';
-import { parseCheck, type SmokePlan } from '../../actions/smoke-test/context.js';
+import { parseCheck, type SmokePlan } from '../../actions/smoke-test/plan.js';
 import { decodeHealthStatus, encodeHealthRequest, probe, type ProbeOptions } from '../../actions/smoke-test/probes.js';
 import { runSmoke } from '../../actions/smoke-test/smoke.js';
 import { runBundle } from '../support/harness.js';

@@ -11,7 +11,9 @@ import { FakeClock } from '../../actions/lib/clock.js';
 import { retryingCall } from '../../actions/traffic/call.js';
 import { makeRouter, type RouterConfig } from '../../actions/traffic/config.js';
 import { AlbRouter } from '../../actions/traffic/alb.js';
-import { MARK_TAG, RouterStateError, weightsFor } from '../../actions/traffic/port.js';
+import { RouterStateError, weightsFor } from '../../actions/traffic/port.js';
+import { MARK_TAG } from '../../actions/traffic/tags.js';
+import { gateOverrides } from '../../actions/canary-ramp/gate-scope.js';
 import { rampSession, restoreSession, type SessionState } from '../../actions/canary-ramp/session.js';
 import type { Judge, RampSettings } from '../../actions/canary-ramp/ramp.js';
 
@@ -128,7 +130,7 @@ describe('AlbRouter on moto', () => {
     expect((await fx.tags(listenerArn))[MARK_TAG]).toBe('state=in-progress owner=42/1 stable=100 canary=0 step=5 deadline=1767225600');
     await r.writeMark(null);
     expect(await r.readMark()).toBeNull();
-    const dims = r.gateOverrides().alb!;
+    const dims = gateOverrides(r.metricsScope())!.alb!;
     expect(dims.loadBalancer).toMatch(/^app\/web-\d+\/[0-9a-f]+$/);
     expect(dims.canaryTargetGroup).toMatch(/^targetgroup\/canary-\d+\/[0-9a-f]+$/);
     expect(dims.baselineTargetGroup).toMatch(/^targetgroup\/stable-\d+\/[0-9a-f]+$/);

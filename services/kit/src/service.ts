@@ -100,8 +100,66 @@ declare module 'fastify' {
   }
 }
 
+/** The service's settings from its options, else its environment; validated before the first socket opens. */
+interface Settings {
+  version: string;
+  port: number;
+  host: string;
+  drainDelayMs: number;
+  shutdownTimeoutMs: number;
+  emfIntervalMs: number;
+  accessLog: AccessLogMode;
+  accessLogSlowMs: number;
+  logLevel: (typeof LOG_LEVELS)[number];
+}
+
+/** Where the service is in its life: accepting, then draining, then with its listener closing. */
+interface Lifecycle {
+  accepting: boolean;
+  listenerClosing: boolean;
+}
+
 export async function createService(opts: ServiceOptions): Promise<Service> {
   const env = opts.env ?? process.env;
+  const settings = readSettings(opts, env);
+  const lifecycle: Lifecycle = { accepting: true, listenerClosing: false };
+  const kit = createKit(opts, env, settings, lifecycle);
+  const app = createApp(kit.log);
+  instrumentRequests(app, kit, lifecycle);
+  const readiness = readinessOf(opts.readiness ?? {}, lifecycle);
+  addProbeRoutes(app, kit.metrics, readiness);
+  await opts.routes?.(app, kit);
+
+  const emfTimer = setInterval(() => kit.metrics.flushEmf(), settings.emfIntervalMs);
+  emfTimer.unref();
+  // Buffered log lines reach stdout within a second even on a quiet service.
+  const logFlushTimer = setInterval(() => kit.log.flush(), 1000);
+  logFlushTimer.unref();
+  const shutdown = (reason: string) => shutDown(reason, { opts, settings, kit, app, lifecycle, timers: { emfTimer, logFlushTimer } });
+
+  let stopping: Promise<void> | undefined;
+  const service: Service = {
+    ...kit,
+    app,
+    readiness,
+    async start() {
+      const address = await app.listen({ port: settings.port, host: settings.host });
+      const bound = (app.server.address() as { port: number }).port;
+      kit.log.info({ port: bound }, 'listening');
+      return { port: bound, url: address.replace('0.0.0.0', '127.0.0.1') };
+    },
+    stop(reason = 'stop') {
+      stopping ??= shutdown(reason);
+      return stopping;
+    },
+    handleSignals(exit = (code) => process.exit(code)) {
+      onStopSignals(service, settings.shutdownTimeoutMs, exit);
+    },
+  };
+  return service;
+}
+
+function readSettings(opts: ServiceOptions, env: Env): Settings {
   // Everything is validated before the first socket opens, so a bad variable fails fast with its name.
   const version = opts.version ?? envString(env, 'SERVICE_VERSION', 'dev');
   const port = opts.port ?? envPort(env, 'PORT', 8080);
@@ -117,8 +175,15 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
   const accessLog: AccessLogMode = typeof opts.accessLog === 'boolean' ? (opts.accessLog ? 'all' : 'off')
     : opts.accessLog ?? envEnum(env, 'ACCESS_LOG', ACCESS_LOG_MODES, 'errors');
   const accessLogSlowMs = opts.accessLogSlowMs ?? envDuration(env, 'ACCESS_LOG_SLOW', '1s');
+  const logLevel = opts.logLevel ?? envEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info');
+  return { version, port, host, drainDelayMs, shutdownTimeoutMs, emfIntervalMs, accessLog, accessLogSlowMs, logLevel };
+}
+
+/** Logs, traces, metrics, secrets and faults: what the service's routes get. */
+function createKit(opts: ServiceOptions, env: Env, settings: Settings, lifecycle: Lifecycle): ServiceKit {
+  const { version } = settings;
   const destination = opts.logDestination ?? stdoutDestination();
-  const log = createLogger({ name: opts.name, version, level: opts.logLevel ?? envEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info'), destination });
+  const log = createLogger({ name: opts.name, version, level: settings.logLevel, destination });
   const tracing = setupTracing({ serviceName: opts.name, version, ...tracingOptionsFromEnv(env), ...opts.tracing });
   // EMF lines share the log stream, so the two never interleave mid-line.
   const writeEmf = opts.writeEmf ?? ((line: string) => void destination.write(`${line}\n`));
@@ -126,12 +191,24 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
   const secrets = opts.secrets ?? new SecretStore({ log });
   const faults = opts.faults ?? faultsFromEnv(env);
   if (faults) log.warn({ faults: faults.settings }, `fault injection on: ${describeFaults(faults.settings)}`);
-  const tracer = tracing.tracer;
-  let accepting = true;
-  let listenerClosing = false;
+  return {
+    name: opts.name,
+    version,
+    log,
+    metrics,
+    tracing,
+    secrets,
+    httpClient: (o) => new HttpClient({ ...o, tracer: tracing.tracer }),
+    isAccepting: () => lifecycle.accepting,
+    accessLog: settings.accessLog,
+    accessLogSlowMs: settings.accessLogSlowMs,
+    ...(faults ? { faults } : {}),
+  };
+}
 
+function createApp(log: Logger): FastifyInstance {
   // Typed as the default instance so route plugins need not spell out pino's logger type.
-  const app = Fastify({
+  return Fastify({
     loggerInstance: log,
     // The kit writes its own access line (route, status, duration) in onResponse.
     logController: new LogController({ disableRequestLogging: true }),
@@ -142,14 +219,18 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
     return503OnClosing: false,
     requestIdHeader: false,
   }) as unknown as FastifyInstance;
+}
 
+/** Correlation id, server span, RED metrics and access log per request (probes aside), injected faults, and 5xx bodies that say nothing. */
+function instrumentRequests(app: FastifyInstance, kit: ServiceKit, lifecycle: Lifecycle): void {
+  const { log, metrics, faults } = kit;
   app.addHook('onRequest', (req, reply, done) => {
     const correlationId = correlationIdFrom(req.headers[CORRELATION_HEADER]);
     reply.header(CORRELATION_HEADER, correlationId);
     const route = req.routeOptions.url ?? 'unmatched';
     if (PROBE_ROUTES.has(route)) return done();
     const parent = propagation.extract(context.active(), req.headers);
-    const span = tracer.startSpan(`${req.method} ${route}`, {
+    const span = kit.tracing.tracer.startSpan(`${req.method} ${route}`, {
       kind: SpanKind.SERVER,
       attributes: { 'http.request.method': req.method, 'http.route': route, 'url.path': req.url.split('?')[0] },
     }, parent);
@@ -163,7 +244,7 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
   // response (Fastify keeps idle connections 72 s; an ALB keeps them too), and app.close() would wait
   // for it past the shutdown deadline: from then on a response ends its connection.
   app.addHook('onSend', (_req, reply, payload, done) => {
-    if (listenerClosing) reply.header('connection', 'close');
+    if (lifecycle.listenerClosing) reply.header('connection', 'close');
     done(null, payload);
   });
 
@@ -179,7 +260,7 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
       if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
     }
-    if (wantsAccessLog(accessLog, status, durationMs, accessLogSlowMs)) log.info({ method: req.method, route, status, duration_ms: Math.round(durationMs * 1000) / 1000 }, 'request');
+    if (wantsAccessLog(kit.accessLog, status, durationMs, kit.accessLogSlowMs)) log.info({ method: req.method, route, status, duration_ms: Math.round(durationMs * 1000) / 1000 }, 'request');
     done();
   });
 
@@ -201,12 +282,16 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
     // A 5xx says nothing of our internals to the caller.
     void reply.code(status).send({ error: status >= 500 ? 'internal error' : err.message });
   });
+}
 
-  const checks = opts.readiness ?? {};
-  async function readiness(): Promise<{ ready: boolean; checks: Record<string, string> }> {
+type Readiness = Service['readiness'];
+
+/** Every readiness check, and `draining` once shutdown has begun. */
+function readinessOf(checks: Record<string, ReadinessCheck>, lifecycle: Lifecycle): Readiness {
+  return async () => {
     const results: Record<string, string> = {};
-    let ready = accepting;
-    if (!accepting) results.shutdown = 'draining';
+    let ready = lifecycle.accepting;
+    if (!lifecycle.accepting) results.shutdown = 'draining';
     await Promise.all(Object.entries(checks).map(async ([name, check]) => {
       try {
         const ok = await check();
@@ -218,111 +303,88 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
       }
     }));
     return { ready, checks: results };
-  }
+  };
+}
 
+function addProbeRoutes(app: FastifyInstance, metrics: RedMetrics, readiness: Readiness): void {
   app.get('/health', async () => ({ status: 'ok' }));
   app.get('/ready', async (_req, reply) => {
     const r = await readiness();
     return reply.code(r.ready ? 200 : 503).send({ status: r.ready ? 'ready' : 'not ready', checks: r.checks });
   });
   app.get('/metrics', async (_req, reply) => reply.type(metrics.contentType()).send(await metrics.render()));
+}
 
-  const kit: ServiceKit = {
-    name: opts.name,
-    version,
-    log,
-    metrics,
-    tracing,
-    secrets,
-    httpClient: (o) => new HttpClient({ ...o, tracer }),
-    isAccepting: () => accepting,
-    accessLog,
-    accessLogSlowMs,
-    ...(faults ? { faults } : {}),
-  };
-  await opts.routes?.(app, kit);
-
-  const emfTimer = setInterval(() => metrics.flushEmf(), emfIntervalMs);
-  emfTimer.unref();
-  // Buffered log lines reach stdout within a second even on a quiet service.
-  const logFlushTimer = setInterval(() => log.flush(), 1000);
-  logFlushTimer.unref();
-
-  /** Runs each hook in order; a failure is logged and the rest still run. */
-  async function runHooks(hooks: Array<() => Promise<void> | void> = [], failed: string): Promise<void> {
-    for (const fn of hooks) {
-      try {
-        await fn();
-      } catch (err) {
-        log.error({ err: errorMessage(err) }, failed);
-      }
+/** Runs each hook in order; a failure is logged and the rest still run. */
+async function runHooks(log: Logger, hooks: Array<() => Promise<void> | void> = [], failed: string): Promise<void> {
+  for (const fn of hooks) {
+    try {
+      await fn();
+    } catch (err) {
+      log.error({ err: errorMessage(err) }, failed);
     }
   }
+}
 
-  let stopping: Promise<void> | undefined;
-  async function shutdown(reason: string): Promise<void> {
-    accepting = false;
-    log.info({ reason, drain_delay_ms: drainDelayMs }, 'shutdown: readiness now 503, draining');
-    // A failing hook must not skip the drain: requests in flight would be cut and pools left open.
-    await runHooks(opts.onDrain, 'shutdown: a drain hook failed');
-    await new Promise((r) => setTimeout(r, drainDelayMs));
-    listenerClosing = true;
-    await closeListener(app.server, IDLE_CONNECTION_GRACE_MS);
-    // Fastify's own close (its onClose hooks) finds the listener closed and no connection left.
-    await app.close();
-    log.info('shutdown: in-flight requests drained, listener closed');
-    await runHooks(opts.onClose, 'shutdown: a close hook failed');
-    secrets.stopRefresh();
-    clearInterval(emfTimer);
-    metrics.flushEmf();
-    await tracing.shutdown().catch((err) => log.warn({ err: errorMessage(err) }, 'shutdown: trace export failed'));
-    log.info('shutdown: complete');
-    clearInterval(logFlushTimer);
-    await new Promise<void>((resolve) => log.flush(() => resolve()));
-  }
+interface Running {
+  opts: ServiceOptions;
+  settings: Settings;
+  kit: ServiceKit;
+  app: FastifyInstance;
+  lifecycle: Lifecycle;
+  timers: { emfTimer: NodeJS.Timeout; logFlushTimer: NodeJS.Timeout };
+}
 
-  const service: Service = {
-    ...kit,
-    app,
-    readiness,
-    async start() {
-      const address = await app.listen({ port, host });
-      const bound = (app.server.address() as { port: number }).port;
-      log.info({ port: bound }, 'listening');
-      return { port: bound, url: address.replace('0.0.0.0', '127.0.0.1') };
-    },
-    stop(reason = 'stop') {
-      stopping ??= shutdown(reason);
-      return stopping;
-    },
-    handleSignals(exit = (code) => process.exit(code)) {
-      let signalled = false;
-      const onSignal = (sig: NodeJS.Signals) => {
-        // A repeated signal (a supervisor or wrapper that sends it again) must not end the process
-        // mid-drain, which a one-shot handler would let the default action do: the shutdown goes on.
-        if (signalled) {
-          log.info({ signal: sig }, 'shutdown: already in progress; signal ignored');
-          return;
-        }
-        signalled = true;
-        const deadline = setTimeout(() => {
-          log.error({ timeout_ms: shutdownTimeoutMs }, 'shutdown: deadline passed; exiting now');
-          exit(1);
-        }, shutdownTimeoutMs);
-        deadline.unref();
-        service.stop(sig).then(
-          () => exit(0),
-          (err) => {
-            log.error({ err: errorMessage(err) }, 'shutdown failed');
-            exit(1);
-          },
-        );
-      };
-      process.on('SIGTERM', onSignal);
-      process.on('SIGINT', onSignal);
-    },
+/** The graceful shutdown: readiness 503 → drain delay → listener closed, requests drained → close hooks → telemetry flushed. */
+async function shutDown(reason: string, { opts, settings, kit, app, lifecycle, timers }: Running): Promise<void> {
+  const { log } = kit;
+  lifecycle.accepting = false;
+  log.info({ reason, drain_delay_ms: settings.drainDelayMs }, 'shutdown: readiness now 503, draining');
+  // A failing hook must not skip the drain: requests in flight would be cut and pools left open.
+  await runHooks(log, opts.onDrain, 'shutdown: a drain hook failed');
+  await new Promise((r) => setTimeout(r, settings.drainDelayMs));
+  lifecycle.listenerClosing = true;
+  await closeListener(app.server, IDLE_CONNECTION_GRACE_MS);
+  // Fastify's own close (its onClose hooks) finds the listener closed and no connection left.
+  await app.close();
+  log.info('shutdown: in-flight requests drained, listener closed');
+  await runHooks(log, opts.onClose, 'shutdown: a close hook failed');
+  kit.secrets.stopRefresh();
+  clearInterval(timers.emfTimer);
+  kit.metrics.flushEmf();
+  await kit.tracing.shutdown().catch((err) => log.warn({ err: errorMessage(err) }, 'shutdown: trace export failed'));
+  log.info('shutdown: complete');
+  clearInterval(timers.logFlushTimer);
+  await new Promise<void>((resolve) => log.flush(() => resolve()));
+}
+
+/** SIGTERM/SIGINT → service.stop() → exit 0, or exit 1 when the shutdown fails or its deadline passes first. */
+function onStopSignals(service: Service, shutdownTimeoutMs: number, exit: (code: number) => void): void {
+  const { log } = service;
+  let signalled = false;
+  const onSignal = (sig: NodeJS.Signals) => {
+    // A repeated signal (a supervisor or wrapper that sends it again) must not end the process
+    // mid-drain, which a one-shot handler would let the default action do: the shutdown goes on.
+    if (signalled) {
+      log.info({ signal: sig }, 'shutdown: already in progress; signal ignored');
+      return;
+    }
+    signalled = true;
+    const deadline = setTimeout(() => {
+      log.error({ timeout_ms: shutdownTimeoutMs }, 'shutdown: deadline passed; exiting now');
+      exit(1);
+    }, shutdownTimeoutMs);
+    deadline.unref();
+    service.stop(sig).then(
+      () => exit(0),
+      (err) => {
+        log.error({ err: errorMessage(err) }, 'shutdown failed');
+        exit(1);
+      },
+    );
   };
-  return service;
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }
 
 /**

@@ -1,12 +1,11 @@
 /**
  * canary-ramp's inputs, typed and validated before the first AWS call, and the pure decisions made
- * from them (the step plan, the metric-period warning, whether a mark on the resource blocks us).
+ * from them (the step plan, the metric-period and timeout warnings).
  */
 import { formatDuration, formatRange, parseDuration, type DurationRange } from '../lib/duration.js';
 import { InputError } from '../lib/errors.js';
 import { getBool, getDuration, getEnum, getNumber, getString, type NumberRange } from '../lib/inputs.js';
 import { readRouterConfig, type RouterConfig } from '../traffic/config.js';
-import type { RampMark } from '../traffic/port.js';
 import type { OnInconclusive, OnTimeout, RampSettings, Step } from './ramp.js';
 
 export const DEFAULT_STEPS = '1,5,25,50,100';
@@ -51,11 +50,6 @@ export function parseSteps(text: string, bakeMs: number): Step[] {
   }
   if (steps.at(-1)!.percent !== 100) throw new InputError(`Input "steps" must end at 100 (a promotion leaves the canary with all traffic); got ${text}.`);
   return steps;
-}
-
-/** ECS picks the step sizes; each step still bakes for `bake-time` (the last one, 100, does not). */
-export function platformPlan(percents: number[], bakeMs: number): Step[] {
-  return percents.map((percent) => ({ percent, bakeMs: percent >= 100 ? 0 : bakeMs }));
 }
 
 export interface RampInputs {
@@ -108,32 +102,4 @@ export function timeoutWarning(timeoutMs: number): string | null {
   if (timeoutMs < GITHUB_JOB_LIMIT_MS) return null;
   return `timeout ${formatDuration(timeoutMs)} is not below GitHub's 6-hour job limit: on a GitHub-hosted runner the job is stopped first ` +
     '(post still restores the baseline, but the ramp cannot roll back by itself or report why). Keep it below the job\'s timeout-minutes, e.g. 5h30m.';
-}
-
-export type MarkDecision =
-  | { kind: 'fresh' }
-  | { kind: 'resume'; why: string; mark: RampMark }
-  | { kind: 'refuse'; message: string };
-
-/**
- * What a mark left on the resource means for this run: none → start fresh; an earlier attempt of this
- * run, stale (past its owner's deadline) or taken over → start from its recorded baseline;
- * another live ramp → refuse.
- */
-export function decideOnMark(mark: RampMark | null, owner: string, nowMs: number, takeover: boolean, resource: string): MarkDecision {
-  if (!mark || mark.state === 'done') return { kind: 'fresh' };
-  // Only an earlier attempt is a lost runner of ours: the same attempt is another job of this run
-  // (a matrix leg, a second job on the same route), as live as any other run's ramp.
-  const [markRun, markAttempt] = mark.owner.split('/');
-  const [run, attempt] = owner.split('/');
-  const earlierAttempt = markRun === run && Number(markAttempt) < Number(attempt);
-  const stale = mark.deadline * 1000 < nowMs;
-  if (earlierAttempt) return { kind: 'resume', why: `run ${mark.owner} (an earlier attempt of this run) left a ramp at ${mark.step}%`, mark };
-  if (stale) return { kind: 'resume', why: `run ${mark.owner} left a ramp at ${mark.step}% and its deadline has passed`, mark };
-  if (takeover) return { kind: 'resume', why: `taking over the ramp of run ${mark.owner} at ${mark.step}% (takeover: true)`, mark };
-  return {
-    kind: 'refuse',
-    message: `Another canary ramp (run ${mark.owner}, now at ${mark.step}%) is in progress on ${resource} until ${new Date(mark.deadline * 1000).toISOString()}. ` +
-      'Wait for it, roll it back with the rollback action, or set takeover: true to take it over from its recorded baseline.',
-  };
 }

@@ -144,7 +144,8 @@ const KMS_KEY = /^(?:arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(?:key|alias)\/[A-Za-z
 const BUILDX_BUILDER = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 const STAGE = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
 
-export function readInputs(ctx: GitHubContext): Inputs {
+/** `context` and `file`: the build context folder and its Dockerfile or Containerfile. */
+function readBuildSource(ctx: GitHubContext): { context: string; file: string } {
   const context = workspacePath(ctx.workspace, getString('context', '.'));
   if (!existsSync(context) || !statSync(context).isDirectory()) {
     throw new InputError(`Input "context": ${context} is not a directory; expected the build context folder (relative to the workspace).`);
@@ -154,13 +155,11 @@ export function readInputs(ctx: GitHubContext): Inputs {
     ? workspacePath(ctx.workspace, fileInput)
     : [join(context, 'Dockerfile'), join(context, 'Containerfile')].find((f) => existsSync(f)) ?? join(context, 'Dockerfile');
   if (!existsSync(file)) throw new InputError(`Input "file": ${file} does not exist; expected a Dockerfile or Containerfile (default: <context>/Dockerfile).`);
+  return { context, file };
+}
 
-  const builder = getEnum('builder', ['buildx', 'buildah'] as const, 'buildx');
-  const cache = getEnum('cache', ['none', 'gha', 'registry'] as const, 'none');
-  const provenance = getBool('provenance', false);
-  const sbom = getBool('sbom', false);
-  if (builder === 'buildah') checkBuildahPlan({ cache, provenance, sbom });
-
+/** Where the image goes: repository, registry, tags and a non-ECR registry's login. */
+function readRegistry(): Pick<Inputs, 'repository' | 'registry' | 'tags' | 'username' | 'password'> {
   const repository = raw('repository');
   if (!repository) throw new InputError('Input "repository" is required: the image repository name, e.g. team/service.');
   if (!REPOSITORY.test(repository)) throw new InputError(`Input "repository": "${repository}" is not a repository name; expected lowercase path components like team/service.`);
@@ -178,7 +177,37 @@ export function readInputs(ctx: GitHubContext): Inputs {
   } else if (getBool('create-repository', false)) {
     throw new InputError(`Input "create-repository": only ECR repositories can be created, and "${registry}" is not an ECR registry.`);
   }
+  return { repository, registry, tags, username, password };
+}
 
+/** Where Trivy and its trust come from: the ignore file, a mirror, a Sigstore TUF mirror and root, a local binary. */
+function readTrivySource(ctx: GitHubContext): { trivyignore?: string; trivyPath?: string; trivyMirror?: string; tufMirror?: string; tufRoot?: string } {
+  const trivyignoreInput = raw('trivyignore');
+  const trivyignore = trivyignoreInput ? workspacePath(ctx.workspace, trivyignoreInput) : undefined;
+  if (trivyignore && !existsSync(trivyignore)) throw new InputError(`Input "trivyignore": ${trivyignore} does not exist; expected a .trivyignore file (one finding ID per line).`);
+  const tufMirror = raw('sigstore-tuf-mirror') || undefined;
+  const tufRoot = raw('sigstore-tuf-root') ? workspacePath(ctx.workspace, raw('sigstore-tuf-root')) : undefined;
+  if (tufMirror && !tufRoot) throw new InputError('Input "sigstore-tuf-root" is required with "sigstore-tuf-mirror": the initial root.json of that TUF mirror.');
+  if (tufRoot && !existsSync(tufRoot)) throw new InputError(`Input "sigstore-tuf-root": ${tufRoot} does not exist; expected the TUF root.json of the mirror.`);
+  httpUrl('sigstore-tuf-mirror');
+  const trivyMirror = httpUrl('trivy-mirror');
+  // Checked here as well as by the installer, so a wrong path fails before anything is made or fetched.
+  const trivyPath = raw('trivy-path') ? workspacePath(ctx.workspace, raw('trivy-path')) : undefined;
+  if (trivyPath && !(existsSync(trivyPath) && statSync(trivyPath).isFile())) {
+    throw new InputError(`Input "trivy-path": ${trivyPath} does not exist or is not a file; expected the path of a trivy binary.`);
+  }
+  return { trivyignore, trivyPath, trivyMirror, tufMirror, tufRoot };
+}
+
+export function readInputs(ctx: GitHubContext): Inputs {
+  const { context, file } = readBuildSource(ctx);
+  const builder = getEnum('builder', ['buildx', 'buildah'] as const, 'buildx');
+  const cache = getEnum('cache', ['none', 'gha', 'registry'] as const, 'none');
+  const provenance = getBool('provenance', false);
+  const sbom = getBool('sbom', false);
+  if (builder === 'buildah') checkBuildahPlan({ cache, provenance, sbom });
+
+  const { repository, registry, tags, username, password } = readRegistry();
   const severities = parseSeverityList(getString('severity', 'CRITICAL,HIGH'), 'Input "severity"');
   const failOnText = getString('fail-on', 'CRITICAL,HIGH');
   const failOn = failOnText.trim().toLowerCase() === 'none' ? [] : parseSeverityList(failOnText, 'Input "fail-on"');
@@ -194,21 +223,7 @@ export function readInputs(ctx: GitHubContext): Inputs {
   const target = raw('target') || undefined;
   if (target && !STAGE.test(target)) throw new InputError(`Input "target": "${target}" is not a stage name; expected a letter, then letters, digits, _ . - (up to 128).`);
 
-  const trivyignoreInput = raw('trivyignore');
-  const trivyignore = trivyignoreInput ? workspacePath(ctx.workspace, trivyignoreInput) : undefined;
-  if (trivyignore && !existsSync(trivyignore)) throw new InputError(`Input "trivyignore": ${trivyignore} does not exist; expected a .trivyignore file (one finding ID per line).`);
-  const tufMirror = raw('sigstore-tuf-mirror') || undefined;
-  const tufRoot = raw('sigstore-tuf-root') ? workspacePath(ctx.workspace, raw('sigstore-tuf-root')) : undefined;
-  if (tufMirror && !tufRoot) throw new InputError('Input "sigstore-tuf-root" is required with "sigstore-tuf-mirror": the initial root.json of that TUF mirror.');
-  if (tufRoot && !existsSync(tufRoot)) throw new InputError(`Input "sigstore-tuf-root": ${tufRoot} does not exist; expected the TUF root.json of the mirror.`);
-  httpUrl('sigstore-tuf-mirror');
-  const trivyMirror = httpUrl('trivy-mirror');
-  // Checked here as well as by the installer, so a wrong path fails before anything is made or fetched.
-  const trivyPath = raw('trivy-path') ? workspacePath(ctx.workspace, raw('trivy-path')) : undefined;
-  if (trivyPath && !(existsSync(trivyPath) && statSync(trivyPath).isFile())) {
-    throw new InputError(`Input "trivy-path": ${trivyPath} does not exist or is not a file; expected the path of a trivy binary.`);
-  }
-
+  const { trivyignore, trivyPath, trivyMirror, tufMirror, tufRoot } = readTrivySource(ctx);
   return {
     context, file, builder, cache, provenance, sbom,
     platforms: parsePlatforms(getList('platforms').length ? getList('platforms') : ['linux/amd64']),
