@@ -7,6 +7,7 @@ import { InputError } from '../lib/errors.js';
 import { getBool, getDuration, getEnum, getNumber, getString, type NumberRange } from '../lib/inputs.js';
 import { readRouterConfig, type RouterConfig } from '../traffic/config.js';
 import type { RampMark } from '../traffic/port.js';
+import { readLoadPlan, type LoadPlan } from './load-plan.js';
 import type { OnInconclusive, OnTimeout, RampSettings, Step } from './ramp.js';
 
 export const DEFAULT_STEPS = '1,5,25,50,100';
@@ -65,6 +66,8 @@ export interface RampInputs {
   settings: Omit<RampSettings, 'warmupMs'>;
   dryRun: boolean;
   takeover: boolean;
+  /** Synthetic load during every bake (`load-*` inputs); null when `load-url` is unset. */
+  load: LoadPlan | null;
 }
 
 export function readRampInputs(): RampInputs {
@@ -91,6 +94,7 @@ export function readRampInputs(): RampInputs {
     },
     dryRun: getBool('dry-run', false),
     takeover: getBool('takeover', false),
+    load: readLoadPlan(),
   };
 }
 

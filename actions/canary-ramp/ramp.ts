@@ -15,6 +15,7 @@ import type { GateResult, ObjectiveResult, RampEvidence, Verdict } from '../metr
 import type { EvidenceStats } from '../metrics/sequential.js';
 import { formatWeights, sameWeights, weightsFor, type Baseline, type TrafficRouter, type Weights } from '../traffic/port.js';
 import { RESTORE_BUDGET_MS, type LastRead } from '../traffic/recovery.js';
+import { formatLoadStats, type LoadStats, type SyntheticLoad } from './load.js';
 
 /** The last read of the weights after an end that could not confirm them (for the report and the error). */
 const FINAL_READ_BUDGET_MS = 10_000;
@@ -64,6 +65,8 @@ export interface StepReport {
   outcome: 'advanced' | 'rolled-back' | 'in-progress';
   /** Time the step held beyond its bake for min-requests, and the last reason. */
   waited?: { ms: number; reason: string };
+  /** What the synthetic load sent during this step's bake (`load-url`). */
+  load?: LoadStats;
 }
 
 export type RampResult = 'promoted' | 'rolled-back' | 'failed';
@@ -103,6 +106,8 @@ export interface RampDeps {
   onStep(percent: number, signal: AbortSignal): Promise<void>;
   /** Throws HandedOverError when another run or the rollback action owns the resource now; asked before restoring. */
   confirmOwner?(signal: AbortSignal): Promise<void>;
+  /** Synthetic load, running during every bake (from the step's start until it is decided). */
+  load?: SyntheticLoad;
   log(message: string): void;
 }
 
@@ -193,6 +198,18 @@ export async function runRamp(settings: RampSettings, baseline: Baseline, deps: 
     }
   }
 
+  /** A bake with the synthetic load on: started with the bake, stopped once the step is decided, whatever ends it. */
+  async function bakeUnderLoad(step: Step, report: StepReport, stepStart: number): Promise<void> {
+    if (!deps.load || step.bakeMs <= 0) return bake(step, report, stepStart);
+    const run = deps.load.start();
+    try {
+      await bake(step, report, stepStart);
+    } finally {
+      report.load = await run.stop();
+      log(`  ${step.percent}% synthetic load: ${formatLoadStats(report.load)}`);
+    }
+  }
+
   async function judgeOnce(windowStart: number): Promise<Check> {
     const now = clock.now();
     try {
@@ -278,7 +295,7 @@ export async function runRamp(settings: RampSettings, baseline: Baseline, deps: 
       const stepStart = clock.now();
       const report: StepReport = { percent: step.percent, weights: actual, startedAt: iso(stepStart), checks: [], outcome: 'in-progress' };
       steps.push(report);
-      await bake(step, report, stepStart);
+      await bakeUnderLoad(step, report, stepStart);
       if (step.bakeMs > 0) evidence.finished.push(stepEvidence(report.checks));
       report.outcome = 'advanced';
       report.endedAt = iso(clock.now());
