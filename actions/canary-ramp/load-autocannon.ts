@@ -5,7 +5,7 @@
 import autocannon from 'autocannon';
 import { errorMessage } from '../lib/errors.js';
 import { describeLoad, type LoadPlan } from './load-plan.js';
-import { emptyStats, type LoadOptions, type LoadRun, type LoadStats, type SyntheticLoad } from './load.js';
+import { emptyStats, failedRun, type LoadOptions, type LoadRun, type LoadStats, type SyntheticLoad } from './load.js';
 
 /**
  * autocannon ends a stopped run at its next sample tick: at 100 ms instead of the default second,
@@ -51,8 +51,7 @@ function startRun(plan: LoadPlan, deadline: number): LoadRun {
       sampleInt: SAMPLE_MS,
     }, (err) => finish(err));
   } catch (err) {
-    finish(err);
-    return { stats: () => snapshot(), stop: async () => snapshot() };
+    return failedRun(plan, `autocannon could not start: ${errorMessage(err)}`);
   }
   instance.on('response', (_client: unknown, status: number) => {
     stats.requests++;

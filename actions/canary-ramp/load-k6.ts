@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { errorMessage } from '../lib/errors.js';
 import { redactServerText } from '../lib/secrets.js';
 import { describeLoad, type LoadPlan } from './load-plan.js';
-import { emptyStats, type LoadOptions, type LoadRun, type LoadStats, type SyntheticLoad } from './load.js';
+import { emptyStats, failedRun, type LoadOptions, type LoadRun, type LoadStats, type SyntheticLoad } from './load.js';
 
 /** The environment variables the script reads. */
 export const K6_ENV = { request: 'MESH_LOAD_REQUEST', summary: 'MESH_LOAD_SUMMARY' } as const;
@@ -93,7 +93,19 @@ export function parseK6Summary(text: string): Pick<LoadStats, 'requests' | 'non2
 type K6Options = Pick<LoadOptions, 'deadline' | 'warn'> & { k6Path: string };
 
 export function k6Load(plan: LoadPlan, opts: K6Options): SyntheticLoad {
-  return { description: describeLoad(plan), start: () => startRun(plan, opts) };
+  return {
+    description: describeLoad(plan),
+    start: () => {
+      try {
+        return startRun(plan, opts);
+      } catch (err) {
+        // The temporary folder or the script could not be written: the ramp goes on without load.
+        const run = failedRun(plan, `k6 could not start: ${errorMessage(err)}`);
+        opts.warn(`synthetic load: ${run.stats().note}`);
+        return run;
+      }
+    },
+  };
 }
 
 function startRun(plan: LoadPlan, opts: K6Options): LoadRun {
@@ -105,7 +117,12 @@ function startRun(plan: LoadPlan, opts: K6Options): LoadRun {
   const summary = join(dir, 'summary.json');
   // It ends by itself at the deadline, so a run whose stop never comes cannot outlive the ramp.
   const durationS = Math.max(1, Math.ceil((opts.deadline - startedAt) / 1000));
-  writeFileSync(script, k6Script(plan, durationS), { mode: 0o600 });
+  try {
+    writeFileSync(script, k6Script(plan, durationS), { mode: 0o600 });
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
 
   let output = '';
   const keep = (chunk: Buffer) => {

@@ -76,6 +76,12 @@ export function emptyStats(plan: LoadPlan): LoadStats {
   return { tool: plan.tool, url: plan.display, rate: plan.rate, requests: 0, non2xx: 0, errors: 0, durationMs: 0 };
 }
 
+/** A run that could not start: nothing is sent, and the why is in its stats (the ramp goes on without load). */
+export function failedRun(plan: LoadPlan, note: string): LoadRun {
+  const stats = { ...emptyStats(plan), note };
+  return { stats: () => stats, stop: async () => stats };
+}
+
 /** `1,204 requests (3 non-2xx, 0 errors) in 5m at 20/s`: one line per run for the log and the summary. */
 export function formatLoadStats(s: LoadStats): string {
   const n = (x: number) => x.toLocaleString('en-US');

@@ -178,6 +178,20 @@ describe('k6 driver (a stand-in k6 process)', () => {
     expect(stats.note).toMatch(/k6 ended early \(exit code 107\)/);
   });
 
+  it('a script that cannot be written is reported, not thrown: the ramp goes on without load', async () => {
+    const saved = process.env.RUNNER_TEMP;
+    process.env.RUNNER_TEMP = join(tmpdir(), 'no-such-runner-temp', 'x');
+    try {
+      const warnings: string[] = [];
+      const run = k6Load(plan, { deadline: Date.now() + 60_000, warn: (m) => void warnings.push(m), k6Path: '/bin/true' }).start();
+      expect(warnings.join('\n')).toMatch(/^synthetic load: k6 could not start: ENOENT/);
+      expect(await run.stop()).toMatchObject({ requests: 0, note: expect.stringMatching(/k6 could not start/) });
+    } finally {
+      if (saved === undefined) delete process.env.RUNNER_TEMP;
+      else process.env.RUNNER_TEMP = saved;
+    }
+  });
+
   it('a k6 that cannot be started is reported, not thrown', async () => {
     const warnings: string[] = [];
     const run = k6Load(plan, { deadline: Date.now() + 60_000, warn: (m) => void warnings.push(m), k6Path: join(tmpdir(), 'no-such-k6') }).start();
