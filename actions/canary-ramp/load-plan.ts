@@ -114,7 +114,6 @@ export function parseLoadPlan(inputs: LoadInputs): LoadPlan | null {
   const timeoutMs = parseDuration(value('load-timeout') || LOAD_DEFAULTS.timeout, 'Input "load-timeout"', LOAD_TIMEOUT_RANGE);
   const method = (value('load-method') || LOAD_DEFAULTS.method).toUpperCase();
   if (!(LOAD_METHODS as readonly string[]).includes(method)) throw new InputError(`Input "load-method": "${value('load-method')}" is not one of ${LOAD_METHODS.join(' | ')}.`);
-  // The body is sent as written: surrounding blank lines are part of it only when meant, so it is not trimmed.
   const body = inputs['load-body'] ?? '';
   if (body && !BODY_METHODS.has(method)) throw new InputError(`Input "load-body" needs input "load-method" ${[...BODY_METHODS].join(', ')}; got ${method}.`);
   const headers = parseLoadHeaders(inputs['load-headers'] ?? '');
@@ -167,7 +166,6 @@ export function maskLoadCredentials(inputs: LoadInputs): void {
 export function readLoadPlan(): LoadPlan | null {
   const names = ['load-url', 'load-rate', 'load-connections', 'load-timeout', 'load-headers', 'load-method', 'load-body', 'load-tool'] as const;
   const inputs: LoadInputs = Object.fromEntries(names.map((n) => [n, raw(n)]));
-  // Headers and the body keep their own line structure (raw() trims only the ends).
   maskLoadCredentials(inputs);
   return parseLoadPlan(inputs);
 }
