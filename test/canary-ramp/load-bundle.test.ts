@@ -4,53 +4,37 @@
  * loopback server that counts what arrives. The process must end by itself with the load stopped.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FakeCloudWatch } from '../support/fake-cloudwatch.js';
 import { runBundle, startBundle } from '../support/harness.js';
-import type { AlbFixture } from '../traffic/alb-fixture.js';
 import { forward } from '../traffic/alb-fixture.js';
-import { shown, startAlbWorld, type AlbWorld } from '../traffic/alb-world.js';
+import { albRampInputs, shown, useAlbWorld } from '../traffic/alb-world.js';
 import { targetGroupDimension } from '../../actions/traffic/alb.js';
 import { startTarget, type LoadTarget } from './load-target.js';
 
-let world: AlbWorld;
-let cw: FakeCloudWatch;
-let fx: AlbFixture;
+const world = useAlbWorld();
 let target: LoadTarget;
-
 beforeAll(async () => {
-  world = await startAlbWorld();
-  ({ cw, fx } = world as Required<AlbWorld>);
   target = await startTarget();
 });
-afterAll(async () => {
-  await target?.stop();
-  await world?.stop();
-});
+afterAll(() => target?.stop());
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const arrived = (path: string) => target.received.filter((r) => r.url === path).length;
 
-function inputs(listenerArn: string, path: string, over: Record<string, string> = {}) {
-  return {
-    router: 'alb',
-    'listener-arn': listenerArn,
-    'stable-target-group-arn': fx.stable,
-    'canary-target-group-arn': fx.canary,
-    steps: '10,50,100',
-    'bake-time': '2s',
-    'analysis-interval': '1s',
-    slo: 'p95 < 200ms\nerror-rate < 1%',
-    'load-url': `${target.url}${path}`,
-    'load-rate': '20',
-    'load-headers': 'X-Canary: always',
-    ...over,
-  };
-}
+const inputs = (listenerArn: string, path: string, over: Record<string, string> = {}) => albRampInputs(world.fx, listenerArn, {
+  steps: '10,50,100',
+  'bake-time': '2s',
+  'analysis-interval': '1s',
+  slo: 'p95 < 200ms\nerror-rate < 1%',
+  'load-url': `${target.url}${path}`,
+  'load-rate': '20',
+  'load-headers': 'X-Canary: always',
+  ...over,
+});
 
 describe('canary-ramp bundle with synthetic load', () => {
   it('sends the load during the bakes, says so in the log and summary, and exits with it stopped', async () => {
-    cw.setScenario(targetGroupDimension(fx.canary), 'healthy');
-    const listenerArn = await fx.listener([forward([fx.stable, 100])]);
+    world.cw.setScenario(targetGroupDimension(world.fx.canary), 'healthy');
+    const listenerArn = await world.fx.listener([forward([world.fx.stable, 100])]);
     const run = await runBundle('canary-ramp', { inputs: inputs(listenerArn, '/healthy'), env: world.env() });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.outputs.result).toBe('promoted');
@@ -69,8 +53,8 @@ describe('canary-ramp bundle with synthetic load', () => {
   });
 
   it('stops the load when the runner cancels the job (SIGTERM mid-bake): rolled back, nothing arrives after the exit', async () => {
-    cw.setScenario(targetGroupDimension(fx.canary), 'healthy');
-    const listenerArn = await fx.listener([forward([fx.stable, 100])]);
+    world.cw.setScenario(targetGroupDimension(world.fx.canary), 'healthy');
+    const listenerArn = await world.fx.listener([forward([world.fx.stable, 100])]);
     const running = startBundle('canary-ramp', { inputs: inputs(listenerArn, '/cancelled', { 'bake-time': '10m', steps: '25,100' }), env: world.env() });
     await running.waitFor('25% check 1: pass');
     expect(arrived('/cancelled')).toBeGreaterThan(0);
@@ -85,14 +69,14 @@ describe('canary-ramp bundle with synthetic load', () => {
   });
 
   it('refuses load-tool k6 when k6 is not on PATH, before any AWS call', async () => {
-    const listenerArn = await fx.listener([forward([fx.stable, 100])]);
-    const before = await fx.defaultActions(listenerArn);
-    const tagsBefore = await fx.tags(listenerArn);
+    const listenerArn = await world.fx.listener([forward([world.fx.stable, 100])]);
+    const before = await world.fx.defaultActions(listenerArn);
+    const tagsBefore = await world.fx.tags(listenerArn);
     const run = await runBundle('canary-ramp', { inputs: inputs(listenerArn, '/k6', { 'load-tool': 'k6' }), env: { ...world.env(), PATH: '/nonexistent' } });
     expect(run.code).not.toBe(0);
     expect(shown(run.errors)).toMatch(/Input "load-tool": k6 is not on PATH; install it before this step/);
-    expect(await fx.defaultActions(listenerArn)).toEqual(before);
-    expect(await fx.tags(listenerArn)).toEqual(tagsBefore);
+    expect(await world.fx.defaultActions(listenerArn)).toEqual(before);
+    expect(await world.fx.tags(listenerArn)).toEqual(tagsBefore);
     expect(arrived('/k6')).toBe(0);
   });
 });
