@@ -141,9 +141,11 @@ export function maskLoadCredentials(inputs: LoadInputs): void {
   if (URL.canParse(urlText)) {
     const { username, password } = new URL(urlText);
     if (password) maskUrlCredentials(urlText);
-    // A token written as the user name (https://TOKEN@host) is as secret as a password.
-    else if (username) maskBasicAuth(decode(username), '');
-    if (username) maskSecret(username);
+    else if (username) {
+      // A token written as the user name (https://TOKEN@host) is as secret as a password.
+      maskSecret(username);
+      maskBasicAuth(decode(username), '');
+    }
   }
   for (const line of (inputs['load-headers'] ?? '').split(/\r?\n/)) {
     const colon = line.indexOf(':');

@@ -149,7 +149,9 @@ describe('load-* inputs (INPUT_* env, with the action\'s defaults)', () => {
     const pair = Buffer.from('probe:pa$$word').toString('base64');
     // The runner's command escapes % as %25: 'pa%2524%2524word' masks the password as written in the URL.
     expect(masks).toEqual(expect.arrayContaining(['pa%2524%2524word', 'pa$$word', pair, `Basic ${pair}`, 'key-0123456789']));
+    // A user name beside a password is no secret (masking it would hide every "probe" in the log).
     expect(masks).not.toContain('always');
+    expect(masks).not.toContain('probe');
     expect(plan!.headers.Authorization).toBe(`Basic ${pair}`);
 
     withInputs({ 'load-url': 'https://canary.internal/', 'load-headers': 'Authorization: Bearer tok-abcdefgh\nCookie: session=s-123' });
@@ -161,6 +163,15 @@ describe('load-* inputs (INPUT_* env, with the action\'s defaults)', () => {
     }
     const masks2 = out2.lines().filter((l) => l.startsWith('::add-mask::')).map((l) => l.slice('::add-mask::'.length));
     expect(masks2).toEqual(expect.arrayContaining(['Bearer tok-abcdefgh', 'tok-abcdefgh', 'session=s-123']));
+
+    withInputs({ 'load-url': 'https://tok-user-0123@canary.internal/' });
+    const out3 = captureStdout();
+    try {
+      expect(readLoadPlan()!.headers.Authorization).toBe(`Basic ${Buffer.from('tok-user-0123:').toString('base64')}`);
+    } finally {
+      out3.restore();
+    }
+    expect(out3.lines()).toEqual(expect.arrayContaining(['::add-mask::tok-user-0123', `::add-mask::Basic ${Buffer.from('tok-user-0123:').toString('base64')}`]));
   });
 
   it('documents in action.yml the ranges the parser enforces, every load input off by default', () => {
