@@ -115,7 +115,7 @@ const ROUTER = {
 
 /** Every input that carries a number (a duration, a threshold, a count, a ratio, a weight). */
 const NUMERIC = new Set(['slo', 'window', 'warmup', 'min-requests', 'significance', 'metric-queries', 'steps', 'bake-time', 'analysis-interval', 'timeout',
-  'max-failed-checks', 'max-inconclusive', 'rollback-monitoring-time', 'lifecycle-policy', 'parameters', 'template', 'checks', 'request-timeout', 'attempts', 'interval']);
+  'max-failed-checks', 'max-inconclusive', 'load-rate', 'load-connections', 'load-timeout', 'rollback-monitoring-time', 'lifecycle-policy', 'parameters', 'template', 'checks', 'request-timeout', 'attempts', 'interval']);
 
 // ---- checking a plan ----------------------------------------------------------------------------
 
@@ -223,6 +223,14 @@ describe(`every action's input reading ends in a valid plan or an InputError nam
       'max-inconclusive': mixed(),
       'on-inconclusive': oneOf('hold', 'fail', 'pass'),
       takeover: oneOf('true', 'false'),
+      'load-url': url,
+      'load-rate': mixed(),
+      'load-connections': mixed(),
+      'load-timeout': mixed(duration),
+      'load-method': oneOf('GET', 'post', 'FETCH'),
+      'load-headers': oneOf('X-Canary: 1', 'Authorization: Bearer abcdefgh12', 'bad header', 'X-A: 1\nx-a: 2'),
+      'load-body': oneOf('{"a":1e400}'),
+      'load-tool': oneOf('autocannon', 'k6', 'hey'),
     }, () => {
       const ramp = readRampInputs();
       const gate = readGateConfig();

@@ -11,6 +11,7 @@ import type { Baseline, TrafficRouter } from '../traffic/port.js';
 import { restoreInstructions, type LastRead } from '../traffic/recovery.js';
 import { gateOverrides } from './gate-scope.js';
 import { intervalWarning, readRampInputs, timeoutWarning } from './plan.js';
+import { openLoad } from './load.js';
 import type { Judge } from './ramp.js';
 import { RestoreFailedError, rampSession, restoreSession } from './session.js';
 import { loadRampState, runOwner, saveRampState } from './state-helper.js';
@@ -35,6 +36,9 @@ async function main(signal: AbortSignal): Promise<void> {
   const gate = readGateConfig();
   const warning = intervalWarning(inputs.settings.intervalMs, gate.provider === 'cloudwatch' ? CLOUDWATCH_PERIOD_MS : undefined);
   for (const w of [warning, timeoutWarning(inputs.settings.timeoutMs)]) if (w) core.warning(w);
+  // Synthetic load: its driver is loaded (and k6 looked for) only when load-url is set, before any AWS call.
+  const load = inputs.load ? await openLoad(inputs.load, { deadline: systemClock.now() + inputs.settings.timeoutMs, warn: (m) => core.warning(m) }) : undefined;
+  if (load) core.info(`Synthetic load during every bake: ${load.description}.`);
 
   const router = routerFor(inputs.router, systemClock.now() + inputs.settings.timeoutMs);
   // One CloudWatch client for the whole ramp: a check every interval for hours must not open a new
@@ -47,7 +51,7 @@ async function main(signal: AbortSignal): Promise<void> {
     result = await rampSession(
       { settings: { ...inputs.settings, warmupMs: gate.warmupMs }, bakeMs: inputs.bakeMs, dryRun: inputs.dryRun, takeover: inputs.takeover },
       {
-        router, judge, clock: systemClock, signal, owner: runOwner(),
+        router, judge, clock: systemClock, signal, owner: runOwner(), load,
         saveState: (s) => {
           recorded = s.baseline;
           saveRampState({ ...s, router: inputs.router });

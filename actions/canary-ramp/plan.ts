@@ -6,6 +6,7 @@ import { formatDuration, formatRange, parseDuration, type DurationRange } from '
 import { InputError } from '../lib/errors.js';
 import { getBool, getDuration, getEnum, getNumber, getString, type NumberRange } from '../lib/inputs.js';
 import { readRouterConfig, type RouterConfig } from '../traffic/config.js';
+import { readLoadPlan, type LoadPlan } from './load-plan.js';
 import type { OnInconclusive, OnTimeout, RampSettings, Step } from './ramp.js';
 
 export const DEFAULT_STEPS = '1,5,25,50,100';
@@ -59,6 +60,8 @@ export interface RampInputs {
   settings: Omit<RampSettings, 'warmupMs'>;
   dryRun: boolean;
   takeover: boolean;
+  /** Synthetic load during every bake (`load-*` inputs); null when `load-url` is unset. */
+  load: LoadPlan | null;
 }
 
 export function readRampInputs(): RampInputs {
@@ -85,6 +88,7 @@ export function readRampInputs(): RampInputs {
     },
     dryRun: getBool('dry-run', false),
     takeover: getBool('takeover', false),
+    load: readLoadPlan(),
   };
 }
 

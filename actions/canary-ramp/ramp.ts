@@ -15,6 +15,7 @@ import type { GateResult, ObjectiveResult, RampEvidence, Verdict } from '../metr
 import type { EvidenceStats } from '../metrics/sequential.js';
 import { formatWeights, sameWeights, weightsFor, type Baseline, type TrafficRouter, type Weights } from '../traffic/port.js';
 import { RESTORE_BUDGET_MS, type LastRead } from '../traffic/recovery.js';
+import { formatLoadStats, type LoadStats, type SyntheticLoad } from './load.js';
 
 /** The last read of the weights after an end that could not confirm them (for the report and the error). */
 const FINAL_READ_BUDGET_MS = 10_000;
@@ -64,6 +65,8 @@ export interface StepReport {
   outcome: 'advanced' | 'rolled-back' | 'in-progress';
   /** Time the step held beyond its bake for min-requests, and the last reason. */
   waited?: { ms: number; reason: string };
+  /** What the synthetic load sent during this step's bake (`load-url`). */
+  load?: LoadStats;
 }
 
 export type RampResult = 'promoted' | 'rolled-back' | 'failed';
@@ -103,6 +106,8 @@ export interface RampDeps {
   onStep(percent: number, signal: AbortSignal): Promise<void>;
   /** Throws HandedOverError when another run or the rollback action owns the resource now; asked before restoring. */
   confirmOwner?(signal: AbortSignal): Promise<void>;
+  /** Synthetic load, running during every bake (from the step's start until it is decided). */
+  load?: SyntheticLoad;
   log(message: string): void;
 }
 
@@ -158,7 +163,7 @@ class Ramp {
         if (signal.aborted) throw signal.reason;
         if (clock.now() > this.deadline) throw new StepFailed(`timeout ${formatDuration(settings.timeoutMs)} reached before ${step.percent}%`);
         const { report, stepStart } = await this.shiftTo(step);
-        await this.bake(step, report, stepStart);
+        await this.bakeUnderLoad(step, report, stepStart);
         if (step.bakeMs > 0) this.evidence.finished.push(stepEvidence(report.checks));
         report.outcome = 'advanced';
         report.endedAt = iso(clock.now());
@@ -209,6 +214,19 @@ class Ramp {
   /** The end's last look at the weights, on its own short budget; null when they cannot be read. */
   private finalRead(): Promise<Weights | null> {
     return this.readWeights(abortAfter(FINAL_READ_BUDGET_MS)).catch(() => null);
+  }
+
+  /** A bake with the synthetic load on: started with the bake, stopped once the step is decided, whatever ends it. */
+  private async bakeUnderLoad(step: Step, report: StepReport, stepStart: number): Promise<void> {
+    const { load, log } = this.deps;
+    if (!load || step.bakeMs <= 0) return this.bake(step, report, stepStart);
+    const run = load.start();
+    try {
+      await this.bake(step, report, stepStart);
+    } finally {
+      report.load = await run.stop();
+      log(`  ${step.percent}% synthetic load: ${formatLoadStats(report.load)}`);
+    }
   }
 
   /** Bakes one step; resolves when it may advance, throws StepFailed when it must roll back. */

@@ -9,6 +9,7 @@ import { formatDuration } from '../lib/duration.js';
 import { errorMessage } from '../lib/errors.js';
 import { formatWeights, sameWeights, type Baseline, type RampMark, type TrafficRouter } from '../traffic/port.js';
 import { RESTORE_BUDGET_MS, type LastRead } from '../traffic/recovery.js';
+import type { SyntheticLoad } from './load.js';
 import { HandedOverError, runRamp, type Judge, type RampSettings } from './ramp.js';
 import { decideOnMark, platformPlan } from './session-plan.js';
 import type { RampReport } from './summary.js';
@@ -25,6 +26,8 @@ export interface SessionDeps {
   clock: Clock;
   signal: AbortSignal;
   owner: string;
+  /** Synthetic load during every bake (`load-url`). */
+  load?: SyntheticLoad;
   /** Persists what post needs (core.saveState in the action). */
   saveState(state: SessionState): void;
   log(message: string): void;
@@ -124,7 +127,7 @@ export async function rampSession(opts: SessionOptions, deps: SessionDeps): Prom
     }
   };
   const outcome = await runRamp(settings, baseline, {
-    router, judge: deps.judge, clock, signal: deps.signal, deadline: endsAt, lastRead, log, confirmOwner,
+    router, judge: deps.judge, clock, signal: deps.signal, deadline: endsAt, lastRead, log, confirmOwner, load: deps.load,
     onStep: async (percent, signal) => {
       await confirmOwner(signal);
       await router.writeMark(mark('in-progress', percent), signal);

@@ -1,6 +1,7 @@
 /** The job summary and the JSON report of a ramp: pure functions of its outcome. */
 import { formatDuration } from '../lib/duration.js';
 import { formatWeights, type Weights } from '../traffic/port.js';
+import { formatLoadStats } from './load.js';
 import type { RampOutcome, StepReport } from './ramp.js';
 
 export interface RampReport {
@@ -88,6 +89,20 @@ function mermaid(steps: StepReport[]): string {
   return charts.map((c) => '```mermaid\n' + c + '\n```').join('\n\n');
 }
 
+/** The synthetic load of each baked step: where it went, at what rate, what it sent and what failed. */
+function loadLines(steps: StepReport[]): string[] {
+  const loaded = steps.filter((s) => s.load);
+  if (!loaded.length) return [];
+  const { tool, url, rate } = loaded[0].load!;
+  const sum = (key: 'requests' | 'non2xx' | 'errors') => loaded.reduce((n, s) => n + s.load![key], 0).toLocaleString('en-US');
+  return [
+    `**Synthetic load** (${tool}) to ${url} at ${rate} requests/s during each bake, judged with the rest of the traffic: ${sum('requests')} requests, ${sum('non2xx')} non-2xx, ${sum('errors')} errors.`,
+    '',
+    ...loaded.map((s) => `- ${s.percent}%: ${formatLoadStats(s.load!)}`),
+    '',
+  ];
+}
+
 export function renderRampSummary(r: RampReport): string {
   const lines = [
     `## canary-ramp: ${r.result}`,
@@ -101,6 +116,7 @@ export function renderRampSummary(r: RampReport): string {
     // A step held for lack of traffic says how long and why.
     const waits = r.steps.filter((s) => s.waited);
     if (waits.length) lines.push(...waits.map((s) => `- ${s.percent}% waited ${formatDuration(s.waited!.ms)} beyond its bake for min-requests: ${s.waited!.reason}`), '');
+    lines.push(...loadLines(r.steps));
     const chart = mermaid(r.steps);
     if (chart) lines.push(chart, '');
   }

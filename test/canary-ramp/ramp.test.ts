@@ -5,13 +5,11 @@ import { CancelledError } from '../../actions/lib/runner.js';
 import type { GateResult, RampEvidence, Verdict } from '../../actions/metrics/types.js';
 import { runRamp, type Judge, type RampSettings } from '../../actions/canary-ramp/ramp.js';
 import { renderRampSummary } from '../../actions/canary-ramp/summary.js';
-import { weightsFor, type Baseline, type RampMark, type TrafficRouter, type Weights } from '../../actions/traffic/port.js';
+import { weightsFor, type Baseline, type Weights } from '../../actions/traffic/port.js';
+import { MemoryRouter } from '../support/memory-router.js';
 
-/** A backend that keeps its weights in memory and records every write. */
-class MemoryRouter implements TrafficRouter {
-  readonly kind = 'alb' as const;
-  readonly resource = 'memory listener';
-  weights: Weights = weightsFor(0);
+/** The in-memory backend, recording every write, with faults to inject. */
+class FaultyRouter extends MemoryRouter {
   writes: number[] = [];
   failShiftAt?: number;
   failRestore = false;
@@ -21,33 +19,20 @@ class MemoryRouter implements TrafficRouter {
   hangShiftAt?: number;
   /** The signal each restore was given. */
   restoreSignals: (AbortSignal | undefined)[] = [];
-  async snapshot(): Promise<Baseline> {
-    return { weights: { ...this.weights } };
-  }
-  async read(): Promise<Weights> {
+  override async read(): Promise<Weights> {
     return this.lieAt !== undefined && this.weights.canary === this.lieAt ? weightsFor(0) : { ...this.weights };
   }
-  async shift(percent: number, signal?: AbortSignal): Promise<void> {
+  override async shift(percent: number, signal?: AbortSignal): Promise<void> {
     if (percent === this.hangShiftAt) await untilAborted(signal);
     if (percent === this.failShiftAt) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
-    this.weights = weightsFor(percent);
+    await super.shift(percent);
     this.writes.push(percent);
   }
-  async restore(b: Baseline, signal?: AbortSignal): Promise<void> {
+  override async restore(b: Baseline, signal?: AbortSignal): Promise<void> {
     this.restoreSignals.push(signal);
     if (this.failRestore) throw new Error('connection reset');
-    this.weights = { ...b.weights };
+    await super.restore(b);
     this.writes.push(b.weights.canary);
-  }
-  async platformSteps(): Promise<null> {
-    return null;
-  }
-  async readMark(): Promise<RampMark | null> {
-    return null;
-  }
-  async writeMark(): Promise<void> {}
-  metricsScope(): undefined {
-    return undefined;
   }
 }
 
@@ -96,7 +81,7 @@ function deps(router: MemoryRouter, judge: Judge, clock = new FakeClock(), signa
 
 describe('runRamp', () => {
   it('promotes through every step when every check passes, baking each step for its bake time', async () => {
-    const router = new MemoryRouter();
+    const router = new FaultyRouter();
     const { judge, windows } = scripted('pass');
     const clock = new FakeClock();
     const t0 = clock.now();
@@ -114,7 +99,7 @@ describe('runRamp', () => {
   });
 
   it('rolls back at the first step once failed checks reach max-failed-checks, never exceeding 1 %', async () => {
-    const router = new MemoryRouter();
+    const router = new FaultyRouter();
     const { judge } = scripted('fail');
     const out = await runRamp(settings(), await router.snapshot(), deps(router, judge));
     expect(out.result).toBe('rolled-back');
@@ -126,7 +111,7 @@ describe('runRamp', () => {
   });
 
   it('needs a pass after the bake: a failed check below the limit keeps the step measuring', async () => {
-    const router = new MemoryRouter();
+    const router = new FaultyRouter();
     const { judge } = scripted('pass', 'pass', 'pass', 'pass', 'fail', 'pass');
     const out = await runRamp(settings({ steps: [{ percent: 10, bakeMs: 5 * MIN }, { percent: 100, bakeMs: 0 }] }), await router.snapshot(), deps(router, judge));
     expect(out.result).toBe('promoted');
@@ -134,7 +119,7 @@ describe('runRamp', () => {
   });
 
   it('holds on inconclusive checks and advances once they pass', async () => {
-    const router = new MemoryRouter();
+    const router = new FaultyRouter();
     const { judge } = scripted('inconclusive', 'inconclusive', 'inconclusive', 'pass');
     const out = await runRamp(settings({ steps: [{ percent: 5, bakeMs: 2 * MIN }, { percent: 100, bakeMs: 0 }] }), await router.snapshot(), deps(router, judge));
     expect(out.result).toBe('promoted');
@@ -142,7 +127,7 @@ describe('runRamp', () => {
   });
 
   it('rolls back after more than max-inconclusive inconclusive checks in a row', async () => {
-    const router = new MemoryRouter();
+    const router = new FaultyRouter();
     const { judge } = scripted('inconclusive');
     const out = await runRamp(settings({ maxInconclusive: 3 }), await router.snapshot(), deps(router, judge));
     expect(out.result).toBe('rolled-back');
@@ -154,14 +139,14 @@ describe('runRamp', () => {
     ['fail', 'rolled-back'],
     ['pass', 'promoted'],
   ] as const)('on-inconclusive %s treats an inconclusive check as %s', async (policy, result) => {
-    const router = new MemoryRouter();
+    const router = new FaultyRouter();
     const { judge } = scripted('inconclusive');
     const out = await runRamp(settings({ onInconclusive: policy }), await router.snapshot(), deps(router, judge));
     expect(out.result).toBe(result);
   });
 
   it('counts a judge that keeps failing as failed checks and rolls back', async () => {
-    const router = new MemoryRouter();
+    const router = new FaultyRouter();
     const { judge } = scripted(new Error('GetMetricData: socket hang up'));
     const out = await runRamp(settings(), await router.snapshot(), deps(router, judge));
     expect(out.result).toBe('rolled-back');
@@ -170,7 +155,7 @@ describe('runRamp', () => {
   });
 
   it('skips the warm-up: the first check comes after warm-up + interval and its window starts after the warm-up', async () => {
-    const router = new MemoryRouter();
+    const router = new FaultyRouter();
     const { judge, windows } = scripted('pass');
     const clock = new FakeClock();
     const t0 = clock.now();
@@ -180,7 +165,7 @@ describe('runRamp', () => {
   });
 
   it('rolls back when the timeout comes before the ramp ends', async () => {
-    const router = new MemoryRouter();
+    const router = new FaultyRouter();
     const { judge } = scripted('pass');
     const out = await runRamp(settings({ timeoutMs: 12 * MIN }), await router.snapshot(), deps(router, judge));
     expect(out.result).toBe('rolled-back');
@@ -189,7 +174,7 @@ describe('runRamp', () => {
   });
 
   it('restores the exact baseline when cancelled mid-bake', async () => {
-    const router = new MemoryRouter();
+    const router = new FaultyRouter();
     router.weights = { stable: 90, canary: 10 };
     const controller = new AbortController();
     let checks = 0;
@@ -208,7 +193,7 @@ describe('runRamp', () => {
 
   // The deadline is real time (a hung call never lets a fake clock move): these wait ~0.3 s.
   it('aborts a hung write at the deadline and restores the baseline on a budget of its own', async () => {
-    const router = new MemoryRouter();
+    const router = new FaultyRouter();
     router.hangShiftAt = 5;
     const out = await runRamp(settings({ timeoutMs: 300, steps: [{ percent: 1, bakeMs: 0 }, { percent: 5, bakeMs: 0 }, { percent: 100, bakeMs: 0 }] }), await router.snapshot(), deps(router, scripted('pass').judge));
     expect(out.result).toBe('rolled-back');
@@ -218,7 +203,7 @@ describe('runRamp', () => {
   });
 
   it('aborts a hung judge at the deadline: a timeout, not a failed check', async () => {
-    const router = new MemoryRouter();
+    const router = new FaultyRouter();
     const seen: AbortSignal[] = [];
     const judge: Judge = (_w, signal) => {
       seen.push(signal);
@@ -233,14 +218,14 @@ describe('runRamp', () => {
   });
 
   it('rolls back when a shift keeps failing, and when the weight read back differs from the one set', async () => {
-    const a = new MemoryRouter();
+    const a = new FaultyRouter();
     a.failShiftAt = 25;
     const outA = await runRamp(settings(), await a.snapshot(), deps(a, scripted('pass').judge));
     expect(outA.result).toBe('rolled-back');
     expect(outA.reason).toMatch(/^fault: Rate exceeded/);
     expect(a.weights).toEqual(weightsFor(0));
 
-    const b = new MemoryRouter();
+    const b = new FaultyRouter();
     b.lieAt = 5;
     const outB = await runRamp(settings(), await b.snapshot(), deps(b, scripted('pass').judge));
     expect(outB.result).toBe('rolled-back');
@@ -248,7 +233,7 @@ describe('runRamp', () => {
   });
 
   it('reports failed (not rolled back) when the baseline cannot be restored', async () => {
-    const router = new MemoryRouter();
+    const router = new FaultyRouter();
     router.failRestore = true;
     const out = await runRamp(settings(), await router.snapshot(), deps(router, scripted('fail').judge));
     expect(out.result).toBe('failed');
@@ -259,7 +244,7 @@ describe('runRamp', () => {
   });
 
   it('rolls back at the first decisive fail (evidence beyond the limit), without waiting for max-failed-checks', async () => {
-    const router = new MemoryRouter();
+    const router = new FaultyRouter();
     const decisive: Judge = async () => ({ ...gate('fail', 'p95 < 1.2x baseline: evidence'), objectives: [{ ...gate('fail').objectives[0], decisive: true }] });
     const out = await runRamp(settings(), await router.snapshot(), deps(router, decisive));
     expect(out.result).toBe('rolled-back');
@@ -268,7 +253,7 @@ describe('runRamp', () => {
   });
 
   it('gives the judge the evidence of every finished step (and the steps planned)', async () => {
-    const router = new MemoryRouter();
+    const router = new FaultyRouter();
     const seen: RampEvidence[] = [];
     let n = 0;
     const judge: Judge = async (_w, _s, ramp) => {
@@ -282,7 +267,7 @@ describe('runRamp', () => {
   });
 
   it('low traffic: a step waiting for min-requests holds past its bake without counting towards max-inconclusive, says how long, then advances', async () => {
-    const router = new MemoryRouter();
+    const router = new FaultyRouter();
     const waiting: GateResult = { ...gate('inconclusive', 'the canary served 40 request(s) in the window, fewer than min-requests (100)'), awaitingData: true };
     let calls = 0;
     const judge: Judge = async () => (++calls <= 9 ? waiting : gate('pass'));
@@ -298,7 +283,7 @@ describe('runRamp', () => {
     ['rollback', 'rolled-back', /timeout 30m reached at 1% while waiting for min-requests \(the canary served 3 request\(s\).*\); rolled back \(on-timeout: rollback\)/, 0],
     ['promote', 'promoted', /timeout 30m reached at 1% while waiting for min-requests .*; promoted without that evidence \(on-timeout: promote\)/, 100],
   ] as const)('the timeout while waiting for data follows on-timeout: %s', async (onTimeout, result, reason, canary) => {
-    const router = new MemoryRouter();
+    const router = new FaultyRouter();
     const waiting: GateResult = { ...gate('inconclusive', 'the canary served 3 request(s) in the window, fewer than min-requests (100)'), awaitingData: true };
     const out = await runRamp(settings({ timeoutMs: 30 * MIN, onTimeout }), await router.snapshot(), deps(router, async () => waiting));
     expect(out.result).toBe(result);

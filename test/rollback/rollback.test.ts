@@ -1,41 +1,21 @@
 /** rollBack's ordering against a live ramp, with an in-memory backend that plays the ramp's next step. */
 import { describe, expect, it } from 'vitest';
 import { rollBack } from '../../actions/rollback/rollback.js';
-import { weightsFor, type Baseline, type RampMark, type TrafficRouter, type Weights } from '../../actions/traffic/port.js';
+import { weightsFor, type Baseline } from '../../actions/traffic/port.js';
+import { MemoryRouter } from '../support/memory-router.js';
 
 /**
  * While the rollback writes, the live ramp reaches its next step: like the ramp, it shifts only when
  * the mark still says in-progress (its confirm-then-shift), so what it sees depends on the order.
  */
-class RacingRampRouter implements TrafficRouter {
-  readonly kind = 'alb' as const;
-  readonly resource = 'memory listener';
-  weights: Weights = weightsFor(10);
-  mark: RampMark | null = { state: 'in-progress', owner: '5/1', baseline: weightsFor(0), step: 10, deadline: 2_000_000_000 };
-  async snapshot(): Promise<Baseline> {
-    return { weights: { ...this.weights } };
+class RacingRampRouter extends MemoryRouter {
+  constructor() {
+    super(10);
+    this.mark = { state: 'in-progress', owner: '5/1', baseline: weightsFor(0), step: 10, deadline: 2_000_000_000 };
   }
-  async read(): Promise<Weights> {
-    return { ...this.weights };
-  }
-  async shift(percent: number): Promise<void> {
-    this.weights = weightsFor(percent);
-  }
-  async restore(b: Baseline): Promise<void> {
-    this.weights = { ...b.weights };
+  override async restore(b: Baseline): Promise<void> {
+    await super.restore(b);
     if (this.mark?.state === 'in-progress') await this.shift(50); // the ramp's next step lands right after
-  }
-  async platformSteps(): Promise<null> {
-    return null;
-  }
-  async readMark(): Promise<RampMark | null> {
-    return this.mark;
-  }
-  async writeMark(mark: RampMark | null): Promise<void> {
-    this.mark = mark;
-  }
-  metricsScope(): undefined {
-    return undefined;
   }
 }
 
