@@ -340,11 +340,15 @@ describe('the platform stacks through deploy-stack against moto, in deployment o
 
     const route53 = (await motoState()).route53;
     const checks = route53.HealthCheck.map((c) => c.health_check_config as Record<string, unknown>);
-    expect(checks.map((c) => [c.FullyQualifiedDomainName, c.Type, c.Port, c.ResourcePath, c.RequestInterval, c.FailureThreshold]).sort()).toEqual([
+    // Per region: its HTTPS check, five alarm checks and the calculated check the records follow
+    // (failover.test.ts reads their wiring back through a moto that keeps it).
+    expect(checks.map((c) => c.Type).sort()).toEqual([...Array(2).fill('CALCULATED'), ...Array(10).fill('CLOUDWATCH_METRIC'), 'HTTPS', 'HTTPS']);
+    expect(checks.filter((c) => c.Type === 'HTTPS').map((c) => [c.FullyQualifiedDomainName, c.Type, c.Port, c.ResourcePath, c.RequestInterval, c.FailureThreshold]).sort()).toEqual([
       ['origin-euc1.api.staging.mesh.example.com', 'HTTPS', 443, '/healthz', 10, 3],
       ['origin-euw1.api.staging.mesh.example.com', 'HTTPS', 443, '/healthz', 10, 3],
     ]);
-    const checkOf = Object.fromEntries(route53.HealthCheck.map((c) => [c.id, (c.health_check_config as Record<string, string>).FullyQualifiedDomainName]));
+    // moto names a template's health check after its logical id (CallerReference).
+    const checkOf = Object.fromEntries(route53.HealthCheck.map((c) => [c.id, `${(c.health_check_config as Record<string, string>).Type} ${/(Primary|Secondary)\w*HealthCheck/.exec(String(c.caller_reference))?.[0]}`]));
     const named = (name: string) =>
       route53.RecordSet.filter((r) => String(r.name).replace(/\.$/, '') === name).map((r) => {
         const alias = r.alias_target as { DNSName?: string; HostedZoneId?: string } | null;
@@ -355,10 +359,10 @@ describe('the platform stacks through deploy-stack against moto, in deployment o
       ['A', null, null, 'd1stagexample.cloudfront.net', 'Z2FDTNDATAQYW2'],
       ['AAAA', null, null, 'd1stagexample.cloudfront.net', 'Z2FDTNDATAQYW2'],
     ]);
-    // Its origin: each region's ALB, in that region's ELB zone, guarded by that region's check.
+    // Its origin: each region's ALB, in that region's ELB zone, guarded by that region's health.
     expect(named('origin.api.staging.mesh.example.com').sort()).toEqual([
-      ['A', 'PRIMARY', 'origin-euc1.api.staging.mesh.example.com', 'staging-edge-1111111111.eu-central-1.elb.amazonaws.com', 'Z215JYRZR1TBD5'],
-      ['A', 'SECONDARY', 'origin-euw1.api.staging.mesh.example.com', 'staging-edge-2222222222.eu-west-1.elb.amazonaws.com', 'Z32O12XQLNTSW2'],
+      ['A', 'PRIMARY', 'CALCULATED PrimaryRegionHealthCheck', 'staging-edge-1111111111.eu-central-1.elb.amazonaws.com', 'Z215JYRZR1TBD5'],
+      ['A', 'SECONDARY', 'CALCULATED SecondaryRegionHealthCheck', 'staging-edge-2222222222.eu-west-1.elb.amazonaws.com', 'Z32O12XQLNTSW2'],
     ]);
   });
 });

@@ -572,18 +572,41 @@ describe('global: one CloudFront distribution, its origin name failing over betw
     expect(distribution.Properties!.DistributionConfig.Origins).toEqual([expect.objectContaining({ DomainName: { Ref: 'OriginHostName' } })]);
   });
 
-  test('the origin name fails over (or routes by latency) between the two ALBs, each guarded by its region\'s health check', () => {
+  test('the origin name fails over (or routes by latency) between the two ALBs, each guarded by its region\'s health (calculated check)', () => {
     const origin = records().filter((r) => r.p.Name.Ref === 'OriginHostName');
     const shape = (r: (typeof origin)[number]) => [r.c, r.p.Type, r.p.Failover ?? r.p.Region.Ref, r.p.HealthCheckId.Ref, r.p.AliasTarget.DNSName.Ref, r.p.AliasTarget.HostedZoneId.Ref];
     expect(origin.map(shape).sort()).toEqual([
-      ['IsFailover', 'A', 'PRIMARY', 'PrimaryHealthCheck', 'PrimaryLoadBalancerDnsName', 'PrimaryLoadBalancerHostedZoneId'],
-      ['IsFailover', 'A', 'SECONDARY', 'SecondaryHealthCheck', 'SecondaryLoadBalancerDnsName', 'SecondaryLoadBalancerHostedZoneId'],
-      ['IsLatency', 'A', 'PrimaryRegion', 'PrimaryHealthCheck', 'PrimaryLoadBalancerDnsName', 'PrimaryLoadBalancerHostedZoneId'],
-      ['IsLatency', 'A', 'SecondaryRegion', 'SecondaryHealthCheck', 'SecondaryLoadBalancerDnsName', 'SecondaryLoadBalancerHostedZoneId'],
+      ['IsFailover', 'A', 'PRIMARY', 'PrimaryRegionHealthCheck', 'PrimaryLoadBalancerDnsName', 'PrimaryLoadBalancerHostedZoneId'],
+      ['IsFailover', 'A', 'SECONDARY', 'SecondaryRegionHealthCheck', 'SecondaryLoadBalancerDnsName', 'SecondaryLoadBalancerHostedZoneId'],
+      ['IsLatency', 'A', 'PrimaryRegion', 'PrimaryRegionHealthCheck', 'PrimaryLoadBalancerDnsName', 'PrimaryLoadBalancerHostedZoneId'],
+      ['IsLatency', 'A', 'SecondaryRegion', 'SecondaryRegionHealthCheck', 'SecondaryLoadBalancerDnsName', 'SecondaryLoadBalancerHostedZoneId'],
     ]);
     // The health checks decide: target health would fail a region over for one unhealthy canary group.
     for (const r of origin) expect(r.p.AliasTarget.EvaluateTargetHealth, r.id).toBe(false);
     expect(records()).toHaveLength(origin.length + 2);
+  });
+
+  test('each region\'s health: its HTTPS check and one CLOUDWATCH_METRIC check per alarm its health stack makes there, all needed', () => {
+    const health = loadTemplate('health');
+    // The alarm names the health stack makes (mesh-${Environment}-region-<what>), in its order.
+    const made = resourcesOfType(health, 'AWS::CloudWatch::Alarm').map(([, r]) => r.Properties!.AlarmName['Fn::Sub'] as string).sort();
+    expect(made).toHaveLength(5);
+    for (const region of ['Primary', 'Secondary']) {
+      const top = resource(t, `${region}RegionHealthCheck`).Properties!.HealthCheckConfig;
+      const children = (top.ChildHealthChecks as { Ref: string }[]).map((c) => c.Ref);
+      expect(top.Type).toBe('CALCULATED');
+      expect(top.HealthThreshold, region).toBe(children.length);
+      expect(children).toContain(`${region}HealthCheck`);
+      const alarmChecks = children.filter((c) => c !== `${region}HealthCheck`).map((id) => resource(t, id).Properties!.HealthCheckConfig);
+      for (const c of alarmChecks) {
+        expect(c, region).toMatchObject({ Type: 'CLOUDWATCH_METRIC', InsufficientDataHealthStatus: { Ref: 'InsufficientDataHealthStatus' } });
+        expect(c.AlarmIdentifier.Region, region).toEqual({ Ref: `${region}Region` });
+      }
+      expect(alarmChecks.map((c) => c.AlarmIdentifier.Name['Fn::Sub']).sort(), region).toEqual(made);
+    }
+    expect(t.Parameters!.InsufficientDataHealthStatus).toMatchObject({ Default: 'LastKnownStatus', AllowedValues: ['Healthy', 'Unhealthy', 'LastKnownStatus'] });
+    // Every region the global stack fails over between deploys the health stack.
+    for (const { values } of parameterSets('global')) expect(stackRegions(health)).toEqual(expect.arrayContaining([values.PrimaryRegion, values.SecondaryRegion]));
   });
 
   test('parameter files: the names the edge stacks use, and each region\'s own ELB hosted zone', () => {

@@ -6,6 +6,8 @@
  * change sets). Opt-in: a template whose outputs name resources moto skips then fails to execute.
  * `secretStages` (same file): GetSecretValue without a stage follows AWSCURRENT when
  * UpdateSecretVersionStage moves it, as on AWS (a rotation's finishSecret).
+ * `route53HealthChecks` (same file): health checks made from a template keep their calculated,
+ * alarm and inversion settings, and GetHealthCheck returns them, as on AWS.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -49,9 +51,9 @@ async function waitUntilUp(url: string, child: ChildProcess, log: () => string):
   throw new Error(`moto did not start within 30 s: ${log()}`);
 }
 
-export async function startMoto(region = 'eu-central-1', opts: { changeSetOutputs?: boolean; secretStages?: boolean } = {}): Promise<Moto> {
+export async function startMoto(region = 'eu-central-1', opts: { changeSetOutputs?: boolean; secretStages?: boolean; route53HealthChecks?: boolean } = {}): Promise<Moto> {
   const port = await freePort();
-  const patches = [opts.changeSetOutputs && 'change-set-outputs', opts.secretStages && 'secret-stages'].filter(Boolean);
+  const patches = [opts.changeSetOutputs && 'change-set-outputs', opts.secretStages && 'secret-stages', opts.route53HealthChecks && 'route53-health-checks'].filter(Boolean);
   const child = spawn(process.env.MOTO_PYTHON ?? 'python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: patches.length

@@ -11,6 +11,13 @@ patches exactly those three gaps and nothing else.
 secret-stages: moto 5.2.1's UpdateSecretVersionStage moves the AWSCURRENT label but GetSecretValue
 without a stage keeps returning the version it had before. On AWS a call without a stage returns
 AWSCURRENT, wherever the label is: a rotation Lambda's finishSecret moves it exactly that way.
+
+route53-health-checks: moto 5.2.1 builds an AWS::Route53::HealthCheck from a template with only its
+endpoint fields, and no health check of any origin keeps AlarmIdentifier or
+InsufficientDataHealthStatus. Real AWS keeps all of them (GetHealthCheck returns them); this keeps a
+template's ChildHealthChecks, HealthThreshold, Inverted, Disabled, AlarmIdentifier and
+InsufficientDataHealthStatus and returns them. moto still judges nothing: its health checks stay
+healthy and it answers no DNS query.
 """
 import os
 
@@ -69,3 +76,37 @@ if _sm is not None:
         return out
 
     _sm.SecretsManagerBackend.update_secret_version_stage = update_secret_version_stage
+
+try:
+    from moto.route53 import models as _r53
+except Exception:
+    _r53 = None
+if "route53-health-checks" not in _patches:
+    _r53 = None
+
+if _r53 is not None:
+    _from_template = _r53.HealthCheck.create_from_cloudformation_json.__func__
+    _config = _r53.HealthCheck.health_check_config.fget
+
+    def _health_check_from_template(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        health_check = _from_template(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        props = cloudformation_json["Properties"]["HealthCheckConfig"]
+        health_check.set_children(props.get("ChildHealthChecks") or [])
+        if props.get("HealthThreshold") is not None:
+            health_check.health_threshold = int(props["HealthThreshold"])
+        health_check.inverted = str(props.get("Inverted", False)).lower() == "true"
+        health_check.disabled = str(props.get("Disabled", False)).lower() == "true"
+        health_check.alarm_identifier = props.get("AlarmIdentifier")
+        health_check.insufficient_data_health_status = props.get("InsufficientDataHealthStatus")
+        return health_check
+
+    def _health_check_config(self):
+        config = _config(self)
+        if getattr(self, "alarm_identifier", None):
+            config["AlarmIdentifier"] = self.alarm_identifier
+        if getattr(self, "insufficient_data_health_status", None):
+            config["InsufficientDataHealthStatus"] = self.insufficient_data_health_status
+        return config
+
+    _r53.HealthCheck.create_from_cloudformation_json = classmethod(_health_check_from_template)
+    _r53.HealthCheck.health_check_config = property(_health_check_config)
