@@ -19,6 +19,7 @@ import {
   parameterFilePath,
   resourcesOfType,
   stackRegions,
+  parameterFiles,
   templateNames,
   type Resource,
   type Template,
@@ -258,7 +259,9 @@ describe('service quotas: alarms before a quota stops scaling or deploying, in b
 describe('chaos: FIS experiments stopped by the service\'s SLO alarm, and the workflow that runs them', () => {
   const t = loadTemplate('chaos');
   const SERVICES = [['Auth', 'auth'], ['Persona', 'persona'], ['VcStart', 'vc-start']] as const;
-  const FAULTS = [['StopTask', 'aws:ecs:stop-task'], ['CpuStress', 'aws:ecs:task-cpu-stress'], ['NetworkLatency', 'aws:ecs:task-network-latency']] as const;
+  const FAULTS = [['StopTask', 'aws:ecs:stop-task'], ['CpuStress', 'aws:ecs:task-cpu-stress'], ['NetworkLatency', 'aws:ecs:task-network-latency'], ['PacketLoss', 'aws:ecs:task-network-packet-loss']] as const;
+  /** The SSM document FIS runs on the task for each task fault (the -ECS ones call the ECS fault injection endpoints). */
+  const DOCUMENTS: Record<string, string> = { CpuStress: 'AWSFIS-Run-CPU-Stress', NetworkLatency: 'AWSFIS-Run-Network-Latency-ECS', PacketLoss: 'AWSFIS-Run-Network-Packet-Loss-ECS' };
 
   test.each(SERVICES.flatMap(([S, s]) => FAULTS.map(([F, action]) => ({ S, s, F, action }))))('$s $F: $action on its stable tasks, stopped by mesh-<env>-$s-slo', ({ S, s, F, action }) => {
     const x = props(t.Resources[`${S}${F}Experiment`]);
@@ -281,7 +284,64 @@ describe('chaos: FIS experiments stopped by the service\'s SLO alarm, and the wo
     expect(role.AssumeRolePolicyDocument.Statement.map((s: any) => s.Principal)).toEqual([{ Service: 'fis.amazonaws.com' }]);
     const statements = role.Policies[0].PolicyDocument.Statement;
     expect(statements.find((s: any) => s.Sid === 'PlatformTasks').Action).toEqual(['ecs:DescribeTasks', 'ecs:StopTask']);
-    expect(statements.find((s: any) => s.Sid === 'StressThroughTheTaskAgent').Resource[0]).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}::document/AWSFIS-Run-CPU-Stress' });
+    const agent = statements.find((s: any) => s.Sid === 'FaultsThroughTheTaskAgent');
+    expect(agent.Resource[0]).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}::document/AWSFIS-Run-CPU-Stress' });
+    // Each task fault's document, on the platform's managed instances and its cluster's tasks only.
+    for (const doc of Object.values(DOCUMENTS)) expect(agent.Resource).toContainEqual({ 'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}::document/${doc}` });
+    expect(agent.Resource).toContainEqual({ 'Fn::Sub': ['arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:task/${Cluster}/*', { Cluster: { 'Fn::ImportValue': { 'Fn::Sub': '${ClusterStack}-ClusterName' } } }] });
+  });
+
+  test('the network faults go through the ECS fault injection endpoints (the only way on Fargate), on all destinations', () => {
+    for (const [S] of SERVICES) {
+      for (const F of ['NetworkLatency', 'PacketLoss']) {
+        expect(props(t.Resources[`${S}${F}Experiment`]).Actions.Fault.Parameters, `${S}${F}`).toMatchObject({ useEcsFaultInjectionEndpoints: 'true', sources: '0.0.0.0/0' });
+      }
+    }
+    expect(props(t.Resources.AuthPacketLossExperiment).Actions.Fault.Parameters.lossPercent).toEqual(ref('PacketLossPercent'));
+    expect(t.Parameters!.PacketLossPercent).toMatchObject({ Default: 5, MinValue: 1, MaxValue: 100 });
+  });
+
+  test('experiments and service stacks agree: each targets the stable service its service stack runs in the same cluster, and where experiments may run its tasks are ready for task faults', () => {
+    const service = loadTemplate('service');
+    const defaults = (name: string) => service.Parameters![name].Default;
+    for (const { env, region, values: chaos, t: experiments } of deployments('chaos')) {
+      // Only where the deploy role may start experiments (staging) must the tasks be ready; prod's are not.
+      const mayRun = deployments('security').some((d) => d.env === env && Boolean(d.t.Resources.ChaosPolicy));
+      expect(mayRun, env).toBe(env === 'staging');
+      for (const [S, s] of SERVICES) {
+        const files = parameterFiles(env, region, 'service').map(loadParameterFile).filter((v) => v.ServiceName === s && (v.Track ?? defaults('Track')) === 'stable');
+        expect(files, `${env}/${region} ${s}`).toHaveLength(1);
+        const values = files[0];
+        const d = instantiate(service, values);
+        const name = props(d.Resources.Service).ServiceName['Fn::Sub'].replace('${ServiceName}', values.ServiceName).replace('${Track}', 'stable');
+        expect(values.ClusterStack, `${env}/${region} ${s}`).toBe(chaos.ClusterStack);
+        for (const [F] of FAULTS) expect(props(experiments.Resources[`${S}${F}Experiment`]).Targets.Tasks.Parameters.service, `${env}/${region} ${S}${F}`).toBe(name);
+
+        const td = props(d.Resources.TaskDefinition);
+        const agent = (td.ContainerDefinitions as Record<string, any>[]).find((c) => c.Name === 'fault-injection-agent');
+        const where = `${env}/${region} ${s}`;
+        expect(props(d.Resources.Service).EnableExecuteCommand, where).toBe(false); // FIS refuses tasks with ECS Exec on
+        if (mayRun) {
+          expect(values.FaultInjection, where).toBe('true');
+          expect(td, where).toMatchObject({ EnableFaultInjection: true, PidMode: 'task', NetworkMode: 'awsvpc' });
+          expect(agent, where).toMatchObject({ Essential: false, Environment: [{ Name: 'MANAGED_INSTANCE_ROLE_NAME', Value: ref('FaultInjectionInstanceRole') }] });
+          expect(agent!.Command.join(' '), where).toContain('Key=ECS_TASK_ARN,Value=$arn');
+          const role = props(d.Resources.FaultInjectionInstanceRole);
+          expect(role.AssumeRolePolicyDocument.Statement.map((x: any) => x.Principal)).toEqual([{ Service: 'ssm.amazonaws.com' }]);
+          expect(role.ManagedPolicyArns).toEqual([{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore' }]);
+          const taskRole = props(d.Resources.TaskRole).Policies[0].PolicyDocument.Statement;
+          expect(taskRole.find((x: any) => x.Sid === 'RegisterForFaultInjection').Action).toEqual(['ssm:CreateActivation', 'ssm:AddTagsToResource']);
+          expect(taskRole.find((x: any) => x.Sid === 'PassFaultInjectionInstanceRole')).toMatchObject({ Action: 'iam:PassRole', Resource: { 'Fn::GetAtt': ['FaultInjectionInstanceRole', 'Arn'] } });
+        } else {
+          expect(td.EnableFaultInjection, where).toBe(false);
+          expect(td.PidMode, where).toBeUndefined();
+          expect(agent, where).toBeUndefined();
+          expect(d.Resources.FaultInjectionInstanceRole, where).toBeUndefined();
+        }
+      }
+    }
+    // Off unless a parameter file turns it on.
+    expect(service.Parameters!.FaultInjection).toMatchObject({ Default: 'false', AllowedValues: ['true', 'false'] });
   });
 
   test('only the staging deploy role may start experiments', () => {
