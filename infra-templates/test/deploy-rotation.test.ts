@@ -1,12 +1,14 @@
 /**
  * The security stack's JWT rotation Lambda deployed from the real template through deploy-stack
  * against moto (its own server: moto's state dump, which deploy.test.ts reads IAM with, cannot
- * serialise a Lambda function without Docker). The package is put in the code bucket first, as the
- * README's "Secrets" says; the function and its role are read back through the Lambda and IAM APIs.
+ * serialise a Lambda function without Docker). The package (services/auth/rotation/package.ts, built
+ * here) is put in the code bucket under the key it names first, as the README's "Secrets" says; the
+ * function and its role are read back through the Lambda and IAM APIs.
  * moto keeps no rotation schedule from a template: resilience.test.ts checks that wiring.
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
@@ -17,6 +19,7 @@ import { buildPlan } from '../../actions/deploy-stack/plan.js';
 import { deployStack } from '../../actions/deploy-stack/deploy.js';
 import { repoRoot } from '../../test/support/harness.js';
 import { useMoto } from '../../test/support/use-moto.js';
+import { buildRotationPackage } from '../../services/auth/rotation/package.js';
 import { parametersDir } from './support.js';
 
 const ENV = 'staging';
@@ -37,14 +40,15 @@ test('security in the primary region: the JWT rotation Lambda from the code buck
   // Path style: moto answers on 127.0.0.1, not on bucket host names.
   const s3 = new S3Client({ region: REGION, forcePathStyle: true });
   await s3.send(new CreateBucketCommand({ Bucket: file.CodeBucketName, CreateBucketConfiguration: { LocationConstraint: REGION } }));
-  // An empty zip archive (its end-of-central-directory record): moto stores the package, never runs it.
-  await s3.send(new PutObjectCommand({ Bucket: file.CodeBucketName, Key: file.JwtRotationCodeKey, Body: Buffer.concat([Buffer.from('PK\x05\x06', 'latin1'), Buffer.alloc(18)]) }));
+  // The real package under the key it names (moto stores it, never runs it; rotation-package.test.ts runs it).
+  const pkg = await buildRotationPackage();
+  await s3.send(new PutObjectCommand({ Bucket: file.CodeBucketName, Key: pkg.key, Body: pkg.zip }));
 
   const plan = buildPlan(
     {
       name: `${ENV}-security`,
       template: 'infra-templates/templates/security.yaml',
-      parameters: YAML.stringify({ ...file, ExistingOidcProviderArn: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com' }),
+      parameters: YAML.stringify({ ...file, JwtRotationCodeKey: pkg.key, ExistingOidcProviderArn: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com' }),
       tags: `Environment=${ENV}\nProject=mesh`,
       capabilities: ['CAPABILITY_NAMED_IAM'],
       roleArn: '',
@@ -70,6 +74,8 @@ test('security in the primary region: the JWT rotation Lambda from the code buck
     Handler: 'index.handler',
     Role: `arn:aws:iam::123456789012:role/${ENV}-jwt-rotation`,
     Timeout: 30,
+    // The function runs exactly the package that was built.
+    CodeSha256: createHash('sha256').update(pkg.zip).digest('base64'),
   });
   expect(String(fn.Configuration.Runtime)).toMatch(/^nodejs2[4-9]\.x$/);
 

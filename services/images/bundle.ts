@@ -13,7 +13,7 @@ import type { ServiceImage } from './services.js';
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 // The bundle is ESM; the CommonJS packages inside it still call require() for Node's built-ins.
-const REQUIRE_SHIM = "import { createRequire as __meshCreateRequire } from 'node:module'; const require = __meshCreateRequire(import.meta.url);";
+export const REQUIRE_SHIM = "import { createRequire as __meshCreateRequire } from 'node:module'; const require = __meshCreateRequire(import.meta.url);";
 
 /** A package and the packages it depends on at run time, as folders under node_modules. */
 export function packageClosure(name: string, nodeModules: string, seen = new Set<string>()): string[] {
