@@ -6,7 +6,9 @@
  */
 import { relative } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { ENVIRONMENTS, infraRoot, loadParameterFile, loadTemplate, parameterFiles, resourcesOfType, stackRegions, templateNames, type Template } from './support.js';
+import { type Template } from '../lib/parse.js';
+import { ENVIRONMENTS, infraRoot, loadParameterFile, loadTemplate, parameterFiles, stackRegions, templateNames } from '../lib/files.js';
+import { resourcesOfType } from '../lib/policies.js';
 
 const BOUNDARY_NAME = 'mesh-${Environment}-permissions-boundary';
 const boundaryParameter = (env: string) => `/mesh/${env}/security/permissions-boundary-arn`;

@@ -20,7 +20,7 @@ import { deployStack } from '../../actions/deploy-stack/deploy.js';
 import { repoRoot } from '../../test/support/harness.js';
 import { useMoto } from '../../test/support/use-moto.js';
 import { buildRotationPackage } from '../../services/auth/rotation/package.js';
-import { parametersDir } from './support.js';
+import { parametersDir } from '../lib/files.js';
 
 const ENV = 'staging';
 const REGION = 'eu-central-1';

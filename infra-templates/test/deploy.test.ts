@@ -28,7 +28,7 @@ import { FakeClock } from '../../actions/lib/clock.js';
 import { buildPlan, type Inputs } from '../../actions/deploy-stack/plan.js';
 import { deployStack, type DeployResult } from '../../actions/deploy-stack/deploy.js';
 import { useMoto } from '../../test/support/use-moto.js';
-import { loadTemplate, parametersDir } from './support.js';
+import { loadTemplate, parametersDir } from '../lib/files.js';
 
 const ENV = 'staging';
 const PRIMARY = 'eu-central-1';

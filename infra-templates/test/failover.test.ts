@@ -23,7 +23,8 @@ import { describe, expect, test } from 'vitest';
 import { awsClient } from '../../actions/lib/aws.js';
 import { useMoto } from '../../test/support/use-moto.js';
 import { evaluateHealth, failoverAnswer, type AlarmState, type HealthCheckConfig, type RecordSet } from '../lib/failover.js';
-import { instantiate, loadParameterFile, loadTemplate, parameterFilePath, templatePath } from './support.js';
+import { loadParameterFile, loadTemplate, parameterFilePath, templatePath } from '../lib/files.js';
+import { instantiate } from '../lib/evaluate.js';
 
 const ENV = 'staging';
 const PRIMARY = 'eu-central-1';

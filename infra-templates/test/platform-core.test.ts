@@ -4,19 +4,10 @@
  * file (conditions evaluated, Fn::If branches chosen).
  */
 import { describe, expect, test } from 'vitest';
-import {
-  ENVIRONMENTS,
-  REGIONS,
-  instantiate,
-  loadParameterFile,
-  loadTemplate,
-  parameterFilePath,
-  parameterFiles,
-  policyStatements,
-  resourcesOfType,
-  type Resource,
-  type Template,
-} from './support.js';
+import { type Resource, type Template } from '../lib/parse.js';
+import { ENVIRONMENTS, REGIONS, loadParameterFile, loadTemplate, parameterFilePath, parameterFiles } from '../lib/files.js';
+import { policyStatements, resourcesOfType } from '../lib/policies.js';
+import { instantiate } from '../lib/evaluate.js';
 
 const SERVICES = ['auth', 'persona', 'vc-start'] as const;
 const envRegions = ENVIRONMENTS.flatMap((env) => REGIONS.map((region) => ({ env, region })));

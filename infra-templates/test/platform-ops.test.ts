@@ -12,7 +12,9 @@ import { describe, expect, test } from 'vitest';
 import YAML from 'yaml';
 import { repoRoot } from '../../test/support/harness.js';
 import { ACTION_POLICIES, readmePath, regenerate, render, renderStatement } from '../tools/readme.js';
-import { ENVIRONMENTS, REGIONS, infraRoot, loadParameterFile, loadTemplate, parameterFiles, parametersDir, policyStatements, resourcesOfType, stackRegions, type Resource, type Template } from './support.js';
+import { type Resource, type Template } from '../lib/parse.js';
+import { ENVIRONMENTS, REGIONS, infraRoot, loadParameterFile, loadTemplate, parameterFiles, parametersDir, stackRegions } from '../lib/files.js';
+import { policyStatements, resourcesOfType } from '../lib/policies.js';
 
 type Json = unknown;
 const SERVICES = ['Auth', 'Persona', 'VcStart'] as const;

@@ -9,21 +9,10 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import YAML from 'yaml';
 import { repoRoot } from '../../test/support/harness.js';
-import {
-  ENVIRONMENTS,
-  REGIONS,
-  instantiate,
-  loadAcknowledgements,
-  loadParameterFile,
-  loadTemplate,
-  parameterFilePath,
-  resourcesOfType,
-  stackRegions,
-  parameterFiles,
-  templateNames,
-  type Resource,
-  type Template,
-} from './support.js';
+import { type Resource, type Template } from '../lib/parse.js';
+import { ENVIRONMENTS, REGIONS, loadAcknowledgements, loadParameterFile, loadTemplate, parameterFilePath, stackRegions, parameterFiles, templateNames } from '../lib/files.js';
+import { resourcesOfType } from '../lib/policies.js';
+import { instantiate } from '../lib/evaluate.js';
 
 const props = (r: Resource): Record<string, any> => r.Properties ?? {};
 const ref = (id: string) => ({ Ref: id });

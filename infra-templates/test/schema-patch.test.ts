@@ -5,7 +5,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
-import { SCHEMA_PATCHES, bundledSchemas, cfnLintAvailable, patchSchemas, templatePath, type CfnLintMatch } from './support.js';
+import { templatePath } from '../lib/files.js';
+import { SCHEMA_PATCHES, bundledSchemas, cfnLintAvailable, patchSchemas, type CfnLintMatch } from '../lib/lint.js';
 
 const haveCfnLint = cfnLintAvailable();
 const inCi = process.env.CI === 'true';

@@ -22,7 +22,8 @@ import { AlbRouter } from '../../actions/traffic/alb.js';
 import { retryingCall } from '../../actions/traffic/call.js';
 import { makeRouter } from '../../actions/traffic/config.js';
 import { useMoto } from '../../test/support/use-moto.js';
-import { instantiate, loadParameterFile, loadTemplate, parameterFilePath } from './support.js';
+import { loadParameterFile, loadTemplate, parameterFilePath } from '../lib/files.js';
+import { instantiate } from '../lib/evaluate.js';
 
 const REGION = 'eu-central-1';
 useMoto(REGION);

@@ -7,29 +7,12 @@
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import {
-  ENVIRONMENTS,
-  allResourcesOfType,
-  cfnLintAvailable,
-  infraRoot,
-  isAdminStatement,
-  exportSuffixes,
-  instantiate,
-  loadParameterFile,
-  loadTemplate,
-  parameterFilePath,
-  parameterFiles,
-  parameterValues,
-  policyStatements,
-  runCfnLint,
-  stackNames,
-  stackImports,
-  stackRegions,
-  synthWithNag,
-  templatePath,
-  type CfnLintMatch,
-  type NagResult,
-} from './support.js';
+import { ENVIRONMENTS, infraRoot, loadParameterFile, loadTemplate, parameterFilePath, parameterFiles, stackNames, stackRegions, templatePath } from '../lib/files.js';
+import { cfnLintAvailable, runCfnLint, type CfnLintMatch } from '../lib/lint.js';
+import { synthWithNag, type NagResult } from '../lib/nag.js';
+import { allResourcesOfType, isAdminStatement, policyStatements } from '../lib/policies.js';
+import { instantiate, parameterValues } from '../lib/evaluate.js';
+import { exportSuffixes, stackImports } from '../lib/imports.js';
 import { requires, tool } from '../../test/support/requires.js';
 
 const stacks = stackNames();

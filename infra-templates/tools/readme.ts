@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseCfnYaml } from '../test/support.js';
+import { parseCfnYaml } from '../lib/parse.js';
 
 export const infraDir = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const readmePath = join(infraDir, 'README.md');
