@@ -4,7 +4,7 @@
  * serialise a Lambda function without Docker). The package (services/auth/rotation/package.ts, built
  * here) is put in the code bucket under the key it names first, as the README's "Secrets" says; the
  * function and its role are read back through the Lambda and IAM APIs.
- * moto keeps no rotation schedule from a template: resilience.test.ts checks that wiring.
+ * moto keeps no rotation schedule from a template: security.test.ts checks that wiring.
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';

@@ -10,7 +10,7 @@
  * Analyzer, OIDC providers, Secrets Manager secrets, Aurora clusters, RDS Proxy or Cost Explorer
  * anomaly monitors: it skips those
  * resources (the stack still completes), so they are covered by cfn-lint, cdk-nag and
- * platform-ops.test.ts, not here. The data stack is left out whole (clusters and proxies only).
+ * the per-template tests (test/<stack>.test.ts), not here. The data stack is left out whole (clusters and proxies only).
  */
 import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand, waitUntilStackCreateComplete } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, GetDashboardCommand } from '@aws-sdk/client-cloudwatch';
@@ -286,7 +286,7 @@ describe('the platform stacks through deploy-stack against moto, in deployment o
     // moto resolves Fn::ImportValue only in stacks made by CreateStack (a change set's new stack gets
     // no exports), so the first version is created directly and deploy-stack runs the update. moto
     // cannot GetAtt the alarms it skips either: both run without what names their ARNs (the SSM list
-    // and the Outputs), which platform-ops.test.ts checks in the template.
+    // and the Outputs), which observability.test.ts checks in the template.
     const cfn = awsClient(CloudFormationClient, { region: PRIMARY });
     const file = YAML.parse(readFileSync(join(parametersDir, ENV, PRIMARY, 'observability.yaml'), 'utf8')) as Record<string, unknown>;
     const full = readFileSync(join(repoRoot, 'infra-templates/templates/observability.yaml'), 'utf8');
@@ -303,7 +303,7 @@ describe('the platform stacks through deploy-stack against moto, in deployment o
     // The services' groups, /mesh/<env>/<service> (the security stack's rotation log group is deeper).
     const serviceGroups = async () => (await motoState()).logs.LogGroup.filter((g) => new RegExp(`^/mesh/${ENV}/[^/]+$`).test(String(g.name)));
     expect((await serviceGroups()).map((g) => g.name).sort()).toEqual([`/mesh/${ENV}/auth`, `/mesh/${ENV}/persona`, `/mesh/${ENV}/vc-start`]);
-    // (moto drops a log group's KmsKeyId; platform-ops.test.ts checks it in the template.)
+    // (moto drops a log group's KmsKeyId; observability.test.ts checks it in the template.)
     for (const g of await serviceGroups()) expect(g.retention_in_days).toBe(14);
     expect(await ssmValue(`/mesh/${ENV}/observability/log-group/persona`)).toBe(`/mesh/${ENV}/persona`);
 

@@ -1,7 +1,7 @@
 /**
  * The generated parts of infra-templates/README.md: one parameter table per template and the deploy
  * role's policy per action, rendered from the templates so the README cannot drift from them
- * (platform-ops.test.ts fails when it has). Rewrite them with:
+ * (security.test.ts fails when it has). Rewrite them with:
  *   npx tsx infra-templates/tools/readme.ts
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';

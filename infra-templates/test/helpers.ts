@@ -1,0 +1,59 @@
+/**
+ * Small readers the per-template tests share: a resource's properties, a Ref, a stack as each of its
+ * parameter files deploys it, a parameter's effective value.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import { instantiate } from '../lib/evaluate.js';
+import { ENVIRONMENTS, loadParameterFile, loadTemplate, parameterFilePath, parametersDir, REGIONS, stackRegions } from '../lib/files.js';
+import type { Resource, Template } from '../lib/parse.js';
+import { resourcesOfType } from '../lib/policies.js';
+
+export type Json = unknown;
+
+export const props = (r: Resource): Record<string, any> => r.Properties ?? {};
+export const ref = (id: string) => ({ Ref: id });
+export const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+export const ofType = (t: Template, type: string): Record<string, any>[] => resourcesOfType(t, type).map(([id, r]) => ({ id, ...props(r) }));
+export const envRegions = ENVIRONMENTS.flatMap((env) => REGIONS.map((region) => ({ env, region })));
+
+export function resource(t: Template, id: string): Resource {
+  const r = t.Resources[id];
+  if (!r) throw new Error(`no resource ${id}`);
+  return r;
+}
+
+/** The parameter files of a stack: every env × the regions the stack is deployed to. */
+export function parameterSets(stack: string): { env: string; region: string; values: Record<string, unknown> }[] {
+  return ENVIRONMENTS.flatMap((env) =>
+    stackRegions(loadTemplate(stack)).map((region) => ({
+      env,
+      region,
+      values: YAML.parse(readFileSync(join(parametersDir, env, region, `${stack}.yaml`), 'utf8')) as Record<string, unknown>,
+    })),
+  );
+}
+
+/** What a parameter is in one deployment: the file's value, else the template default. */
+export function effective(stack: string, name: string, values: Record<string, unknown>): unknown {
+  return values[name] ?? loadTemplate(stack).Parameters?.[name]?.Default;
+}
+
+/** Ref of a parameter → its default; literals as they are. */
+export function byDefault(t: Template, v: Json): unknown {
+  const ref = (v as { Ref?: string })?.Ref;
+  return ref && t.Parameters?.[ref] ? t.Parameters[ref].Default : v;
+}
+
+/** The stack as one parameter file deploys it. */
+export function deployed(stack: string, env: string, region: string): Template {
+  return instantiate(loadTemplate(stack), loadParameterFile(parameterFilePath(env, region, stack)));
+}
+
+/** Every env × region the stack is deployed to, with its parameter values. */
+export function deployments(stack: string): { env: string; region: string; values: Record<string, unknown>; t: Template }[] {
+  return ENVIRONMENTS.flatMap((env) =>
+    stackRegions(loadTemplate(stack)).map((region) => ({ env, region, values: loadParameterFile(parameterFilePath(env, region, stack)), t: deployed(stack, env, region) })),
+  );
+}
