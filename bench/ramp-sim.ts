@@ -225,7 +225,6 @@ export async function runSloGate(seed: number, w: World, plan: Plan, badFrom = I
       const result = await evaluateGate(config, {}, { window, signal, ramp }, { provider, clock });
       judgeMs += performance.now() - started;
       judgeCalls++;
-      if (process.env.TRACE) console.error(checks, router.weights.canary, result.requests, result.result, result.objectives.map((o) => `${o.objective}: ${o.evidence?.eValue} ${o.verdict} ${JSON.stringify(o.test).slice(0, 150)}`).join(" | "));
       if (badSince !== null && evidencedSince === null && (result.requests?.canary ?? 0) >= plan.minRequests) evidencedSince = checks;
       return result;
     },
