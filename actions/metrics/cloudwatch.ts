@@ -7,6 +7,7 @@
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery, type MetricDataResult, type Dimension } from '@aws-sdk/client-cloudwatch';
 import { awsClient } from '../lib/aws.js';
 import { InputError } from '../lib/errors.js';
+import { loadBalancerDimension, targetGroupDimension } from '../lib/arn.js';
 import type { Objective } from './types.js';
 import type { MetricsProvider, MetricsQuery, Observation, Observations, Target, TargetObservations } from './provider.js';
 import { noData } from './provider.js';
@@ -48,29 +49,12 @@ interface RedSpec {
   latency: { name: string; toMs: number };
 }
 
-const LB_DIM = /^(?:arn:aws[\w-]*:elasticloadbalancing:[\w-]+:\d{12}:loadbalancer\/)?(app\/[\w-]+\/[0-9a-f]+)$/;
-const TG_DIM = /^(?:arn:aws[\w-]*:elasticloadbalancing:[\w-]+:\d{12}:)?(targetgroup\/[\w-]+\/[0-9a-f]+)$/;
-
-/** `app/<name>/<id>` from itself or a load balancer ARN; InputError naming `input` otherwise. */
-export function loadBalancerDimension(value: string, input = 'load-balancer'): string {
-  const m = LB_DIM.exec(value.trim());
-  if (!m) throw new InputError(`Input "${input}": "${value}" is not an application load balancer; expected app/<name>/<id> or its ARN.`);
-  return m[1];
-}
-
-/** `targetgroup/<name>/<id>` from itself or a target group ARN. */
-export function targetGroupDimension(value: string, input: string): string {
-  const m = TG_DIM.exec(value.trim());
-  if (!m) throw new InputError(`Input "${input}": "${value}" is not a target group; expected targetgroup/<name>/<id> or its ARN.`);
-  return m[1];
-}
-
 function redSpecs(source: Exclude<CloudWatchSource, { preset: 'raw' }>): { canary: RedSpec; baseline?: RedSpec } {
   switch (source.preset) {
     case 'alb': {
       if (!source.loadBalancer) throw new InputError('Input "load-balancer" is required for preset alb (app/<name>/<id> or its ARN).');
       if (!source.canaryTargetGroup) throw new InputError('Input "canary-target-group" is required for preset alb (targetgroup/<name>/<id> or its ARN).');
-      const lb = loadBalancerDimension(source.loadBalancer);
+      const lb = loadBalancerDimension(source.loadBalancer, 'load-balancer');
       const spec = (tg: string): RedSpec => ({
         namespace: 'AWS/ApplicationELB',
         dimensions: [{ Name: 'TargetGroup', Value: tg }, { Name: 'LoadBalancer', Value: lb }],
