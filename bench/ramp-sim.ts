@@ -14,8 +14,10 @@ import { FakeClock } from '../actions/lib/clock.js';
 import { evaluateGate } from '../actions/metrics/gate.js';
 import { parseObjectives } from '../actions/metrics/slo.js';
 import { mannWhitneyU } from '../actions/metrics/stats.js';
-import type { MetricsProvider, MetricsQuery, Observation, Observations, TargetObservations } from '../actions/metrics/provider.js';
-import type { GateConfig } from '../actions/metrics/types.js';
+import type { MetricsProvider, MetricsQuery, Observation, Observations, TargetObservations } from '../actions/metrics/providers/port.js';
+import type { GateConfig, Objective } from '../actions/metrics/types.js';
+import type { CloudWatchSource } from '../actions/metrics/providers/sources.js';
+import { InputError } from '../actions/lib/errors.js';
 import { runRamp, type RampSettings } from '../actions/canary-ramp/ramp.js';
 import { weightsFor, type Baseline, type RampMark, type TrafficRouter, type Weights } from '../actions/traffic/port.js';
 
@@ -144,15 +146,22 @@ class SimRouter implements TrafficRouter {
 
 const MIN = 60_000;
 
-/** The gate validates its source before asking the (here simulated) provider: raw queries with the objectives' Ids. */
+/** What the configuration would read; the simulated provider stands in for it, so it is never opened. */
 const simQuery = (id: string) => ({ Id: id, MetricStat: { Metric: { Namespace: 'Simulation', MetricName: id }, Period: 60, Stat: 'Average' } });
-const SIM_SOURCE = { preset: 'raw', queries: { canary: ['p95', 'error_rate'].map(simQuery), baseline: ['p95', 'error_rate'].map(simQuery) } };
+const SIM_SOURCE: CloudWatchSource = { preset: 'raw', queries: { canary: ['p95', 'error_rate'].map(simQuery), baseline: ['p95', 'error_rate'].map(simQuery) } };
+const SIMULATED = ['p95', 'error-rate'];
 
 /** The simulated backend: periods are generated up to each query's end at the router's current weight. */
 class SimProvider implements MetricsProvider {
   readonly name = 'simulation';
+  readonly hasBaseline = true;
+  readonly baselineInputs = 'the simulated baseline';
   readonly periods: { canary: Period; baseline: Period }[] = [];
   constructor(private readonly r: Rng, private readonly w: World, private readonly router: SimRouter, private readonly t0: number) {}
+  validate(objectives: Objective[]): void {
+    const other = objectives.find((o) => !SIMULATED.includes(o.metric));
+    if (other) throw new InputError(`Input "slo": the simulation has no ${other.metric} (objective "${other.text}"); it simulates ${SIMULATED.join(' and ')}.`);
+  }
   async query(q: MetricsQuery): Promise<Observations> {
     const end = Math.floor((q.window.end.getTime() - this.t0) / MIN);
     while (this.periods.length < end) this.periods.push(minute(this.r, this.w, this.router.weights.canary, this.periods.length));

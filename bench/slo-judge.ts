@@ -19,7 +19,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { judgeObjective } from '../actions/metrics/judge.js';
 import { parseObjective } from '../actions/metrics/slo.js';
-import type { Observation } from '../actions/metrics/provider.js';
+import type { Observation } from '../actions/metrics/providers/port.js';
 import { DEFAULT_PLAN, healthy, REFERENCES, rng, runReference, runSloGate, summarise, withCanary, type Plan, type Run, type World } from './ramp-sim.js';
 
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 2000);
