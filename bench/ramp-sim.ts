@@ -14,8 +14,10 @@ import { FakeClock } from '../actions/lib/clock.js';
 import { evaluateGate } from '../actions/metrics/gate.js';
 import { parseObjectives } from '../actions/metrics/slo.js';
 import { mannWhitneyU } from '../actions/metrics/stats.js';
-import type { MetricsProvider, MetricsQuery, Observation, Observations, TargetObservations } from '../actions/metrics/provider.js';
-import type { GateConfig } from '../actions/metrics/types.js';
+import type { MetricsProvider, MetricsQuery, Observation, Observations, TargetObservations } from '../actions/metrics/providers/port.js';
+import type { GateConfig, Objective } from '../actions/metrics/types.js';
+import type { CloudWatchSource } from '../actions/metrics/providers/sources.js';
+import { InputError } from '../actions/lib/errors.js';
 import { runRamp, type RampSettings } from '../actions/canary-ramp/ramp.js';
 import { weightsFor, type Baseline, type RampMark, type TrafficRouter, type Weights } from '../actions/traffic/port.js';
 
@@ -144,15 +146,22 @@ class SimRouter implements TrafficRouter {
 
 const MIN = 60_000;
 
-/** The gate validates its source before asking the (here simulated) provider: raw queries with the objectives' Ids. */
+/** What the configuration would read; the simulated provider stands in for it, so it is never opened. */
 const simQuery = (id: string) => ({ Id: id, MetricStat: { Metric: { Namespace: 'Simulation', MetricName: id }, Period: 60, Stat: 'Average' } });
-const SIM_SOURCE = { preset: 'raw', queries: { canary: ['p95', 'error_rate'].map(simQuery), baseline: ['p95', 'error_rate'].map(simQuery) } };
+const SIM_SOURCE: CloudWatchSource = { preset: 'raw', queries: { canary: ['p95', 'error_rate'].map(simQuery), baseline: ['p95', 'error_rate'].map(simQuery) } };
+const SIMULATED = ['p95', 'error-rate'];
 
 /** The simulated backend: periods are generated up to each query's end at the router's current weight. */
 class SimProvider implements MetricsProvider {
   readonly name = 'simulation';
+  readonly hasBaseline = true;
+  readonly baselineInputs = 'the simulated baseline';
   readonly periods: { canary: Period; baseline: Period }[] = [];
   constructor(private readonly r: Rng, private readonly w: World, private readonly router: SimRouter, private readonly t0: number) {}
+  validate(objectives: Objective[]): void {
+    const other = objectives.find((o) => !SIMULATED.includes(o.metric));
+    if (other) throw new InputError(`Input "slo": the simulation has no ${other.metric} (objective "${other.text}"); it simulates ${SIMULATED.join(' and ')}.`);
+  }
   async query(q: MetricsQuery): Promise<Observations> {
     const end = Math.floor((q.window.end.getTime() - this.t0) / MIN);
     while (this.periods.length < end) this.periods.push(minute(this.r, this.w, this.router.weights.canary, this.periods.length));
@@ -183,6 +192,11 @@ export interface Run {
   rolledBack: boolean;
   /** Checks (analysis intervals) from the first bad check (`badFrom` percent reached) to the rollback. */
   delay: number | null;
+  /**
+   * Analysis intervals from the first bad check whose window had min-requests from the canary to
+   * the rollback: 0 when that very check rolled back. What the early-detection targets count.
+   */
+  delayAfterEvidence: number | null;
   /** Judge calls and the time they took (ms). */
   judgeCalls: number;
   judgeMs: number;
@@ -209,6 +223,7 @@ export async function runSloGate(seed: number, w: World, plan: Plan, badFrom = I
   let judgeMs = 0;
   let judgeCalls = 0;
   let badSince: number | null = null;
+  let evidencedSince: number | null = null;
   let checks = 0;
   const out = await runRamp(settings, await router.snapshot(), {
     router, clock, signal: new AbortController().signal, onStep: async () => undefined, log: () => undefined,
@@ -219,12 +234,17 @@ export async function runSloGate(seed: number, w: World, plan: Plan, badFrom = I
       const result = await evaluateGate(config, {}, { window, signal, ramp }, { provider, clock });
       judgeMs += performance.now() - started;
       judgeCalls++;
+      if (badSince !== null && evidencedSince === null && (result.requests?.canary ?? 0) >= plan.minRequests) evidencedSince = checks;
       return result;
     },
   });
   const rolledBack = out.result === 'rolled-back';
   const waitedMin = out.steps.reduce((s, st) => s + (st.waited?.ms ?? 0), 0) / MIN;
-  return { rolledBack, delay: rolledBack && badSince !== null ? checks - badSince + 1 : null, judgeCalls, judgeMs, reason: out.reason, waitedMin };
+  return {
+    rolledBack, delay: rolledBack && badSince !== null ? checks - badSince + 1 : null,
+    delayAfterEvidence: rolledBack && evidencedSince !== null ? checks - evidencedSince : null,
+    judgeCalls, judgeMs, reason: out.reason, waitedMin,
+  };
 }
 
 /** A reference judgement: a check per interval over a fixed schedule, rollback by its own rule. */
@@ -297,6 +317,7 @@ export function runReference(ref: Reference, seed: number, w: World, plan: Plan,
   let failed = 0;
   let checks = 0;
   let badSince: number | null = null;
+  let evidencedSince: number | null = null;
   let judgeMs = 0;
   for (const percent of plan.steps) {
     const step = { canary: [] as Period[], baseline: [] as Period[] };
@@ -306,31 +327,38 @@ export function runReference(ref: Reference, seed: number, w: World, plan: Plan,
       step.baseline.push(p.baseline);
       checks++;
       if (badSince === null && percent >= badFrom) badSince = checks;
+      if (badSince !== null && evidencedSince === null && step.canary.reduce((n, c) => n + c.requests, 0) >= plan.minRequests) evidencedSince = checks;
       const started = performance.now();
       const fails = ref.check(step, { canary: [p.canary], baseline: [p.baseline] }, slo);
       judgeMs += performance.now() - started;
       if (fails && ++failed >= ref.limit) {
-        return { rolledBack: true, delay: badSince === null ? null : checks - badSince + 1, judgeCalls: checks, judgeMs, reason: `${failed} failed check(s) at ${percent}%`, waitedMin: 0 };
+        return { rolledBack: true, delay: badSince === null ? null : checks - badSince + 1, delayAfterEvidence: evidencedSince === null ? null : checks - evidencedSince, judgeCalls: checks, judgeMs, reason: `${failed} failed check(s) at ${percent}%`, waitedMin: 0 };
       }
     }
   }
-  return { rolledBack: false, delay: null, judgeCalls: checks, judgeMs, reason: 'promoted', waitedMin: 0 };
+  return { rolledBack: false, delay: null, delayAfterEvidence: null, judgeCalls: checks, judgeMs, reason: 'promoted', waitedMin: 0 };
 }
 
 export interface Summary {
   rollbackRate: number;
   medianDelay: number | null;
+  /** Median and 90th percentile of delayAfterEvidence over the rolled-back runs. */
+  medianDelayAfterEvidence: number | null;
+  p90DelayAfterEvidence: number | null;
   meanJudgeUs: number;
   medianWaitMin: number;
 }
 
 export function summarise(runs: Run[]): Summary {
   const delays = runs.map((x) => x.delay).filter((d): d is number => d !== null).sort((a, b) => a - b);
+  const afterEvidence = runs.map((x) => x.delayAfterEvidence).filter((d): d is number => d !== null).sort((a, b) => a - b);
   const waits = runs.map((x) => x.waitedMin).sort((a, b) => a - b);
   const calls = runs.reduce((s, x) => s + x.judgeCalls, 0);
   return {
     rollbackRate: runs.filter((x) => x.rolledBack).length / runs.length,
     medianDelay: delays.length ? delays[(delays.length - 1) >> 1] : null,
+    medianDelayAfterEvidence: afterEvidence.length ? afterEvidence[(afterEvidence.length - 1) >> 1] : null,
+    p90DelayAfterEvidence: afterEvidence.length ? afterEvidence[Math.ceil(0.9 * afterEvidence.length) - 1] : null,
     meanJudgeUs: calls ? (1000 * runs.reduce((s, x) => s + x.judgeMs, 0)) / calls : 0,
     medianWaitMin: waits[(waits.length - 1) >> 1] ?? 0,
   };

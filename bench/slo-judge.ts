@@ -19,7 +19,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { judgeObjective } from '../actions/metrics/judge.js';
 import { parseObjective } from '../actions/metrics/slo.js';
-import type { Observation } from '../actions/metrics/provider.js';
+import type { Observation } from '../actions/metrics/providers/port.js';
 import { DEFAULT_PLAN, healthy, REFERENCES, rng, runReference, runSloGate, summarise, withCanary, type Plan, type Run, type World } from './ramp-sim.js';
 
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 2000);
@@ -87,8 +87,8 @@ for (const [si, sc] of SCENARIOS.entries()) {
     const ok = h.rollbackRate <= 0.01 && b.rollbackRate >= 0.95;
     if (ok) meets.push(`${si + 1}: ${name}`);
     const us = (h.meanJudgeUs + b.meanJudgeUs) / 2;
-    rows.push(`| ${si + 1}. ${sc.name} | ${name} | ${fmtRate(h.rollbackRate)} | ${fmtRate(b.rollbackRate)} | ${fmtDelay(b.medianDelay)} | ${h.medianWaitMin > 0 ? `${h.medianWaitMin} m` : '—'} | ${us.toFixed(0)} µs | ${ok ? '✅' : '—'} |`);
-    console.error(`[${((Date.now() - started) / 1000).toFixed(0)} s] scenario ${si + 1}/${SCENARIOS.length} ${name}: false ${fmtRate(h.rollbackRate)}, power ${fmtRate(b.rollbackRate)}, delay ${fmtDelay(b.medianDelay)}`);
+    rows.push(`| ${si + 1}. ${sc.name} | ${name} | ${fmtRate(h.rollbackRate)} | ${fmtRate(b.rollbackRate)} | ${fmtDelay(b.medianDelay)} | ${fmtDelay(b.medianDelayAfterEvidence)} | ${h.medianWaitMin > 0 ? `${h.medianWaitMin} m` : '—'} | ${us.toFixed(0)} µs | ${ok ? '✅' : '—'} |`);
+    console.error(`[${((Date.now() - started) / 1000).toFixed(0)} s] scenario ${si + 1}/${SCENARIOS.length} ${name}: false ${fmtRate(h.rollbackRate)}, power ${fmtRate(b.rollbackRate)}, delay ${fmtDelay(b.medianDelay)} (${fmtDelay(b.medianDelayAfterEvidence)} after min-requests)`);
   }
 }
 
@@ -126,10 +126,10 @@ const scaleRows = [scale(10_000), scale(100_000)];
 console.error(`[${((Date.now() - started) / 1000).toFixed(0)} s] scale rows done`);
 
 const table = [
-  `Ramp-level judgement, ${TRIALS} seeded trials per cell (bench/ramp-sim.ts): a check every minute; the 5-step ramp is 1, 5, 25, 50 % for 5 minutes each, then 100 %; objectives \`p95 < 1.2x baseline\` and \`error-rate < 2x baseline\` unless the scenario says otherwise. Per period and version: Poisson requests by weight, Binomial failures, a p95 of 120 ms × a lognormal factor (σ 0.1 period to period, plus the sampling noise of a p95 over that many requests). *False rollback*: share of healthy canaries rolled back anywhere in the ramp; *power*: share of bad canaries rolled back; *delay*: median checks from the first check of the bad canary to its rollback; *wait*: median minutes a healthy ramp held a step beyond its bake for min-requests; *judge*: mean time of one judgement.`,
+  `Ramp-level judgement, ${TRIALS} seeded trials per cell (bench/ramp-sim.ts): a check every minute; the 5-step ramp is 1, 5, 25, 50 % for 5 minutes each, then 100 %; objectives \`p95 < 1.2x baseline\` and \`error-rate < 2x baseline\` unless the scenario says otherwise. Per period and version: Poisson requests by weight, Binomial failures, a p95 of 120 ms × a lognormal factor (σ 0.1 period to period, plus the sampling noise of a p95 over that many requests). *False rollback*: share of healthy canaries rolled back anywhere in the ramp; *power*: share of bad canaries rolled back; *delay*: median checks (analysis intervals) from the first check of the bad canary to its rollback, and from the first check whose step had min-requests (100) from the canary, the early-detection targets' count (0: that check rolled back; the targets are 2 for a clearly bad canary, 1 for an absolute threshold broken twice over); *wait*: median minutes a healthy ramp held a step beyond its bake for min-requests; *judge*: mean time of one judgement.`,
   '',
-  '| scenario | judgement | false rollback | power | median delay (checks) | wait | judge | ≤ 1 % false and ≥ 0.95 power |',
-  '|---|---|---:|---:|---:|---:|---:|:---:|',
+  '| scenario | judgement | false rollback | power | median delay (checks) | after min-requests | wait | judge | ≤ 1 % false and ≥ 0.95 power |',
+  '|---|---|---:|---:|---:|---:|---:|---:|:---:|',
   ...rows,
   '',
   'The judge alone (one judgement of each objective, n one-minute periods a side, times and counts included):',

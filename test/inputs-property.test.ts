@@ -21,7 +21,9 @@ import { readPlan, githubContext } from '../actions/build-scan-push/plan.js';
 import { readRampInputs, intervalWarning, timeoutWarning } from '../actions/canary-ramp/plan.js';
 import { buildPlan, readInputs as readDeployInputs } from '../actions/deploy-stack/plan.js';
 import { InputError } from '../actions/lib/errors.js';
-import { readGateConfig, resolveSource, validateGate } from '../actions/metrics/gate.js';
+import { readGateConfig, validateGate } from '../actions/metrics/gate.js';
+import { openProvider } from '../actions/metrics/providers/factory.js';
+import type { GateConfig } from '../actions/metrics/types.js';
 import { readRollbackInputs } from '../actions/rollback/plan.js';
 import { readInputs as readSloGateInputs } from '../actions/slo-gate/plan.js';
 import { readPlan as readSmokePlan } from '../actions/smoke-test/plan.js';
@@ -200,13 +202,24 @@ function checkAction(action: string, base: Record<string, string>, arbitraries: 
 // ---- the actions --------------------------------------------------------------------------------
 
 describe(`every action's input reading ends in a valid plan or an InputError naming the input (${RUNS} runs each)`, () => {
-  it('slo-gate', () => {
+  it('slo-gate', async () => {
     const base = { slo: 'p95 < 200ms', 'load-balancer': 'app/web/0123456789abcdef', 'canary-target-group': 'targetgroup/c/0123456789abcdef', 'baseline-target-group': 'targetgroup/b/0123456789abcdef' };
+    const gates: GateConfig[] = [];
     checkAction('slo-gate', base, { ...GATE, 'on-inconclusive': oneOf('fail', 'pass') }, () => {
       const inputs = readSloGateInputs();
-      validateGate(inputs.gate, resolveSource(inputs.gate));
+      gates.push(inputs.gate);
       return inputs;
     });
+    // Then each plan's provider (loaded on demand) checks its source: valid, or an InputError naming an input.
+    const declared = declaredInputs('slo-gate');
+    for (const gate of gates) {
+      try {
+        validateGate(gate, await openProvider(gate));
+      } catch (err) {
+        if (!(err instanceof InputError)) throw err;
+        expect(namedInputs(err.message).some((n) => declared.has(n)), err.message).toBe(true);
+      }
+    }
   });
 
   it('canary-ramp', () => {

@@ -14,7 +14,7 @@ import { repoRoot, stepInputEnv } from './support/harness.js';
 import { forward } from './traffic/alb-fixture.js';
 import { startAlbWorld, type AlbWorld } from './traffic/alb-world.js';
 import { useMoto } from './support/use-moto.js';
-import { targetGroupDimension } from '../actions/traffic/alb.js';
+import { targetGroupDimension } from '../actions/lib/arn.js';
 import { startRegistry, type Registry } from './build-scan-push/support/registry.js';
 import { commands, requires } from './support/requires.js';
 import { FAKE_TRIVY } from './build-scan-push/support/trivy-release.js';
@@ -91,7 +91,7 @@ describe('actions under @github/local-action (main and post)', () => {
   }, 180_000);
 
   it('canary-ramp promotes in main, and post (state from main, in memory) leaves the finished ramp alone', async () => {
-    world.cw.setScenario(targetGroupDimension(world.fx.canary), 'healthy');
+    world.cw.setScenario(targetGroupDimension(world.fx.canary, 'canary-target-group-arn'), 'healthy');
     const listenerArn = await world.fx.listener([forward([world.fx.stable, 100])]);
     const run = await localAction('canary-ramp', {
       router: 'alb', 'listener-arn': listenerArn, 'stable-target-group-arn': world.fx.stable, 'canary-target-group-arn': world.fx.canary,

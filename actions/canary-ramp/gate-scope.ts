@@ -4,15 +4,15 @@
  */
 import type { GateOverrides } from '../metrics/types.js';
 import type { MetricsScope } from '../traffic/port.js';
-import { loadBalancerDimension, targetGroupDimension } from '../traffic/alb.js';
+import { loadBalancerDimension, targetGroupDimension } from '../lib/arn.js';
 
 export function gateOverrides(scope: MetricsScope | undefined): GateOverrides | undefined {
   if (!scope) return undefined;
   return {
     alb: {
-      loadBalancer: loadBalancerDimension(scope.ruleArn ?? scope.listenerArn!),
-      canaryTargetGroup: targetGroupDimension(scope.canaryTargetGroupArn),
-      baselineTargetGroup: targetGroupDimension(scope.stableTargetGroupArn),
+      loadBalancer: loadBalancerDimension(scope.ruleArn ?? scope.listenerArn!, scope.ruleArn ? 'rule-arn' : 'listener-arn'),
+      canaryTargetGroup: targetGroupDimension(scope.canaryTargetGroupArn, 'canary-target-group-arn'),
+      baselineTargetGroup: targetGroupDimension(scope.stableTargetGroupArn, 'stable-target-group-arn'),
     },
   };
 }

@@ -10,9 +10,10 @@ import { DURATION_FORM, formatRange, parseDuration, tryParseDuration, type Durat
 import { findNonFinite, getBool, getEnum, getDuration, getLines, getNumber, getString, raw, type NumberRange } from '../lib/inputs.js';
 import type { GateConfig, OnNoData, ProviderName } from './types.js';
 import { parseObjectives } from './slo.js';
-import { APPMESH_DEFAULTS, CLOUDWATCH_PRESETS, EMF_DEFAULTS, type CloudWatchPreset, type CloudWatchSource, type RedMetricNames } from './cloudwatch.js';
-import { PROMETHEUS_DEFAULTS, type PrometheusSource } from './prometheus.js';
-import type { K6Source } from './k6.js';
+import {
+  APPMESH_DEFAULTS, CLOUDWATCH_PRESETS, EMF_DEFAULTS, PROMETHEUS_DEFAULTS,
+  type CloudWatchPreset, type CloudWatchSource, type K6Source, type PrometheusSource, type ProviderSource, type RedMetricNames,
+} from './providers/sources.js';
 import { DEFAULT_ALPHA } from './judge.js';
 
 export const PROVIDERS: readonly ProviderName[] = ['cloudwatch', 'prometheus', 'k6-summary'];
@@ -27,6 +28,8 @@ const HOUR = 3_600_000;
 export const GATE_RANGES = {
   window: { min: 60_000, max: 24 * HOUR },
   warmup: { min: 0, max: 24 * HOUR },
+  /** One judged Prometheus period, at least twice the scrape interval: from 1 second to an hour. */
+  'prometheus-step': { min: 1_000, max: HOUR },
 } as const satisfies Record<string, DurationRange>;
 export const GATE_NUMBERS = {
   'min-requests': { min: 0, max: 1_000_000_000, integer: true },
@@ -153,7 +156,15 @@ function prometheusSource(): PrometheusSource {
     requestsMetric: getString('prometheus-requests-metric', PROMETHEUS_DEFAULTS.requestsMetric),
     errorsMetric: getString('prometheus-errors-metric', PROMETHEUS_DEFAULTS.errorsMetric),
     queries,
+    stepSeconds: prometheusStep(),
   };
+}
+
+/** Whole seconds: PromQL ranges and steps take no fractions of a second. */
+function prometheusStep(): number {
+  const ms = getDuration('prometheus-step', '60s', GATE_RANGES['prometheus-step']);
+  if (ms % 1000 !== 0) throw new InputError(`Input "prometheus-step": "${raw('prometheus-step')}" is not whole seconds; expected a duration ${formatRange(GATE_RANGES['prometheus-step'])} in whole seconds, at least twice the scrape interval (e.g. 60s, or 2s for a 1-second scrape).`);
+  return ms / 1000;
 }
 
 function k6Source(): K6Source {
@@ -185,9 +196,11 @@ export function readGateConfig(): GateConfig {
   if (!windowStart && warmupMs >= windowMs) throw new InputError(`Input "warmup": it must be shorter than "window" (${getString('window', '10m')}).`);
   const region = raw('region') || undefined;
   if (region) resolveRegion(region);
-  const source = provider === 'cloudwatch' ? cloudwatchSource() : provider === 'prometheus' ? prometheusSource() : k6Source();
+  const backend: ProviderSource = provider === 'cloudwatch'
+    ? { provider, source: cloudwatchSource() }
+    : provider === 'prometheus' ? { provider, source: prometheusSource() } : { provider, source: k6Source() };
   return {
-    provider,
+    ...backend,
     objectives,
     region,
     windowMs,
@@ -197,6 +210,5 @@ export function readGateConfig(): GateConfig {
     onNoData: getEnum('on-no-data', ON_NO_DATA, 'inconclusive'),
     dryRun: getBool('dry-run', false),
     significance: getNumber('significance', DEFAULT_ALPHA, GATE_NUMBERS.significance),
-    source: source as unknown as Record<string, unknown>,
   };
 }

@@ -3,62 +3,29 @@
  * slo-gate's entry and canary-ramp both call this; it reads, never writes, and checks its whole
  * configuration before the first request.
  */
-import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { InputError } from '../lib/errors.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import { formatDuration } from '../lib/duration.js';
 import type { EvaluateOptions, GateConfig, GateOverrides, GateResult, Objective, ObjectiveResult } from './types.js';
-import type { MetricsProvider, Observations, Target } from './provider.js';
-import { CloudWatchProvider, hasBaseline, validateCloudWatchSource, type CloudWatchSource } from './cloudwatch.js';
-import { PrometheusProvider, validatePrometheusSource, type PrometheusSource } from './prometheus.js';
-import { K6Provider, type K6Source } from './k6.js';
+import type { MetricsProvider, Observations, Target } from './providers/port.js';
+import { noData } from './providers/port.js';
+import { openProvider, type ProviderDeps } from './providers/factory.js';
 import { combineVerdicts, DEFAULT_ALPHA, judgeObjective, perObjectiveAlpha } from './judge.js';
-import { noData } from './provider.js';
 
 export { readGateConfig } from './config.js';
 export { renderGateSummary } from './summary.js';
 
-export interface GateDeps {
-  /** A ready provider (tests); otherwise one is made from the config. */
+export interface GateDeps extends ProviderDeps {
+  /** A ready provider (tests, simulations); otherwise the configuration's is opened. */
   provider?: MetricsProvider;
-  clock?: Clock;
-  /** Injected CloudWatch client (tests that stub at the SDK level). */
-  cloudwatch?: CloudWatchClient;
-  fetch?: typeof fetch;
 }
 
-/** The source after the caller's overrides (canary-ramp's ALB dimensions). */
-export function resolveSource(config: GateConfig, overrides: GateOverrides = {}): GateConfig['source'] {
-  if (config.provider !== 'cloudwatch' || !overrides.alb) return config.source;
-  const src = config.source as unknown as CloudWatchSource;
-  if (src.preset !== 'alb') return config.source;
-  return { ...src, ...overrides.alb } as unknown as GateConfig['source'];
-}
-
-function sourceHasBaseline(config: GateConfig, source: GateConfig['source']): boolean {
-  switch (config.provider) {
-    case 'cloudwatch': return hasBaseline(source as unknown as CloudWatchSource);
-    case 'prometheus': return !!(source as unknown as PrometheusSource).baselineSelector;
-    case 'k6-summary': return !!(source as unknown as K6Source).baselineSummary;
-  }
-}
-
-/** Every check that needs no network: dimensions, queries, baseline for ratio objectives. */
-export function validateGate(config: GateConfig, source: GateConfig['source']): void {
-  if (config.provider === 'cloudwatch') validateCloudWatchSource(source as unknown as CloudWatchSource, config.objectives);
-  if (config.provider === 'prometheus') validatePrometheusSource(source as unknown as PrometheusSource, config.objectives);
+/** Every check that needs no request: the provider's own (dimensions, queries), and a baseline for ratio objectives. */
+export function validateGate(config: GateConfig, provider: MetricsProvider): void {
+  provider.validate(config.objectives);
   const relative = config.objectives.filter((o) => o.threshold.kind === 'relative');
-  if (relative.length && !sourceHasBaseline(config, source)) {
-    const which = { cloudwatch: 'baseline-target-group (alb), baseline-service, baseline-version, baseline-task-family, or "baseline" queries', prometheus: 'baseline-selector', 'k6-summary': 'k6-baseline-summary' }[config.provider];
-    throw new InputError(`Input "slo": "${relative[0].text}" compares with the baseline, but no baseline is given; set ${which}.`);
-  }
-}
-
-function makeProvider(config: GateConfig, source: GateConfig['source'], deps: GateDeps): MetricsProvider {
-  switch (config.provider) {
-    case 'cloudwatch': return new CloudWatchProvider(source as unknown as CloudWatchSource, { client: deps.cloudwatch, region: config.region });
-    case 'prometheus': return new PrometheusProvider(source as unknown as PrometheusSource, { fetch: deps.fetch, clock: deps.clock, region: config.region });
-    case 'k6-summary': return new K6Provider(source as unknown as K6Source);
+  if (relative.length && !provider.hasBaseline) {
+    throw new InputError(`Input "slo": "${relative[0].text}" compares with the baseline, but no baseline is given; set ${provider.baselineInputs}.`);
   }
 }
 
@@ -86,14 +53,13 @@ function starve(obs: Observations['canary'], objectives: Objective[], minRequest
 }
 
 export async function evaluateGate(config: GateConfig, overrides: GateOverrides = {}, opts: EvaluateOptions = {}, deps: GateDeps = {}): Promise<GateResult> {
-  const source = resolveSource(config, overrides);
-  validateGate(config, source);
+  const provider = deps.provider ?? (await openProvider(config, overrides, deps));
+  validateGate(config, provider);
   const clock = deps.clock ?? systemClock;
   const window = resolveWindow(config, opts, clock.now());
-  const provider = deps.provider ?? makeProvider(config, source, deps);
   // The baseline costs a query per metric: asked for only when an objective compares with it.
   const compares = config.objectives.some((o) => o.threshold.kind === 'relative');
-  const targets: Target[] = compares && sourceHasBaseline(config, source) ? ['canary', 'baseline'] : ['canary'];
+  const targets: Target[] = compares && provider.hasBaseline ? ['canary', 'baseline'] : ['canary'];
   const obs = await provider.query({ objectives: config.objectives, window, targets, signal: opts.signal });
 
   const canary = starve(obs.canary, config.objectives, config.minRequests, 'canary');

@@ -8,7 +8,7 @@
  * absolute thresholds judge the canary's own window value, a hard line.
  */
 import type { Objective, ObjectiveEvidence, ObjectiveResult, OnNoData, Verdict } from './types.js';
-import type { Observation } from './provider.js';
+import type { Observation } from './providers/port.js';
 import { metricKind, satisfies, worseDirection } from './slo.js';
 import { median } from './stats.js';
 import { pairedStats, rampLogE, rateRatioLogE, rateVsThresholdLogE, statsLogE, tMixtureLogE, type Counts, type EvidenceStats } from './sequential.js';

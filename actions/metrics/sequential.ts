@@ -20,6 +20,16 @@
  *   period's requests, ρ its rate ratio), so the test holds `ρ ≤ factor` at any traffic split.
  *   Per-period drift beyond binomial noise (overdispersion φ, Pearson χ²/df) tempers the
  *   likelihood to the power 1/φ, as a quasi-likelihood does.
+ *
+ * Early detection comes from where the mixtures put their weight. Any mixing distribution keeps the
+ * e-value valid; it only decides which alternatives are found fast. A mixture pays ln(1/w) nats for
+ * the alternative w it finds, and a clearly bad canary must be found within two analysis intervals
+ * of its step having min-requests, when it has shown only a handful of failures (errors 3 % against
+ * 0.2 % at the 1 % step: about 7 in 4 minutes), so the weight sits on the effects a rollback is for
+ * (1.5x to 90x beyond the limit) and little on subtle ones, which need hours of data whatever the
+ * prior. Likewise the t mixture's scales match the per-period effect sizes δ = 1 to 6 of a canary
+ * 1.3x to 2x beyond its margin (Grünwald, de Heide & Koolen, "Safe testing", JRSS B 2024, on
+ * choosing the prior for growth under the alternatives that matter).
  */
 
 export type Direction = 'greater' | 'less';
@@ -37,8 +47,11 @@ function logMeanExp(xs: readonly number[]): number {
   return top + Math.log(s / xs.length);
 }
 
-/** Prior scales g of δ² for the t mixture: from subtle (δ ≈ 0.7) to gross (δ ≈ 20) effects, equally weighted. */
-export const T_SCALES = [0.5, 5, 50, 500] as const;
+/**
+ * Prior scales g of δ² for the t mixture, equally weighted: per-period effects from δ ≈ 1.4 (a p95
+ * 1.3x beyond its margin at low traffic) to δ ≈ 6 (a gross regression over many requests).
+ */
+export const T_SCALES = [2, 8, 32] as const;
 
 /**
  * What a step's evidence needs to be pooled with other steps': sums of the paired differences for
@@ -106,11 +119,22 @@ export function poolStats(parts: readonly EvidenceStats[]): EvidenceStats | null
 }
 
 export function statsLogE(st: EvidenceStats): number {
-  return st.kind === 't' ? tMixture(st).logE : logMeanExp(st.logLR);
+  return st.kind === 't' ? tMixture(st).logE : rateMixture(st.logLR);
 }
 
-/** Alternatives of the rate mixtures: how far beyond the limit, in log odds (threshold) or log rate ratio (baseline). */
-export const RATE_STEPS = [0.05, 0.1, 0.2, 0.35, 0.5, 0.7, 1, 1.4, 2, 3, 4.5] as const;
+/**
+ * Alternatives of the rate mixtures: how far beyond the limit, in log odds (threshold) or log rate
+ * ratio (baseline), and their prior weights (sum 1). 80 % of the weight is on 3.3x to 90x beyond
+ * the limit (steps 1.2 to 4.5), what a rollback is for; 20 % on 1.1x to 2x, which needs many
+ * thousands of requests to show anyway and so loses little to its small weight.
+ */
+export const RATE_STEPS = [0.1, 0.3, 0.7, 1.2, 1.8, 2.5, 3.5, 4.5] as const;
+export const RATE_WEIGHTS = [0.05, 0.05, 0.1, 0.15, 0.15, 0.2, 0.15, 0.15] as const;
+
+/** The rate mixture's log e-value from the log likelihood ratio of each alternative. */
+export function rateMixture(logLR: readonly number[]): number {
+  return logSumExp(logLR.map((l, k) => l + Math.log(RATE_WEIGHTS[k])));
+}
 
 export interface Counts {
   /** Per period: failed requests, and all requests. */
@@ -131,9 +155,14 @@ const logit = (p: number) => Math.log(p / (1 - p));
 const expit = (x: number) => 1 / (1 + Math.exp(-x));
 
 /**
- * Pearson χ²/df of the periods' failures around each side's own rate, at least 1. Periods where
- * fewer than one failure is expected say little about dispersion and are left out; under three
- * degrees of freedom the binomial variance is taken as is.
+ * The overdispersion the periods show beyond binomial noise: Pearson's χ² of the failures around
+ * each side's own rate, over its one-sided 90 % lower confidence bound's divisor (χ²/φ is χ² with df
+ * degrees of freedom; Wilson-Hilferty quantile), at least 1. The point estimate χ²/df is above 1
+ * half the time on binomial data and, with the few periods of a step's first minutes, often 1.5 or
+ * more: it would throw away half the evidence of a canary that is plainly failing. The bound is 1
+ * on binomial data 90 % of the time and close to χ²/df once there are tens of periods. Periods
+ * where fewer than one failure is expected say little about dispersion and are left out; under
+ * three degrees of freedom the binomial variance is taken as is.
  */
 export function overdispersion(sides: readonly Counts[]): number {
   let chi = 0;
@@ -153,7 +182,10 @@ export function overdispersion(sides: readonly Counts[]): number {
     });
     if (used > 1) df += used - 1;
   }
-  return df >= 3 ? Math.max(1, chi / df) : 1;
+  if (df < 3) return 1;
+  const z = 1.2816; // the standard normal's 90 % quantile
+  const upper = df * (1 - 2 / (9 * df) + z * Math.sqrt(2 / (9 * df))) ** 3;
+  return Math.max(1, chi / upper);
 }
 
 /** Log e-value that the failure rate is beyond `limit` (above it for 'greater'), from per-period counts. */
@@ -168,7 +200,7 @@ export function rateVsThresholdLogE(c: Counts, limit: number, direction: Directi
     const p = expit(logit(limit) + sign * step);
     return (e * Math.log(p / limit) + (n - e) * Math.log((1 - p) / (1 - limit))) / phi;
   });
-  return { logE: logMeanExp(logs), phi, stats: { kind: 'lr', logLR: logs } };
+  return { logE: rateMixture(logs), phi, stats: { kind: 'lr', logLR: logs } };
 }
 
 /**
@@ -197,7 +229,7 @@ export function rateRatioLogE(canary: Counts, baseline: Counts, factor: number, 
     }
     return l / phi;
   });
-  return { logE: logMeanExp(logs), phi, stats: { kind: 'lr', logLR: logs } };
+  return { logE: rateMixture(logs), phi, stats: { kind: 'lr', logLR: logs } };
 }
 
 /**

@@ -5,9 +5,10 @@
  */
 
 import type { EvidenceStats } from './sequential.js';
+import type { ProviderSource } from './providers/sources.js';
 
+export type { ProviderName } from './providers/sources.js';
 export type Verdict = 'pass' | 'fail' | 'inconclusive';
-export type ProviderName = 'cloudwatch' | 'prometheus' | 'k6-summary';
 export type OnNoData = 'inconclusive' | 'fail' | 'pass';
 
 /** One parsed `slo` line, e.g. `p95 < 200ms`, `error-rate < 1%`, `p99 < 1.2x baseline`. */
@@ -21,9 +22,13 @@ export interface Objective {
   threshold: { kind: 'absolute'; value: number; unit: string } | { kind: 'relative'; factor: number };
 }
 
-/** Where the numbers come from, resolved from inputs (preset, ARNs, raw queries, PromQL, k6 file...). */
-export interface GateConfig {
-  provider: ProviderName;
+/**
+ * Where the numbers come from, resolved from inputs: the backend (`provider`) and its `source`
+ * (preset, ARNs, raw queries, PromQL, k6 file...), and how they are judged.
+ */
+export type GateConfig = GateSettings & ProviderSource;
+
+export interface GateSettings {
   objectives: Objective[];
   region?: string;
   /** Analysis window length (ms) used when the caller does not pass an explicit window. */
@@ -32,8 +37,6 @@ export interface GateConfig {
   minRequests: number;
   onNoData: OnNoData;
   dryRun: boolean;
-  /** Provider-specific settings (preset name, dimensions, PromQL, file path, ...). */
-  source: Record<string, unknown>;
   /** `window` given as a start time (ISO 8601) instead of a duration: the window is [windowStart + warmup, now]. */
   windowStart?: string;
   /**

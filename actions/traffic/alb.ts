@@ -32,20 +32,6 @@ export interface AlbTarget {
   canaryTargetGroupArn: string;
 }
 
-/** `arn:...:listener/app/lb/123/456` or `listener-rule/app/lb/123/456/789` → the CloudWatch `LoadBalancer` dimension `app/lb/123`. */
-export function loadBalancerDimension(listenerOrRuleArn: string): string {
-  const m = /:(?:listener|listener-rule)\/((?:app|net)\/[^/]+\/[^/]+)\//.exec(listenerOrRuleArn);
-  if (!m) throw new RouterStateError(`"${listenerOrRuleArn}" is not a listener or listener rule ARN`);
-  return m[1];
-}
-
-/** `arn:...:targetgroup/name/abc` → the CloudWatch `TargetGroup` dimension `targetgroup/name/abc`. */
-export function targetGroupDimension(targetGroupArn: string): string {
-  const m = /:(targetgroup\/[^/]+\/[^/]+)$/.exec(targetGroupArn);
-  if (!m) throw new RouterStateError(`"${targetGroupArn}" is not a target group ARN`);
-  return m[1];
-}
-
 function tuples(action: Action): TargetGroupTuple[] {
   if (action.ForwardConfig?.TargetGroups?.length) return action.ForwardConfig.TargetGroups;
   if (action.TargetGroupArn) return [{ TargetGroupArn: action.TargetGroupArn, Weight: 1 }];

@@ -9,7 +9,7 @@ import type { FakeCloudWatch } from '../support/fake-cloudwatch.js';
 import { runBundle, runPost, startBundle } from '../support/harness.js';
 import { forward, type AlbFixture } from '../traffic/alb-fixture.js';
 import { shown, startAlbWorld, type AlbWorld } from '../traffic/alb-world.js';
-import { targetGroupDimension } from '../../actions/traffic/alb.js';
+import { targetGroupDimension } from '../../actions/lib/arn.js';
 import { MARK_TAG } from '../../actions/traffic/tags.js';
 
 let world: AlbWorld;
@@ -47,7 +47,7 @@ async function weightsOf(listenerArn: string): Promise<number[]> {
 
 describe('canary-ramp bundle on moto ELBv2 + fake CloudWatch', () => {
   it('promotes a healthy canary step by step to 100 %, with outputs, summary and no mark left; post leaves it alone', async () => {
-    cw.setScenario(targetGroupDimension(fx.canary), 'healthy');
+    cw.setScenario(targetGroupDimension(fx.canary, 'canary-target-group-arn'), 'healthy');
     const listenerArn = await fx.listener([forward([fx.stable, 100])]);
     const connectionsBefore = cw.connections();
     const checksBefore = cw.calls.length;
@@ -70,8 +70,8 @@ describe('canary-ramp bundle on moto ELBv2 + fake CloudWatch', () => {
     expect(run.summary.trim().split('\n').at(-1)).toMatch(/^\*\*Promoted\*\*: every step passed/);
     expect(shown(run.warnings)).toMatch(/analysis-interval 1s is shorter than the metric period 1m/);
     // CloudWatch was asked about the router's canary target group only: no objective compares with the baseline.
-    expect(cw.calls.some((c) => c.targets.includes(targetGroupDimension(fx.canary)))).toBe(true);
-    expect(cw.calls.some((c) => c.targets.includes(targetGroupDimension(fx.stable)))).toBe(false);
+    expect(cw.calls.some((c) => c.targets.includes(targetGroupDimension(fx.canary, 'canary-target-group-arn')))).toBe(true);
+    expect(cw.calls.some((c) => c.targets.includes(targetGroupDimension(fx.stable, 'stable-target-group-arn')))).toBe(false);
 
     const post = await runPost('canary-ramp', run);
     expect(post.code).toBe(0);
@@ -80,7 +80,7 @@ describe('canary-ramp bundle on moto ELBv2 + fake CloudWatch', () => {
   });
 
   it('rolls a failing canary back to the exact baseline without passing its first step', async () => {
-    cw.setScenario(targetGroupDimension(fx.canary), 'failing');
+    cw.setScenario(targetGroupDimension(fx.canary, 'canary-target-group-arn'), 'failing');
     const listenerArn = await fx.listener([forward([fx.stable, 100])]);
     const before = await fx.defaultActions(listenerArn);
     const run = await runBundle('canary-ramp', { inputs: inputs(listenerArn), env: env() });
@@ -98,7 +98,7 @@ describe('canary-ramp bundle on moto ELBv2 + fake CloudWatch', () => {
   });
 
   it('is restored by its post entry when the main process is killed mid-ramp', async () => {
-    cw.setScenario(targetGroupDimension(fx.canary), 'healthy');
+    cw.setScenario(targetGroupDimension(fx.canary, 'canary-target-group-arn'), 'healthy');
     const listenerArn = await fx.listener([forward([fx.stable, 100])]);
     const before = await fx.defaultActions(listenerArn);
     const running = startBundle('canary-ramp', { inputs: inputs(listenerArn, { 'bake-time': '10m', steps: '25,100' }), env: env() });
@@ -130,7 +130,7 @@ describe('canary-ramp bundle on moto ELBv2 + fake CloudWatch', () => {
   });
 
   it('rolls back by itself when cancelled (SIGTERM), and refuses a concurrent ramp on the same listener', async () => {
-    cw.setScenario(targetGroupDimension(fx.canary), 'healthy');
+    cw.setScenario(targetGroupDimension(fx.canary, 'canary-target-group-arn'), 'healthy');
     const listenerArn = await fx.listener([forward([fx.stable, 100])]);
     const before = await fx.defaultActions(listenerArn);
     const first = startBundle('canary-ramp', { inputs: inputs(listenerArn, { 'bake-time': '10m', steps: '5,100' }), env: env() });
@@ -152,7 +152,7 @@ describe('canary-ramp bundle on moto ELBv2 + fake CloudWatch', () => {
   });
 
   it('a re-run after a lost runner restores the recorded baseline and ramps again; takeover does the same for another run', async () => {
-    cw.setScenario(targetGroupDimension(fx.canary), 'healthy');
+    cw.setScenario(targetGroupDimension(fx.canary, 'canary-target-group-arn'), 'healthy');
     const listenerArn = await fx.listener([forward([fx.stable, 100])]);
     const lost = startBundle('canary-ramp', { inputs: inputs(listenerArn, { 'bake-time': '10m', steps: '50,100' }), env: env() });
     await lost.waitFor('50% check 1');

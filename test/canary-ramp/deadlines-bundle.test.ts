@@ -10,7 +10,7 @@ import { ModifyListenerCommand, type Action } from '@aws-sdk/client-elastic-load
 import { runBundle, runPost, startBundle } from '../support/harness.js';
 import { forward } from '../traffic/alb-fixture.js';
 import { albRampInputs, shown, useAlbWorld } from '../traffic/alb-world.js';
-import { targetGroupDimension } from '../../actions/traffic/alb.js';
+import { targetGroupDimension } from '../../actions/lib/arn.js';
 import { MARK_TAG } from '../../actions/traffic/tags.js';
 
 const world = useAlbWorld({ faults: true });
@@ -25,7 +25,7 @@ const annotation = (lines: string[]) => shown(lines).replace(/%0D/g, '\r').repla
 describe('canary-ramp bundle: deadlines and signals', () => {
   it('ends within its timeout plus one restore while every CloudWatch call hangs, at exactly the baseline', async () => {
     world.proxy.clear();
-    world.cw.setScenario(targetGroupDimension(world.fx.canary), 'healthy');
+    world.cw.setScenario(targetGroupDimension(world.fx.canary, 'canary-target-group-arn'), 'healthy');
     const listenerArn = await world.fx.listener([forward([world.fx.stable, 100])]);
     const before = await world.fx.defaultActions(listenerArn);
     world.cw.failNext(1000, 'hang');
@@ -49,7 +49,7 @@ describe('canary-ramp bundle: deadlines and signals', () => {
 
   it('keeps restoring through repeated SIGINT and SIGTERM: back at the baseline, the mark closed', async () => {
     world.proxy.clear();
-    world.cw.setScenario(targetGroupDimension(world.fx.canary), 'healthy');
+    world.cw.setScenario(targetGroupDimension(world.fx.canary, 'canary-target-group-arn'), 'healthy');
     const listenerArn = await world.fx.listener([forward([world.fx.stable, 100])]);
     const before = await world.fx.defaultActions(listenerArn);
     const running = startBundle('canary-ramp', { inputs: inputs(listenerArn), env: env() });
@@ -76,7 +76,7 @@ describe('canary-ramp bundle: deadlines and signals', () => {
 
   it('when ELB writes keep failing, main and post say where traffic stands and the exact commands that restore it', async () => {
     world.proxy.clear();
-    world.cw.setScenario(targetGroupDimension(world.fx.canary), 'healthy');
+    world.cw.setScenario(targetGroupDimension(world.fx.canary, 'canary-target-group-arn'), 'healthy');
     const listenerArn = await world.fx.listener([forward([world.fx.stable, 100])]);
     const before = await world.fx.defaultActions(listenerArn);
     // The first write (20 %) lands; every later one fails, the restore's included.

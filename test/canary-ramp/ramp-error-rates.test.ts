@@ -2,14 +2,24 @@
 // loop (runRamp) and the real gate (evaluateGate) over a simulated service (bench/ramp-sim.ts), the
 // default ramp 1, 5, 25, 50 % (5 m each) then 100 %, a check every minute, min-requests 100,
 // `p95 < 1.2x baseline` and `error-rate < 2x baseline` at a false-rollback rate of 1 %. Each bound
-// is a row of the README's table (bench/slo-judge.md, 2000 trials; here 200-400 of the same seeds,
-// so a median delay may be one check off and power a little lower): a judge that rolls back healthy
-// canaries more often, or catches bad ones later or less often, fails here.
+// is a row of the README's table (bench/slo-judge.md; here 100-400 of the same seeds, so a median
+// may be one check off and power a little lower) or one of the early-detection targets: a judge
+// that rolls back healthy canaries more often, or catches bad ones later or less often, fails here.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PLAN, healthy, runSloGate, summarise, withCanary, type Plan, type World } from '../../bench/ramp-sim.js';
 
-/** slo-gate's rows of the README's table: power and median delay (checks). */
-const TABLE = { errors: { power: 1, delay: 5 }, p95: { power: 0.99, delay: 13 }, late: { power: 1, delay: 1 }, low: { power: 1, delay: 12 } };
+/**
+ * The targets, in analysis intervals from the first check whose step has min-requests from the
+ * canary to the rollback (0: that check): a clearly bad canary (errors 3 % against 0.2 %, p95 +60 %
+ * under a relative objective) within 2, an absolute threshold broken twice over within 1.
+ */
+const TARGET = { clearlyBad: 2, twiceOver: 1 };
+/**
+ * slo-gate's rows of the README's table: power, and the median of that delay. p95 +60 % at the 1 %
+ * step misses the target: see actions/slo-gate/README.md (per-minute p95s of 60 requests, variance
+ * unknown).
+ */
+const TABLE = { errors: { power: 1, delay: 2 }, p95: { power: 0.99, delay: 10 }, late: { power: 1, delay: 0 }, low: { power: 1, delay: 3 } };
 const SLACK = { power: 0.02, delay: 1 };
 
 async function ramps(trials: number, w: World, badFrom = Infinity, plan: Plan = DEFAULT_PLAN) {
@@ -20,6 +30,7 @@ async function ramps(trials: number, w: World, badFrom = Infinity, plan: Plan = 
 
 const NORMAL = healthy(6000); // 100 requests/s over both versions
 const LOW = healthy(1200); // 20 requests/s: the 1 % step sees 12 a minute
+const AT_MARGINS = withCanary(NORMAL, { latency: 1.2, errorRate: 0.004 });
 
 describe('ramp-level false rollback (healthy canaries), configured at 1 %', () => {
   it('a canary the same as its baseline', async () => {
@@ -32,6 +43,11 @@ describe('ramp-level false rollback (healthy canaries), configured at 1 %', () =
     expect(s.rollbackRate).toBeLessThanOrEqual(0.01);
   });
 
+  it('a canary exactly at its margins (p95 1.2x, errors 2x), the worst healthy one', async () => {
+    const s = await ramps(400, AT_MARGINS);
+    expect(s.rollbackRate).toBeLessThanOrEqual(0.01);
+  });
+
   it('at 20 requests/s a healthy canary is never rolled back for lack of data: its 1 % step waits for min-requests', async () => {
     const s = await ramps(200, LOW);
     expect(s.rollbackRate).toBeLessThanOrEqual(0.01);
@@ -39,41 +55,43 @@ describe('ramp-level false rollback (healthy canaries), configured at 1 %', () =
     expect(s.medianWaitMin).toBeGreaterThanOrEqual(2);
   });
 
-  it('a looser configured rate (20 %) is still kept', async () => {
-    const s = await ramps(200, NORMAL, Infinity, { ...DEFAULT_PLAN, alpha: 0.2 });
+  it('a looser configured rate (20 %) is kept, and not spent beyond what these seeds spend today', async () => {
+    // The e-values are conservative, so a level loosened by half would still be under 20 %; the
+    // seeded count is not: at 30 % these seeds roll back 7 canaries at their margins, at 20 % 5.
+    const s = await ramps(200, AT_MARGINS, Infinity, { ...DEFAULT_PLAN, alpha: 0.2 });
     expect(s.rollbackRate).toBeLessThanOrEqual(0.2);
+    expect(s.runs.filter((r) => r.rolledBack).length).toBeLessThanOrEqual(5);
   });
 });
 
-describe('ramp-level power and detection delay (checks from the first bad one to the rollback)', () => {
-  it('errors 3 % against 0.2 % from the start: rolled back in the 1 % step', async () => {
+describe('ramp-level power and detection delay (intervals from the first check with min-requests to the rollback)', () => {
+  it('errors 3 % against 0.2 % from the start: rolled back in the 1 % step, within the target', async () => {
     const s = await ramps(200, withCanary(NORMAL, { latency: 1, errorRate: 0.03 }), 0);
     expect(s.rollbackRate).toBeGreaterThanOrEqual(TABLE.errors.power - SLACK.power);
-    expect(s.medianDelay).toBeLessThanOrEqual(TABLE.errors.delay + SLACK.delay);
+    expect(s.medianDelayAfterEvidence).toBeLessThanOrEqual(Math.min(TARGET.clearlyBad, TABLE.errors.delay));
   });
 
   it('p95 +60 % under `p95 < 1.2x baseline` from the start', async () => {
     const s = await ramps(200, withCanary(NORMAL, { latency: 1.6, errorRate: 0.002 }), 0);
     expect(s.rollbackRate).toBeGreaterThanOrEqual(TABLE.p95.power - SLACK.power);
-    expect(s.medianDelay).toBeLessThanOrEqual(TABLE.p95.delay + SLACK.delay);
+    expect(s.medianDelayAfterEvidence).toBeLessThanOrEqual(TABLE.p95.delay);
   });
 
   it('bad only from 25 % (p95 +60 %, errors 3 %): the healthy early steps do not hold the evidence back', async () => {
     const s = await ramps(200, withCanary(NORMAL, { latency: 1.6, errorRate: 0.03 }, 25), 25);
     expect(s.rollbackRate).toBeGreaterThanOrEqual(TABLE.late.power - SLACK.power);
-    expect(s.medianDelay).toBeLessThanOrEqual(TABLE.late.delay + SLACK.delay);
+    expect(s.p90DelayAfterEvidence).toBeLessThanOrEqual(Math.min(TARGET.clearlyBad, TABLE.late.delay));
   });
 
   it('at 20 requests/s a failing canary (errors 3 %) is still rolled back', async () => {
     const s = await ramps(200, withCanary(LOW, { latency: 1, errorRate: 0.03 }), 0);
     expect(s.rollbackRate).toBeGreaterThanOrEqual(TABLE.low.power - SLACK.power);
-    expect(s.medianDelay).toBeLessThanOrEqual(TABLE.low.delay + SLACK.delay);
+    expect(s.medianDelayAfterEvidence).toBeLessThanOrEqual(TABLE.low.delay);
   });
 
-  it('an absolute breach twice over (`p95 < 150ms`, canary p95 300 ms) is rolled back at the first check with min-requests', async () => {
+  it('an absolute breach twice over (`p95 < 150ms`, canary p95 300 ms) is rolled back within one interval of min-requests', async () => {
     const s = await ramps(100, withCanary(NORMAL, { latency: 2.5, errorRate: 0.002 }), 0, { ...DEFAULT_PLAN, slo: ['p95 < 150ms'] });
     expect(s.rollbackRate).toBe(1);
-    // 60 canary requests a minute: min-requests (100) is reached at the second check.
-    expect(s.medianDelay).toBeLessThanOrEqual(2);
+    expect(Math.max(...s.runs.map((r) => r.delayAfterEvidence!))).toBeLessThanOrEqual(TARGET.twiceOver);
   });
 });

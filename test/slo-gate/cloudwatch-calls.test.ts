@@ -6,8 +6,9 @@ import nock from 'nock';
 import type { MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { evaluateGate } from '../../actions/metrics/gate.js';
 import { parseObjectives } from '../../actions/metrics/slo.js';
-import { MAX_QUERIES_PER_REQUEST, splitQueries } from '../../actions/metrics/cloudwatch.js';
+import { MAX_QUERIES_PER_REQUEST, splitQueries } from '../../actions/metrics/providers/cloudwatch.js';
 import type { GateConfig } from '../../actions/metrics/types.js';
+import type { CloudWatchSource } from '../../actions/metrics/providers/sources.js';
 import { InputError } from '../../actions/lib/errors.js';
 import { useNockedAws } from '../support/nock-aws.js';
 
@@ -31,11 +32,11 @@ function cloudwatch(value: (id: string) => number, seen: Body[]) {
     });
 }
 
-function config(slo: string[], source: Record<string, unknown>): GateConfig {
+function config(slo: string[], source: CloudWatchSource): GateConfig {
   return { provider: 'cloudwatch', objectives: parseObjectives(slo), windowMs: 600_000, warmupMs: 0, minRequests: 100, onNoData: 'inconclusive', dryRun: false, source, region: 'eu-central-1' };
 }
 
-const ALB = { preset: 'alb', loadBalancer: 'app/web/0123456789abcdef', canaryTargetGroup: 'targetgroup/canary/0123456789abcdef', baselineTargetGroup: 'targetgroup/stable/fedcba9876543210' };
+const ALB: CloudWatchSource = { preset: 'alb', loadBalancer: 'app/web/0123456789abcdef', canaryTargetGroup: 'targetgroup/canary/0123456789abcdef', baselineTargetGroup: 'targetgroup/stable/fedcba9876543210' };
 
 describe('GetMetricData calls', () => {
   it('absolute objectives only: the baseline is not queried even when one is configured', async () => {

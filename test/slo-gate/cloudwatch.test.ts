@@ -6,8 +6,9 @@ import nock from 'nock';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { evaluateGate } from '../../actions/metrics/gate.js';
 import { parseObjectives } from '../../actions/metrics/slo.js';
-import { alignWindow } from '../../actions/metrics/cloudwatch.js';
-import type { GateConfig } from '../../actions/metrics/types.js';
+import { alignWindow } from '../../actions/metrics/providers/window.js';
+import type { GateConfig, GateSettings } from '../../actions/metrics/types.js';
+import type { CloudWatchSource } from '../../actions/metrics/providers/sources.js';
 import { awsClient } from '../../actions/lib/aws.js';
 import { useNockedAws } from '../support/nock-aws.js';
 
@@ -49,7 +50,7 @@ function answer(series: Record<string, number[] | ((ts: number[]) => number[])>,
     });
 }
 
-function config(slo: string[], source: Record<string, unknown> = {}, extra: Partial<GateConfig> = {}): GateConfig {
+function config(slo: string[], source: Record<string, unknown> = {}, extra: Partial<GateSettings> = {}): GateConfig {
   return {
     provider: 'cloudwatch',
     objectives: parseObjectives(slo),
@@ -58,7 +59,7 @@ function config(slo: string[], source: Record<string, unknown> = {}, extra: Part
     minRequests: 100,
     onNoData: 'inconclusive',
     dryRun: false,
-    source: { preset: 'alb', loadBalancer: LB, canaryTargetGroup: CANARY, baselineTargetGroup: STABLE, ...source },
+    source: { preset: 'alb', loadBalancer: LB, canaryTargetGroup: CANARY, baselineTargetGroup: STABLE, ...source } as CloudWatchSource,
     ...extra,
   };
 }
@@ -227,7 +228,7 @@ describe('CloudWatch provider', () => {
       'ECS/ContainerInsights/Prometheus', 'envoy_http_downstream_rq_time', [{ Name: 'ClusterName', Value: 'prod' }, { Name: 'TaskDefinitionFamily', Value: 'auth-v2' }]],
   ])('preset %s: namespace, dimensions, latency in ms', async (name, source, namespace, latency, dims) => {
     const seen: Body[] = [];
-    const c = { ...config(['p99 < 200ms', 'p99 < 1.5x baseline']), source };
+    const c: GateConfig = { ...config(['p99 < 200ms', 'p99 < 1.5x baseline']), provider: 'cloudwatch', source: source as CloudWatchSource };
     answer({ canary_req: fill(10, 500), canary_p99: fill(10, 150), canary_p99_window: [150], baseline_req: fill(10, 500), baseline_p99: fill(10, 140), baseline_p99_window: [140] }, seen);
     const r = await evaluateGate(c, {}, window);
     const q = seen[0].MetricDataQueries.find((x) => x.Id === 'canary_p99')!;
@@ -263,7 +264,7 @@ describe('CloudWatch provider', () => {
   });
 
   it('alignWindow keeps at least one period', () => {
-    const w = alignWindow({ start: new Date('2026-03-01T12:00:10Z'), end: new Date('2026-03-01T12:00:50Z') });
+    const w = alignWindow({ start: new Date('2026-03-01T12:00:10Z'), end: new Date('2026-03-01T12:00:50Z') }, 60);
     expect([w.start.toISOString(), w.end.toISOString(), w.seconds]).toEqual(['2026-03-01T12:00:00.000Z', '2026-03-01T12:01:00.000Z', 60]);
   });
 });

@@ -5,7 +5,7 @@ import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cl
 import { startFakeCloudWatch, type FakeCloudWatch } from '../support/fake-cloudwatch.js';
 import { evaluateGate } from '../../actions/metrics/gate.js';
 import { parseObjectives } from '../../actions/metrics/slo.js';
-import type { GateConfig } from '../../actions/metrics/types.js';
+import type { GateConfig, GateSettings } from '../../actions/metrics/types.js';
 import { awsClient } from '../../actions/lib/aws.js';
 
 const LB = 'app/web/0123456789abcdef';
@@ -27,7 +27,7 @@ beforeEach(() => {
   cw.calls.length = 0;
 });
 
-function config(slo: string[], extra: Partial<GateConfig> = {}): GateConfig {
+function config(slo: string[], extra: Partial<GateSettings> = {}): GateConfig {
   return {
     provider: 'cloudwatch',
     objectives: parseObjectives(slo),

@@ -71,6 +71,9 @@ describe('readGateConfig', () => {
     [{ provider: 'prometheus', 'prometheus-url': 'http://p:9090' }, 'Input "canary-selector" is required for provider prometheus'],
     [{ provider: 'prometheus', 'prometheus-url': 'http://p:9090', 'canary-selector': 'a="b"', 'prometheus-queries': 'just promql' }, 'Input "prometheus-queries": "just promql" is not <metric>=<PromQL>'],
     [{ provider: 'prometheus', 'prometheus-url': 'http://p:9090', 'canary-selector': 'a="b"', 'prometheus-sigv4': 'maybe' }, 'Input "prometheus-sigv4": "maybe" is not a boolean'],
+    [{ provider: 'prometheus', 'prometheus-url': 'http://p:9090', 'canary-selector': 'a="b"', 'prometheus-step': '1500ms' }, 'Input "prometheus-step": "1500ms" is not whole seconds; expected a duration from 1s to 1h in whole seconds'],
+    [{ provider: 'prometheus', 'prometheus-url': 'http://p:9090', 'canary-selector': 'a="b"', 'prometheus-step': '500ms' }, 'Input "prometheus-step"'],
+    [{ provider: 'prometheus', 'prometheus-url': 'http://p:9090', 'canary-selector': 'a="b"', 'prometheus-step': '2h' }, 'Input "prometheus-step"'],
     [{ provider: 'k6-summary' }, 'Input "k6-summary" is required for provider k6-summary'],
   ])('refuses %j', (inputs, message) => {
     let err: unknown;
@@ -87,7 +90,8 @@ describe('readGateConfig', () => {
     expect(withInputs({ ...ALB, preset: 'emf', service: 'auth', 'canary-version': '2.0.0', 'baseline-version': '1.9.0', 'metric-names': 'latency=LatencyMs' }, readGateConfig).source)
       .toEqual({ preset: 'emf', namespace: 'MeshServices', service: 'auth', canaryVersion: '2.0.0', baselineVersion: '1.9.0', metricNames: { requests: 'Requests', errors: 'Errors', latency: 'LatencyMs' } });
     expect(withInputs({ ...ALB, provider: 'prometheus', 'prometheus-url': 'http://p:9090', 'canary-selector': 'version="2"', 'prometheus-queries': 'queue=sum(q{{{selector}}})' }, readGateConfig).source)
-      .toMatchObject({ url: 'http://p:9090', sigv4: false, preset: 'http-histogram', canarySelector: 'version="2"', queries: { queue: 'sum(q{{{selector}}})' }, histogram: 'http_request_duration_seconds' });
+      .toMatchObject({ url: 'http://p:9090', sigv4: false, preset: 'http-histogram', canarySelector: 'version="2"', queries: { queue: 'sum(q{{{selector}}})' }, histogram: 'http_request_duration_seconds', stepSeconds: 60 });
+    expect(withInputs({ ...ALB, provider: 'prometheus', 'prometheus-url': 'http://p:9090', 'canary-selector': 'version="2"', 'prometheus-step': '2s' }, readGateConfig).source).toMatchObject({ stepSeconds: 2 });
     expect(withInputs({ ...ALB, provider: 'k6-summary', 'k6-summary': 'out.json' }, readGateConfig).source)
       .toEqual({ canarySummary: 'out.json', baselineSummary: undefined, latencyMetric: 'http_req_duration' });
     expect(withInputs({ ...ALB, preset: 'raw', 'metric-queries': '{"canary":[{"Id":"p95","Expression":"m1"}],"baseline":[{"Id":"p95","Expression":"m2"}]}' }, readGateConfig).source)
@@ -102,7 +106,7 @@ describe('the evaluation window', () => {
     const { evaluateGate } = await import('../../actions/metrics/gate.js');
     const { FakeClock } = await import('../../actions/lib/clock.js');
     let seen: { start: Date; end: Date } | undefined;
-    const provider = { name: 'scripted', query: async (q: { window: { start: Date; end: Date } }) => { seen = q.window; return { canary: { requests: 0, metrics: new Map() } }; } };
+    const provider = { name: 'scripted', hasBaseline: true, baselineInputs: 'baseline-target-group', validate: () => undefined, query: async (q: { window: { start: Date; end: Date } }) => { seen = q.window; return { canary: { requests: 0, metrics: new Map() } }; } };
     await evaluateGate(config, {}, opts, { provider, clock: new FakeClock(now) });
     return [seen!.start.toISOString(), seen!.end.toISOString()];
   }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { combineVerdicts, judgeObjective, perObjectiveAlpha } from '../../actions/metrics/judge.js';
 import { parseObjective, parseObjectives } from '../../actions/metrics/slo.js';
-import type { Observation } from '../../actions/metrics/provider.js';
+import type { Observation } from '../../actions/metrics/providers/port.js';
 import { renderGateSummary } from '../../actions/metrics/summary.js';
 import { pairedStats, poolStats, statsLogE, type EvidenceStats } from '../../actions/metrics/sequential.js';
 import type { GateResult } from '../../actions/metrics/types.js';

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { k6ThresholdResults, k6Value, parseK6Summary } from '../../actions/metrics/k6.js';
+import { k6ThresholdResults, k6Value, parseK6Summary } from '../../actions/metrics/providers/k6.js';
 import { evaluateGate } from '../../actions/metrics/gate.js';
 import { parseObjectives } from '../../actions/metrics/slo.js';
 import type { GateConfig } from '../../actions/metrics/types.js';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { evaluateGate } from '../../actions/metrics/gate.js';
 import { parseObjectives } from '../../actions/metrics/slo.js';
-import { ampRegion, PrometheusProvider, promTemplate, PROMETHEUS_DEFAULTS, type PrometheusSource } from '../../actions/metrics/prometheus.js';
+import { ampRegion, PrometheusProvider, promTemplate, PROMETHEUS_DEFAULTS, type PrometheusSource } from '../../actions/metrics/providers/prometheus.js';
 import type { GateConfig } from '../../actions/metrics/types.js';
 import { FakeClock } from '../../actions/lib/clock.js';
 import { useNockedAws } from '../support/nock-aws.js';
@@ -24,10 +24,10 @@ const window = { window: { start: START, end: END } };
 useNockedAws('PROMETHEUS');
 
 function source(extra: Partial<PrometheusSource> = {}): PrometheusSource {
-  return { url: PROM, sigv4: false, preset: 'http-histogram', canarySelector: 'service="auth",version="2"', baselineSelector: 'service="auth",version="1"', queries: {}, ...PROMETHEUS_DEFAULTS, ...extra };
+  return { url: PROM, sigv4: false, preset: 'http-histogram', canarySelector: 'service="auth",version="2"', baselineSelector: 'service="auth",version="1"', queries: {}, stepSeconds: 60, ...PROMETHEUS_DEFAULTS, ...extra };
 }
 function config(slo: string[], src: PrometheusSource = source()): GateConfig {
-  return { provider: 'prometheus', objectives: parseObjectives(slo), windowMs: 600_000, warmupMs: 0, minRequests: 100, onNoData: 'inconclusive', dryRun: false, source: src as unknown as Record<string, unknown> };
+  return { provider: 'prometheus', objectives: parseObjectives(slo), windowMs: 600_000, warmupMs: 0, minRequests: 100, onNoData: 'inconclusive', dryRun: false, source: src };
 }
 
 interface Seen { path: string; query: Record<string, string>; headers: Record<string, string | string[] | undefined> }
@@ -71,6 +71,18 @@ describe('Prometheus provider', () => {
     expect(r.objectives[0].canary).toEqual({ value: 120, samples: 10 });
     expect(r.requests).toEqual({ canary: 6000, baseline: 6000 });
     expect(seen.every((s) => s.headers.authorization === undefined)).toBe(true);
+  });
+
+  it('judges per its own step (prometheus-step), not CloudWatch\'s minute: 2-second periods over a 1-second scrape', async () => {
+    const seen: Seen[] = [];
+    serve(PROM, healthy, seen);
+    const end = new Date('2026-03-01T12:00:31.500Z');
+    await evaluateGate(config(['p95 < 200ms'], source({ stepSeconds: 2 })), {}, { window: { start: new Date('2026-03-01T12:00:01Z'), end } });
+    const range = seen.find((s) => s.path === '/api/v1/query_range')!;
+    // The window in whole 2-second periods: 12:00:00 … 12:00:30, the first sample at the end of the first period.
+    expect(range.query).toMatchObject({ start: String(Date.parse('2026-03-01T12:00:02Z') / 1000), end: String(Date.parse('2026-03-01T12:00:30Z') / 1000), step: '2s' });
+    expect(range.query.query).toContain('[2s]');
+    expect(seen.find((s) => s.path === '/api/v1/query' && s.query.query.includes('histogram_quantile'))!.query.query).toContain('[30s]');
   });
 
   it('SigV4-signs requests (service aps) for Amazon Managed Service for Prometheus, keeping the workspace path', async () => {

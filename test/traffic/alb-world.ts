@@ -8,7 +8,7 @@ import { startMoto, type Moto } from '../support/moto.js';
 import { startFakeCloudWatch, type FakeCloudWatch } from '../support/fake-cloudwatch.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 import { createAlbFixture, type AlbFixture } from './alb-fixture.js';
-import { targetGroupDimension } from '../../actions/traffic/alb.js';
+import { targetGroupDimension } from '../../actions/lib/arn.js';
 
 export interface AlbWorld {
   moto: Moto;
@@ -27,8 +27,8 @@ export async function startAlbWorld(opts: { faults?: boolean } = {}): Promise<Al
   const cw = await startFakeCloudWatch({ now: () => Date.now() + 5 * 60_000 });
   Object.assign(process.env, moto.env);
   const fx = await createAlbFixture();
-  cw.setScenario(targetGroupDimension(fx.stable), 'healthy');
-  cw.setScenario(targetGroupDimension(fx.canary), 'healthy');
+  cw.setScenario(targetGroupDimension(fx.stable, 'stable-target-group-arn'), 'healthy');
+  cw.setScenario(targetGroupDimension(fx.canary, 'canary-target-group-arn'), 'healthy');
   return {
     moto, cw, fx, proxy,
     env: () => ({ ...moto.env, ...(proxy ? { AWS_ENDPOINT_URL: proxy.endpoint } : {}), AWS_ENDPOINT_URL_CLOUDWATCH: cw.endpoint }),

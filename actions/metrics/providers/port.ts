@@ -1,10 +1,10 @@
 /**
  * The metrics Provider port (as Flagger's): each backend (CloudWatch, Prometheus, k6 summary) answers
  * one query per evaluation with, for every objective's metric and every target, a value, "no data"
- * or an error. The judge knows only this port.
+ * or an error. The judge knows only this port; factory.ts opens the one the inputs select.
  */
-import type { Objective, ObjectiveResult } from './types.js';
-import type { Counts } from './sequential.js';
+import type { Objective, ObjectiveResult } from '../types.js';
+import type { Counts } from '../sequential.js';
 
 export type Target = 'canary' | 'baseline';
 
@@ -45,6 +45,15 @@ export interface Observations {
 
 export interface MetricsProvider {
   readonly name: string;
+  /** Whether the source names a baseline, so objectives relative to it can be judged. */
+  readonly hasBaseline: boolean;
+  /** The inputs that name a baseline, for the error when a relative objective has none. */
+  readonly baselineInputs: string;
+  /**
+   * Checks the source against the objectives (dimensions, ARNs, queries for every metric) without
+   * any request: an InputError naming the input at fault.
+   */
+  validate(objectives: Objective[]): void;
   /** One round trip per evaluation where the backend allows it (CloudWatch bills per metric requested). */
   query(q: MetricsQuery): Promise<Observations>;
 }

@@ -8,36 +8,19 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { HttpRequest } from '@smithy/protocol-http';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { InputError } from '../lib/errors.js';
-import { resolveRegion } from '../lib/aws.js';
-import { isTransientError, withRetry } from '../lib/retry.js';
-import { maskUrlCredentials, redactServerText } from '../lib/secrets.js';
-import type { Clock } from '../lib/clock.js';
-import type { Objective } from './types.js';
-import type { MetricsProvider, MetricsQuery, Observation, Observations, Target, TargetObservations } from './provider.js';
-import { noData } from './provider.js';
-import { metricKind, percentileOf } from './slo.js';
-import { PERIOD_S, alignWindow } from './cloudwatch.js';
+import { InputError } from '../../lib/errors.js';
+import { resolveRegion } from '../../lib/aws.js';
+import { isTransientError, withRetry } from '../../lib/retry.js';
+import { maskUrlCredentials, redactServerText } from '../../lib/secrets.js';
+import type { Clock } from '../../lib/clock.js';
+import type { Objective } from '../types.js';
+import { metricKind, percentileOf } from '../slo.js';
+import type { MetricsProvider, MetricsQuery, Observation, Observations, Target, TargetObservations } from './port.js';
+import { noData } from './port.js';
+import type { PrometheusSource } from './sources.js';
+import { alignWindow, type AlignedWindow } from './window.js';
 
-export interface PrometheusSource {
-  url: string;
-  /** Sign requests with SigV4 for Amazon Managed Service for Prometheus. */
-  sigv4: boolean;
-  preset: 'http-histogram' | 'raw';
-  /** Label matchers without braces, e.g. `service="auth",version="2.1.0"`. */
-  canarySelector: string;
-  baselineSelector?: string;
-  /** The duration histogram's base name (seconds), e.g. `http_request_duration_seconds`. */
-  histogram: string;
-  /** Counter of all requests and counter of failed (5xx) ones, as services/kit exports them. */
-  requestsMetric: string;
-  errorsMetric: string;
-  /** Raw PromQL per metric name; `{{selector}}` and `{{range}}` are filled per target and query. */
-  queries: Record<string, string>;
-}
-
-/** What services/kit exports on /metrics (labels service, version, route, method). */
-export const PROMETHEUS_DEFAULTS = { histogram: 'http_request_duration_seconds', requestsMetric: 'http_requests_total', errorsMetric: 'http_request_errors_total' };
+export { PROMETHEUS_DEFAULTS, type PrometheusSource } from './sources.js';
 
 /** The PromQL template (with {{selector}} and {{range}}) for one metric, and the factor to its base unit. */
 export function promTemplate(src: PrometheusSource, metric: string): { query: string; scale: number } | null {
@@ -62,8 +45,8 @@ export function fillTemplate(template: string, selector: string, range: string):
   return template.replaceAll('{{selector}}', selector).replaceAll('{{range}}', range);
 }
 
-/** Checks every objective has a query, before any request. */
-export function validatePrometheusSource(src: PrometheusSource, objectives: Objective[]): void {
+/** Checks the URL and that every objective has a query, before any request. */
+function validatePrometheusSource(src: PrometheusSource, objectives: Objective[]): void {
   try {
     new URL(src.url);
   } catch {
@@ -116,9 +99,12 @@ export const PROMETHEUS_REQUEST_TIMEOUT_MS = 30_000;
 
 export class PrometheusProvider implements MetricsProvider {
   readonly name = 'prometheus';
+  readonly hasBaseline: boolean;
+  readonly baselineInputs = 'baseline-selector';
   private signer?: SignatureV4;
 
   constructor(private readonly src: PrometheusSource, private readonly deps: PrometheusDeps = {}) {
+    this.hasBaseline = !!src.baselineSelector;
     // Before any request: the password, and the Basic header built from it, may come back in an error body.
     maskUrlCredentials(src.url);
     if (src.sigv4) {
@@ -174,13 +160,18 @@ export class PrometheusProvider implements MetricsProvider {
     );
   }
 
-  private async observe(template: { query: string; scale: number }, selector: string, w: { start: Date; end: Date; seconds: number }, signal?: AbortSignal): Promise<Observation> {
+  validate(objectives: Objective[]): void {
+    validatePrometheusSource(this.src, objectives);
+  }
+
+  private async observe(template: { query: string; scale: number }, selector: string, w: AlignedWindow, signal?: AbortSignal): Promise<Observation> {
+    const step = this.src.stepSeconds;
     const [range, instant] = await Promise.all([
       this.get('/api/v1/query_range', {
-        query: fillTemplate(template.query, selector, `${PERIOD_S}s`),
-        start: String(w.start.getTime() / 1000 + PERIOD_S),
+        query: fillTemplate(template.query, selector, `${step}s`),
+        start: String(w.start.getTime() / 1000 + step),
         end: String(w.end.getTime() / 1000),
-        step: `${PERIOD_S}s`,
+        step: `${step}s`,
       }, signal),
       this.get('/api/v1/query', { query: fillTemplate(template.query, selector, `${w.seconds}s`), time: String(w.end.getTime() / 1000) }, signal),
     ]);
@@ -194,7 +185,7 @@ export class PrometheusProvider implements MetricsProvider {
 
   async query(q: MetricsQuery): Promise<Observations> {
     validatePrometheusSource(this.src, q.objectives);
-    const w = alignWindow(q.window);
+    const w = alignWindow(q.window, this.src.stepSeconds);
     const selectors: Partial<Record<Target, string>> = { canary: this.src.canarySelector, baseline: this.src.baselineSelector };
     const readTarget = async (t: Target): Promise<TargetObservations> => {
       const selector = selectors[t]!;

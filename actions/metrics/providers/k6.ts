@@ -6,18 +6,12 @@
  * A summary has window values only (no per-period samples), so baseline ratios are plain ratios.
  */
 import { readFile } from 'node:fs/promises';
-import { InputError } from '../lib/errors.js';
-import type { ObjectiveResult } from './types.js';
-import type { MetricsProvider, MetricsQuery, Observation, Observations, TargetObservations } from './provider.js';
-import { noData } from './provider.js';
-import { metricKind, percentileOf } from './slo.js';
-
-export interface K6Source {
-  canarySummary: string;
-  baselineSummary?: string;
-  /** The trend that latency percentiles read; `http_req_duration` unless the script names another. */
-  latencyMetric: string;
-}
+import { InputError } from '../../lib/errors.js';
+import type { ObjectiveResult } from '../types.js';
+import { metricKind, percentileOf } from '../slo.js';
+import type { MetricsProvider, MetricsQuery, Observation, Observations, TargetObservations } from './port.js';
+import { noData } from './port.js';
+import type { K6Source } from './sources.js';
 
 type Stats = Record<string, number>;
 interface K6Metric {
@@ -126,7 +120,14 @@ async function load(path: string, input: string): Promise<K6Summary> {
 
 export class K6Provider implements MetricsProvider {
   readonly name = 'k6-summary';
-  constructor(private readonly source: K6Source) {}
+  readonly hasBaseline: boolean;
+  readonly baselineInputs = 'k6-baseline-summary';
+  constructor(private readonly source: K6Source) {
+    this.hasBaseline = !!source.baselineSummary;
+  }
+
+  /** A summary answers for any metric it has; which it has is known only once it is read. */
+  validate(): void {}
 
   async query(q: MetricsQuery): Promise<Observations> {
     const read = (s: K6Summary): TargetObservations => ({

@@ -5,39 +5,18 @@
  * task family) into dimensions; `raw` takes MetricDataQuery JSON as is.
  */
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery, type MetricDataResult, type Dimension } from '@aws-sdk/client-cloudwatch';
-import { awsClient } from '../lib/aws.js';
-import { InputError } from '../lib/errors.js';
-import type { Objective } from './types.js';
-import type { MetricsProvider, MetricsQuery, Observation, Observations, Target, TargetObservations } from './provider.js';
-import { noData } from './provider.js';
-import { metricKind, percentileOf } from './slo.js';
+import { awsClient } from '../../lib/aws.js';
+import { InputError } from '../../lib/errors.js';
+import { loadBalancerDimension, targetGroupDimension } from '../../lib/arn.js';
+import type { Objective } from '../types.js';
+import { metricKind, percentileOf } from '../slo.js';
+import type { MetricsProvider, MetricsQuery, Observation, Observations, Target, TargetObservations } from './port.js';
+import { noData } from './port.js';
+import type { CloudWatchSource } from './sources.js';
+import { alignWindow, type AlignedWindow } from './window.js';
 
 /** ALB, Service Connect and ECS publish 60-second data; every series is read at this period. */
 export const PERIOD_S = 60;
-
-export type CloudWatchSource =
-  | { preset: 'alb'; loadBalancer?: string; canaryTargetGroup?: string; baselineTargetGroup?: string }
-  | { preset: 'service-connect'; cluster: string; discoveryName: string; canaryService: string; baselineService?: string }
-  | { preset: 'emf'; namespace: string; service: string; canaryVersion: string; baselineVersion?: string; metricNames: RedMetricNames }
-  | { preset: 'appmesh'; namespace: string; cluster: string; canaryFamily: string; baselineFamily?: string; metricNames: RedMetricNames }
-  | { preset: 'raw'; queries: { canary: MetricDataQuery[]; baseline?: MetricDataQuery[] } };
-
-export type CloudWatchPreset = CloudWatchSource['preset'];
-export const CLOUDWATCH_PRESETS: readonly CloudWatchPreset[] = ['alb', 'service-connect', 'emf', 'appmesh', 'raw'];
-
-export interface RedMetricNames {
-  requests: string;
-  errors: string;
-  latency: string;
-}
-
-/** What our reference services emit as CloudWatch EMF (services/kit): RED metrics with dimensions Service and Version. */
-export const EMF_DEFAULTS = { namespace: 'MeshServices', metricNames: { requests: 'Requests', errors: 'Errors', latency: 'Duration' } };
-/** Envoy stats the CloudWatch agent's Prometheus scraping publishes for App Mesh on ECS. */
-export const APPMESH_DEFAULTS = {
-  namespace: 'ECS/ContainerInsights/Prometheus',
-  metricNames: { requests: 'envoy_http_downstream_rq_total', errors: 'envoy_http_downstream_rq_xx', latency: 'envoy_http_downstream_rq_time' },
-};
 
 /** One target's RED metrics: where they live and how their latency converts to ms. */
 interface RedSpec {
@@ -48,29 +27,12 @@ interface RedSpec {
   latency: { name: string; toMs: number };
 }
 
-const LB_DIM = /^(?:arn:aws[\w-]*:elasticloadbalancing:[\w-]+:\d{12}:loadbalancer\/)?(app\/[\w-]+\/[0-9a-f]+)$/;
-const TG_DIM = /^(?:arn:aws[\w-]*:elasticloadbalancing:[\w-]+:\d{12}:)?(targetgroup\/[\w-]+\/[0-9a-f]+)$/;
-
-/** `app/<name>/<id>` from itself or a load balancer ARN; InputError naming `input` otherwise. */
-export function loadBalancerDimension(value: string, input = 'load-balancer'): string {
-  const m = LB_DIM.exec(value.trim());
-  if (!m) throw new InputError(`Input "${input}": "${value}" is not an application load balancer; expected app/<name>/<id> or its ARN.`);
-  return m[1];
-}
-
-/** `targetgroup/<name>/<id>` from itself or a target group ARN. */
-export function targetGroupDimension(value: string, input: string): string {
-  const m = TG_DIM.exec(value.trim());
-  if (!m) throw new InputError(`Input "${input}": "${value}" is not a target group; expected targetgroup/<name>/<id> or its ARN.`);
-  return m[1];
-}
-
 function redSpecs(source: Exclude<CloudWatchSource, { preset: 'raw' }>): { canary: RedSpec; baseline?: RedSpec } {
   switch (source.preset) {
     case 'alb': {
       if (!source.loadBalancer) throw new InputError('Input "load-balancer" is required for preset alb (app/<name>/<id> or its ARN).');
       if (!source.canaryTargetGroup) throw new InputError('Input "canary-target-group" is required for preset alb (targetgroup/<name>/<id> or its ARN).');
-      const lb = loadBalancerDimension(source.loadBalancer);
+      const lb = loadBalancerDimension(source.loadBalancer, 'load-balancer');
       const spec = (tg: string): RedSpec => ({
         namespace: 'AWS/ApplicationELB',
         dimensions: [{ Name: 'TargetGroup', Value: tg }, { Name: 'LoadBalancer', Value: lb }],
@@ -114,17 +76,6 @@ function redSpecs(source: Exclude<CloudWatchSource, { preset: 'raw' }>): { canar
       return { canary: spec(source.canaryFamily), baseline: source.baselineFamily ? spec(source.baselineFamily) : undefined };
     }
   }
-}
-
-/** The window, aligned to whole periods so every period is complete and the window query has one datapoint. */
-export type AlignedWindow = { start: Date; end: Date; seconds: number };
-
-export function alignWindow(w: { start: Date; end: Date }): AlignedWindow {
-  const p = PERIOD_S * 1000;
-  const start = Math.floor(w.start.getTime() / p) * p;
-  let end = Math.floor(w.end.getTime() / p) * p;
-  if (end <= start) end = start + p;
-  return { start: new Date(start), end: new Date(end), seconds: (end - start) / 1000 };
 }
 
 const idPart = (metric: string) => metric.replace(/[^A-Za-z0-9]/g, '_');
@@ -325,7 +276,7 @@ export function buildPlan(source: CloudWatchSource, objectives: Objective[], tar
 }
 
 /** True when the source names a baseline (so relative objectives can be judged). */
-export function hasBaseline(source: CloudWatchSource): boolean {
+function namesBaseline(source: CloudWatchSource): boolean {
   switch (source.preset) {
     case 'alb': return !!source.baselineTargetGroup;
     case 'service-connect': return !!source.baselineService;
@@ -333,11 +284,6 @@ export function hasBaseline(source: CloudWatchSource): boolean {
     case 'appmesh': return !!source.baselineFamily;
     case 'raw': return !!source.queries.baseline?.length;
   }
-}
-
-/** Checks a source fully (dimensions, ARNs, query Ids) without calling AWS. */
-export function validateCloudWatchSource(source: CloudWatchSource, objectives: Objective[]): void {
-  buildPlan(source, objectives, ['canary', 'baseline'], PERIOD_S);
 }
 
 /** GetMetricData takes at most 500 queries per request. */
@@ -376,20 +322,29 @@ export interface CloudWatchDeps {
 
 export class CloudWatchProvider implements MetricsProvider {
   readonly name = 'cloudwatch';
-  private readonly client: CloudWatchClient;
+  readonly hasBaseline: boolean;
+  readonly baselineInputs = 'baseline-target-group (alb), baseline-service, baseline-version, baseline-task-family, or "baseline" queries';
+  private client?: CloudWatchClient;
 
-  constructor(private readonly source: CloudWatchSource, deps: CloudWatchDeps = {}) {
-    this.client = deps.client ?? awsClient(CloudWatchClient, { region: deps.region });
+  constructor(private readonly source: CloudWatchSource, private readonly deps: CloudWatchDeps = {}) {
+    this.hasBaseline = namesBaseline(source);
+  }
+
+  /** Checks the source fully (dimensions, ARNs, query Ids) without calling AWS. */
+  validate(objectives: Objective[]): void {
+    buildPlan(this.source, objectives, ['canary', 'baseline'], PERIOD_S);
   }
 
   async query(q: MetricsQuery): Promise<Observations> {
-    const w = alignWindow(q.window);
+    const w = alignWindow(q.window, PERIOD_S);
     const plan = buildPlan(this.source, q.objectives, q.targets, w.seconds);
+    this.client ??= this.deps.client ?? awsClient(CloudWatchClient, { region: this.deps.region });
+    const client = this.client;
     const results = new Map<string, MetricDataResult>();
     for (const batch of splitQueries(plan.queries)) {
       let nextToken: string | undefined;
       do {
-        const out = await this.client.send(
+        const out = await client.send(
           new GetMetricDataCommand({ MetricDataQueries: batch, StartTime: w.start, EndTime: w.end, ScanBy: 'TimestampAscending', NextToken: nextToken }),
           { abortSignal: q.signal },
         );
