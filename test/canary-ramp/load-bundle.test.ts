@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBundle, startBundle } from '../support/harness.js';
 import { forward } from '../traffic/alb-fixture.js';
 import { albRampInputs, shown, useAlbWorld } from '../traffic/alb-world.js';
-import { targetGroupDimension } from '../../actions/traffic/alb.js';
+import { targetGroupDimension } from '../../actions/lib/arn.js';
 import { startTarget, type LoadTarget } from './load-target.js';
 
 const world = useAlbWorld();
@@ -33,7 +33,7 @@ const inputs = (listenerArn: string, path: string, over: Record<string, string> 
 
 describe('canary-ramp bundle with synthetic load', () => {
   it('sends the load during the bakes, says so in the log and summary, and exits with it stopped', async () => {
-    world.cw.setScenario(targetGroupDimension(world.fx.canary), 'healthy');
+    world.cw.setScenario(targetGroupDimension(world.fx.canary, 'canary-target-group-arn'), 'healthy');
     const listenerArn = await world.fx.listener([forward([world.fx.stable, 100])]);
     const run = await runBundle('canary-ramp', { inputs: inputs(listenerArn, '/healthy'), env: world.env() });
     expect(run.code, run.stdout + run.stderr).toBe(0);
@@ -53,7 +53,7 @@ describe('canary-ramp bundle with synthetic load', () => {
   });
 
   it('stops the load when the runner cancels the job (SIGTERM mid-bake): rolled back, nothing arrives after the exit', async () => {
-    world.cw.setScenario(targetGroupDimension(world.fx.canary), 'healthy');
+    world.cw.setScenario(targetGroupDimension(world.fx.canary, 'canary-target-group-arn'), 'healthy');
     const listenerArn = await world.fx.listener([forward([world.fx.stable, 100])]);
     const running = startBundle('canary-ramp', { inputs: inputs(listenerArn, '/cancelled', { 'bake-time': '10m', steps: '25,100' }), env: world.env() });
     await running.waitFor('25% check 1: pass');
