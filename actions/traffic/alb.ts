@@ -21,9 +21,9 @@ import { shellQuote } from './recovery.js';
 import type { AwsCall } from './call.js';
 import {
   RouterStateError, weightsFor,
-  type Baseline, type MetricsScope, type RampMark, type TrafficRouter, type Weights,
+  type Baseline, type MetricsScope, type TrafficRouter, type Weights,
 } from './port.js';
-import { readMark, writeMark, type TagStore } from './tags.js';
+import { MarkedRouter, type TagStore } from './tags.js';
 
 export interface AlbTarget {
   listenerArn?: string;
@@ -92,19 +92,20 @@ function resourceOf(t: AlbTarget): string {
   return t.ruleArn ?? t.listenerArn ?? '(no listener or rule)';
 }
 
-export class AlbRouter implements TrafficRouter {
+export class AlbRouter extends MarkedRouter implements TrafficRouter {
   readonly kind = 'alb' as const;
   readonly resource: string;
   /** The actions as last described, so an operator's restore command keeps every other action. */
   private lastActions?: Action[];
   /** The ramp mark's tag on the listener or rule. */
-  private readonly tags: TagStore;
+  protected readonly tags: TagStore;
 
   constructor(
     private readonly client: ElasticLoadBalancingV2Client,
     private readonly target: AlbTarget,
     private readonly call: AwsCall,
   ) {
+    super();
     this.resource = resourceOf(target);
     const ResourceArns = [this.resource];
     this.tags = {
@@ -217,14 +218,6 @@ export class AlbRouter implements TrafficRouter {
 
   async platformSteps(): Promise<null> {
     return null;
-  }
-
-  readMark(signal?: AbortSignal): Promise<RampMark | null> {
-    return readMark(this.tags, signal);
-  }
-
-  writeMark(mark: RampMark | null, signal?: AbortSignal): Promise<void> {
-    return writeMark(this.tags, mark, signal);
   }
 
   metricsScope(): MetricsScope {

@@ -18,9 +18,9 @@ import type { AwsCall } from './call.js';
 import { shellQuote } from './recovery.js';
 import {
   RouterStateError, weightsFor,
-  type Baseline, type RampMark, type TrafficRouter, type Weights,
+  type Baseline, type TrafficRouter, type Weights,
 } from './port.js';
-import { arnTagStore, readMark, writeMark, type TagStore } from './tags.js';
+import { MarkedRouter, arnTagStore, type TagStore } from './tags.js';
 
 export interface AppMeshTarget {
   mesh: string;
@@ -77,20 +77,21 @@ export function withMeshWeights(spec: RouteSpec, t: AppMeshTarget, w: Weights): 
   return withTargets(spec, [...others, entry(t.stableNode, w.stable, stable), entry(t.canaryNode, w.canary, canary)]);
 }
 
-export class AppMeshRouter implements TrafficRouter {
+export class AppMeshRouter extends MarkedRouter implements TrafficRouter {
   readonly kind = 'appmesh' as const;
   readonly resource: string;
   private arn?: string;
   /** The spec as last described, so an operator's restore command keeps everything else. */
   private lastSpec?: RouteSpec;
   /** The ramp mark's tag on the route. */
-  private readonly tags: TagStore;
+  protected readonly tags: TagStore;
 
   constructor(
     private readonly client: AppMeshClient,
     private readonly target: AppMeshTarget,
     private readonly call: AwsCall,
   ) {
+    super();
     this.resource = `route ${target.route} of virtual router ${target.virtualRouter} in mesh ${target.mesh}`;
     this.tags = arnTagStore(call, (signal) => this.routeArn(signal), {
       list: (resourceArn, abortSignal) => client.send(new ListTagsForResourceCommand({ resourceArn }), { abortSignal }),
@@ -162,14 +163,6 @@ export class AppMeshRouter implements TrafficRouter {
 
   async platformSteps(): Promise<null> {
     return null;
-  }
-
-  readMark(signal?: AbortSignal): Promise<RampMark | null> {
-    return readMark(this.tags, signal);
-  }
-
-  writeMark(mark: RampMark | null, signal?: AbortSignal): Promise<void> {
-    return writeMark(this.tags, mark, signal);
   }
 
   metricsScope(): undefined {

@@ -25,9 +25,9 @@ import { formatDuration } from '../lib/duration.js';
 import type { AwsCall } from './call.js';
 import {
   RouterStateError, formatWeights, weightsFor,
-  type Baseline, type RampMark, type RollbackResult, type TrafficRouter, type Weights,
+  type Baseline, type RollbackResult, type TrafficRouter, type Weights,
 } from './port.js';
-import { arnTagStore, readMark, writeMark, type TagStore } from './tags.js';
+import { MarkedRouter, arnTagStore, type TagStore } from './tags.js';
 
 export interface EcsTarget {
   cluster: string;
@@ -104,19 +104,20 @@ function awaitingPause(d: ServiceDeployment) {
   return d.lifecycleHookDetails?.find((h) => h.targetType === 'PAUSE' && h.status === 'AWAITING_ACTION');
 }
 
-export class EcsRouter implements TrafficRouter {
+export class EcsRouter extends MarkedRouter implements TrafficRouter {
   readonly kind = 'ecs' as const;
   readonly resource: string;
   private deploymentArn?: string;
   private serviceArn?: string;
   /** The service's tags: the ramp mark and the rollback action's record. */
-  private readonly tags: TagStore;
+  protected readonly tags: TagStore;
 
   constructor(
     private readonly client: ECSClient,
     private readonly target: EcsTarget,
     private readonly deps: EcsDeps,
   ) {
+    super();
     this.resource = `service ${target.service} in cluster ${target.cluster}`;
     this.tags = arnTagStore(deps.call, (signal) => this.service(signal), {
       list: (resourceArn, abortSignal) => client.send(new ListTagsForResourceCommand({ resourceArn }), { abortSignal }),
@@ -287,14 +288,6 @@ export class EcsRouter implements TrafficRouter {
     await this.tags.set(ROLLBACK_TAG, `from=${from} to=${to}`, signal);
     await this.call('UpdateService', (abortSignal) => this.client.send(new UpdateServiceCommand({ cluster: t.cluster, service: t.service, taskDefinition: to }), { abortSignal }), signal);
     return { from, to, changed: true };
-  }
-
-  readMark(signal?: AbortSignal): Promise<RampMark | null> {
-    return readMark(this.tags, signal);
-  }
-
-  writeMark(mark: RampMark | null, signal?: AbortSignal): Promise<void> {
-    return writeMark(this.tags, mark, signal);
   }
 
   /** Stops the deployment the ramp followed, with rollback (what restore does when no hook is waiting). */

@@ -7,6 +7,7 @@ import rateLimit from '@fastify/rate-limit';
 import { exportJWK, generateKeyPair } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { InputError } from '../../../actions/lib/errors.js';
+import type { FastifyInstance } from 'fastify';
 import { createService, envDuration, envInt, envString, isSecretRef, parseSecretRef, type Env, type Service, type ServiceOptions } from '../../kit/src/index.js';
 import { authenticate, parseClients, type Client } from './credentials.js';
 import { KeyRing, parseSigningKey, SIGNING_KEY_FORM } from './keys.js';
@@ -56,6 +57,17 @@ async function developmentKey(): Promise<string> {
   return JSON.stringify({ ...(await exportJWK(privateKey)), kid: `dev-${randomUUID()}`, alg: 'EdDSA' });
 }
 
+/** What the routes share with the key and client loading. */
+interface AuthState {
+  cfg: AuthConfig;
+  keys: KeyRing;
+  now: () => number;
+  /** The client list as last read (it changes when AUTH_CLIENTS rotates). */
+  clients: Map<string, Client>;
+  /** Set once the key comes from a store that rotates: re-reads it. */
+  rereadKey?: () => Promise<void>;
+}
+
 export async function createAuthService(opts: AuthOptions = {}): Promise<Service> {
   const env = opts.env ?? process.env;
   const cfg = readConfig(env);
@@ -63,140 +75,165 @@ export async function createAuthService(opts: AuthOptions = {}): Promise<Service
   // A replaced key verifies until the last token it signed has expired, in this task or another: the
   // other tasks see the rotation up to one refresh interval later and sign with the old key until then.
   const graceMs = cfg.refreshMs + (cfg.settings.ttlSeconds + cfg.settings.clockToleranceSeconds) * 1000;
-  const keys = new KeyRing(graceMs, now);
-  let clients = new Map<string, Client>();
-  // Set once the key comes from a store that rotates: re-reads it (shared by concurrent callers, throttled).
-  let rereadKey: (() => Promise<void>) | undefined;
-  let lastReread = -Infinity;
-  let rereading: Promise<boolean> | undefined;
-  const rereadKeyOnUnknownKid = (): Promise<boolean> => {
-    if (!rereadKey) return Promise.resolve(false);
-    if (rereading) return rereading;
-    if (now() - lastReread < UNKNOWN_KID_REFRESH_MS) return Promise.resolve(false);
-    lastReread = now();
-    const reread = rereadKey;
-    rereading = reread().then(() => true, () => false).finally(() => (rereading = undefined));
-    return rereading;
-  };
+  const state: AuthState = { cfg, keys: new KeyRing(graceMs, now), now, clients: new Map() };
 
   const service = await createService({
     ...opts,
     name: 'auth',
     env,
-    readiness: { signing_key: () => keys.signing() !== undefined, ...opts.readiness },
-    routes: async (app) => {
-      app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
-        done(null, Object.fromEntries(new URLSearchParams(body as string)));
-      });
-      await app.register(rateLimit, { global: false });
-      // The per-client limit alone lets one caller name a new client_id on every request: unlimited
-      // guesses across clients and unlimited Argon2 work (~19 MiB each). Every request also counts
-      // against its source, known client or not (so the answer says nothing of which ids exist).
-      // Behind a proxy or the mesh's Envoy the source is the proxy: a ceiling on the task's hashing.
-      const perSource = app.createRateLimit({ max: cfg.sourceRateMax, timeWindow: cfg.rateWindowMs });
-
-      app.post('/oauth/token', {
-        config: {
-          rateLimit: {
-            max: cfg.rateMax,
-            timeWindow: cfg.rateWindowMs,
-            hook: 'preHandler',
-            // Per client: guessing one client's secret is throttled wherever it comes from.
-            keyGenerator: (req) => `client:${String((req.body as Record<string, unknown> | undefined)?.client_id ?? req.ip)}`,
-          },
-        },
-      }, async (req, reply) => {
-        void reply.header('cache-control', 'no-store');
-        const source = await perSource(req);
-        if (!source.isAllowed && source.isExceeded) {
-          return reply.code(429).header('retry-after', String(source.ttlInSeconds))
-            .send({ error: 'too_many_requests', error_description: 'too many token requests from this source; retry later' });
-        }
-        const body = (req.body ?? {}) as Record<string, unknown>;
-        if (body.grant_type !== 'client_credentials') {
-          return reply.code(400).send({ error: 'unsupported_grant_type', error_description: 'grant_type must be client_credentials' });
-        }
-        const { client_id: id, client_secret: secret, audience } = body;
-        if (typeof id !== 'string' || typeof secret !== 'string' || typeof audience !== 'string') {
-          return reply.code(400).send({ error: 'invalid_request', error_description: 'client_id, client_secret and audience are required strings' });
-        }
-        const client = await authenticate(clients, id, secret);
-        if (!client) {
-          req.log.warn(boundedClientId(id), 'token refused: bad client credentials');
-          return reply.code(401).header('www-authenticate', 'Basic realm="auth"').send({ error: 'invalid_client' });
-        }
-        if (!client.audiences.includes(audience)) return reply.code(400).send({ error: 'invalid_target', error_description: `client may not ask for audience ${audience}` });
-        const requested = typeof body.scope === 'string' && body.scope ? body.scope.split(' ') : client.scopes;
-        if (!requested.every((s) => client.scopes.includes(s))) return reply.code(400).send({ error: 'invalid_scope' });
-        const { token, expiresIn } = await issueToken(keys, cfg.settings, client.id, audience, requested, Math.floor(now() / 1000));
-        return { access_token: token, token_type: 'Bearer', expires_in: expiresIn, scope: requested.join(' ') };
-      });
-
-      app.post('/verify', async (req, reply) => {
-        const body = (req.body ?? {}) as Record<string, unknown>;
-        if (typeof body.token !== 'string' || typeof body.audience !== 'string') {
-          return reply.code(400).send({ error: 'invalid_request', error_description: 'token and audience are required strings' });
-        }
-        let result = await verifyToken(keys, cfg.settings, body.token, body.audience, new Date(now()));
-        // Another task may already sign with a key this one has not read yet (it reads on its next
-        // refresh): an unknown kid re-reads the key now, at most once per UNKNOWN_KID_REFRESH_MS.
-        if (!result.valid && result.reason === 'unknown_key' && (await rereadKeyOnUnknownKid())) {
-          result = await verifyToken(keys, cfg.settings, body.token, body.audience, new Date(now()));
-        }
-        if (!result.valid) return reply.code(401).send({ active: false, error: result.reason });
-        const { sub, aud, scope, exp, iat, jti } = result.claims;
-        return { active: true, sub, aud, scope, exp, iat, jti };
-      });
-
-      app.get('/.well-known/jwks.json', async (_req, reply) => reply.header('cache-control', 'public, max-age=300').send(keys.jwks()));
-    },
+    readiness: { signing_key: () => state.keys.signing() !== undefined, ...opts.readiness },
+    routes: (app) => authRoutes(app, state),
   });
-  const secrets = service.secrets;
-
   // Keys and clients load before the port opens, so /ready is true from the first request.
+  await loadSigningKey(service, state, graceMs);
+  await loadClients(service, state);
+  if (state.clients.size === 0) service.log.warn('AUTH_CLIENTS is empty: no client can obtain a token');
+  service.secrets.startRefresh(cfg.refreshMs);
+  return service;
+}
+
+/** An unknown kid's re-read of the key: shared by concurrent callers, at most once per UNKNOWN_KID_REFRESH_MS. */
+function unknownKidReread(state: AuthState): () => Promise<boolean> {
+  let lastReread = -Infinity;
+  let rereading: Promise<boolean> | undefined;
+  return () => {
+    const reread = state.rereadKey;
+    if (!reread) return Promise.resolve(false);
+    if (rereading) return rereading;
+    if (state.now() - lastReread < UNKNOWN_KID_REFRESH_MS) return Promise.resolve(false);
+    lastReread = state.now();
+    rereading = reread().then(() => true, () => false).finally(() => (rereading = undefined));
+    return rereading;
+  };
+}
+
+async function authRoutes(app: FastifyInstance, state: AuthState): Promise<void> {
+  const { cfg } = state;
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+  await app.register(rateLimit, { global: false });
+  // The per-client limit alone lets one caller name a new client_id on every request: unlimited
+  // guesses across clients and unlimited Argon2 work (~19 MiB each). Every request also counts
+  // against its source, known client or not (so the answer says nothing of which ids exist).
+  // Behind a proxy or the mesh's Envoy the source is the proxy: a ceiling on the task's hashing.
+  const perSource = app.createRateLimit({ max: cfg.sourceRateMax, timeWindow: cfg.rateWindowMs });
+  tokenRoute(app, state, perSource);
+  verifyRoute(app, state);
+  app.get('/.well-known/jwks.json', async (_req, reply) => reply.header('cache-control', 'public, max-age=300').send(state.keys.jwks()));
+}
+
+function tokenRoute(app: FastifyInstance, state: AuthState, perSource: ReturnType<FastifyInstance['createRateLimit']>): void {
+  const { cfg, keys, now } = state;
+  app.post('/oauth/token', {
+    config: {
+      rateLimit: {
+        max: cfg.rateMax,
+        timeWindow: cfg.rateWindowMs,
+        hook: 'preHandler',
+        // Per client: guessing one client's secret is throttled wherever it comes from.
+        keyGenerator: (req) => `client:${String((req.body as Record<string, unknown> | undefined)?.client_id ?? req.ip)}`,
+      },
+    },
+  }, async (req, reply) => {
+    void reply.header('cache-control', 'no-store');
+    const source = await perSource(req);
+    if (!source.isAllowed && source.isExceeded) {
+      return reply.code(429).header('retry-after', String(source.ttlInSeconds))
+        .send({ error: 'too_many_requests', error_description: 'too many token requests from this source; retry later' });
+    }
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (body.grant_type !== 'client_credentials') {
+      return reply.code(400).send({ error: 'unsupported_grant_type', error_description: 'grant_type must be client_credentials' });
+    }
+    const { client_id: id, client_secret: secret, audience } = body;
+    if (typeof id !== 'string' || typeof secret !== 'string' || typeof audience !== 'string') {
+      return reply.code(400).send({ error: 'invalid_request', error_description: 'client_id, client_secret and audience are required strings' });
+    }
+    const client = await authenticate(state.clients, id, secret);
+    if (!client) {
+      req.log.warn(boundedClientId(id), 'token refused: bad client credentials');
+      return reply.code(401).header('www-authenticate', 'Basic realm="auth"').send({ error: 'invalid_client' });
+    }
+    if (!client.audiences.includes(audience)) return reply.code(400).send({ error: 'invalid_target', error_description: `client may not ask for audience ${audience}` });
+    const requested = typeof body.scope === 'string' && body.scope ? body.scope.split(' ') : client.scopes;
+    if (!requested.every((s) => client.scopes.includes(s))) return reply.code(400).send({ error: 'invalid_scope' });
+    const { token, expiresIn } = await issueToken(keys, cfg.settings, client.id, audience, requested, Math.floor(now() / 1000));
+    return { access_token: token, token_type: 'Bearer', expires_in: expiresIn, scope: requested.join(' ') };
+  });
+}
+
+function verifyRoute(app: FastifyInstance, state: AuthState): void {
+  const { cfg, keys, now } = state;
+  const rereadKeyOnUnknownKid = unknownKidReread(state);
+  app.post('/verify', async (req, reply) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (typeof body.token !== 'string' || typeof body.audience !== 'string') {
+      return reply.code(400).send({ error: 'invalid_request', error_description: 'token and audience are required strings' });
+    }
+    let result = await verifyToken(keys, cfg.settings, body.token, body.audience, new Date(now()));
+    // Another task may already sign with a key this one has not read yet (it reads on its next
+    // refresh): an unknown kid re-reads the key now, at most once per UNKNOWN_KID_REFRESH_MS.
+    if (!result.valid && result.reason === 'unknown_key' && (await rereadKeyOnUnknownKid())) {
+      result = await verifyToken(keys, cfg.settings, body.token, body.audience, new Date(now()));
+    }
+    if (!result.valid) return reply.code(401).send({ active: false, error: result.reason });
+    const { sub, aud, scope, exp, iat, jti } = result.claims;
+    return { active: true, sub, aud, scope, exp, iat, jti };
+  });
+}
+
+/** The signing key: generated (development), from a rotating secret (followed, with its predecessor for the grace), or inline. */
+async function loadSigningKey(service: Service, state: AuthState, graceMs: number): Promise<void> {
+  const { cfg, keys } = state;
+  const { secrets } = service;
   if (cfg.signingKey === 'generate') {
     service.log.warn('AUTH_SIGNING_KEY=generate: an ephemeral key; tokens die with this process (development only)');
     keys.rotateTo(await parseSigningKey(await developmentKey(), 'AUTH_SIGNING_KEY'));
-  } else if (isSecretRef(cfg.signingKey)) {
-    const ref = parseSecretRef(cfg.signingKey, 'AUTH_SIGNING_KEY');
-    keys.rotateTo(await parseSigningKey(await secrets.get(ref), 'AUTH_SIGNING_KEY'));
-    if (ref.kind === 'secretsmanager' && !ref.stage) {
-      // Tokens signed before a rotation that happened before this task started still verify, until
-      // the last of them has expired (the grace counted from the rotation, not from this start).
-      const previous = await secrets.get({ ...ref, stage: 'AWSPREVIOUS' }).catch(() => undefined);
-      const rotatedAt = secrets.versionCreatedAt(ref);
-      const retireAt = rotatedAt === undefined ? undefined : rotatedAt + graceMs;
-      if (previous) keys.addPrevious(await parseSigningKey(previous, 'AUTH_SIGNING_KEY (AWSPREVIOUS)'), retireAt);
-    }
-    rereadKey = () => secrets.refreshAll();
-    secrets.onChange(ref, async (value) => {
-      try {
-        const key = await parseSigningKey(value, 'AUTH_SIGNING_KEY');
-        keys.rotateTo(key);
-        service.log.info({ kid: key.kid }, 'signing key rotated');
-      } catch (err) {
-        service.log.error({ err: (err as Error).message }, 'rotated signing key refused; the current key stays');
-      }
-    });
-  } else {
+    return;
+  }
+  if (!isSecretRef(cfg.signingKey)) {
     keys.rotateTo(await parseSigningKey(cfg.signingKey, 'AUTH_SIGNING_KEY'));
+    return;
   }
-  if (cfg.clients && isSecretRef(cfg.clients)) {
-    const ref = parseSecretRef(cfg.clients, 'AUTH_CLIENTS');
-    clients = parseClients(await secrets.get(ref), 'AUTH_CLIENTS');
-    secrets.onChange(ref, (value) => {
-      try {
-        clients = parseClients(value, 'AUTH_CLIENTS');
-      } catch (err) {
-        service.log.error({ err: (err as Error).message }, 'changed AUTH_CLIENTS refused; the current list stays');
-      }
-    });
-  } else {
-    clients = parseClients(cfg.clients, 'AUTH_CLIENTS');
+  const ref = parseSecretRef(cfg.signingKey, 'AUTH_SIGNING_KEY');
+  keys.rotateTo(await parseSigningKey(await secrets.get(ref), 'AUTH_SIGNING_KEY'));
+  if (ref.kind === 'secretsmanager' && !ref.stage) {
+    // Tokens signed before a rotation that happened before this task started still verify, until
+    // the last of them has expired (the grace counted from the rotation, not from this start).
+    const previous = await secrets.get({ ...ref, stage: 'AWSPREVIOUS' }).catch(() => undefined);
+    const rotatedAt = secrets.versionCreatedAt(ref);
+    const retireAt = rotatedAt === undefined ? undefined : rotatedAt + graceMs;
+    if (previous) keys.addPrevious(await parseSigningKey(previous, 'AUTH_SIGNING_KEY (AWSPREVIOUS)'), retireAt);
   }
-  if (clients.size === 0) service.log.warn('AUTH_CLIENTS is empty: no client can obtain a token');
-  secrets.startRefresh(cfg.refreshMs);
-  return service;
+  state.rereadKey = () => secrets.refreshAll();
+  secrets.onChange(ref, async (value) => {
+    try {
+      const key = await parseSigningKey(value, 'AUTH_SIGNING_KEY');
+      keys.rotateTo(key);
+      service.log.info({ kid: key.kid }, 'signing key rotated');
+    } catch (err) {
+      service.log.error({ err: (err as Error).message }, 'rotated signing key refused; the current key stays');
+    }
+  });
+}
+
+/** AUTH_CLIENTS, inline or from a secret whose changes replace the list (a bad change is refused). */
+async function loadClients(service: Service, state: AuthState): Promise<void> {
+  const { cfg } = state;
+  if (!cfg.clients || !isSecretRef(cfg.clients)) {
+    state.clients = parseClients(cfg.clients, 'AUTH_CLIENTS');
+    return;
+  }
+  const ref = parseSecretRef(cfg.clients, 'AUTH_CLIENTS');
+  state.clients = parseClients(await service.secrets.get(ref), 'AUTH_CLIENTS');
+  service.secrets.onChange(ref, (value) => {
+    try {
+      state.clients = parseClients(value, 'AUTH_CLIENTS');
+    } catch (err) {
+      service.log.error({ err: (err as Error).message }, 'changed AUTH_CLIENTS refused; the current list stays');
+    }
+  });
 }
 
 /**

@@ -63,8 +63,8 @@ function validateCreate(r: CreateRequest): void {
 
 const toWire = (p: Persona) => ({ id: p.id, displayName: p.displayName, bio: p.bio, interests: p.interests, createdAtUnixMs: p.createdAtUnixMs });
 
-export async function createPersonaService(opts: PersonaOptions = {}): Promise<PersonaService> {
-  const env = opts.env ?? process.env;
+/** The settings from options, else the environment; each variable checked before anything starts. */
+function readPersonaConfig(opts: PersonaOptions, env: Env) {
   const grpcPort = opts.grpcPort ?? envPort(env, 'PORT', 50051);
   const httpPort = opts.httpPort ?? envPort(env, 'HTTP_PORT', 8081);
   const host = opts.host ?? envString(env, 'HOST', '0.0.0.0');
@@ -74,6 +74,58 @@ export async function createPersonaService(opts: PersonaOptions = {}): Promise<P
   if (jwksUrl && !/^https?:\/\/\S+$/.test(jwksUrl)) throw new InputError(`AUTH_JWKS_URL: "${jwksUrl}" is not a URL; expected e.g. http://auth:8080.`);
   const issuer = envString(env, 'AUTH_ISSUER', 'https://auth.mesh.internal');
   const jwksRefreshMs = envDuration(env, 'AUTH_JWKS_REFRESH', '5m', { minMs: 100 });
+  return { grpcPort, httpPort, host, capacity, healthEveryMs, jwksUrl, issuer, jwksRefreshMs };
+}
+
+/** The PersonaService methods, each instrumented and authorized (when AUTH_JWKS_URL is set) by its scope. */
+function personaHandlers(kit: Service, store: PersonaStore, access: JwksAccess | undefined): grpc.UntypedServiceImplementation {
+  const authorize = async (call: grpc.ServerUnaryCall<unknown, unknown>, scope: string) => {
+    if (access) await access.authorize(call.metadata.get('authorization')[0]?.toString(), scope);
+  };
+  const mustGet = (id: string) => {
+    const p = store.get(id);
+    if (!p) throw new GrpcError(grpc.status.NOT_FOUND, `persona ${JSON.stringify(id)} does not exist`);
+    return p;
+  };
+
+  return {
+    CreatePersona: instrumentUnary(kit, `/${SERVICE_NAME}/CreatePersona`, async (req: CreateRequest, call) => {
+      await authorize(call, 'persona:write');
+      validateCreate(req);
+      try {
+        const { persona } = store.create({ displayName: req.displayName.trim(), bio: req.bio, interests: req.interests, requestId: req.requestId || undefined });
+        return { persona: toWire(persona) };
+      } catch (err) {
+        if (err instanceof StoreFullError) throw new GrpcError(grpc.status.RESOURCE_EXHAUSTED, err.message);
+        throw err;
+      }
+    }),
+    GetPersona: instrumentUnary(kit, `/${SERVICE_NAME}/GetPersona`, async (req: { id: string }, call) => {
+      await authorize(call, 'persona:read');
+      return { persona: toWire(mustGet(req.id)) };
+    }),
+    AnalysePersona: instrumentUnary(kit, `/${SERVICE_NAME}/AnalysePersona`, async (req: { id: string }, call) => {
+      await authorize(call, 'persona:read');
+      const p = mustGet(req.id);
+      return { id: p.id, ...analyse(p.bio) };
+    }),
+  };
+}
+
+/** In-flight calls finish; a call still running after 5 s is cut so the task meets stopTimeout. */
+function shutDownGrpc(server: grpc.Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const force = setTimeout(() => server.forceShutdown(), 5000);
+    server.tryShutdown(() => {
+      clearTimeout(force);
+      resolve();
+    });
+  });
+}
+
+export async function createPersonaService(opts: PersonaOptions = {}): Promise<PersonaService> {
+  const env = opts.env ?? process.env;
+  const { grpcPort, httpPort, host, capacity, healthEveryMs, jwksUrl, issuer, jwksRefreshMs } = readPersonaConfig(opts, env);
   const proto = loadPersonaProto(env) as unknown as { persona: { v1: { PersonaService: { service: grpc.ServiceDefinition } } } };
 
   const store = new PersonaStore(capacity);
@@ -108,53 +160,15 @@ export async function createPersonaService(opts: PersonaOptions = {}): Promise<P
       ...(opts.onDrain ?? []),
     ],
     onClose: [
-      // In-flight calls finish; a call still running after 5 s is cut so the task meets stopTimeout.
-      () => new Promise<void>((resolve) => {
-        const force = setTimeout(() => grpcServer.forceShutdown(), 5000);
-        grpcServer.tryShutdown(() => {
-          clearTimeout(force);
-          resolve();
-        });
-      }),
+      () => shutDownGrpc(grpcServer),
       () => access?.stop(),
       ...(opts.onClose ?? []),
     ],
   });
   if (jwksUrl) access = new JwksAccess(service.httpClient({ name: 'auth-jwks', baseUrl: jwksUrl, timeoutMs: 2000 }), issuer, service.log);
 
-  const authorize = async (call: grpc.ServerUnaryCall<unknown, unknown>, scope: string) => {
-    if (access) await access.authorize(call.metadata.get('authorization')[0]?.toString(), scope);
-  };
-  const mustGet = (id: string) => {
-    const p = store.get(id);
-    if (!p) throw new GrpcError(grpc.status.NOT_FOUND, `persona ${JSON.stringify(id)} does not exist`);
-    return p;
-  };
-
-  const kit = service;
   // A request that does not decode is the caller's INVALID_ARGUMENT, not grpc-js's INTERNAL.
-  addGrpcService(grpcServer, proto.persona.v1.PersonaService.service, {
-    CreatePersona: instrumentUnary(kit, `/${SERVICE_NAME}/CreatePersona`, async (req: CreateRequest, call) => {
-      await authorize(call, 'persona:write');
-      validateCreate(req);
-      try {
-        const { persona } = store.create({ displayName: req.displayName.trim(), bio: req.bio, interests: req.interests, requestId: req.requestId || undefined });
-        return { persona: toWire(persona) };
-      } catch (err) {
-        if (err instanceof StoreFullError) throw new GrpcError(grpc.status.RESOURCE_EXHAUSTED, err.message);
-        throw err;
-      }
-    }),
-    GetPersona: instrumentUnary(kit, `/${SERVICE_NAME}/GetPersona`, async (req: { id: string }, call) => {
-      await authorize(call, 'persona:read');
-      return { persona: toWire(mustGet(req.id)) };
-    }),
-    AnalysePersona: instrumentUnary(kit, `/${SERVICE_NAME}/AnalysePersona`, async (req: { id: string }, call) => {
-      await authorize(call, 'persona:read');
-      const p = mustGet(req.id);
-      return { id: p.id, ...analyse(p.bio) };
-    }),
-  });
+  addGrpcService(grpcServer, proto.persona.v1.PersonaService.service, personaHandlers(service, store, access));
   health.addToServer({ addService: (definition: grpc.ServiceDefinition, impl: grpc.UntypedServiceImplementation) => addGrpcService(grpcServer, definition, impl) } as unknown as grpc.Server);
 
   async function updateHealth(): Promise<void> {

@@ -101,6 +101,50 @@ async function openDatabase(env: Env, cfg: ReturnType<typeof readConfig>, secret
   return pgliteDatabase(new PGlite(cfg.pgliteDataDir));
 }
 
+/** What the background workers are built from. */
+interface WorkerContext {
+  cfg: ReturnType<typeof readConfig>;
+  opts: VcStartOptions;
+  metrics: ReturnType<typeof registerMetrics>;
+  log: Service['log'];
+}
+
+/** The outbox relay to EventBridge (EVENT_BUS_NAME). */
+function outboxRelay(db: Database, eventBusName: string, { cfg, opts, metrics, log }: WorkerContext): OutboxRelay {
+  return new OutboxRelay(db, opts.putEvents ?? eventBridgePutEvents(awsClient(EventBridgeClient, {})), {
+    eventBusName,
+    pollMs: cfg.relayPollMs,
+    maxAttempts: cfg.relayMaxAttempts,
+    // Ids and the code only: the payload may hold personal data.
+    onDead: (d) => {
+      metrics.dead.inc();
+      log.error({ event_id: d.eventId, outbox_id: d.outboxId, detail_type: d.detailType, attempts: d.attempts, error_code: d.code }, 'outbox: EventBridge refuses this event for good; parked as dead (row kept)');
+    },
+    onError: (err) => log.warn({ err: errorMessage(err) }, 'outbox: publish failed; the entries are retried'),
+    onPass: (pass) => {
+      metrics.published.inc(pass.published);
+      metrics.publishFailures.inc(pass.failed);
+    },
+  });
+}
+
+/** The SQS consumer of verification requests (QUEUE_URL): the provider directly, or the saga behind its flag. */
+function sqsConsumer(
+  db: Database, queueUrl: string, { provider, flags }: { provider?: VerificationProvider; flags?: Pick<FeatureFlags, 'isEnabled'> }, { cfg, opts, metrics, log }: WorkerContext,
+): SqsConsumer {
+  return new SqsConsumer(awsClient(SQSClient, {}), db, {
+    queueUrl,
+    routing: { provider, useSaga: () => flags?.isEnabled(SAGA_FLAG) ?? false, sagaHooks: opts.sagaHooks },
+    waitTimeSeconds: cfg.queueWaitSeconds,
+    onOutcome: (outcome, m, err) => {
+      metrics.consumed.inc({ outcome });
+      if (err) log.warn({ outcome, message_id: m.MessageId, receive_count: m.Attributes?.ApproximateReceiveCount, err: errorMessage(err) }, 'consumer: message not handled; left for retry or the DLQ');
+      else log.debug({ outcome, message_id: m.MessageId }, 'consumer: message handled');
+    },
+    onError: (err) => log.warn({ err: errorMessage(err) }, 'consumer: SQS call failed'),
+  });
+}
+
 export async function createVcStart(opts: VcStartOptions = {}): Promise<VcStart> {
   const env = opts.env ?? process.env;
   const cfg = readConfig(env);
@@ -136,36 +180,8 @@ export async function createVcStart(opts: VcStartOptions = {}): Promise<VcStart>
       : undefined;
     const flags = opts.flags ?? appConfigFlags;
     const provider = opts.provider ?? (cfg.providerUrl ? httpVerificationProvider(service.httpClient({ name: 'verification-provider', baseUrl: cfg.providerUrl, timeoutMs: 2000 })) : undefined);
-    const relay = cfg.eventBusName
-      ? new OutboxRelay(db, opts.putEvents ?? eventBridgePutEvents(awsClient(EventBridgeClient, {})), {
-          eventBusName: cfg.eventBusName,
-          pollMs: cfg.relayPollMs,
-          maxAttempts: cfg.relayMaxAttempts,
-          // Ids and the code only: the payload may hold personal data.
-          onDead: (d) => {
-            metrics.dead.inc();
-            log.error({ event_id: d.eventId, outbox_id: d.outboxId, detail_type: d.detailType, attempts: d.attempts, error_code: d.code }, 'outbox: EventBridge refuses this event for good; parked as dead (row kept)');
-          },
-          onError: (err) => log.warn({ err: errorMessage(err) }, 'outbox: publish failed; the entries are retried'),
-          onPass: (pass) => {
-            metrics.published.inc(pass.published);
-            metrics.publishFailures.inc(pass.failed);
-          },
-        })
-      : undefined;
-    const consumer = cfg.queueUrl
-      ? new SqsConsumer(awsClient(SQSClient, {}), db, {
-          queueUrl: cfg.queueUrl,
-          routing: { provider, useSaga: () => flags?.isEnabled(SAGA_FLAG) ?? false, sagaHooks: opts.sagaHooks },
-          waitTimeSeconds: cfg.queueWaitSeconds,
-          onOutcome: (outcome, m, err) => {
-            metrics.consumed.inc({ outcome });
-            if (err) log.warn({ outcome, message_id: m.MessageId, receive_count: m.Attributes?.ApproximateReceiveCount, err: errorMessage(err) }, 'consumer: message not handled; left for retry or the DLQ');
-            else log.debug({ outcome, message_id: m.MessageId }, 'consumer: message handled');
-          },
-          onError: (err) => log.warn({ err: errorMessage(err) }, 'consumer: SQS call failed'),
-        })
-      : undefined;
+    const relay = cfg.eventBusName ? outboxRelay(db, cfg.eventBusName, { cfg, opts, metrics, log }) : undefined;
+    const consumer = cfg.queueUrl ? sqsConsumer(db, cfg.queueUrl, { provider, flags }, { cfg, opts, metrics, log }) : undefined;
     if (!relay) log.info('EVENT_BUS_NAME unset: events stay in the outbox until a relay runs');
 
     const svc = service;
