@@ -49,11 +49,11 @@ describe('the data plane stand-in', () => {
     expect(() => splitOf([{ TargetGroupArn: 'other' }], 'blue', 'green')).toThrow(/forwards to neither blue nor green/);
   });
 
-  it('scrapes both versions every second and logs the queries it answers', () => {
-    const yml = prometheusConfig({ targets: ['127.0.0.1:1', '127.0.0.1:2'], queryLog: '/tmp/q.log' });
+  it('scrapes every version each second, labelled with its ramp, and logs the queries it answers', () => {
+    const yml = prometheusConfig({ groups: [{ targets: ['127.0.0.1:1', '127.0.0.1:2'], labels: { ramp: 'healthy' } }, { targets: ['127.0.0.1:3', '127.0.0.1:4'], labels: { ramp: 'errors' } }], queryLog: '/tmp/q.log' });
     expect(yml).toContain('scrape_interval: 1s');
     expect(yml).toContain('query_log_file: "/tmp/q.log"');
-    expect(yml).toContain('- targets: ["127.0.0.1:1", "127.0.0.1:2"]');
+    expect(yml).toContain('      - targets: ["127.0.0.1:1", "127.0.0.1:2"]\n        labels: { ramp: "healthy" }\n      - targets: ["127.0.0.1:3", "127.0.0.1:4"]\n        labels: { ramp: "errors" }');
   });
 
   it('counts what a version served from its own RED counter', () => {
