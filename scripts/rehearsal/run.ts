@@ -32,7 +32,7 @@ import { assembleBaseImage, defaultNodeBinary } from '../../services/images/base
 import { buildContext } from '../../services/images/bundle.js';
 import { serviceImage } from '../../services/images/services.js';
 import { haveTools, startRegistry, type Registry } from '../../test/build-scan-push/support/registry.js';
-import { repoRoot, startBundle, runBundle, type RunResult } from '../../test/support/harness.js';
+import { actionDefaults, repoRoot, startBundle, runBundle, type RunResult } from '../../test/support/harness.js';
 import { freePort, startMoto, type Moto } from '../../test/support/moto.js';
 import type { RehearsalArgs, Scenario } from './args.js';
 import { ListenerFollower, splitOf, startDataPlane, type DataPlane, type Split } from './data-plane.js';
@@ -53,12 +53,15 @@ const SLO = 'p95 < 450ms\nerror-rate < 5%';
 const STEPS = '10,50,100';
 const FIRST_STEP = 0.1;
 const STABLE_VERSION = '1.0.0';
-/** Requests per second through a lane's data plane: 10 % of it gives the canary's first step its min-requests in ~1 s. */
-const RATE = 200;
+/**
+ * Requests per second through a lane's data plane: 10 % of it gives the canary's first step its
+ * min-requests in 2 s. Three lanes at this rate keep the 2-core machine mostly free.
+ */
+const RATE = 100;
 const MIN_REQUESTS = 20;
 /**
  * Low traffic: 10 requests/s in all, so the canary's first step sees 1 request/s — a twentieth of
- * min-requests per analysis interval, one tenth of what the other ramps' canaries see (20/s): the
+ * min-requests per analysis interval, one tenth of what the other ramps' canaries see (10/s): the
  * step holds ~20 s for its evidence (the 50 % step ~4 s), where a judge without that rule would
  * have rolled a healthy canary back.
  */
@@ -70,22 +73,23 @@ interface ScenarioPlan {
   faults: Record<string, string>;
   rate: number;
   expected: string;
-  /** Seconds the first step needs to gather its evidence within one clock minute (see waitForMinute). */
-  evidenceSeconds: number;
   /** The ramp's timeout: a quiet canary's steps wait for evidence up to it. */
   timeout: string;
   /** The prefix of this ramp's listener and target group outputs in ramp-stack.yaml. */
   outputs: string;
 }
 
-/** Seconds until the first step has min-requests at `rate`, plus the scrape and the first check. */
-const evidenceSeconds = (rate: number) => Math.ceil(MIN_REQUESTS / (rate * FIRST_STEP)) + 4;
+/**
+ * The Prometheus provider's period (`prometheus-step`): two scrapes, so a step's evidence counts
+ * within 2 s of being served, and a check's window is that step's own.
+ */
+const PROMETHEUS_STEP = '2s';
 
 export const SCENARIO_PLANS: Record<Scenario, ScenarioPlan> = {
-  healthy: { title: 'healthy canary', version: '1.1.0-healthy', faults: {}, rate: RATE, expected: 'promoted', evidenceSeconds: 8, timeout: '60s', outputs: 'Healthy' },
-  errors: { title: 'errors canary (20 % 5xx)', version: '1.1.0-errors', faults: { FAULT_ERROR_RATE: '20%' }, rate: RATE, expected: 'rolled-back at 10% (error-rate)', evidenceSeconds: 8, timeout: '60s', outputs: 'Errors' },
-  latency: { title: 'latency canary (+300 ms)', version: '1.1.0-latency', faults: { FAULT_LATENCY: '300ms' }, rate: RATE, expected: 'rolled-back at 10% (p95)', evidenceSeconds: 8, timeout: '60s', outputs: 'Latency' },
-  'low-traffic': { title: `healthy canary on low traffic (${LOW_RATE} req/s, ${LOW_RATE * FIRST_STEP} req/s at 10 %)`, version: '1.1.0-low-traffic', faults: {}, rate: LOW_RATE, expected: 'promoted', evidenceSeconds: evidenceSeconds(LOW_RATE), timeout: '2m', outputs: 'LowTraffic' },
+  healthy: { title: 'healthy canary', version: '1.1.0-healthy', faults: {}, rate: RATE, expected: 'promoted', timeout: '60s', outputs: 'Healthy' },
+  errors: { title: 'errors canary (20 % 5xx)', version: '1.1.0-errors', faults: { FAULT_ERROR_RATE: '20%' }, rate: RATE, expected: 'rolled-back at 10% (error-rate)', timeout: '60s', outputs: 'Errors' },
+  latency: { title: 'latency canary (+300 ms)', version: '1.1.0-latency', faults: { FAULT_LATENCY: '300ms' }, rate: RATE, expected: 'rolled-back at 10% (p95)', timeout: '60s', outputs: 'Latency' },
+  'low-traffic': { title: `healthy canary on low traffic (${LOW_RATE} req/s, ${LOW_RATE * FIRST_STEP} req/s at 10 %)`, version: '1.1.0-low-traffic', faults: {}, rate: LOW_RATE, expected: 'promoted', timeout: '2m', outputs: 'LowTraffic' },
 };
 
 const PLACEHOLDER_IMAGE = `registry.local/auth@sha256:${'0'.repeat(64)}`;
@@ -178,15 +182,16 @@ function skip(name: string, expected: string, why: string): void {
 }
 
 /**
- * build-scan-push on the auth service's build context (the same bundle the rehearsal's services run):
- * assemble the Node 24 base image locally (nothing can be pulled here), build, push, and check the
+ * build-scan-push on the auth service's build context (the same bundle the rehearsal's services run;
+ * bundled meanwhile): assemble the Node 24 base image locally (nothing can be pulled here), build, push, and check the
  * digest output against the registry's own manifest digest. Returns the image reference. It calls
  * no AWS API (the registry is not ECR), so it runs while moto starts.
  */
-async function buildStage(context: string): Promise<string> {
+async function buildStage(bundled: Promise<string>): Promise<string> {
   const name = 'build-scan-push: auth image → local registry';
   const missing = haveTools('buildah', 'docker-registry', 'skopeo', 'htpasswd');
   if (missing.length) {
+    await bundled;
     skip(name, 'pushed', `${missing.join(', ')} not installed (npm run setup installs them)`);
     return PLACEHOLDER_IMAGE;
   }
@@ -197,12 +202,12 @@ async function buildStage(context: string): Promise<string> {
     await stage(name, 'pushed', async (progress) => {
       const reg = (registry = await startRegistry());
       const storageConf = readFileSync(reg.env.CONTAINERS_STORAGE_CONF, 'utf8');
-      progress('assembling the Node 24 base image from this machine');
-      const base = await assembleBaseImage({
+      progress('bundling the auth service (the build context); assembling the Node 24 base image from this machine');
+      const [context, base] = await Promise.all([bundled, assembleBaseImage({
         root: /graphroot = "([^"]+)"/.exec(storageConf)?.[1],
         runroot: /runroot = "([^"]+)"/.exec(storageConf)?.[1],
         nodeBinary: defaultNodeBinary(repoRoot),
-      });
+      })]);
       const trivy = haveTools('trivy').length === 0;
       progress(`building${trivy ? ', scanning' : ''} and pushing ${reg.host}/auth`);
       const result = await runBundle('build-scan-push', {
@@ -258,16 +263,18 @@ interface Live {
 const selector = (scenario: Scenario, version: string) => `service="auth",version="${version}",ramp="${scenario}"`;
 
 /**
- * The Prometheus provider judges whole 60 s periods (it shares CloudWatch's alignment): once a check
- * passes a minute boundary its window is the closed minute, until the next one closes. A ramp whose
- * first step began just before a boundary would be judged on its first seconds only, so the ramps
- * start where their first steps' evidence fits in the current minute; later, the closed minute
- * already holds it.
+ * A canary-ramp without `prometheus-step` judges Prometheus in CloudWatch's whole minutes: once a
+ * check passes a minute boundary its window is the closed minute, until the next one closes. A first
+ * step begun just before a boundary would hold a minute more for its evidence, so there the ramps
+ * start where their first steps' evidence fits in the current minute (with room for their start).
+ * With `prometheus-step` (2 s here) no ramp waits for the clock.
  */
-async function waitForMinute(seconds: number, say: (line: string) => void): Promise<void> {
+async function waitForMinute(plans: ScenarioPlan[], say: (line: string) => void): Promise<void> {
+  if ('prometheus-step' in actionDefaults('canary-ramp')) return;
+  const seconds = Math.max(...plans.map((p) => Math.ceil(MIN_REQUESTS / (p.rate * FIRST_STEP)))) + 10;
   const left = 60 - (Date.now() / 1000) % 60;
   if (left >= seconds) return;
-  say(`waiting ${Math.ceil(left)} s for the next clock minute (the Prometheus provider judges whole minutes)`);
+  say(`waiting ${Math.ceil(left)} s for the next clock minute (this canary-ramp judges Prometheus in whole minutes)`);
   await new Promise((r) => setTimeout(r, left * 1000 + 200));
 }
 
@@ -336,6 +343,7 @@ async function rampStage(lane: Lane, rampLane: RampLane, arns: LaneArns, shared:
         timeout: plan.timeout,
         provider: 'prometheus',
         'prometheus-url': prometheus.url,
+        'prometheus-step': PROMETHEUS_STEP,
         'canary-selector': canarySelector,
         'baseline-selector': selector(scenario, STABLE_VERSION),
         'min-requests': String(MIN_REQUESTS),
@@ -390,6 +398,7 @@ async function gateStage(prometheus: Prometheus, rampLane: RampLane, env: Record
       inputs: {
         provider: 'prometheus',
         'prometheus-url': prometheus.url,
+        'prometheus-step': PROMETHEUS_STEP,
         'canary-selector': selector(rampLane.scenario, rampLane.canary.version),
         'baseline-selector': selector(rampLane.scenario, STABLE_VERSION),
         window: '1m',
@@ -468,14 +477,15 @@ export async function rehearse(args: RehearsalArgs, t0: number): Promise<number>
     // than moto's usual 30 s, within the build's time anyway.
     motoStarting = startMoto(REGION, { changeSetOutputs: true, startTimeoutMs: 120_000 });
     motoStarting.catch(() => undefined);
+    // The auth service's bundle is both the image's build context and what the lanes run: they
+    // start from it while the image builds.
     const context = join(work, 'auth-context');
-    console.log('Starting moto; bundling the auth service (the image\'s build context) …');
-    await buildContext(serviceImage('auth'), context);
-    // The lanes start while the image builds: both take seconds.
-    const liveStarting = nginx && prometheusBinary ? startLive(nginx, prometheusBinary, context, args.scenarios, work) : undefined;
+    const bundled = buildContext(serviceImage('auth'), context).then(() => context);
+    bundled.catch(() => undefined);
+    const liveStarting = nginx && prometheusBinary ? bundled.then(() => startLive(nginx, prometheusBinary, context, args.scenarios, work)) : undefined;
     liveStarting?.catch(() => undefined);
-    console.log(`the auth service bundled into ${context}; starting ${args.scenarios.length} ramp lane(s) and building its image`);
-    const image = await buildStage(context);
+    console.log(`Starting moto${liveStarting ? `, ${args.scenarios.length} ramp lane(s) and Prometheus` : ''} while the auth image builds …`);
+    const image = await buildStage(bundled);
 
     moto = await motoStarting;
     Object.assign(process.env, moto.env);
@@ -535,7 +545,7 @@ export async function rehearse(args: RehearsalArgs, t0: number): Promise<number>
       for (const l of ready.lanes.values()) console.log(`  ${l.scenario}: ${l.plane.url} → ${l.stable.url} / ${l.canary.url}`);
       const shared: Shared = { prometheus, follower: new ListenerFollower(elb), timelines: new TimelineSampler(prometheus, 'auth'), env, token: await issueToken(ready.lanes.get(args.scenarios[0])!.stable.url) };
       await gateStage(prometheus, ready.lanes.get(args.scenarios[0])!, env);
-      await waitForMinute(Math.max(...args.scenarios.map((s) => SCENARIO_PLANS[s].evidenceSeconds)), (l) => console.log(l));
+      await waitForMinute(args.scenarios.map((s) => SCENARIO_PLANS[s]), (l) => console.log(l));
       const lanes: Lane[] = args.scenarios.map((s) => ({ label: s, reports: [], status: 'starting' }));
       await concurrently(`canary-ramp: ${args.scenarios.length} ramp(s) at once, steps ${STEPS}, judged through Prometheus`, lanes, async (lane) => {
         const scenario = lane.label as Scenario;
