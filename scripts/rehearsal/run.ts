@@ -55,7 +55,8 @@ const FIRST_STEP = 0.1;
 const STABLE_VERSION = '1.0.0';
 /**
  * Requests per second through a lane's data plane: 10 % of it gives the canary's first step its
- * min-requests in 2 s. Three lanes at this rate keep the 2-core machine mostly free.
+ * min-requests in 2 s. Three lanes at this rate (300 requests/s in all, served by small services)
+ * leave the 2-core machine room for the judges running beside them.
  */
 const RATE = 100;
 const MIN_REQUESTS = 20;
