@@ -305,7 +305,8 @@ interface Shared {
   token: string;
 }
 
-async function rampStage(lane: Lane, rampLane: RampLane, arns: LaneArns, shared: Shared): Promise<StageReport> {
+/** `onFirstStep` hears when the ramp has set its first step's weight (or ended before it). */
+async function rampStage(lane: Lane, rampLane: RampLane, arns: LaneArns, shared: Shared, onFirstStep?: () => void): Promise<StageReport> {
   const { scenario, plane, stable, canary } = rampLane;
   const { prometheus, env, token } = shared;
   const plan = SCENARIO_PLANS[scenario];
@@ -360,11 +361,13 @@ async function rampStage(lane: Lane, rampLane: RampLane, arns: LaneArns, shared:
       pending = lines.pop() ?? '';
       for (const l of lines) {
         if (!/^(Step \d+%|\s+\d+% check \d+|Rolling back)/.test(l)) continue;
+        if (/^\s+\d+% check 1:/.test(l)) onFirstStep?.();
         lane.status = rampStatus(l, lane.status);
         progress(l.trim());
       }
     });
     const result = await running.done;
+    onFirstStep?.();
     // Let the data plane catch up with the final weights, then close the last period.
     await new Promise((r) => setTimeout(r, 500));
     await follower.stop();
@@ -548,10 +551,21 @@ export async function rehearse(args: RehearsalArgs, t0: number): Promise<number>
       await gateStage(prometheus, ready.lanes.get(args.scenarios[0])!, env);
       await waitForMinute(args.scenarios.map((s) => SCENARIO_PLANS[s]), (l) => console.log(l));
       const lanes: Lane[] = args.scenarios.map((s) => ({ label: s, reports: [], status: 'starting' }));
+      // The slowest ramp (the least traffic) starts first, the others once it judges its first
+      // step: its start (a bundle, its first AWS calls) has the two cores to itself, and theirs
+      // still end well before it.
+      const slowest = lanes.reduce((a, b) => (SCENARIO_PLANS[b.label as Scenario].rate < SCENARIO_PLANS[a.label as Scenario].rate ? b : a));
+      let slowestJudging!: () => void;
+      const headStart = new Promise<void>((r) => (slowestJudging = r));
       await concurrently(`canary-ramp: ${args.scenarios.length} ramp(s) at once, steps ${STEPS}, judged through Prometheus`, lanes, async (lane) => {
         const scenario = lane.label as Scenario;
         const laneArns = arns.get(scenario)!;
-        const report = await rampStage(lane, ready.lanes.get(scenario)!, laneArns, shared);
+        if (lane !== slowest) {
+          lane.status = `starts when ${slowest.label} judges its first step`;
+          await headStart;
+        }
+        // Resolved however the slowest ramp ends, so no lane waits for it forever.
+        const report = await rampStage(lane, ready.lanes.get(scenario)!, laneArns, shared, lane === slowest ? slowestJudging : undefined).finally(() => lane === slowest && slowestJudging());
         if (report.ramp) rampRecords.push(report.ramp);
         if (report.ramp?.result === 'promoted') {
           lane.status = 'promoted; rolling back to stable';
