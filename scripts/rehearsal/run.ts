@@ -32,7 +32,7 @@ import { assembleBaseImage, defaultNodeBinary } from '../../services/images/base
 import { buildContext } from '../../services/images/bundle.js';
 import { serviceImage } from '../../services/images/services.js';
 import { haveTools, startRegistry, type Registry } from '../../test/build-scan-push/support/registry.js';
-import { actionDefaults, repoRoot, startBundle, runBundle, type RunResult } from '../../test/support/harness.js';
+import { repoRoot, startBundle, runBundle, type RunResult } from '../../test/support/harness.js';
 import { freePort, startMoto, type Moto } from '../../test/support/moto.js';
 import type { RehearsalArgs, Scenario } from './args.js';
 import { ListenerFollower, splitOf, startDataPlane, type DataPlane, type Split } from './data-plane.js';
@@ -262,22 +262,6 @@ interface Live {
 
 /** A version's series: the ramp label (Prometheus adds it per lane) keeps the lanes' stables apart. */
 const selector = (scenario: Scenario, version: string) => `service="auth",version="${version}",ramp="${scenario}"`;
-
-/**
- * A canary-ramp without `prometheus-step` judges Prometheus in CloudWatch's whole minutes: once a
- * check passes a minute boundary its window is the closed minute, until the next one closes. A first
- * step begun just before a boundary would hold a minute more for its evidence, so there the ramps
- * start where their first steps' evidence fits in the current minute (with room for their start).
- * With `prometheus-step` (2 s here) no ramp waits for the clock.
- */
-async function waitForMinute(plans: ScenarioPlan[], say: (line: string) => void): Promise<void> {
-  if ('prometheus-step' in actionDefaults('canary-ramp')) return;
-  const seconds = Math.max(...plans.map((p) => Math.ceil(MIN_REQUESTS / (p.rate * FIRST_STEP)))) + 10;
-  const left = 60 - (Date.now() / 1000) % 60;
-  if (left >= seconds) return;
-  say(`waiting ${Math.ceil(left)} s for the next clock minute (this canary-ramp judges Prometheus in whole minutes)`);
-  await new Promise((r) => setTimeout(r, left * 1000 + 200));
-}
 
 interface LaneArns {
   listener: string;
@@ -549,7 +533,6 @@ export async function rehearse(args: RehearsalArgs, t0: number): Promise<number>
       for (const l of ready.lanes.values()) console.log(`  ${l.scenario}: ${l.plane.url} → ${l.stable.url} / ${l.canary.url}`);
       const shared: Shared = { prometheus, follower: new ListenerFollower(elb), timelines: new TimelineSampler(prometheus, 'auth'), env, token: await issueToken(ready.lanes.get(args.scenarios[0])!.stable.url) };
       await gateStage(prometheus, ready.lanes.get(args.scenarios[0])!, env);
-      await waitForMinute(args.scenarios.map((s) => SCENARIO_PLANS[s]), (l) => console.log(l));
       const lanes: Lane[] = args.scenarios.map((s) => ({ label: s, reports: [], status: 'starting' }));
       // The slowest ramp (the least traffic) starts first, the others once it judges its first
       // step: its start (a bundle, its first AWS calls) has the two cores to itself, and theirs
