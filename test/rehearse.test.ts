@@ -3,14 +3,16 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { describe, expect, it, vi } from 'vitest';
 import { InputError } from '../actions/lib/errors.js';
 import { SCENARIOS, parseArgs } from '../scripts/rehearsal/args.js';
 import { renderChart } from '../scripts/rehearsal/chart.js';
-import { nginxConfig, splitOf } from '../scripts/rehearsal/data-plane.js';
+import { ListenerFollower, nginxConfig, splitOf, type DataPlane, type Split } from '../scripts/rehearsal/data-plane.js';
 import { findTool } from '../scripts/rehearsal/processes.js';
-import { prometheusConfig } from '../scripts/rehearsal/prometheus.js';
+import { prometheusConfig, type Prometheus } from '../scripts/rehearsal/prometheus.js';
 import { servedFromMetrics } from '../scripts/rehearsal/release.js';
+import { TimelineSampler, timelineQueries } from '../scripts/rehearsal/timeline.js';
 import { attachServed, rampOutcome, verdictLine, type RampRecord, type StageReport } from '../scripts/rehearsal/report.js';
 import { repoRoot } from './support/harness.js';
 
@@ -49,11 +51,82 @@ describe('the data plane stand-in', () => {
     expect(() => splitOf([{ TargetGroupArn: 'other' }], 'blue', 'green')).toThrow(/forwards to neither blue nor green/);
   });
 
-  it('scrapes both versions every second and logs the queries it answers', () => {
-    const yml = prometheusConfig({ targets: ['127.0.0.1:1', '127.0.0.1:2'], queryLog: '/tmp/q.log' });
+  it('scrapes every version each second, labelled with its ramp, and logs the queries it answers', () => {
+    const yml = prometheusConfig({ groups: [{ targets: ['127.0.0.1:1', '127.0.0.1:2'], labels: { ramp: 'healthy' } }, { targets: ['127.0.0.1:3', '127.0.0.1:4'], labels: { ramp: 'errors' } }], queryLog: '/tmp/q.log' });
     expect(yml).toContain('scrape_interval: 1s');
     expect(yml).toContain('query_log_file: "/tmp/q.log"');
-    expect(yml).toContain('- targets: ["127.0.0.1:1", "127.0.0.1:2"]');
+    expect(yml).toContain('      - targets: ["127.0.0.1:1", "127.0.0.1:2"]\n        labels: { ramp: "healthy" }\n      - targets: ["127.0.0.1:3", "127.0.0.1:4"]\n        labels: { ramp: "errors" }');
+  });
+
+  it('follows every lane\'s listener with one read per poll, and a lane that stops waits only for the poll under way', async () => {
+    const weights: Record<string, number> = { 'listener/a': 10, 'listener/b': 0 };
+    const asked: string[][] = [];
+    const elb = {
+      send: vi.fn(async (cmd: { input: { ListenerArns: string[] } }) => {
+        asked.push(cmd.input.ListenerArns);
+        return {
+          Listeners: cmd.input.ListenerArns.map((arn) => ({
+            ListenerArn: arn,
+            DefaultActions: [{ ForwardConfig: { TargetGroups: [{ TargetGroupArn: `${arn}/blue`, Weight: 100 - weights[arn] }, { TargetGroupArn: `${arn}/green`, Weight: weights[arn] }] } }],
+          })),
+        };
+      }),
+    } as unknown as ElasticLoadBalancingV2Client;
+    const plane = (): DataPlane & { applied: Split[] } => {
+      let current = { stable: 100, canary: 0 };
+      const applied: Split[] = [];
+      return { url: '', applied, split: () => current, apply: async (s) => void applied.push((current = s)), stop: async () => undefined };
+    };
+    const [a, b] = [plane(), plane()];
+    const follower = new ListenerFollower(elb, 5);
+    const changes: string[] = [];
+    const fa = follower.follow('listener/a', { stable: 'listener/a/blue', canary: 'listener/a/green' }, a, (c) => changes.push(`a ${c.split.canary}`));
+    const fb = follower.follow('listener/b', { stable: 'listener/b/blue', canary: 'listener/b/green' }, b, (c) => changes.push(`b ${c.split.canary}`));
+    await vi.waitFor(() => expect(a.applied).toEqual([{ stable: 90, canary: 10 }]));
+    weights['listener/b'] = 50;
+    await vi.waitFor(() => expect(b.applied).toEqual([{ stable: 50, canary: 50 }]));
+    expect(asked.some((arns) => arns.length === 2)).toBe(true);
+    await fa.stop();
+    const polls = asked.length;
+    weights['listener/a'] = 0;
+    weights['listener/b'] = 100;
+    await vi.waitFor(() => expect(b.applied.at(-1)).toEqual({ stable: 0, canary: 100 }));
+    // a stopped: not read again, its data plane left as it was.
+    expect(asked.slice(polls).every((arns) => arns.length === 1 && arns[0] === 'listener/b')).toBe(true);
+    expect(a.applied).toEqual([{ stable: 90, canary: 10 }]);
+    await fb.stop();
+    expect(changes).toEqual(['a 10', 'b 50', 'b 100']);
+  });
+
+  it('samples every lane\'s timeline from one round of queries grouped by ramp and version', async () => {
+    const q = timelineQueries('auth');
+    expect(q.rps).toBe('sum by (ramp, version) (rate(http_requests_total{service="auth"}[3s]))');
+    expect(q.p95Ms).toBe('histogram_quantile(0.95, sum by (ramp, version, le) (rate(http_request_duration_seconds_bucket{service="auth"}[3s])))');
+    const row = (ramp: string, version: string, value: number) => ({ labels: { ramp, version }, value });
+    const answers: Record<string, ReturnType<typeof row>[]> = {
+      [q.rps]: [row('healthy', '1.0.0', 180), row('healthy', '1.1.0', 20), row('errors', '1.0.0', 179), row('errors', '1.1.0-errors', 21)],
+      [q.errorRate]: [row('errors', '1.1.0-errors', 0.2)],
+      [q.p95Ms]: [row('healthy', '1.0.0', 0.004), row('healthy', '1.1.0', 0.005), row('errors', '1.0.0', 0.004), row('errors', '1.1.0-errors', 0.006)],
+    };
+    const asked: string[] = [];
+    const prometheus = { url: '', series: async (promql: string) => (asked.push(promql), answers[promql] ?? []), loggedQueries: () => [], stop: async () => undefined } as Prometheus;
+    vi.useFakeTimers();
+    try {
+      const sampler = new TimelineSampler(prometheus, 'auth');
+      const t0 = Date.now();
+      const healthy = sampler.sample('healthy', { stable: '1.0.0', canary: '1.1.0' }, () => 10, t0);
+      const errors = sampler.sample('errors', { stable: '1.0.0', canary: '1.1.0-errors' }, () => 10, t0);
+      await vi.advanceTimersByTimeAsync(2000);
+      expect(asked).toHaveLength(6);
+      const [h, e] = [healthy.stop(), errors.stop()];
+      expect(h).toHaveLength(2);
+      expect(h[0]).toEqual({ s: 1, canaryWeight: 10, stable: { rps: 180, errorRate: null, p95Ms: 4 }, canary: { rps: 20, errorRate: null, p95Ms: 5 } });
+      expect(e[1]).toEqual({ s: 2, canaryWeight: 10, stable: { rps: 179, errorRate: null, p95Ms: 4 }, canary: { rps: 21, errorRate: 0.2, p95Ms: 6 } });
+      await vi.advanceTimersByTimeAsync(2000);
+      expect(asked).toHaveLength(6);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('counts what a version served from its own RED counter', () => {

@@ -14,19 +14,20 @@ export interface RehearsalArgs {
 export const USAGE = `Usage: npm run rehearse -- [--scenario healthy|errors|latency|low-traffic|all] [--keep] [--json FILE]
 
 Rehearses the delivery pipeline on this machine, through the same bundles a runner executes:
-build-scan-push → deploy-stack → canary-ramp on real traffic → rollback. AWS is a moto server; the
-release is two versions of the auth service (stable and canary, from the image's own build) behind
-nginx as a stand-in for the ALB's data plane, following the weights canary-ramp writes to the
-listener; autocannon drives steady load; a Prometheus server scrapes both versions every second and
-canary-ramp judges through its Prometheus provider.
+build-scan-push → deploy-stack → canary-ramp on real traffic → rollback. AWS is a moto server. Each
+scenario's ramp runs in its own lane, all at once: two versions of the auth service (stable and
+canary, from the image's own build) behind nginx as a stand-in for the ALB's data plane, following
+the weights canary-ramp writes to the lane's listener; autocannon drives steady load; a Prometheus
+server scrapes every version each second and canary-ramp judges through its Prometheus provider.
 
   --scenario S   which canary to ramp (repeatable, or comma separated); default all:
-                   healthy      the same build as stable → promoted
+                   healthy      the same build as stable, 100 requests/s → promoted
                    errors       20 % of its requests fail (FAULT_ERROR_RATE) → rolled back at 10 %
                    latency      +300 ms on each request (FAULT_LATENCY) → rolled back at 10 %
-                   low-traffic  healthy, at 8 requests/s in all → its steps wait for evidence, then promoted
-  --keep         leave moto, the services, nginx and Prometheus running at the end and print
-                 their URLs (Ctrl-C stops them)
+                   low-traffic  healthy, 10 requests/s in all (1/s at the 10 % step) → its steps
+                                wait for evidence, then promoted
+  --keep         leave moto, each lane's services and nginx, and Prometheus running at the end
+                 and print their URLs (Ctrl-C stops them)
   --json FILE    write a machine-readable report: per stage and check the weights, the requests
                  each version served (its own counters), the values the judge saw, the verdict
   --help         this text

@@ -84,7 +84,7 @@ export async function startDataPlane(nginx: string, c: NginxConfig): Promise<Dat
   // -e: nginx opens its default error log before reading the config; keep even that in the prefix.
   const proc: Proc = startProc('nginx', nginx, ['-p', c.prefix, '-c', conf, '-e', join(c.prefix, 'error.log')]);
   const url = `http://127.0.0.1:${c.port}`;
-  await waitForHttp(`${url}/health`, proc, 10_000, (s) => s === 200);
+  await waitForHttp(`${url}/health`, proc, undefined, (s) => s === 200);
   return {
     url,
     split: () => current,
@@ -105,32 +105,64 @@ export interface WeightChange {
   split: Split;
 }
 
+interface Followed {
+  listenerArn: string;
+  arns: { stable: string; canary: string };
+  plane: DataPlane;
+  onChange: (c: WeightChange) => void;
+}
+
 /**
- * Follows the listener: every `intervalMs` reads its weights from moto and applies them to the data
- * plane. `onChange` hears each change once it serves traffic.
+ * Follows listeners: every `intervalMs` reads their weights from moto (one DescribeListeners for
+ * all the ramps running at once) and applies each to its data plane. `onChange` hears each change
+ * once it serves traffic.
  */
-export function followListener(elb: ElasticLoadBalancingV2Client, listenerArn: string, arns: { stable: string; canary: string }, plane: DataPlane, onChange: (c: WeightChange) => void, intervalMs = 200): { stop(): Promise<void> } {
-  let stopped = false;
-  const loop = (async () => {
-    while (!stopped) {
-      try {
-        const out = await elb.send(new DescribeListenersCommand({ ListenerArns: [listenerArn] }), { abortSignal: AbortSignal.timeout(5000) });
-        const split = splitOf(out.Listeners?.[0]?.DefaultActions, arns.stable, arns.canary);
-        const before = plane.split();
-        if (split.stable !== before.stable || split.canary !== before.canary) {
-          await plane.apply(split);
-          onChange({ at: Date.now(), split });
-        }
-      } catch {
-        // moto busy or a weight being written: the next poll reads it again.
-      }
-      await new Promise((r) => setTimeout(r, intervalMs));
+export class ListenerFollower {
+  private readonly followed = new Set<Followed>();
+  private running = false;
+  /** The poll under way, if any: a follower stopped during it waits for it, so no change comes after. */
+  private poll: Promise<void> = Promise.resolve();
+
+  constructor(private readonly elb: ElasticLoadBalancingV2Client, private readonly intervalMs = 200) {}
+
+  /** Until stopped, `plane` serves what the listener says. */
+  follow(listenerArn: string, arns: { stable: string; canary: string }, plane: DataPlane, onChange: (c: WeightChange) => void): { stop(): Promise<void> } {
+    const f: Followed = { listenerArn, arns, plane, onChange };
+    this.followed.add(f);
+    if (!this.running) void this.run();
+    return {
+      stop: async () => {
+        this.followed.delete(f);
+        await this.poll;
+      },
+    };
+  }
+
+  private async run(): Promise<void> {
+    this.running = true;
+    while (this.followed.size) {
+      this.poll = this.pollOnce([...this.followed]);
+      await this.poll;
+      await new Promise((r) => setTimeout(r, this.intervalMs));
     }
-  })();
-  return {
-    async stop() {
-      stopped = true;
-      await loop;
-    },
-  };
+    this.running = false;
+  }
+
+  private async pollOnce(now: Followed[]): Promise<void> {
+    try {
+      const out = await this.elb.send(new DescribeListenersCommand({ ListenerArns: now.map((f) => f.listenerArn) }), { abortSignal: AbortSignal.timeout(5000) });
+      await Promise.all(now.map(async (f) => {
+        const listener = out.Listeners?.find((l) => l.ListenerArn === f.listenerArn);
+        if (!listener || !this.followed.has(f)) return;
+        const split = splitOf(listener.DefaultActions, f.arns.stable, f.arns.canary);
+        const before = f.plane.split();
+        if (split.stable !== before.stable || split.canary !== before.canary) {
+          await f.plane.apply(split);
+          f.onChange({ at: Date.now(), split });
+        }
+      }));
+    } catch {
+      // moto busy or a weight being written: the next poll reads it again.
+    }
+  }
 }

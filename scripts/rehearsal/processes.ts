@@ -65,8 +65,15 @@ export async function stopAll(): Promise<void> {
   await Promise.all([...running].reverse().map((p) => p.stop()));
 }
 
+/**
+ * How long a process may take to answer: they start while the image builds (half a minute), so a
+ * machine busy with other work may take that long without delaying the rehearsal; a process that
+ * fails exits, and that is reported at once.
+ */
+export const START_TIMEOUT_MS = 90_000;
+
 /** Polls `url` until `ok(status)`; fails early when the process ends, and after `timeoutMs`. */
-export async function waitForHttp(url: string, proc: Proc, timeoutMs = 20_000, ok = (status: number) => status === 200): Promise<void> {
+export async function waitForHttp(url: string, proc: Proc, timeoutMs = START_TIMEOUT_MS, ok = (status: number) => status === 200): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (proc.child.exitCode !== null || proc.child.signalCode !== null) throw new Error(`${proc.name} exited (${proc.child.exitCode ?? proc.child.signalCode}) before ${url} answered: ${proc.log()}`);

@@ -40,7 +40,7 @@ export async function startVersion(o: { node: string; context: string; name: Ver
   };
   const proc = startProc(`auth ${o.version}`, o.node, [join(o.context, 'app/index.js')], { env, cwd: join(o.context, 'app') });
   const url = `http://127.0.0.1:${o.port}`;
-  await waitForHttp(`${url}/ready`, proc, 20_000);
+  await waitForHttp(`${url}/ready`, proc);
   return { name: o.name, version: o.version, port: o.port, url, proc };
 }
 

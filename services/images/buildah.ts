@@ -34,7 +34,8 @@ export function buildah(o: BuildahOptions, args: string[], opts: { quiet?: boole
     });
     child.stderr.on('data', (d: Buffer) => (err = (err + d).slice(-8000)));
     child.on('error', (e) => reject(new BuildahError(`buildah could not start: ${e.message}`)));
-    child.on('exit', (code) =>
+    // 'close', not 'exit': only then has stdout (a container ID, an image digest) been read in full.
+    child.on('close', (code) =>
       code === 0 ? resolve(out) : reject(new BuildahError(`buildah ${args.slice(0, 2).join(' ')} exited ${code}: ${err.trim() || out.slice(-2000)}`)),
     );
   });

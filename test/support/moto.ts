@@ -36,8 +36,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function waitUntilUp(url: string, child: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
+async function waitUntilUp(url: string, child: ChildProcess, log: () => string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`moto exited with ${child.exitCode}: ${log()}`);
     try {
@@ -48,10 +48,11 @@ async function waitUntilUp(url: string, child: ChildProcess, log: () => string):
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`moto did not start within 30 s: ${log()}`);
+  throw new Error(`moto did not start within ${timeoutMs / 1000} s: ${log()}`);
 }
 
-export async function startMoto(region = 'eu-central-1', opts: { changeSetOutputs?: boolean; secretStages?: boolean; route53HealthChecks?: boolean } = {}): Promise<Moto> {
+/** `startTimeoutMs` (default 30 s): longer for a caller that starts moto alongside other work. */
+export async function startMoto(region = 'eu-central-1', opts: { changeSetOutputs?: boolean; secretStages?: boolean; route53HealthChecks?: boolean; startTimeoutMs?: number } = {}): Promise<Moto> {
   const port = await freePort();
   const patches = [opts.changeSetOutputs && 'change-set-outputs', opts.secretStages && 'secret-stages', opts.route53HealthChecks && 'route53-health-checks'].filter(Boolean);
   const child = spawn(process.env.MOTO_PYTHON ?? 'python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
@@ -65,7 +66,7 @@ export async function startMoto(region = 'eu-central-1', opts: { changeSetOutput
   child.stderr!.on('data', (d) => (log = (log + d).slice(-4000)));
   const endpoint = `http://127.0.0.1:${port}`;
   try {
-    await waitUntilUp(endpoint, child, () => log);
+    await waitUntilUp(endpoint, child, () => log, opts.startTimeoutMs ?? 30_000);
   } catch (err) {
     // A server too slow to come up must not outlive the run that gave up on it.
     child.kill('SIGKILL');
