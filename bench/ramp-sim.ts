@@ -10,14 +10,14 @@
  * (evaluateGate, min-requests and all) over a provider that reads the simulated periods; the other
  * runners are the reference judgements the bench compares with.
  */
-import { FakeClock } from '../actions/lib/clock.js';
+import { FakeClock } from '../common/clock.js';
 import { evaluateGate } from '../actions/metrics/gate.js';
 import { parseObjectives } from '../actions/metrics/slo.js';
 import { mannWhitneyU } from '../actions/metrics/stats.js';
 import type { MetricsProvider, MetricsQuery, Observation, Observations, TargetObservations } from '../actions/metrics/providers/port.js';
 import type { GateConfig, Objective } from '../actions/metrics/types.js';
 import type { CloudWatchSource } from '../actions/metrics/providers/sources.js';
-import { InputError } from '../actions/lib/errors.js';
+import { InputError } from '../common/errors.js';
 import { runRamp, type RampSettings } from '../actions/canary-ramp/ramp.js';
 import { weightsFor, type Baseline, type RampMark, type TrafficRouter, type Weights } from '../actions/traffic/port.js';
 

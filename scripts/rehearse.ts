@@ -6,7 +6,7 @@
  *
  * This entry stays light (no AWS SDK) so the first line appears at once; the stages load after it.
  */
-import { InputError } from '../actions/lib/errors.js';
+import { InputError } from '../common/errors.js';
 import { USAGE, parseArgs } from './rehearsal/args.js';
 
 const t0 = Date.now();

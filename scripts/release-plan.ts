@@ -5,7 +5,7 @@
  * to it unless a newer X.y.z already holds it. scripts/release.ts does the I/O.
  */
 import semver from 'semver';
-import { InputError } from '../actions/lib/errors.js';
+import { InputError } from '../common/errors.js';
 
 const VERSION = /^v?(\d+\.\d+\.\d+)$/;
 const SHA = /^[0-9a-f]{40}$/;

@@ -17,7 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError, errorMessage } from '../actions/lib/errors.js';
+import { InputError, errorMessage } from '../common/errors.js';
 import {
   ciVerdict, describePlan, nextVersion, onDefaultBranch, parseRemoteTags, planRelease, prepareChangelog,
   type ReleasePlan,

@@ -20,7 +20,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readPlan, githubContext } from '../actions/build-scan-push/plan.js';
 import { readRampInputs, intervalWarning, timeoutWarning } from '../actions/canary-ramp/plan.js';
 import { buildPlan, readInputs as readDeployInputs } from '../actions/deploy-stack/plan.js';
-import { InputError } from '../actions/lib/errors.js';
+import { InputError } from '../common/errors.js';
 import { readGateConfig, validateGate } from '../actions/metrics/gate.js';
 import { openProvider } from '../actions/metrics/providers/factory.js';
 import type { GateConfig } from '../actions/metrics/types.js';
@@ -320,7 +320,7 @@ describe(`every action's input reading ends in a valid plan or an InputError nam
 
   it('deploy-stack: every file read lies inside the workspace', () => {
     const workspace = realpathSync(mkdtempSync(join(tmpdir(), 'deploy-property-')));
-    const fixtures = join(repoRoot, 'test/deploy-stack/fixtures');
+    const fixtures = join(repoRoot, 'test/fixtures/cloudformation');
     mkdirSync(join(workspace, 'cfn'));
     writeFileSync(join(workspace, 'cfn', 'svc.yaml'), readFileSync(join(fixtures, 'svc.yaml')));
     writeFileSync(join(workspace, 'params.yaml'), readFileSync(join(fixtures, 'params-svc.yaml')));

@@ -2,7 +2,7 @@
 # infra-templates tests need cfn-lint v1 (Python) and a python3 that imports it (the test patches
 # cfn-lint's bundled resource schemas). The machine image ships it (pip, 1.51); Debian and Ubuntu
 # have no package of it, so a machine without it (GitHub's runner) gets 1.51.0 from PyPI, the
-# version the schema patches in infra-templates/test/support.ts are written against. Idempotent.
+# version the schema patches in infra-templates/lib/lint.ts are written against. Idempotent.
 set -euo pipefail
 . "$(dirname "$0")/../lib/python.sh"
 # Sets $version; true when cfn-lint 1.x is on PATH and python3 imports the same package.

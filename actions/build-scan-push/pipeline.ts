@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import * as io from '@actions/io';
-import { errorMessage } from '../lib/errors.js';
+import { errorMessage } from '../../common/errors.js';
 import { maskSecret } from '../lib/secrets.js';
 import { BuildahBuilder } from '../containers/builders/buildah.js';
 import { BuildxBuilder } from '../containers/builders/buildx.js';

@@ -5,8 +5,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import semver from 'semver';
-import { resolveRegion } from '../lib/aws.js';
-import { InputError } from '../lib/errors.js';
+import { resolveRegion } from '../../common/aws.js';
+import { InputError } from '../../common/errors.js';
 import { getBool, getEnum, getLines, getList, getString, raw } from '../lib/inputs.js';
 import type { BuildPlan } from '../containers/builders/types.js';
 import { checkBuildahPlan } from '../containers/builders/buildah.js';

@@ -3,7 +3,7 @@
  * from autocannon's own events. Imported only when `load-url` is set with load-tool autocannon.
  */
 import autocannon from 'autocannon';
-import { errorMessage } from '../lib/errors.js';
+import { errorMessage } from '../../common/errors.js';
 import { describeLoad, type LoadPlan } from './load-plan.js';
 import { emptyStats, failedRun, type LoadOptions, type LoadRun, type LoadStats, type SyntheticLoad } from './load.js';
 

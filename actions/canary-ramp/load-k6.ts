@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { errorMessage } from '../lib/errors.js';
+import { errorMessage } from '../../common/errors.js';
 import { redactServerText } from '../lib/secrets.js';
 import { describeLoad, type LoadPlan } from './load-plan.js';
 import { emptyStats, failedRun, type LoadOptions, type LoadRun, type LoadStats, type SyntheticLoad } from './load.js';

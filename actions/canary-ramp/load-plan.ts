@@ -3,8 +3,8 @@
  * too quiet to be judged, requests sent to a URL that reaches the canary during every bake. They are
  * real traffic: the judge counts them like any other request. Off unless `load-url` is set.
  */
-import { InputError } from '../lib/errors.js';
-import { formatDuration, formatRange, parseDuration, type DurationRange } from '../lib/duration.js';
+import { InputError } from '../../common/errors.js';
+import { formatDuration, formatRange, parseDuration, type DurationRange } from '../../common/duration.js';
 import { describeRange, parseNumber, raw, type NumberRange } from '../lib/inputs.js';
 import { maskBasicAuth, maskBearerToken, maskSecret, maskUrlCredentials } from '../lib/secrets.js';
 

@@ -4,7 +4,7 @@
  * process, k6 as a child process) are loaded only when `load-url` is set, so a ramp without load
  * pays nothing for them at start.
  */
-import { InputError } from '../lib/errors.js';
+import { InputError } from '../../common/errors.js';
 import type { LoadPlan } from './load-plan.js';
 
 /** What one run sent and got back. Every request counts: they are real traffic the judge sees. */

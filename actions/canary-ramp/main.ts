@@ -1,8 +1,8 @@
 import * as core from '@actions/core';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { awsClient } from '../lib/aws.js';
-import { systemClock } from '../lib/clock.js';
-import { errorMessage } from '../lib/errors.js';
+import { awsClient } from '../../common/aws.js';
+import { systemClock } from '../../common/clock.js';
+import { errorMessage } from '../../common/errors.js';
 import { runAction, type ActionEntry } from '../lib/runner.js';
 import { evaluateGate, readGateConfig } from '../metrics/gate.js';
 import { retryingCall } from '../traffic/call.js';

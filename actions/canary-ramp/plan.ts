@@ -2,8 +2,8 @@
  * canary-ramp's inputs, typed and validated before the first AWS call, and the pure decisions made
  * from them (the step plan, the metric-period and timeout warnings).
  */
-import { formatDuration, formatRange, parseDuration, type DurationRange } from '../lib/duration.js';
-import { InputError } from '../lib/errors.js';
+import { formatDuration, formatRange, parseDuration, type DurationRange } from '../../common/duration.js';
+import { InputError } from '../../common/errors.js';
 import { getBool, getDuration, getEnum, getNumber, getString, type NumberRange } from '../lib/inputs.js';
 import { readRouterConfig, type RouterConfig } from '../traffic/config.js';
 import { readLoadPlan, type LoadPlan } from './load-plan.js';

@@ -6,10 +6,10 @@
  * the judge port only, so it runs the same on ALB, ECS and App Mesh and under a fake clock in tests.
  * Every exit that is not a promotion puts the exact baseline back before returning.
  */
-import type { Clock } from '../lib/clock.js';
-import { abortAfter } from '../lib/deadline.js';
-import { formatDuration } from '../lib/duration.js';
-import { errorMessage } from '../lib/errors.js';
+import type { Clock } from '../../common/clock.js';
+import { abortAfter } from '../../common/deadline.js';
+import { formatDuration } from '../../common/duration.js';
+import { errorMessage } from '../../common/errors.js';
 import { CancelledError } from '../lib/runner.js';
 import type { GateResult, ObjectiveResult, RampEvidence, Verdict } from '../metrics/types.js';
 import type { EvidenceStats } from '../metrics/sequential.js';

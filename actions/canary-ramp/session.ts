@@ -3,10 +3,10 @@
  * loop (mark on the resource, baseline, state for post), with every edge injected so tests can run
  * it against moto or nock under a fake clock. main.ts only wires inputs, the runner and the summary.
  */
-import type { Clock } from '../lib/clock.js';
-import { abortAfter } from '../lib/deadline.js';
-import { formatDuration } from '../lib/duration.js';
-import { errorMessage } from '../lib/errors.js';
+import type { Clock } from '../../common/clock.js';
+import { abortAfter } from '../../common/deadline.js';
+import { formatDuration } from '../../common/duration.js';
+import { errorMessage } from '../../common/errors.js';
 import { formatWeights, sameWeights, type Baseline, type RampMark, type TrafficRouter } from '../traffic/port.js';
 import { RESTORE_BUDGET_MS, type LastRead } from '../traffic/recovery.js';
 import type { SyntheticLoad } from './load.js';

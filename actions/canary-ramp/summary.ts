@@ -1,5 +1,5 @@
 /** The job summary and the JSON report of a ramp: pure functions of its outcome. */
-import { formatDuration } from '../lib/duration.js';
+import { formatDuration } from '../../common/duration.js';
 import { formatWeights, type Weights } from '../traffic/port.js';
 import { formatLoadStats } from './load.js';
 import type { RampOutcome, StepReport } from './ramp.js';

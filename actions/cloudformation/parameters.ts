@@ -5,7 +5,7 @@
  * intact: the comma bug (aws-cloudformation-github-deploy#47) cannot happen here.
  */
 import YAML from 'yaml';
-import { InputError } from '../lib/errors.js';
+import { InputError } from '../../common/errors.js';
 
 export const MAP_FORM =
   'a YAML/JSON map (Key: value), CloudFormation\'s [{"ParameterKey": ..., "ParameterValue": ...}] list, or one Key=Value per line (values may contain commas and "=")';

@@ -3,11 +3,11 @@
  * back off further when AWS throttles ("Rate exceeded", aws-cloudformation-github-deploy#126 and
  * cdk-pipelines-github#1460). A throttled read is not a failed wait: only the deadline ends it.
  */
-import type { Clock } from '../lib/clock.js';
-import { systemClock } from '../lib/clock.js';
-import { formatDuration } from '../lib/duration.js';
-import { errorMessage } from '../lib/errors.js';
-import { isTransientError } from '../lib/retry.js';
+import type { Clock } from '../../common/clock.js';
+import { systemClock } from '../../common/clock.js';
+import { formatDuration } from '../../common/duration.js';
+import { errorMessage } from '../../common/errors.js';
+import { isTransientError } from '../../common/retry.js';
 
 export interface PollPolicy {
   /** The interval while things happen. */

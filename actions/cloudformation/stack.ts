@@ -11,7 +11,7 @@ import {
   type CloudFormationClient,
   type Stack,
 } from '@aws-sdk/client-cloudformation';
-import { errorMessage } from '../lib/errors.js';
+import { errorMessage } from '../../common/errors.js';
 import { WaitTimeoutError } from './poll.js';
 
 /** Where a clean-up says what it could not do (it never throws: it runs on the way out of a failure). */

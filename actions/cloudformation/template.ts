@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import YAML from 'yaml';
-import { InputError } from '../lib/errors.js';
+import { InputError } from '../../common/errors.js';
 import { workspacePath } from '../lib/workspace.js';
 
 export const TEMPLATE_BODY_LIMIT = 51_200;

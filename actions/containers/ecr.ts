@@ -8,8 +8,8 @@ import {
   BatchGetImageCommand, CreateRepositoryCommand, DeleteRepositoryCommand, DescribeRepositoriesCommand, ECRClient, GetAuthorizationTokenCommand, PutLifecyclePolicyCommand,
   RepositoryNotFoundException, type ImageTagMutability,
 } from '@aws-sdk/client-ecr';
-import { awsClient } from '../lib/aws.js';
-import { errorMessage, InputError } from '../lib/errors.js';
+import { awsClient } from '../../common/aws.js';
+import { errorMessage, InputError } from '../../common/errors.js';
 import { maskBasicAuth, maskSecret } from '../lib/secrets.js';
 import { findNonFinite } from '../lib/inputs.js';
 import type { RegistryCredentials } from './registry-auth.js';

@@ -1,4 +1,4 @@
-import { InputError } from '../lib/errors.js';
+import { InputError } from '../../common/errors.js';
 
 const OS = new Set(['linux', 'windows']);
 const ARCH = new Set(['amd64', 'arm64', 'arm', '386', 'ppc64le', 's390x', 'riscv64', 'mips64le', 'loong64']);

@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { withRetry } from '../lib/retry.js';
+import { withRetry } from '../../common/retry.js';
 import { mustRun, ToolError } from './process.js';
 
 export interface PushRequest {

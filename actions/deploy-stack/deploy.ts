@@ -18,10 +18,10 @@ import {
   type StackEvent,
 } from '@aws-sdk/client-cloudformation';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { Clock } from '../lib/clock.js';
-import { systemClock } from '../lib/clock.js';
-import { formatDuration } from '../lib/duration.js';
-import { errorMessage, InputError } from '../lib/errors.js';
+import type { Clock } from '../../common/clock.js';
+import { systemClock } from '../../common/clock.js';
+import { formatDuration } from '../../common/duration.js';
+import { errorMessage, InputError } from '../../common/errors.js';
 import { waitForChangeSet } from '../cloudformation/changeset.js';
 import { firstFailure, StackEventStream, type FailureCause } from '../cloudformation/events.js';
 import { resolveParameters } from '../cloudformation/parameters.js';

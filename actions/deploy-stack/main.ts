@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { S3Client } from '@aws-sdk/client-s3';
-import { awsClient } from '../lib/aws.js';
+import { awsClient } from '../../common/aws.js';
 import { maskSecret } from '../lib/secrets.js';
 import { runAction, type ActionEntry } from '../lib/runner.js';
 import { CallCounter } from '../cloudformation/call-counter.js';

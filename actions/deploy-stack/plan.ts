@@ -5,9 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import type { Capability } from '@aws-sdk/client-cloudformation';
-import { resolveRegion } from '../lib/aws.js';
-import { InputError } from '../lib/errors.js';
-import { formatRange, type DurationRange } from '../lib/duration.js';
+import { resolveRegion } from '../../common/aws.js';
+import { InputError } from '../../common/errors.js';
+import { formatRange, type DurationRange } from '../../common/duration.js';
 import { getBool, getDuration, getList, getRequired, getString, raw } from '../lib/inputs.js';
 import { locate, outsideWorkspace } from '../lib/workspace.js';
 import { type KeyValues, parseParameters, parseTags } from '../cloudformation/parameters.js';

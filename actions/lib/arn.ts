@@ -3,7 +3,7 @@
  * mapping traffic (canary-ramp's ALB router) and metrics (slo-gate's `alb` preset) both use, so a
  * ramp judges exactly the load balancer and target groups it shifts.
  */
-import { InputError } from './errors.js';
+import { InputError } from '../../common/errors.js';
 
 /** Every partition (aws, aws-cn, aws-us-gov, aws-iso…), its region and account. */
 const PREFIX = String.raw`arn:aws(?:-[a-z]+)*:elasticloadbalancing:[a-z]{2}(?:-[a-z]+)+-\d+:\d{12}:`;

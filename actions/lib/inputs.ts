@@ -3,8 +3,8 @@
  * input and the accepted form, so a bad workflow fails before anything touches AWS.
  */
 import * as core from '@actions/core';
-import { InputError } from './errors.js';
-import { parseDuration, type DurationRange } from './duration.js';
+import { InputError } from '../../common/errors.js';
+import { parseDuration, type DurationRange } from '../../common/duration.js';
 
 /** The raw value, trimmed; '' when unset (the root action passes every input, set or not). */
 export function raw(name: string): string {

@@ -1,6 +1,6 @@
 /** The root action (`uses: <org>/mesh-actions@v1` with `command:`): fills per-command defaults, then runs that action. */
 import * as core from '@actions/core';
-import { InputError } from './errors.js';
+import { InputError } from '../../common/errors.js';
 import { runAction, type ActionEntry, isPost } from './runner.js';
 
 const COMMAND_STATE = 'rootCommand';

@@ -3,7 +3,7 @@
  * docker/build-push-action), cancellation as an AbortSignal, and errors turned into a failed step.
  */
 import * as core from '@actions/core';
-import { InputError, errorMessage } from './errors.js';
+import { InputError, errorMessage } from '../../common/errors.js';
 
 export interface ActionEntry {
   main(signal: AbortSignal): Promise<void>;

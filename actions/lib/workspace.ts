@@ -5,7 +5,7 @@
  */
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { InputError } from './errors.js';
+import { InputError } from '../../common/errors.js';
 
 export interface WorkspacePath {
   /** The path as named, made absolute against the workspace (for messages). */

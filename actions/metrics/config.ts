@@ -3,10 +3,10 @@
  * GateConfig. Everything is checked here or in evaluateGate before the first request.
  */
 import type { MetricDataQuery } from '@aws-sdk/client-cloudwatch';
-import { InputError } from '../lib/errors.js';
-import { resolveRegion } from '../lib/aws.js';
+import { InputError } from '../../common/errors.js';
+import { resolveRegion } from '../../common/aws.js';
 import { maskUrlCredentials } from '../lib/secrets.js';
-import { DURATION_FORM, formatRange, parseDuration, tryParseDuration, type DurationRange } from '../lib/duration.js';
+import { DURATION_FORM, formatRange, parseDuration, tryParseDuration, type DurationRange } from '../../common/duration.js';
 import { findNonFinite, getBool, getEnum, getDuration, getLines, getNumber, getString, raw, type NumberRange } from '../lib/inputs.js';
 import type { GateConfig, OnNoData, ProviderName } from './types.js';
 import { parseObjectives } from './slo.js';

@@ -3,9 +3,9 @@
  * slo-gate's entry and canary-ramp both call this; it reads, never writes, and checks its whole
  * configuration before the first request.
  */
-import { InputError } from '../lib/errors.js';
-import { type Clock, systemClock } from '../lib/clock.js';
-import { formatDuration } from '../lib/duration.js';
+import { InputError } from '../../common/errors.js';
+import { type Clock, systemClock } from '../../common/clock.js';
+import { formatDuration } from '../../common/duration.js';
 import type { EvaluateOptions, GateConfig, GateOverrides, GateResult, Objective, ObjectiveResult } from './types.js';
 import type { MetricsProvider, Observations, Target } from './providers/port.js';
 import { noData } from './providers/port.js';

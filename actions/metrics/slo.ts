@@ -3,7 +3,7 @@
  * base unit per metric kind (ms for latency, a fraction for rates, per second for request rate), so
  * the judge never sees units.
  */
-import { InputError } from '../lib/errors.js';
+import { InputError } from '../../common/errors.js';
 import type { Objective } from './types.js';
 
 export type MetricKind = 'latency' | 'error-rate' | 'request-rate' | 'custom';

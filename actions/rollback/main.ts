@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
-import { systemClock } from '../lib/clock.js';
-import { abortAfter } from '../lib/deadline.js';
+import { systemClock } from '../../common/clock.js';
+import { abortAfter } from '../../common/deadline.js';
 import { runAction, type ActionEntry } from '../lib/runner.js';
 import { retryingCall } from '../traffic/call.js';
 import { makeRouter } from '../traffic/config.js';

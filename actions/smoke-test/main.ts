@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { systemClock } from '../lib/clock.js';
+import { systemClock } from '../../common/clock.js';
 import { runAction, type ActionEntry } from '../lib/runner.js';
 import { runbook } from '../lib/runbooks.js';
 import { readPlan } from './plan.js';

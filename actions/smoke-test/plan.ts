@@ -1,6 +1,6 @@
 /** smoke-test's inputs, turned into a plan of checks by pure functions: a bad line fails before any request. */
-import { InputError } from '../lib/errors.js';
-import type { DurationRange } from '../lib/duration.js';
+import { InputError } from '../../common/errors.js';
+import type { DurationRange } from '../../common/duration.js';
 import { getBool, getDuration, getLines, getNumber, getString, type NumberRange } from '../lib/inputs.js';
 
 export type StatusRule = { kind: 'codes'; codes: number[] } | { kind: 'class'; hundred: number };

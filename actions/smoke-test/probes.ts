@@ -1,6 +1,6 @@
 /** One request per check, each bounded by its own timeout and the step's signal. */
 import * as grpc from '@grpc/grpc-js';
-import { errorMessage } from '../lib/errors.js';
+import { errorMessage } from '../../common/errors.js';
 import { describeStatus, statusMatches, type Check } from './plan.js';
 
 export interface Probe {

@@ -1,5 +1,5 @@
 /** Rounds of checks until one passes whole, the attempts run out, or the deadline comes. */
-import type { Clock } from '../lib/clock.js';
+import type { Clock } from '../../common/clock.js';
 import type { Check, SmokePlan } from './plan.js';
 import type { Probe, ProbeOptions } from './probes.js';
 

@@ -16,7 +16,7 @@ import {
   type Action,
   type TargetGroupTuple,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { InputError } from '../lib/errors.js';
+import { InputError } from '../../common/errors.js';
 import { shellQuote } from './recovery.js';
 import type { AwsCall } from './call.js';
 import {

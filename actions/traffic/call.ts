@@ -4,8 +4,8 @@
  * The caller's signal (a ramp's deadline and cancellation, a restore's own budget) reaches every
  * attempt as the SDK's abortSignal and stops the retries, so a hung call cannot outlast it.
  */
-import { withRetry, type RetryOptions } from '../lib/retry.js';
-import { errorMessage } from '../lib/errors.js';
+import { withRetry, type RetryOptions } from '../../common/retry.js';
+import { errorMessage } from '../../common/errors.js';
 
 /** `fn` sends one attempt with `abortSignal` (`client.send(command, { abortSignal })`). */
 export type AwsCall = <T>(what: string, fn: (abortSignal: AbortSignal | undefined) => Promise<T>, signal?: AbortSignal) => Promise<T>;

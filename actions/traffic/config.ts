@@ -6,9 +6,9 @@
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { AppMeshClient } from '@aws-sdk/client-app-mesh';
-import { awsClient, resolveRegion } from '../lib/aws.js';
-import type { Clock } from '../lib/clock.js';
-import { InputError } from '../lib/errors.js';
+import { awsClient, resolveRegion } from '../../common/aws.js';
+import type { Clock } from '../../common/clock.js';
+import { InputError } from '../../common/errors.js';
 import { getEnum, getString } from '../lib/inputs.js';
 import { AlbRouter } from './alb.js';
 import { AppMeshRouter } from './appmesh.js';

@@ -20,8 +20,8 @@ import {
   type ServiceDeployment,
   type ServiceDeploymentStatus,
 } from '@aws-sdk/client-ecs';
-import type { Clock } from '../lib/clock.js';
-import { formatDuration } from '../lib/duration.js';
+import type { Clock } from '../../common/clock.js';
+import { formatDuration } from '../../common/duration.js';
 import type { AwsCall } from './call.js';
 import {
   RouterStateError, formatWeights, weightsFor,

@@ -20,7 +20,7 @@ import { CloudWatchClient, DescribeAlarmsCommand, PutMetricAlarmCommand, SetAlar
 import { readFileSync } from 'node:fs';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, test } from 'vitest';
-import { awsClient } from '../../actions/lib/aws.js';
+import { awsClient } from '../../common/aws.js';
 import { useMoto } from '../../test/support/use-moto.js';
 import { evaluateHealth, failoverAnswer, type AlarmState, type HealthCheckConfig, type RecordSet } from '../lib/failover.js';
 import { loadParameterFile, loadTemplate, parameterFilePath, templatePath } from '../lib/files.js';

@@ -17,7 +17,7 @@ import {
   type Action,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { expect, test } from 'vitest';
-import { FakeClock } from '../../actions/lib/clock.js';
+import { FakeClock } from '../../common/clock.js';
 import { AlbRouter } from '../../actions/traffic/alb.js';
 import { retryingCall } from '../../actions/traffic/call.js';
 import { makeRouter } from '../../actions/traffic/config.js';

@@ -1,5 +1,5 @@
 /** `npm run rehearse -- …` options: parsed here, before anything starts, so a typo costs nothing. */
-import { InputError } from '../../actions/lib/errors.js';
+import { InputError } from '../../common/errors.js';
 
 export const SCENARIOS = ['healthy', 'errors', 'latency', 'low-traffic'] as const;
 export type Scenario = (typeof SCENARIOS)[number];

@@ -1,5 +1,5 @@
 /** The rehearsal's report: what each stage expected and got, and for each ramp what really happened. */
-import { formatDuration } from '../../actions/lib/duration.js';
+import { formatDuration } from '../../common/duration.js';
 import type { StepReport } from '../../actions/canary-ramp/ramp.js';
 import type { Split } from './data-plane.js';
 import { renderChart } from './chart.js';

@@ -24,14 +24,14 @@ import { DescribeListenersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { awsClient } from '../../actions/lib/aws.js';
-import { errorMessage } from '../../actions/lib/errors.js';
-import { formatDuration, tryParseDuration } from '../../actions/lib/duration.js';
+import { awsClient } from '../../common/aws.js';
+import { errorMessage } from '../../common/errors.js';
+import { formatDuration, tryParseDuration } from '../../common/duration.js';
 import type { RampReport } from '../../actions/canary-ramp/summary.js';
 import { assembleBaseImage, defaultNodeBinary } from '../../services/images/base-image.js';
 import { buildContext } from '../../services/images/bundle.js';
 import { serviceImage } from '../../services/images/services.js';
-import { haveTools, startRegistry, type Registry } from '../../test/build-scan-push/support/registry.js';
+import { haveTools, startRegistry, type Registry } from '../../test/support/containers/registry.js';
 import { repoRoot, startBundle, runBundle, type RunResult } from '../../test/support/harness.js';
 import { freePort, startMoto, type Moto } from '../../test/support/moto.js';
 import type { RehearsalArgs, Scenario } from './args.js';

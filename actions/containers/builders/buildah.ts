@@ -6,7 +6,7 @@
  * containers-storage configuration (CONTAINERS_STORAGE_CONF, STORAGE_DRIVER).
  */
 import { randomBytes } from 'node:crypto';
-import { InputError } from '../../lib/errors.js';
+import { InputError } from '../../../common/errors.js';
 import { mustRun, runTool } from '../process.js';
 import { buildArgFlags, labelFlags, type BuildPlan, type Builder } from './types.js';
 

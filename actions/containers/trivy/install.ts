@@ -16,8 +16,8 @@ import * as core from '@actions/core';
 import * as io from '@actions/io';
 import semver from 'semver';
 import * as sigstore from 'sigstore';
-import { InputError, errorMessage } from '../../lib/errors.js';
-import { withRetry, isTransientError } from '../../lib/retry.js';
+import { InputError, errorMessage } from '../../../common/errors.js';
+import { withRetry, isTransientError } from '../../../common/retry.js';
 import { mustRun, runTool } from '../process.js';
 
 export interface TrivyPin {

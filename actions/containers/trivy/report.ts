@@ -2,7 +2,7 @@
  * Trivy's JSON report (`--format json`, SchemaVersion 2) reduced to what the gate and the summary
  * need. Pure: no I/O, so it is tested against Trivy's own recorded reports.
  */
-import { InputError } from '../../lib/errors.js';
+import { InputError } from '../../../common/errors.js';
 
 export const SEVERITIES = ['UNKNOWN', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 export type Severity = (typeof SEVERITIES)[number];

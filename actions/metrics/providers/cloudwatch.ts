@@ -5,8 +5,8 @@
  * task family) into dimensions; `raw` takes MetricDataQuery JSON as is.
  */
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery, type MetricDataResult, type Dimension } from '@aws-sdk/client-cloudwatch';
-import { awsClient } from '../../lib/aws.js';
-import { InputError } from '../../lib/errors.js';
+import { awsClient } from '../../../common/aws.js';
+import { InputError } from '../../../common/errors.js';
 import { loadBalancerDimension, targetGroupDimension } from '../../lib/arn.js';
 import type { Objective } from '../types.js';
 import { metricKind, percentileOf } from '../slo.js';

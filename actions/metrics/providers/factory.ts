@@ -4,7 +4,7 @@
  * its own chunk).
  */
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import type { Clock } from '../../lib/clock.js';
+import type { Clock } from '../../../common/clock.js';
 import type { GateConfig, GateOverrides } from '../types.js';
 import type { MetricsProvider } from './port.js';
 import type { CloudWatchSource } from './sources.js';

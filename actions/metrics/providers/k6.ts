@@ -6,7 +6,7 @@
  * A summary has window values only (no per-period samples), so baseline ratios are plain ratios.
  */
 import { readFile } from 'node:fs/promises';
-import { InputError } from '../../lib/errors.js';
+import { InputError } from '../../../common/errors.js';
 import type { ObjectiveResult } from '../types.js';
 import { metricKind, percentileOf } from '../slo.js';
 import type { MetricsProvider, MetricsQuery, Observation, Observations, TargetObservations } from './port.js';

@@ -21,7 +21,7 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { exportJWK, generateKeyPair } from 'jose';
-import { awsClient } from '../../../actions/lib/aws.js';
+import { awsClient } from '../../../common/aws.js';
 import { KeyRing, parseSigningKey, type SigningAlgorithm } from '../src/keys.js';
 import { issueToken, verifyToken } from '../src/tokens.js';
 

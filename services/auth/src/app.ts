@@ -6,7 +6,7 @@
 import rateLimit from '@fastify/rate-limit';
 import { exportJWK, generateKeyPair } from 'jose';
 import { randomUUID } from 'node:crypto';
-import { InputError } from '../../../actions/lib/errors.js';
+import { InputError } from '../../../common/errors.js';
 import type { FastifyInstance } from 'fastify';
 import { createService, envDuration, envInt, envString, isSecretRef, parseSecretRef, type Env, type Service, type ServiceOptions } from '../../kit/src/index.js';
 import { authenticate, parseClients, type Client } from './credentials.js';

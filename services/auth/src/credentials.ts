@@ -3,7 +3,7 @@
  * are checked against a dummy hash so the answer takes as long as for a known one (no enumeration).
  */
 import { hash, verify } from '@node-rs/argon2';
-import { InputError } from '../../../actions/lib/errors.js';
+import { InputError } from '../../../common/errors.js';
 
 export interface Client {
   id: string;

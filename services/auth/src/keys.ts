@@ -4,7 +4,7 @@
  * until every token it signed has expired (rotation time + token TTL), then drops out.
  */
 import { importJWK, type CryptoKey, type JWK } from 'jose';
-import { InputError } from '../../../actions/lib/errors.js';
+import { InputError } from '../../../common/errors.js';
 
 export const SIGNING_ALGORITHMS = ['ES256', 'EdDSA'] as const;
 export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];

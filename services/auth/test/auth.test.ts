@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, UnsecuredJWT, base64url, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK } from 'jose';
-import { InputError } from '../../../actions/lib/errors.js';
+import { InputError } from '../../../common/errors.js';
 import type { Service } from '../../kit/src/index.js';
 import { createAuthService, startAuth } from '../src/app.js';
 import { hashSecret } from '../src/credentials.js';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Service } from '../../kit/src/index.js';
 import { startAuth } from '../src/app.js';
 import { hashSecret } from '../src/credentials.js';
-import { assertNo5xx, nastyString, rawCases, rawRequest, requestsTo, shapedBody, wireBody } from '../../kit/test/support/http-fuzz.js';
+import { assertNo5xx, nastyString, rawCases, rawRequest, requestsTo, shapedBody, wireBody } from '../../../test/support/services/http-fuzz.js';
 
 const SECRET = 'fuzz-secret-0123456789';
 let service: Service;

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { awsClient } from '../../../actions/lib/aws.js';
+import { awsClient } from '../../../common/aws.js';
 import { useMoto } from '../../../test/support/use-moto.js';
 import { AwsSecretFetcher, SecretStore, type SecretRef } from '../../kit/src/index.js';
 import { startAuth, UNKNOWN_KID_REFRESH_MS } from '../src/app.js';

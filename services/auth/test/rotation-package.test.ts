@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awsClient } from '../../../actions/lib/aws.js';
+import { awsClient } from '../../../common/aws.js';
 import { useMoto } from '../../../test/support/use-moto.js';
 import { parseSigningKey } from '../src/keys.js';
 import { ROTATION_STEPS } from '../rotation/handler.js';

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SignJWT, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
-import { awsClient } from '../../../actions/lib/aws.js';
+import { awsClient } from '../../../common/aws.js';
 import { freePort } from '../../../test/support/moto.js';
 import { useMoto } from '../../../test/support/use-moto.js';
 import { repoRoot } from '../../../test/support/harness.js';

@@ -1,8 +1,8 @@
 // auth's start command saturated by autocannon through SIGTERM: the drain, the listener's close and
-// the last responses lose nothing (counting rules in services/kit/test/support/shutdown-load.ts).
+// the last responses lose nothing (counting rules in test/support/services/shutdown-load.ts).
 import { describe, expect, it } from 'vitest';
 import { hashSecret } from '../src/credentials.js';
-import { httpShutdownUnderLoad, startServiceProcess, expectCleanShutdown } from '../../kit/test/support/shutdown-load.js';
+import { httpShutdownUnderLoad, startServiceProcess, expectCleanShutdown } from '../../../test/support/services/shutdown-load.js';
 
 describe('auth graceful shutdown under load', () => {
   it('SIGTERM at saturation: 0 failed requests, 0 connection resets, exit 0', async () => {

@@ -3,8 +3,8 @@
  * fails fast for `resetTimeoutMs`, then lets `halfOpenMax` trial calls through; one success closes it,
  * one failure opens it again. Time comes from an injectable Clock so tests never wait.
  */
-import type { Clock } from '../../../actions/lib/clock.js';
-import { systemClock } from '../../../actions/lib/clock.js';
+import type { Clock } from '../../../common/clock.js';
+import { systemClock } from '../../../common/clock.js';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 

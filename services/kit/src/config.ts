@@ -3,8 +3,8 @@
  * (`secretsmanager:...`, `ssm:...`) is resolved through the SecretStore, so the task definition holds
  * only references. Every bad value is an InputError naming the variable and the accepted form.
  */
-import { DURATION_FORM, formatDuration, parseDuration } from '../../../actions/lib/duration.js';
-import { InputError } from '../../../actions/lib/errors.js';
+import { DURATION_FORM, formatDuration, parseDuration } from '../../../common/duration.js';
+import { InputError } from '../../../common/errors.js';
 import { isSecretRef, parseSecretRef, type SecretStore } from './secrets.js';
 
 export type Env = Record<string, string | undefined>;

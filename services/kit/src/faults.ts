@@ -5,7 +5,7 @@
  * health checks pass while its traffic fails is exactly what a canary analysis has to catch, and the
  * kit's own RED metrics count what the caller saw, injected or not.
  */
-import { InputError } from '../../../actions/lib/errors.js';
+import { InputError } from '../../../common/errors.js';
 import { envDuration, envInt, type Env } from './config.js';
 
 export interface FaultSettings {

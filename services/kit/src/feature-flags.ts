@@ -11,10 +11,10 @@
  * APPCONFIG_MIN_POLL_INTERVAL (15s–24h, default 60s: the RequiredMinimumPollIntervalInSeconds asked for).
  */
 import type { AppConfigDataClient } from '@aws-sdk/client-appconfigdata';
-import { awsClient } from '../../../actions/lib/aws.js';
-import type { Clock } from '../../../actions/lib/clock.js';
-import { systemClock } from '../../../actions/lib/clock.js';
-import { errorMessage, InputError } from '../../../actions/lib/errors.js';
+import { awsClient } from '../../../common/aws.js';
+import type { Clock } from '../../../common/clock.js';
+import { systemClock } from '../../../common/clock.js';
+import { errorMessage, InputError } from '../../../common/errors.js';
 import { envDuration, type Env } from './config.js';
 
 export interface FlagSource {

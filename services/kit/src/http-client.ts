@@ -4,8 +4,8 @@
  * request's correlation id and W3C trace context passed on, under a client span.
  */
 import { SpanKind, SpanStatusCode, context, propagation, trace, type Tracer } from '@opentelemetry/api';
-import type { Clock } from '../../../actions/lib/clock.js';
-import { isTransientError, withRetry } from '../../../actions/lib/retry.js';
+import type { Clock } from '../../../common/clock.js';
+import { isTransientError, withRetry } from '../../../common/retry.js';
 import { CircuitBreaker, CircuitOpenError, type CircuitBreakerOptions } from './circuit-breaker.js';
 import { CORRELATION_HEADER, currentCorrelationId } from './request-context.js';
 

@@ -7,10 +7,10 @@
  */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { awsClient } from '../../../actions/lib/aws.js';
-import type { Clock } from '../../../actions/lib/clock.js';
-import { systemClock } from '../../../actions/lib/clock.js';
-import { InputError, errorMessage } from '../../../actions/lib/errors.js';
+import { awsClient } from '../../../common/aws.js';
+import type { Clock } from '../../../common/clock.js';
+import { systemClock } from '../../../common/clock.js';
+import { InputError, errorMessage } from '../../../common/errors.js';
 import type { Logger } from './logger.js';
 
 export type SecretRef =

@@ -9,7 +9,7 @@ import { SpanKind, SpanStatusCode, context, propagation, trace, type Span } from
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Server as HttpServer } from 'node:http';
 import { Server as NetServer } from 'node:net';
-import { InputError, errorMessage } from '../../../actions/lib/errors.js';
+import { InputError, errorMessage } from '../../../common/errors.js';
 import { envDuration, envEnum, envPort, envString, type Env } from './config.js';
 import { describeFaults, faultsFromEnv, type FaultInjector } from './faults.js';
 import { HttpClient, type HttpClientOptions } from './http-client.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../../actions/lib/clock.js';
+import { FakeClock } from '../../../common/clock.js';
 import { CircuitBreaker, CircuitOpenError, type BreakerState } from '../src/circuit-breaker.js';
 
 const fail = () => Promise.reject(new Error('boom'));

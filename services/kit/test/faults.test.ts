@@ -1,6 +1,6 @@
 import { Metadata, status as GrpcStatus, type ServerUnaryCall, type ServiceError } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InputError } from '../../../actions/lib/errors.js';
+import { InputError } from '../../../common/errors.js';
 import { FaultInjector, describeFaults, faultSettingsFromEnv, faultsFromEnv } from '../src/faults.js';
 import { instrumentUnary } from '../src/grpc.js';
 import { createService, type Service } from '../src/service.js';

@@ -3,8 +3,8 @@
 import { AppConfigDataClient } from '@aws-sdk/client-appconfigdata';
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { awsClient } from '../../../actions/lib/aws.js';
-import { FakeClock } from '../../../actions/lib/clock.js';
+import { awsClient } from '../../../common/aws.js';
+import { FakeClock } from '../../../common/clock.js';
 import { useNockedAws } from '../../../test/support/nock-aws.js';
 import { FeatureFlags, flagSourceFromEnv, parseFlags } from '../src/feature-flags.js';
 

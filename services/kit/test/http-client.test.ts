@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { context, propagation, trace, type Span } from '@opentelemetry/api';
-import { FakeClock } from '../../../actions/lib/clock.js';
+import { FakeClock } from '../../../common/clock.js';
 import { CircuitOpenError } from '../src/circuit-breaker.js';
 import { HttpClient, HttpStatusError, HttpTimeoutError } from '../src/http-client.js';
 import { requestContext } from '../src/request-context.js';

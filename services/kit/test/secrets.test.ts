@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { awsClient } from '../../../actions/lib/aws.js';
-import { FakeClock } from '../../../actions/lib/clock.js';
-import { InputError } from '../../../actions/lib/errors.js';
+import { awsClient } from '../../../common/aws.js';
+import { FakeClock } from '../../../common/clock.js';
+import { InputError } from '../../../common/errors.js';
 import { useMoto } from '../../../test/support/use-moto.js';
 import { envSecret } from '../src/config.js';
 import { SecretStore, SecretUnavailableError, parseSecretRef, type SecretFetcher, type SecretRef } from '../src/secrets.js';

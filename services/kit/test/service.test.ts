@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { createService, type Service } from '../src/service.js';
 import { wantsAccessLog } from '../src/logger.js';
-import { InputError } from '../../../actions/lib/errors.js';
+import { InputError } from '../../../common/errors.js';
 import { repoRoot } from '../../../test/support/harness.js';
 
 function capture() {

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
-import { InputError } from '../../../actions/lib/errors.js';
+import { InputError } from '../../../common/errors.js';
 import { GrpcError, addGrpcService, createService, envDuration, envInt, envPort, envString, instrumentUnary, type Env, type Service, type ServiceOptions } from '../../kit/src/index.js';
 import { JwksAccess } from './access.js';
 import { analyse } from './analyse.js';

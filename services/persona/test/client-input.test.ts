@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAuth } from '../../auth/src/app.js';
 import { hashSecret } from '../../auth/src/credentials.js';
-import { nastyString } from '../../kit/test/support/http-fuzz.js';
+import { nastyString } from '../../../test/support/services/http-fuzz.js';
 import { SERVICE_NAME, loadPersonaProto, startPersona } from '../src/app.js';
 
 type Unary = (req: unknown, md: grpc.Metadata, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null) => void) => void;

@@ -4,7 +4,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { hashSecret } from '../../auth/src/credentials.js';
 import { startAuth } from '../../auth/src/app.js';
-import { InputError } from '../../../actions/lib/errors.js';
+import { InputError } from '../../../common/errors.js';
 import { LOADER_OPTIONS, createPersonaService, loadPersonaProto, startPersona } from '../src/app.js';
 
 type Unary = (req: unknown, md: grpc.Metadata, cb: (err: grpc.ServiceError | null, res: Record<string, unknown>) => void) => void;

@@ -9,7 +9,7 @@ import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { freePort } from '../../../test/support/moto.js';
 import { repoRoot } from '../../../test/support/harness.js';
 import { LOADER_OPTIONS, loadPersonaProto } from '../src/app.js';
-import { grpcShutdownUnderLoad, startServiceProcess, expectCleanShutdown } from '../../kit/test/support/shutdown-load.js';
+import { grpcShutdownUnderLoad, startServiceProcess, expectCleanShutdown } from '../../../test/support/services/shutdown-load.js';
 
 type Unary = (req: unknown, cb: (err: grpc.ServiceError | null, res: Record<string, unknown>) => void) => void;
 type Client = grpc.Client & Record<string, Unary>;

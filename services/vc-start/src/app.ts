@@ -7,9 +7,9 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { awsClient } from '../../../actions/lib/aws.js';
-import { systemClock } from '../../../actions/lib/clock.js';
-import { errorMessage, InputError } from '../../../actions/lib/errors.js';
+import { awsClient } from '../../../common/aws.js';
+import { systemClock } from '../../../common/clock.js';
+import { errorMessage, InputError } from '../../../common/errors.js';
 import {
   createService, envDuration, envInt, envSecret, envString, FeatureFlags, flagSourceFromEnv, SecretStore, type Env, type FlagSource, type Service, type ServiceOptions,
 } from '../../kit/src/index.js';

@@ -12,9 +12,9 @@ import {
   ChangeMessageVisibilityCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { Ajv } from 'ajv';
-import { systemClock } from '../../../actions/lib/clock.js';
-import { fullJitterDelay } from '../../../actions/lib/retry.js';
-import { errorMessage } from '../../../actions/lib/errors.js';
+import { systemClock } from '../../../common/clock.js';
+import { fullJitterDelay } from '../../../common/retry.js';
+import { errorMessage } from '../../../common/errors.js';
 import type { Database } from './db.js';
 import { DETAIL_TYPES, EVENT_SOURCE, eventDetailSchema, eventEnvelopeSchema, type EventDetail } from './contract.js';
 import { addContractFormats } from './formats.js';

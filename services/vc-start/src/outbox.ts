@@ -8,10 +8,10 @@
  * through FOR UPDATE SKIP LOCKED.
  */
 import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import type { Clock } from '../../../actions/lib/clock.js';
-import { systemClock } from '../../../actions/lib/clock.js';
-import { errorMessage } from '../../../actions/lib/errors.js';
-import { fullJitterDelay, isTransientError } from '../../../actions/lib/retry.js';
+import type { Clock } from '../../../common/clock.js';
+import { systemClock } from '../../../common/clock.js';
+import { errorMessage } from '../../../common/errors.js';
+import { fullJitterDelay, isTransientError } from '../../../common/retry.js';
 import type { Database } from './db.js';
 import { EVENT_SOURCE, type EventDetail } from './contract.js';
 

@@ -16,7 +16,7 @@
  *   the call and the provider answers it as the first time: one case, one challenge.
  */
 import { randomUUID } from 'node:crypto';
-import { errorMessage } from '../../../actions/lib/errors.js';
+import { errorMessage } from '../../../common/errors.js';
 import type { HttpClient } from '../../kit/src/index.js';
 import type { Database, Queryable } from './db.js';
 import { type Method } from './contract.js';

@@ -10,8 +10,8 @@ import { createVcStart, type VcStart } from '../src/app.js';
 import { isDataException } from '../src/db.js';
 import { verificationRoutes } from '../src/http.js';
 import { migrate } from '../src/migrations.js';
-import { assertNo5xx, nastyString, rawCases, rawRequest, requestsTo, shapedBody, wireBody } from '../../kit/test/support/http-fuzz.js';
-import { BACKENDS, useBackends, type Backend } from './databases.js';
+import { assertNo5xx, nastyString, rawCases, rawRequest, requestsTo, shapedBody, wireBody } from '../../../test/support/services/http-fuzz.js';
+import { BACKENDS, useBackends, type Backend } from '../../../test/support/services/vc-start-databases.js';
 
 const backends = useBackends();
 const quiet = { logDestination: { write: () => undefined }, writeEmf: () => undefined, accessLog: 'off' as const };

@@ -9,7 +9,7 @@ import {
   CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { awsClient } from '../../../actions/lib/aws.js';
+import { awsClient } from '../../../common/aws.js';
 import { freePort, startMoto, type Moto } from '../../../test/support/moto.js';
 import { repoRoot } from '../../../test/support/harness.js';
 import { createVcStart } from '../src/app.js';
@@ -18,7 +18,7 @@ import type { Database } from '../src/db.js';
 import { migrate } from '../src/migrations.js';
 import { eventBridgePutEvents, OutboxRelay, type PutEvents } from '../src/outbox.js';
 import { getVerification, startVerification } from '../src/verifications.js';
-import { useBackends } from './databases.js';
+import { useBackends } from '../../../test/support/services/vc-start-databases.js';
 
 const backends = useBackends();
 let moto: Moto;

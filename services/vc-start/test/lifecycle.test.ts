@@ -7,7 +7,7 @@ import { createVcStart } from '../src/app.js';
 import { MalformedMessage, parseMessage } from '../src/consumer.js';
 import { migrate } from '../src/migrations.js';
 import { startVerification, sweepExpiredKeys } from '../src/verifications.js';
-import { useBackends } from './databases.js';
+import { useBackends } from '../../../test/support/services/vc-start-databases.js';
 
 const backends = useBackends({ postgres: false });
 const quiet = { logDestination: { write: () => undefined }, writeEmf: () => undefined, accessLog: 'off' as const };

@@ -5,12 +5,12 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { awsClient } from '../../../actions/lib/aws.js';
+import { awsClient } from '../../../common/aws.js';
 import type { Database } from '../src/db.js';
 import { migrate } from '../src/migrations.js';
 import { chunkEntries, eventBridgePutEvents, OutboxRelay, outboxBacklog, outboxDeadCount, PUT_EVENTS_MAX_BYTES, toEntry, type DeadEntry, type OutboxRow } from '../src/outbox.js';
 import { startVerification } from '../src/verifications.js';
-import { BACKENDS, useBackends } from './databases.js';
+import { BACKENDS, useBackends } from '../../../test/support/services/vc-start-databases.js';
 
 const ENDPOINT = 'https://events.eu-central-1.amazonaws.com';
 const backends = useBackends();

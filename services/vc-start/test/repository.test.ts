@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS, MigrationError, migrate } from '../src/migrations.js';
 import { getVerification, markStarted, requestHash, startVerification } from '../src/verifications.js';
-import { BACKENDS, useBackends } from './databases.js';
+import { BACKENDS, useBackends } from '../../../test/support/services/vc-start-databases.js';
 
 const backends = useBackends();
 const HOUR = 3_600_000;

@@ -8,7 +8,7 @@
 import { CreateEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { awsClient } from '../../../actions/lib/aws.js';
+import { awsClient } from '../../../common/aws.js';
 import { serveJson } from '../../../test/support/json-server.js';
 import { startMoto, type Moto } from '../../../test/support/moto.js';
 import { HttpClient } from '../../kit/src/index.js';
@@ -18,7 +18,7 @@ import { migrate } from '../src/migrations.js';
 import { eventBridgePutEvents, OutboxRelay } from '../src/outbox.js';
 import { httpVerificationProvider, SAGA_DETAIL_TYPE, type SagaStep } from '../src/saga.js';
 import { getVerification, startVerification } from '../src/verifications.js';
-import { BACKENDS, useBackends } from './databases.js';
+import { BACKENDS, useBackends } from '../../../test/support/services/vc-start-databases.js';
 
 const backends = useBackends();
 let moto: Moto;

@@ -1,8 +1,8 @@
 // vc-start's start command (PGlite) saturated by autocannon through SIGTERM: every write in flight
-// commits and answers, nothing is reset (counting rules in services/kit/test/support/shutdown-load.ts).
+// commits and answers, nothing is reset (counting rules in test/support/services/shutdown-load.ts).
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { httpShutdownUnderLoad, startServiceProcess, expectCleanShutdown } from '../../kit/test/support/shutdown-load.js';
+import { httpShutdownUnderLoad, startServiceProcess, expectCleanShutdown } from '../../../test/support/services/shutdown-load.js';
 
 describe('vc-start graceful shutdown under load', () => {
   it('SIGTERM at saturation (POST /verifications, a new Idempotency-Key each): 0 failed requests, 0 connection resets, exit 0', async () => {

@@ -1,0 +1,3 @@
+import { imageSmokeTest } from '../../test/support/image-smoke.js';
+
+imageSmokeTest('persona');

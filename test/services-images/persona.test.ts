@@ -1,3 +1,0 @@
-import { imageSmokeTest } from './image-smoke.js';
-
-imageSmokeTest('persona');
