@@ -4,8 +4,7 @@
  * "t.main is not a function"; they are unknown commands, refused with the accepted ones.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { runRoot } from '../../actions/lib/root.js';
-import type { ActionEntry } from '../../actions/lib/runner.js';
+import { runRoot, type ActionLoader } from '../../actions/lib/root.js';
 import { inputEnv } from '../support/harness.js';
 
 const saved = { ...process.env };
@@ -20,7 +19,7 @@ async function dispatch(command: string, ran: string[]): Promise<string> {
   // saveState writes to GITHUB_STATE when set; these runs keep it on stdout.
   delete process.env.GITHUB_STATE;
   Object.assign(process.env, inputEnv({ command }));
-  const entry = (name: string): ActionEntry => ({ main: async () => void ran.push(name) });
+  const entry = (name: string): ActionLoader => async () => void ran.push(name);
   let out = '';
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     out += String(chunk);
