@@ -5,7 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import semver from 'semver';
-import { resolveRegion } from '../lib/aws.js';
+import { resolveRegion } from '../lib/region.js';
 import { InputError } from '../lib/errors.js';
 import { getBool, getEnum, getLines, getList, getString, raw } from '../lib/inputs.js';
 import type { BuildPlan } from '../containers/builders/types.js';

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import type { Capability } from '@aws-sdk/client-cloudformation';
-import { resolveRegion } from '../lib/aws.js';
+import { resolveRegion } from '../lib/region.js';
 import { InputError } from '../lib/errors.js';
 import { formatRange, type DurationRange } from '../lib/duration.js';
 import { getBool, getDuration, getList, getRequired, getString, raw } from '../lib/inputs.js';
