@@ -10,7 +10,7 @@ import { InputError } from '../lib/errors.js';
 import { getBool, getEnum, getLines, getList, getString, raw } from '../lib/inputs.js';
 import type { BuildPlan } from '../containers/builders/types.js';
 import { checkBuildahPlan } from '../containers/builders/buildah.js';
-import { parseEcrHost, parseLifecyclePolicy } from '../containers/ecr.js';
+import { parseEcrHost, parseLifecyclePolicy } from '../containers/ecr-inputs.js';
 import { parsePlatforms } from '../containers/platforms.js';
 import { parseSeverityList, type Severity } from '../containers/trivy/report.js';
 
