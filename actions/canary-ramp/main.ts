@@ -7,7 +7,6 @@ import { retryingCall } from '../traffic/call.js';
 import type { Baseline, TrafficRouter } from '../traffic/port.js';
 import type { RouterConfig } from '../traffic/router-inputs.js';
 import { restoreInstructions, type LastRead } from '../traffic/recovery.js';
-import { gateOverrides } from './gate-scope.js';
 import { intervalWarning, readRampInputs, timeoutWarning } from './plan.js';
 import { openLoad } from './load.js';
 import type { Judge } from './ramp.js';
@@ -51,6 +50,8 @@ async function main(signal: AbortSignal): Promise<void> {
   // One CloudWatch client for the whole ramp: a check every interval for hours must not open a new
   // connection and resolve credentials each time.
   const cloudwatch = gate.provider === 'cloudwatch' ? await cloudWatchClient(gate.region) : undefined;
+  // Loaded with the router: the ALB dimensions come from traffic/alb.ts, which loads the ELBv2 client.
+  const { gateOverrides } = await import('./gate-scope.js');
   const judge: Judge = (window, sig, ramp) => evaluateGate(gate, gateOverrides(router.metricsScope()), { window, signal: sig, ramp }, { cloudwatch });
   let result;
   let recorded: Baseline | undefined;
