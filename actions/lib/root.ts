@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { EOL } from 'node:os';
-import { InputError } from './errors.js';
+import { InputError, errorMessage } from './errors.js';
 import { IS_POST_STATE } from './runner-state.js';
 
 const COMMAND_STATE = 'rootCommand';
@@ -70,5 +70,10 @@ export async function runRoot(actions: Record<string, ActionLoader>, defaults: R
     const key = inputEnvName(input);
     if (!process.env[key]?.trim()) process.env[key] = value;
   }
-  await load();
+  try {
+    await load();
+  } catch (err) {
+    // A release without the action's bundle (or a corrupt one): an annotation, not a bare stack trace.
+    fail(`${command}: could not load ${actionBundle(command)}: ${errorMessage(err)}`);
+  }
 }

@@ -39,6 +39,20 @@ describe('runRoot', () => {
     expect(out).not.toMatch(/is not a function/);
   });
 
+  it('fails with an annotation when the action\'s bundle cannot be loaded', async () => {
+    for (const k of Object.keys(process.env)) if (k.startsWith('INPUT_') || k.startsWith('STATE_')) delete process.env[k];
+    delete process.env.GITHUB_STATE;
+    Object.assign(process.env, inputEnv({ command: 'rollback' }));
+    let out = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      out += String(chunk);
+      return true;
+    });
+    await runRoot({ rollback: () => Promise.reject(new Error('Cannot find module')) }, {});
+    expect(process.exitCode).toBe(1);
+    expect(out).toContain('::error::rollback: could not load ../actions/rollback/dist/index.js: Cannot find module');
+  });
+
   it('runs a known command with its defaults filled in', async () => {
     const ran: string[] = [];
     await dispatch('slo-gate', ran);
