@@ -14,7 +14,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-async function dispatch(command: string, ran: string[]): Promise<string> {
+async function dispatch(command: string, ran: string[], actions?: Record<string, ActionLoader>): Promise<string> {
   for (const k of Object.keys(process.env)) if (k.startsWith('INPUT_') || k.startsWith('STATE_')) delete process.env[k];
   // saveState writes to GITHUB_STATE when set; these runs keep it on stdout.
   delete process.env.GITHUB_STATE;
@@ -25,7 +25,7 @@ async function dispatch(command: string, ran: string[]): Promise<string> {
     out += String(chunk);
     return true;
   });
-  await runRoot({ 'slo-gate': entry('slo-gate'), rollback: entry('rollback') }, { 'slo-gate': { window: '10m' } });
+  await runRoot(actions ?? { 'slo-gate': entry('slo-gate'), rollback: entry('rollback') }, { 'slo-gate': { window: '10m' } });
   return out;
 }
 
@@ -40,15 +40,7 @@ describe('runRoot', () => {
   });
 
   it('fails with an annotation when the action\'s bundle cannot be loaded', async () => {
-    for (const k of Object.keys(process.env)) if (k.startsWith('INPUT_') || k.startsWith('STATE_')) delete process.env[k];
-    delete process.env.GITHUB_STATE;
-    Object.assign(process.env, inputEnv({ command: 'rollback' }));
-    let out = '';
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      out += String(chunk);
-      return true;
-    });
-    await runRoot({ rollback: () => Promise.reject(new Error('Cannot find module')) }, {});
+    const out = await dispatch('rollback', [], { rollback: () => Promise.reject(new Error('Cannot find module')) });
     expect(process.exitCode).toBe(1);
     expect(out).toContain('::error::rollback: could not load ../actions/rollback/dist/index.js: Cannot find module');
   });
