@@ -183,16 +183,23 @@ function median(values: number[]): number {
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const pct = (x: number) => `${x >= 0 ? '' : '−'}${fmt(Math.abs(x) * 100, 1)} %`;
 
+/** Progress goes to stderr, so stdout is the table alone. */
+const progress = (message: string) => process.stderr.write(`${message}\n`);
+
 const rows: string[] = [];
-for (const b of benches) {
+progress(`bench:services: ${benches.map((b) => b.service).join(', ')}; each ${WARMUP} s warm-up + ${ROUNDS} rounds × ${SLICE} s per side (about ${Math.ceil(benches.length * 2 * (WARMUP + ROUNDS * SLICE))} s of load), load average ${loadavg()[0].toFixed(1)}`);
+for (const [i, b] of benches.entries()) {
+  progress(`${b.service} (${i + 1}/${benches.length}): starting the kit and bare targets`);
   const started = { bare: await startTarget(b.service, 'bare'), kit: await startTarget(b.service, 'kit') };
   try {
+    progress(`${b.service}: warming up ${WARMUP} s per side`);
     await b.load(started.bare.target, WARMUP);
     await b.load(started.kit.target, WARMUP);
     const runs: Record<'bare' | 'kit', Run[]> = { bare: [], kit: [] };
     for (let round = 0; round < ROUNDS; round++) {
       const order = round % 2 ? (['kit', 'bare'] as const) : (['bare', 'kit'] as const);
       for (const variant of order) runs[variant].push(await measured(started[variant].child.pid!, () => b.load(started[variant].target, SLICE)));
+      progress(`${b.service}: round ${round + 1}/${ROUNDS}: bare ${fmt(runs.bare[round].rps)} rps, kit ${fmt(runs.kit[round].rps)} rps`);
     }
     const total = (v: 'bare' | 'kit') => {
       const all = runs[v].flatMap((r) => r.latencies);
@@ -229,3 +236,4 @@ const table = [
 ].join('\n');
 process.stdout.write(`\n${table}`);
 writeFileSync(join(root, 'bench/services.md'), `# Service kit overhead\n\nMade by \`npm run bench:services\` (bench/services.ts).\n\n${table}`);
+progress('bench:services: written to bench/services.md');

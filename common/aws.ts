@@ -6,8 +6,11 @@
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import pkg from '../package.json' with { type: 'json' };
-import { InputError } from './errors.js';
+import { resolveRegion } from './region.js';
 import { fullJitterDelay } from './retry.js';
+
+// Input validation imports it from ./region.js, which loads no SDK code; re-exported for the rest.
+export { resolveRegion };
 
 export const USER_AGENT = `mesh-actions/${pkg.version}`;
 
@@ -30,13 +33,6 @@ export interface AwsClientOptions {
   /** Per attempt; CONNECTION_TIMEOUT_MS and REQUEST_TIMEOUT_MS by default. */
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
-}
-
-export function resolveRegion(input?: string): string {
-  const region = input?.trim() || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
-  if (!region) throw new InputError('Input "region" is required when neither AWS_REGION nor AWS_DEFAULT_REGION is set (e.g. eu-central-1).');
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new InputError(`Input "region": "${region}" is not an AWS region name (e.g. eu-central-1).`);
-  return region;
 }
 
 interface BaseConfig {

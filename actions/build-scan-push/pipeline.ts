@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import * as core from '@actions/core';
 import * as io from '@actions/io';
 import { errorMessage } from '../../common/errors.js';
-import { maskSecret } from '../lib/secrets.js';
 import { BuildahBuilder } from '../containers/builders/buildah.js';
 import { BuildxBuilder } from '../containers/builders/buildx.js';
 import type { BuildPlan, Builder } from '../containers/builders/types.js';
@@ -25,7 +24,7 @@ import { SEVERITIES } from '../containers/trivy/report.js';
 import { scanImages } from '../containers/trivy/scan.js';
 import { scanSummaryMarkdown } from '../containers/trivy/summary.js';
 import pin from './trivy-checksums.json' with { type: 'json' };
-import { ecrRegion, githubContext, needsEcr, ociLabels, readPlan, registryKind, type Inputs } from './plan.js';
+import { ecrRegion, needsEcr, ociLabels, registryKind, type GitHubContext, type Inputs, type Plan } from './plan.js';
 import { readState, saveBuilder, saveWorkDir } from './state-helper.js';
 
 function newBuilder(inputs: Inputs): Builder {
@@ -55,12 +54,8 @@ function setScanOutputs(decision: GateDecision, sarifPath: string): void {
   core.setOutput('sarif', sarifPath);
 }
 
-export async function buildScanPush(signal: AbortSignal): Promise<void> {
-  // Masked before anything else can print it, a validation message included.
-  if (core.getInput('password')) maskSecret(core.getInput('password'));
-  // Every input is checked before the first file, download or call.
-  const ctx = githubContext();
-  const { inputs, tags, moving, region } = readPlan(ctx);
+/** Runs the plan main validated (./main.ts): nothing here reads an input. */
+export async function buildScanPush(ctx: GitHubContext, { inputs, tags, moving, region }: Plan, signal: AbortSignal): Promise<void> {
   const work = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'build-scan-push-'));
   saveWorkDir(work);
 

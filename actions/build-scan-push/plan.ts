@@ -5,12 +5,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import semver from 'semver';
-import { resolveRegion } from '../../common/aws.js';
+import { resolveRegion } from '../../common/region.js';
 import { InputError } from '../../common/errors.js';
 import { getBool, getEnum, getLines, getList, getString, raw } from '../lib/inputs.js';
 import type { BuildPlan } from '../containers/builders/types.js';
 import { checkBuildahPlan } from '../containers/builders/buildah.js';
-import { parseEcrHost, parseLifecyclePolicy } from '../containers/ecr.js';
+import { parseEcrHost, parseLifecyclePolicy } from '../containers/ecr-inputs.js';
 import { parsePlatforms } from '../containers/platforms.js';
 import { parseSeverityList, type Severity } from '../containers/trivy/report.js';
 

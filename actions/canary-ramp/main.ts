@@ -1,15 +1,12 @@
 import * as core from '@actions/core';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { awsClient } from '../../common/aws.js';
 import { systemClock } from '../../common/clock.js';
 import { errorMessage } from '../../common/errors.js';
 import { runAction, type ActionEntry } from '../lib/runner.js';
 import { evaluateGate, readGateConfig } from '../metrics/gate.js';
 import { retryingCall } from '../traffic/call.js';
-import { makeRouter, type RouterConfig } from '../traffic/config.js';
 import type { Baseline, TrafficRouter } from '../traffic/port.js';
+import type { RouterConfig } from '../traffic/router-inputs.js';
 import { restoreInstructions, type LastRead } from '../traffic/recovery.js';
-import { gateOverrides } from './gate-scope.js';
 import { intervalWarning, readRampInputs, timeoutWarning } from './plan.js';
 import { openLoad } from './load.js';
 import type { Judge } from './ramp.js';
@@ -25,9 +22,18 @@ function howToRestore(cfg: RouterConfig, router: TrafficRouter, baseline: Baseli
   return restoreInstructions(cfg, { resource: router.resource, baseline: baseline.weights, lastRead, cliCommand: router.restoreCommand?.(baseline) });
 }
 
-/** `deadline` (epoch ms): ECS waits end there, so a deployment that never pauses cannot outlast the ramp's timeout. */
-function routerFor(cfg: RouterConfig, deadline?: number): TrafficRouter {
+/**
+ * `deadline` (epoch ms): ECS waits end there, so a deployment that never pauses cannot outlast the ramp's timeout.
+ * The routers and their AWS clients load here, once the inputs are valid: a bad input fails without them.
+ */
+async function routerFor(cfg: RouterConfig, deadline?: number): Promise<TrafficRouter> {
+  const { makeRouter } = await import('../traffic/config.js');
   return makeRouter(cfg, { call: retryingCall({ log: (m) => core.warning(m) }), clock: systemClock, log: (m) => core.info(m), deadline });
+}
+
+async function cloudWatchClient(region: string | undefined) {
+  const [{ CloudWatchClient }, { awsClient }] = await Promise.all([import('@aws-sdk/client-cloudwatch'), import('../../common/aws.js')]);
+  return awsClient(CloudWatchClient, { region });
 }
 
 async function main(signal: AbortSignal): Promise<void> {
@@ -40,10 +46,12 @@ async function main(signal: AbortSignal): Promise<void> {
   const load = inputs.load ? await openLoad(inputs.load, { deadline: systemClock.now() + inputs.settings.timeoutMs, warn: (m) => core.warning(m) }) : undefined;
   if (load) core.info(`Synthetic load during every bake: ${load.description}.`);
 
-  const router = routerFor(inputs.router, systemClock.now() + inputs.settings.timeoutMs);
+  const router = await routerFor(inputs.router, systemClock.now() + inputs.settings.timeoutMs);
   // One CloudWatch client for the whole ramp: a check every interval for hours must not open a new
   // connection and resolve credentials each time.
-  const cloudwatch = gate.provider === 'cloudwatch' ? awsClient(CloudWatchClient, { region: gate.region }) : undefined;
+  const cloudwatch = gate.provider === 'cloudwatch' ? await cloudWatchClient(gate.region) : undefined;
+  // Loaded with the router: the ALB dimensions come from traffic/alb.ts, which loads the ELBv2 client.
+  const { gateOverrides } = await import('./gate-scope.js');
   const judge: Judge = (window, sig, ramp) => evaluateGate(gate, gateOverrides(router.metricsScope()), { window, signal: sig, ramp }, { cloudwatch });
   let result;
   let recorded: Baseline | undefined;
@@ -82,7 +90,7 @@ async function main(signal: AbortSignal): Promise<void> {
 /** Restores the baseline when main did not reach a known state; never touches traffic after a clean end. */
 async function post(): Promise<void> {
   const state = loadRampState();
-  const router = state ? routerFor(state.router) : null;
+  const router = state ? await routerFor(state.router) : null;
   let outcome;
   try {
     outcome = await restoreSession(state, router, (m) => core.info(m));

@@ -5,7 +5,7 @@
 import { formatDuration, formatRange, parseDuration, type DurationRange } from '../../common/duration.js';
 import { InputError } from '../../common/errors.js';
 import { getBool, getDuration, getEnum, getNumber, getString, type NumberRange } from '../lib/inputs.js';
-import { readRouterConfig, type RouterConfig } from '../traffic/config.js';
+import { readRouterConfig, type RouterConfig } from '../traffic/router-inputs.js';
 import { readLoadPlan, type LoadPlan } from './load-plan.js';
 import type { OnInconclusive, OnTimeout, RampSettings, Step } from './ramp.js';
 

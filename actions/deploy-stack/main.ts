@@ -1,16 +1,21 @@
 import * as core from '@actions/core';
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { S3Client } from '@aws-sdk/client-s3';
-import { awsClient } from '../../common/aws.js';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { maskSecret } from '../lib/secrets.js';
 import { runAction, type ActionEntry } from '../lib/runner.js';
 import { CallCounter } from '../cloudformation/call-counter.js';
 import { failureText } from '../cloudformation/report.js';
 import { buildPlan, readInputs, secretValues } from './plan.js';
-import { deployStack, type DeployLog } from './deploy.js';
-import { cleanUpAfterKilledRun } from './post.js';
+import type { DeployLog } from './deploy.js';
 import { loadProgress, saveProgress } from './state-helper.js';
 import { RESERVED_OUTPUTS, summaryMarkdown } from './summary.js';
+
+/** The SDK clients and the deploy, loaded once the inputs are valid: a bad input fails without them. */
+async function loadDeploy() {
+  const [{ CloudFormationClient }, { S3Client }, { awsClient }, deploy] = await Promise.all([
+    import('@aws-sdk/client-cloudformation'), import('@aws-sdk/client-s3'), import('../../common/aws.js'), import('./deploy.js'),
+  ]);
+  return { CloudFormationClient, S3Client, awsClient, deployStack: deploy.deployStack };
+}
 
 const coreLog: DeployLog = { info: core.info, warning: core.warning, notice: core.notice };
 
@@ -24,6 +29,7 @@ export const action: ActionEntry = {
       sha: process.env.GITHUB_SHA ?? '',
     });
     for (const secret of secretValues(plan)) maskSecret(secret);
+    const { CloudFormationClient, S3Client, awsClient, deployStack } = await loadDeploy();
 
     const calls = new CallCounter();
     const cfn = calls.attach(awsClient(CloudFormationClient, { region: plan.region }));
@@ -61,6 +67,7 @@ export const action: ActionEntry = {
     const saved = loadProgress();
     if (!saved) return;
     core.warning('deploy-stack was interrupted before it finished; cleaning up.');
+    const [{ CloudFormationClient, awsClient }, { cleanUpAfterKilledRun }] = await Promise.all([loadDeploy(), import('./post.js')]);
     const cfn = awsClient(CloudFormationClient, { region: saved.region });
     await cleanUpAfterKilledRun(saved.progress, cfn, coreLog);
   },

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import type { Capability } from '@aws-sdk/client-cloudformation';
-import { resolveRegion } from '../../common/aws.js';
+import { resolveRegion } from '../../common/region.js';
 import { InputError } from '../../common/errors.js';
 import { formatRange, type DurationRange } from '../../common/duration.js';
 import { getBool, getDuration, getList, getRequired, getString, raw } from '../lib/inputs.js';

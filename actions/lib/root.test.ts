@@ -4,8 +4,7 @@
  * "t.main is not a function"; they are unknown commands, refused with the accepted ones.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { runRoot } from './root.js';
-import type { ActionEntry } from './runner.js';
+import { runRoot, type ActionLoader } from '../../actions/lib/root.js';
 import { inputEnv } from '../../test/support/harness.js';
 
 const saved = { ...process.env };
@@ -15,18 +14,18 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-async function dispatch(command: string, ran: string[]): Promise<string> {
+async function dispatch(command: string, ran: string[], actions?: Record<string, ActionLoader>): Promise<string> {
   for (const k of Object.keys(process.env)) if (k.startsWith('INPUT_') || k.startsWith('STATE_')) delete process.env[k];
   // saveState writes to GITHUB_STATE when set; these runs keep it on stdout.
   delete process.env.GITHUB_STATE;
   Object.assign(process.env, inputEnv({ command }));
-  const entry = (name: string): ActionEntry => ({ main: async () => void ran.push(name) });
+  const entry = (name: string): ActionLoader => async () => void ran.push(name);
   let out = '';
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     out += String(chunk);
     return true;
   });
-  await runRoot({ 'slo-gate': entry('slo-gate'), rollback: entry('rollback') }, { 'slo-gate': { window: '10m' } });
+  await runRoot(actions ?? { 'slo-gate': entry('slo-gate'), rollback: entry('rollback') }, { 'slo-gate': { window: '10m' } });
   return out;
 }
 
@@ -38,6 +37,12 @@ describe('runRoot', () => {
     expect(process.exitCode).toBe(1);
     expect(out).toContain(`::error::Input "command": "${command}" is not one of slo-gate | rollback.`);
     expect(out).not.toMatch(/is not a function/);
+  });
+
+  it('fails with an annotation when the action\'s bundle cannot be loaded', async () => {
+    const out = await dispatch('rollback', [], { rollback: () => Promise.reject(new Error('Cannot find module')) });
+    expect(process.exitCode).toBe(1);
+    expect(out).toContain('::error::rollback: could not load ../actions/rollback/dist/index.js: Cannot find module');
   });
 
   it('runs a known command with its defaults filled in', async () => {

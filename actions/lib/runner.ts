@@ -4,14 +4,13 @@
  */
 import * as core from '@actions/core';
 import { InputError, errorMessage } from '../../common/errors.js';
+import { IS_POST_STATE } from './runner-state.js';
 
 export interface ActionEntry {
   main(signal: AbortSignal): Promise<void>;
   /** Runs as `runs.post`; sees state saved by main through core.getState. */
   post?(signal: AbortSignal): Promise<void>;
 }
-
-export const IS_POST_STATE = 'isPost';
 
 /** Through core.getState, not the environment: GitHub's local runner keeps state in memory. */
 export function isPost(): boolean {

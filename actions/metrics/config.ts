@@ -4,7 +4,7 @@
  */
 import type { MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { InputError } from '../../common/errors.js';
-import { resolveRegion } from '../../common/aws.js';
+import { resolveRegion } from '../../common/region.js';
 import { maskUrlCredentials } from '../lib/secrets.js';
 import { DURATION_FORM, formatRange, parseDuration, tryParseDuration, type DurationRange } from '../../common/duration.js';
 import { findNonFinite, getBool, getEnum, getDuration, getLines, getNumber, getString, raw, type NumberRange } from '../lib/inputs.js';

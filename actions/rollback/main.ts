@@ -3,13 +3,13 @@ import { systemClock } from '../../common/clock.js';
 import { abortAfter } from '../../common/deadline.js';
 import { runAction, type ActionEntry } from '../lib/runner.js';
 import { retryingCall } from '../traffic/call.js';
-import { makeRouter } from '../traffic/config.js';
 import { RESTORE_BUDGET_MS } from '../traffic/recovery.js';
 import { readRollbackInputs } from './plan.js';
-import { rollBack } from './rollback.js';
 
 async function main(): Promise<void> {
   const inputs = readRollbackInputs();
+  // The routers and their AWS clients load once the inputs are valid: a bad input fails without them.
+  const [{ makeRouter }, { rollBack }] = await Promise.all([import('../traffic/config.js'), import('./rollback.js')]);
   const router = makeRouter(inputs.router, { call: retryingCall({ log: (m) => core.warning(m) }), clock: systemClock, log: (m) => core.info(m) });
   // Its own budget, not the runner's signals: a second Ctrl-C must not leave a half-written rollback.
   const result = await rollBack(router, inputs.to, abortAfter(RESTORE_BUDGET_MS));

@@ -1,6 +1,6 @@
 /** rollback's inputs and the pure choice of target weights. */
 import { getEnum } from '../lib/inputs.js';
-import { readRouterConfig, type RouterConfig } from '../traffic/config.js';
+import { readRouterConfig, type RouterConfig } from '../traffic/router-inputs.js';
 import { RouterStateError, formatWeights, weightsFor, type RampMark, type Weights } from '../traffic/port.js';
 
 export type RollbackTo = 'stable' | 'baseline';

@@ -3,7 +3,6 @@ import { systemClock } from '../../common/clock.js';
 import { runAction, type ActionEntry } from '../lib/runner.js';
 import { runbook } from '../lib/runbooks.js';
 import { readPlan } from './plan.js';
-import { probe } from './probes.js';
 import { renderSmokeSummary, runSmoke } from './smoke.js';
 
 const CREDENTIAL_HEADER = /authorization|cookie|token|secret|key/i;
@@ -13,6 +12,8 @@ export const action: ActionEntry = {
     const plan = readPlan();
     // A test route may need a credential; other headers (x-canary: true) are not secrets to hide.
     for (const [name, value] of Object.entries(plan.headers)) if (value && CREDENTIAL_HEADER.test(name)) core.setSecret(value);
+    // The HTTP and gRPC clients load once the checks are valid: a bad input fails without them.
+    const { probe } = await import('./probes.js');
     const report = await runSmoke(plan, { probe, clock: systemClock, signal, log: (m) => core.info(m) });
     core.setOutput('result', report.result);
     core.setOutput('report', JSON.stringify(report));

@@ -9,7 +9,7 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { InputError } from '../../../common/errors.js';
-import { resolveRegion } from '../../../common/aws.js';
+import { resolveRegion } from '../../../common/region.js';
 import { isTransientError, withRetry } from '../../../common/retry.js';
 import { maskUrlCredentials, redactServerText } from '../../lib/secrets.js';
 import type { Clock } from '../../../common/clock.js';
