@@ -172,14 +172,18 @@ describe('runRamp with autocannon against a loopback server (system clock)', () 
       router, judge: judgeWith(counted, router), clock: systemClock, signal: signal ?? new AbortController().signal, load, onStep: async () => undefined, log: () => undefined,
     });
     const atEnd = counted();
+    // Requests already written when the load stopped may still be read by a busy server after the
+    // end; after a grace the count must hold still.
     await new Promise((r) => setTimeout(r, 1000));
-    return { out, atEnd, afterGrace: counted(), events };
+    const afterGrace = counted();
+    await new Promise((r) => setTimeout(r, 1000));
+    return { out, atEnd, afterGrace, later: counted(), events };
   }
 
   it('the load arrives during the bake of each step and stops at the promotion', async () => {
     // What the server had received by each check, and at which weight.
     const seen: { canary: number; count: number }[] = [];
-    const { out, atEnd, afterGrace } = await rampWithLoad('/promote', (counted, router) => async () => {
+    const { out, atEnd, afterGrace, later } = await rampWithLoad('/promote', (counted, router) => async () => {
       seen.push({ canary: router.weights.canary, count: counted() });
       return gate('pass');
     });
@@ -196,27 +200,27 @@ describe('runRamp with autocannon against a loopback server (system clock)', () 
     }
     expect(out.steps[2].load).toBeUndefined();
     // Everything the server got is what the two bakes counted (bar a request per connection in flight
-    // at a stop), and nothing came after the ramp ended.
+    // at a stop), and nothing was sent after the ramp ended.
     const counted = out.steps[0].load!.requests + out.steps[1].load!.requests;
     expect(atEnd).toBeGreaterThanOrEqual(counted);
-    expect(atEnd).toBeLessThanOrEqual(counted + 2 * CONNECTIONS);
-    expect(afterGrace).toBe(atEnd);
+    expect(afterGrace).toBeLessThanOrEqual(counted + 2 * CONNECTIONS);
+    expect(later).toBe(afterGrace);
   });
 
   it('stops the load on a rollback: nothing arrives after the ramp ends', async () => {
-    const { out, atEnd, afterGrace, events } = await rampWithLoad('/rollback', () => answering('pass', 'fail'));
+    const { out, atEnd, afterGrace, later, events } = await rampWithLoad('/rollback', () => answering('pass', 'fail'));
     expect(out.result).toBe('rolled-back');
     expect(events).toEqual(['shift 10', 'restore 0']);
     expect(out.steps[0].load!.requests).toBeGreaterThan(0);
     expect(atEnd).toBeGreaterThanOrEqual(out.steps[0].load!.requests);
-    expect(atEnd).toBeLessThanOrEqual(out.steps[0].load!.requests + CONNECTIONS);
-    expect(afterGrace).toBe(atEnd);
+    expect(afterGrace).toBeLessThanOrEqual(out.steps[0].load!.requests + CONNECTIONS);
+    expect(later).toBe(afterGrace);
   });
 
   it('stops the load on an abort signal mid-bake: nothing arrives after the ramp ends', async () => {
     const controller = new AbortController();
     let checks = 0;
-    const { out, atEnd, afterGrace } = await rampWithLoad('/abort', () => async () => {
+    const { out, atEnd, afterGrace, later } = await rampWithLoad('/abort', () => async () => {
       if (++checks === 2) setTimeout(() => controller.abort(new CancelledError('SIGTERM')), 100);
       return gate('pass');
     }, controller.signal);
@@ -224,6 +228,7 @@ describe('runRamp with autocannon against a loopback server (system clock)', () 
     expect(out.reason).toMatch(/cancelled \(cancelled by SIGTERM\)/);
     expect(out.steps[0].load!.requests).toBeGreaterThan(0);
     expect(atEnd).toBeGreaterThan(0);
-    expect(afterGrace).toBe(atEnd);
+    expect(afterGrace).toBeLessThanOrEqual(out.steps[0].load!.requests + (out.steps[1]?.load?.requests ?? 0) + 2 * CONNECTIONS);
+    expect(later).toBe(afterGrace);
   });
 });

@@ -234,9 +234,13 @@ describe('autocannon driver (loopback server counts what arrives)', () => {
     expect(stats.non2xx).toBeGreaterThanOrEqual(failed - plan.connections);
     expect(stats.errors).toBe(0);
     expect(stats).toMatchObject({ tool: 'autocannon', url: `${target.url}/health`, rate });
-    // Stopped means stopped: nothing arrives after stop() resolved, a grace of a second later.
+    // Stopped means stopped: after stop() resolved, at most the requests already written (one per
+    // connection) reach a busy server, and after a grace nothing more arrives.
     await sleep(1000);
-    expect(target.countSince(stopped)).toBe(0);
+    const settled = target.received.length;
+    expect(target.countSince(stopped)).toBeLessThanOrEqual(plan.connections);
+    await sleep(1000);
+    expect(target.received.length).toBe(settled);
   });
 
   it('sends the method, headers, body and the URL\'s credentials as configured', async () => {

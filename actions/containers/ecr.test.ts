@@ -16,7 +16,7 @@ import { DEFAULT_LIFECYCLE_POLICY, ecrLogin, ensureRepository, existingTagDigest
 import { commands, requires } from '../../test/support/requires.js';
 import { FAKE_TRIVY } from '../../test/support/containers/trivy-release.js';
 
-const FIXTURES = join(import.meta.dirname, '../fixtures/trivy');
+const FIXTURES = join(import.meta.dirname, '../../test/fixtures/trivy');
 const ACCOUNT = '123456789012';
 const HOST = `${ACCOUNT}.dkr.ecr.eu-central-1.amazonaws.com`;
 let moto: Moto;

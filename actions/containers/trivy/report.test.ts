@@ -7,7 +7,7 @@ import { mergeSarif } from './sarif.js';
 import { scanSummaryMarkdown } from './summary.js';
 import { trivyImageArgs } from './scan.js';
 
-const FIXTURES = join(import.meta.dirname, '../fixtures/trivy');
+const FIXTURES = join(import.meta.dirname, '../../../test/fixtures/trivy');
 const load = (name: string) => parseTrivyReport(JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')), name);
 const ALL = parseSeverityList('UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL', 'severity');
 

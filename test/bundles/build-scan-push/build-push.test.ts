@@ -15,7 +15,7 @@ import { commands, requires } from '../../support/requires.js';
 import { FAKE_TRIVY, startTrivyMirror, type TrivyMirror } from '../../support/containers/trivy-release.js';
 import { startFlakyProxy } from '../../support/containers/flaky-proxy.js';
 
-const FIXTURES = join(import.meta.dirname, '../fixtures/trivy');
+const FIXTURES = join(import.meta.dirname, '../../fixtures/trivy');
 const withTools = requires('build-scan-push with buildah and a local registry', commands('buildah', 'docker-registry', 'skopeo', 'htpasswd'));
 
 withTools.describe('build-scan-push with buildah and a local registry', () => {
