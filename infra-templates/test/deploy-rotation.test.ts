@@ -16,6 +16,7 @@ import YAML from 'yaml';
 import { awsClient } from '../../common/aws.js';
 import { FakeClock } from '../../common/clock.js';
 import { buildPlan } from '../../actions/deploy-stack/plan.js';
+import { platformInputs } from '../../test/support/cloudformation/deploy-inputs.js';
 import { deployStack } from '../../actions/deploy-stack/deploy.js';
 import { repoRoot } from '../../test/support/harness.js';
 import { useMoto } from '../../test/support/use-moto.js';
@@ -45,23 +46,9 @@ test('security in the primary region: the JWT rotation Lambda from the code buck
   await s3.send(new PutObjectCommand({ Bucket: file.CodeBucketName, Key: pkg.key, Body: pkg.zip }));
 
   const plan = buildPlan(
-    {
-      name: `${ENV}-security`,
-      template: 'infra-templates/templates/security.yaml',
+    platformInputs(ENV, 'security', 'infra-templates/templates/security.yaml', REGION, {
       parameters: YAML.stringify({ ...file, JwtRotationCodeKey: pkg.key, ExistingOidcProviderArn: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com' }),
-      tags: `Environment=${ENV}\nProject=mesh`,
-      capabilities: ['CAPABILITY_NAMED_IAM'],
-      roleArn: '',
-      terminationProtection: '',
-      rollbackAlarms: [],
-      rollbackMonitoringMs: 0,
-      execute: true,
-      failOnEmptyChangeSet: false,
-      recreateFailedStack: false,
-      s3Bucket: '',
-      timeoutMs: 300_000,
-      region: REGION,
-    },
+    }),
     { workspace: repoRoot, runId: '1', runAttempt: '1', repository: 'example-org/example-service', sha: 'abc' },
   );
   const lines: string[] = [];

@@ -25,7 +25,8 @@ import YAML from 'yaml';
 import { awsClient } from '../../common/aws.js';
 import { repoRoot, runBundle } from '../../test/support/harness.js';
 import { FakeClock } from '../../common/clock.js';
-import { buildPlan, type Inputs } from '../../actions/deploy-stack/plan.js';
+import { buildPlan } from '../../actions/deploy-stack/plan.js';
+import { platformInputs } from '../../test/support/cloudformation/deploy-inputs.js';
 import { deployStack, type DeployResult } from '../../actions/deploy-stack/deploy.js';
 import { useMoto } from '../../test/support/use-moto.js';
 import { loadTemplate, parametersDir } from '../lib/files.js';
@@ -53,23 +54,9 @@ let runs = 0;
  */
 async function deploy(stack: string, region: string, overrides: Record<string, string> = {}, template = `infra-templates/templates/${stack}.yaml`): Promise<DeployResult> {
   runs++;
-  const inputs: Inputs = {
-    name: `${ENV}-${stack}`,
-    template,
+  const inputs = platformInputs(ENV, stack, template, region, {
     parameters: Object.keys(overrides).length ? parameters(stack, region, overrides) : `infra-templates/parameters/${ENV}/${region}/${stack}.yaml`,
-    tags: `Environment=${ENV}\nProject=mesh`,
-    capabilities: ['CAPABILITY_NAMED_IAM'],
-    roleArn: '',
-    terminationProtection: '',
-    rollbackAlarms: [],
-    rollbackMonitoringMs: 0,
-    execute: true,
-    failOnEmptyChangeSet: false,
-    recreateFailedStack: false,
-    s3Bucket: '',
-    timeoutMs: 300_000,
-    region,
-  };
+  });
   // deploy-stack reads only inside its workspace: a trimmed copy in a scratch folder is its own workspace.
   const workspace = isAbsolute(template) && !template.startsWith(repoRoot) ? dirname(template) : repoRoot;
   const plan = buildPlan(inputs, { workspace, runId: String(runs), runAttempt: '1', repository: 'example-org/example-service', sha: 'abc' });

@@ -24,6 +24,14 @@ export function testInputs(over: Partial<Inputs> = {}): Inputs {
   };
 }
 
+/** deploy-stack's inputs for one platform stack as the deploy workflow gives them (named IAM, tagged, no rollback monitoring). */
+export function platformInputs(env: string, stack: string, template: string, region: string, over: Partial<Inputs> = {}): Inputs {
+  return testInputs({
+    name: `${env}-${stack}`, template, region, tags: `Environment=${env}\nProject=mesh`, capabilities: ['CAPABILITY_NAMED_IAM'],
+    rollbackMonitoringMs: 0, timeoutMs: 300_000, ...over,
+  });
+}
+
 export function testPlan(over: Partial<Inputs>, ctx: Partial<RunContext> = {}): DeployPlan {
   return buildPlan(testInputs(over), { workspace: fixtures, runId: '1', runAttempt: '1', repository: 'example/svc', sha: 'abcdef', ...ctx });
 }
