@@ -73,14 +73,11 @@ describe('k6 load scripts', () => {
     expect(thresholds).toMatch(/abortOnFail: true/);
   });
 
-  it('every script runs under k6 against the services on loopback (where k6 is installed) and passes its thresholds', async () => {
-    // Not requires('k6'): that fails CI when the tool is missing, and k6 comes from neither npm nor
-    // Debian, which is all CI installs from. So: type-checked everywhere, run where k6 is on PATH.
-    if (!onPath('k6')) {
-      console.log('k6 not installed: scripts type-checked, not run (install: https://k6.io/docs/get-started/installation/)');
-      expect(await typecheck(join(loadDir, 'tsconfig.json'))).toEqual({ code: 0, out: '' });
-      return;
-    }
+  // Not requires('k6'): that fails CI when the tool is missing, and k6 comes from neither npm nor
+  // Debian, which is all CI installs from. So the scripts are type-checked everywhere (above) and run
+  // only where k6 is on PATH; elsewhere no test claims to have run them, and the log says so.
+  if (!onPath('k6')) console.log('k6 not installed: the k6 scripts are type-checked, not run (install: https://k6.io/docs/get-started/installation/)');
+  if (onPath('k6')) it('every script runs under k6 against the services on loopback and passes its thresholds', async () => {
     const quiet = { logLevel: 'silent' as const, writeEmf: () => {}, drainDelayMs: 0, host: '127.0.0.1' };
     const clientSecret = 'k6-load-test-client-secret';
     const auth = await startAuth({
