@@ -147,6 +147,8 @@ describe('the rehearsal report', () => {
     expect(verdictLine([stage({}), stage({})], 61_000)).toBe('Rehearsal passed: 2 stages (1m1s).');
     expect(verdictLine([stage({}), stage({ got: 'skipped', skipped: 'nginx not installed' })], 1000)).toBe('Rehearsal passed with 1 stage(s) skipped: 1 ran as expected (1s).');
     expect(verdictLine([stage({ got: 'exit 1' }), stage({ skipped: 'x' })], 1000)).toBe('Rehearsal failed: 1 of 1 stage(s) did not end as expected, 1 skipped (1s).');
+    // A stage that ran without one of its parts says so in the last line too.
+    expect(verdictLine([stage({ partSkipped: 'the Trivy scan (no trivy on PATH)' }), stage({})], 2000)).toBe('Rehearsal passed: 2 stages (2s). Not run: the Trivy scan (no trivy on PATH).');
   });
 
   const check = (verdict: 'pass' | 'fail' | 'inconclusive', failing: string[] = []) => ({

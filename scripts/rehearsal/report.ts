@@ -12,6 +12,8 @@ export interface StageReport {
   detail: string;
   /** Why the stage did not run (a tool missing); the stage then counts as skipped, not passed. */
   skipped?: string;
+  /** A part of a stage that ran without it (a tool missing), said in the last line. */
+  partSkipped?: string;
   ramp?: RampRecord;
   gate?: { provider: string; result: string; reason: string; requests?: unknown };
 }
@@ -99,14 +101,16 @@ export function failedStages(stages: StageReport[]): StageReport[] {
   return stages.filter((s) => !s.skipped && s.got !== s.expected);
 }
 
-/** The last line: never a plain "passed" when anything was skipped. */
+/** The last line: never a plain "passed" when anything was skipped; a part a stage ran without is named. */
 export function verdictLine(stages: StageReport[], wallMs: number): string {
   const failed = failedStages(stages).length;
   const skipped = stages.filter((s) => s.skipped).length;
   const ran = stages.length - skipped;
-  if (failed) return `Rehearsal failed: ${failed} of ${ran} stage(s) did not end as expected${skipped ? `, ${skipped} skipped` : ''} (${formatDuration(wallMs)}).`;
-  if (skipped) return `Rehearsal passed with ${skipped} stage(s) skipped: ${ran} ran as expected (${formatDuration(wallMs)}).`;
-  return `Rehearsal passed: ${ran} stages (${formatDuration(wallMs)}).`;
+  const parts = stages.filter((s) => s.partSkipped).map((s) => s.partSkipped);
+  const notRun = parts.length ? ` Not run: ${parts.join('; ')}.` : '';
+  if (failed) return `Rehearsal failed: ${failed} of ${ran} stage(s) did not end as expected${skipped ? `, ${skipped} skipped` : ''} (${formatDuration(wallMs)}).${notRun}`;
+  if (skipped) return `Rehearsal passed with ${skipped} stage(s) skipped: ${ran} ran as expected (${formatDuration(wallMs)}).${notRun}`;
+  return `Rehearsal passed: ${ran} stages (${formatDuration(wallMs)}).${notRun}`;
 }
 
 /** Served per version and step, e.g. `10%: stable 1,083 / canary 121`. */
