@@ -85,11 +85,15 @@ function formEncode(v: unknown): string {
 
 const pathSegment = fc.oneof(
   nastyString.map((s) => {
-    try {
-      return encodeURIComponent(s);
-    } catch {
-      return s.replace(/[^\x21-\x7e]/g, '%ff');
-    }
+    // A lone surrogate cannot be encoded: it becomes an invalid UTF-8 byte (%ff), and everything
+    // else stays percent-encoded (a raw backslash would make the path a host for the URL parser).
+    return Array.from(s, (ch) => {
+      try {
+        return encodeURIComponent(ch);
+      } catch {
+        return '%ff';
+      }
+    }).join('');
   }),
   fc.constantFrom('%', '%zz', '%00', '%c0%af', '..', '.', '', ';', '%2f', '%uD800'),
 );
