@@ -94,59 +94,71 @@ function weigh(step: EvidenceStats, opts: JudgeOptions): ObjectiveEvidence & { s
   return { step, stepLogE: round(statsLogE(step), 6), eValue: round(Math.exp(logE)), threshold: round(1 / opts.alpha), scope };
 }
 
+type Base = Pick<ObjectiveResult, 'objective' | 'canary' | 'baseline'>;
+
 export function judgeObjective(obj: Objective, canary: Observation | undefined, baseline: Observation | undefined, opts: JudgeOptions): ObjectiveResult {
-  const base = {
+  const base: Base = {
     objective: obj.text,
     canary: { value: valueOf(canary), samples: samplesOf(canary) },
     ...(obj.threshold.kind === 'relative' || baseline ? { baseline: { value: valueOf(baseline), samples: samplesOf(baseline) } } : {}),
   };
-  // A failed query is not an idle target: on-no-data: pass must not let a refused or misconfigured
-  // query (IAM, several series) pass the gate, so it is at best inconclusive.
-  const missing = (o: Observation | undefined, who: string): ObjectiveResult => {
-    const why = whyMissing(o, who);
-    const verdict = o?.kind === 'error' && opts.onNoData === 'pass' ? 'inconclusive' : opts.onNoData;
-    return {
-      ...base,
-      verdict,
-      test: { name: 'none' },
-      reason: opts.onNoData === 'inconclusive' ? why : verdict === opts.onNoData ? `${why} (on-no-data: ${opts.onNoData})` : `${why} (a failed query is not no data: on-no-data: pass does not apply)`,
-      ...(verdict === 'inconclusive' && o?.kind === 'no-data' && o.tooFewRequests ? { awaitingData: true } : {}),
-    };
+  if (canary?.kind !== 'value') return missing(base, canary, 'canary', opts);
+  if (obj.threshold.kind === 'absolute') return judgeAbsolute(obj, obj.threshold, canary, base, opts);
+  if (baseline?.kind !== 'value') return missing(base, baseline, 'baseline', opts);
+  return judgeRelative(obj, obj.threshold.factor, canary, baseline, base, opts);
+}
+
+/**
+ * No value to judge. A failed query is not an idle target: on-no-data: pass must not let a refused
+ * or misconfigured query (IAM, several series) pass the gate, so it is at best inconclusive.
+ */
+function missing(base: Base, o: Observation | undefined, who: string, opts: JudgeOptions): ObjectiveResult {
+  const why = whyMissing(o, who);
+  const verdict = o?.kind === 'error' && opts.onNoData === 'pass' ? 'inconclusive' : opts.onNoData;
+  return {
+    ...base,
+    verdict,
+    test: { name: 'none' },
+    reason: opts.onNoData === 'inconclusive' ? why : verdict === opts.onNoData ? `${why} (on-no-data: ${opts.onNoData})` : `${why} (a failed query is not no data: on-no-data: pass does not apply)`,
+    ...(verdict === 'inconclusive' && o?.kind === 'no-data' && o.tooFewRequests ? { awaitingData: true } : {}),
   };
-  if (canary?.kind !== 'value') return missing(canary, 'canary');
+}
+
+/** `error-rate < 1%`, `p95 < 300ms`: an error rate with counts by evidence, anything else by its value. */
+function judgeAbsolute(obj: Objective, threshold: Extract<Objective['threshold'], { kind: 'absolute' }>, canary: Valued, base: Base, opts: JudgeOptions): ObjectiveResult {
+  const { value: limit, unit } = threshold;
   const direction = worseDirection(obj.comparator);
   const beyond = direction === 'greater' ? 'above' : 'below';
-
-  if (obj.threshold.kind === 'absolute') {
-    const { value: limit, unit } = obj.threshold;
-    const ok = satisfies(obj.comparator, canary.value, limit);
-    const describe = `canary ${obj.metric} ${fmt(canary.value, unit)}`;
-    if (metricKind(obj.metric) === 'error-rate' && canary.counts && limit > 0 && limit < 1) {
-      const r = rateVsThresholdLogE(canary.counts, limit, direction);
-      const ev = weigh(r.stats, opts);
-      const { scope, ...evidence } = ev;
-      const test = { name: 'binomial-mixture', alternative: direction, threshold: limit, unit, requests: sum(canary.counts.trials), failures: sum(canary.counts.events), phi: round(r.phi, 3), eValue: ev.eValue, alpha: opts.alpha };
-      if (ev.eValue >= ev.threshold) {
-        return { ...base, verdict: 'fail', decisive: true, test, evidence, reason: `${describe} is ${beyond} ${fmt(limit, unit)}, and the evidence says so: e-value ${ev.eValue} ≥ ${ev.threshold} (1/α) ${scope}` };
-      }
-      return {
-        ...base, verdict: 'pass', test, evidence,
-        reason: ok ? `${describe} meets ${obj.comparator} ${fmt(limit, unit)} (e-value ${ev.eValue} < ${ev.threshold})` : `${describe} is ${beyond} ${fmt(limit, unit)} but not yet beyond noise (e-value ${ev.eValue} < ${ev.threshold} ${scope})`,
-      };
+  const ok = satisfies(obj.comparator, canary.value, limit);
+  const describe = `canary ${obj.metric} ${fmt(canary.value, unit)}`;
+  if (metricKind(obj.metric) === 'error-rate' && canary.counts && limit > 0 && limit < 1) {
+    const r = rateVsThresholdLogE(canary.counts, limit, direction);
+    const { scope, ...evidence } = weigh(r.stats, opts);
+    const test = { name: 'binomial-mixture', alternative: direction, threshold: limit, unit, requests: sum(canary.counts.trials), failures: sum(canary.counts.events), phi: round(r.phi, 3), eValue: evidence.eValue, alpha: opts.alpha };
+    const against = `e-value ${evidence.eValue} ${evidence.eValue >= evidence.threshold ? '≥' : '<'} ${evidence.threshold}`;
+    if (evidence.eValue >= evidence.threshold) {
+      return { ...base, verdict: 'fail', decisive: true, test, evidence, reason: `${describe} is ${beyond} ${fmt(limit, unit)}, and the evidence says so: ${against} (1/α) ${scope}` };
     }
-    // Twice over the limit (half of it for `>`) is no noise: it needs no second check.
-    const gross = !ok && (direction === 'greater' ? canary.value >= 2 * limit : canary.value <= limit / 2);
     return {
-      ...base,
-      verdict: ok ? 'pass' : 'fail',
-      ...(gross ? { decisive: true } : {}),
-      test: { name: 'threshold', threshold: limit, unit },
-      reason: `${describe} ${ok ? 'meets' : gross ? 'breaks twice over' : 'breaks'} ${obj.comparator} ${fmt(limit, unit)}`,
+      ...base, verdict: 'pass', test, evidence,
+      reason: ok ? `${describe} meets ${obj.comparator} ${fmt(limit, unit)} (${against})` : `${describe} is ${beyond} ${fmt(limit, unit)} but not yet beyond noise (${against} ${scope})`,
     };
   }
+  // Twice over the limit (half of it for `>`) is no noise: it needs no second check.
+  const gross = !ok && (direction === 'greater' ? canary.value >= 2 * limit : canary.value <= limit / 2);
+  return {
+    ...base,
+    verdict: ok ? 'pass' : 'fail',
+    ...(gross ? { decisive: true } : {}),
+    test: { name: 'threshold', threshold: limit, unit },
+    reason: `${describe} ${ok ? 'meets' : gross ? 'breaks twice over' : 'breaks'} ${obj.comparator} ${fmt(limit, unit)}`,
+  };
+}
 
-  if (baseline?.kind !== 'value') return missing(baseline, 'baseline');
-  const factor = obj.threshold.factor;
+/** `p95 < 1.2x baseline`: fails only on evidence that the canary is beyond factor × the baseline. */
+function judgeRelative(obj: Objective, factor: number, canary: Valued, baseline: Valued, base: Base, opts: JudgeOptions): ObjectiveResult {
+  const direction = worseDirection(obj.comparator);
+  const beyond = direction === 'greater' ? 'above' : 'below';
   const ratio = baseline.value === 0 ? (canary.value === 0 ? 1 : Infinity) : canary.value / baseline.value;
   const withinRatio = satisfies(obj.comparator, canary.value, factor * baseline.value);
   const describe = `canary ${obj.metric} ${round(canary.value)} is ${round(ratio, 3)}x the baseline's ${round(baseline.value)}`;
@@ -161,38 +173,37 @@ export function judgeObjective(obj: Objective, canary: Observation | undefined, 
     };
   }
 
-  const pairs = pairPeriods(canary, baseline);
-  let test: ObjectiveResult['test'];
-  let step: EvidenceStats;
-  if (canary.counts && baseline.counts) {
-    // Rates with their counts: every request counts, conditioned on each period's failures.
-    const r = rateRatioLogE(pick(canary.counts, pairs.c), pick(baseline.counts, pairs.b), factor, direction);
-    step = r.stats;
-    test = { name: 'rate-ratio-mixture', alternative: direction, periods: pairs.c.length, phi: round(r.phi, 3), ratio: round(ratio), factor };
-  } else {
-    // Per-period values: paired by period (shared load cancels), compared with factor × baseline.
-    const c = pairs.c.map((i) => canary.samples[i]);
-    const b = pairs.b.map((j) => baseline.samples[j]);
-    const logScale = c.every((x) => x > 0) && b.every((x) => x > 0);
-    const sign = direction === 'greater' ? 1 : -1;
-    const d = c.map((x, k) => sign * (logScale ? Math.log(x) - Math.log(factor * b[k]) : x - factor * b[k]));
-    const t = tMixtureLogE(d);
-    step = pairedStats(d);
-    test = {
-      name: 'paired-t-mixture', alternative: direction, scale: logScale ? 'log' : 'linear', periods: t.n, t: round(t.t),
-      ratioOfMedians: round(median(c) / median(b)), ratio: round(ratio), factor,
-    };
-  }
-  const ev = weigh(step, opts);
-  const { scope, ...evidence } = ev;
-  test = { ...test, eValue: ev.eValue, alpha: opts.alpha };
+  const { test: stepTest, step } = relativeEvidence(canary, baseline, factor, direction);
+  const { scope, ...evidence } = weigh(step, opts);
+  const test = { ...stepTest, ratio: round(ratio), factor, eValue: evidence.eValue, alpha: opts.alpha };
   const limit = `${obj.comparator} ${factor}x`;
-  if (ev.eValue >= ev.threshold) {
-    return { ...base, verdict: 'fail', decisive: true, test, evidence, reason: `${describe}; evidence that it is ${beyond} ${factor}x the baseline: e-value ${ev.eValue} ≥ ${ev.threshold} (1/α) ${scope}` };
+  if (evidence.eValue >= evidence.threshold) {
+    return { ...base, verdict: 'fail', decisive: true, test, evidence, reason: `${describe}; evidence that it is ${beyond} ${factor}x the baseline: e-value ${evidence.eValue} ≥ ${evidence.threshold} (1/α) ${scope}` };
   }
   return {
     ...base, verdict: 'pass', test, evidence,
-    reason: withinRatio ? `${describe}, within ${limit} (e-value ${ev.eValue} < ${ev.threshold})` : `${describe}, beyond ${limit} on the window value but not beyond noise (e-value ${ev.eValue} < ${ev.threshold} ${scope})`,
+    reason: withinRatio ? `${describe}, within ${limit} (e-value ${evidence.eValue} < ${evidence.threshold})` : `${describe}, beyond ${limit} on the window value but not beyond noise (e-value ${evidence.eValue} < ${evidence.threshold} ${scope})`,
+  };
+}
+
+/** This step's evidence against factor × the baseline, period by period. */
+function relativeEvidence(canary: Valued, baseline: Valued, factor: number, direction: 'greater' | 'less'): { test: ObjectiveResult['test']; step: EvidenceStats } {
+  const pairs = pairPeriods(canary, baseline);
+  if (canary.counts && baseline.counts) {
+    // Rates with their counts: every request counts, conditioned on each period's failures.
+    const r = rateRatioLogE(pick(canary.counts, pairs.c), pick(baseline.counts, pairs.b), factor, direction);
+    return { step: r.stats, test: { name: 'rate-ratio-mixture', alternative: direction, periods: pairs.c.length, phi: round(r.phi, 3) } };
+  }
+  // Per-period values: paired by period (shared load cancels), compared with factor × baseline.
+  const c = pairs.c.map((i) => canary.samples[i]);
+  const b = pairs.b.map((j) => baseline.samples[j]);
+  const logScale = c.every((x) => x > 0) && b.every((x) => x > 0);
+  const sign = direction === 'greater' ? 1 : -1;
+  const d = c.map((x, k) => sign * (logScale ? Math.log(x) - Math.log(factor * b[k]) : x - factor * b[k]));
+  const t = tMixtureLogE(d);
+  return {
+    step: pairedStats(d),
+    test: { name: 'paired-t-mixture', alternative: direction, scale: logScale ? 'log' : 'linear', periods: t.n, t: round(t.t), ratioOfMedians: round(median(c) / median(b)) },
   };
 }
 
