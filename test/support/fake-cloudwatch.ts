@@ -136,100 +136,114 @@ const ROLES: Record<string, Role> = {
   TargetResponseTime: 'latency', Duration: 'latency',
 };
 
+/** The minutes of the period from `p` that have started, with their synthetic traffic. */
+function periodMinutes(target: string, spec: ScenarioSpec, p: number, periodMs: number, now: () => number): Minute[] {
+  const minutes: Minute[] = [];
+  for (let t = p; t < p + periodMs; t += 60_000) {
+    if (t > now()) break; // a minute that has not started has no data (the current one has some, as in CloudWatch)
+    const m = syntheticMinute(target, spec, t);
+    if (m) minutes.push(m);
+  }
+  return minutes;
+}
+
+/** One period's datapoint for a metric of that role; null where CloudWatch has none. */
+function periodValue(role: Role, minutes: Minute[], stat: string | undefined, latencyScale: number): number | null {
+  const requests = minutes.reduce((a, m) => a + m.requests, 0);
+  if (role === 'requests') return requests;
+  if (role === 'errors') {
+    const errors = minutes.reduce((a, m) => a + m.errors, 0);
+    return errors > 0 ? errors : null; // ALB publishes nothing for a zero count
+  }
+  const pq = /^p(\d+(?:\.\d+)?)$/.exec(stat ?? 'Average');
+  const per = (m: Minute) => (pq ? percentileMs(m, Number(pq[1])) : m.medianMs * Math.exp((m.sigma * m.sigma) / 2));
+  return (minutes.reduce((a, m) => a + m.requests * per(m), 0) / requests) * latencyScale;
+}
+
+/** A query's result: one datapoint per period with data, for the target whose scenario its dimensions name. */
+function metricSeries(q: Query, startMs: number, endMs: number, scenarios: Map<string, ScenarioSpec>, now: () => number) {
+  const stat = q.MetricStat;
+  const target = (stat?.Metric?.Dimensions ?? []).map((d) => d.Value).find((v) => scenarios.has(v));
+  const role = ROLES[stat?.Metric?.MetricName ?? ''];
+  const periodMs = (stat?.Period ?? 60) * 1000;
+  const out = { Id: q.Id, Label: stat?.Metric?.MetricName ?? q.Id, Timestamps: [] as number[], Values: [] as number[], StatusCode: 'Complete' };
+  if (!target || !role) return out;
+  const spec = scenarios.get(target)!;
+  // ALB reports TargetResponseTime in seconds; Service Connect and EMF in milliseconds.
+  const latencyScale = stat?.Metric?.Namespace === 'AWS/ApplicationELB' ? 1 / 1000 : 1;
+  for (let p = startMs; p + periodMs <= endMs; p += periodMs) {
+    const minutes = periodMinutes(target, spec, p, periodMs, now);
+    const value = minutes.length ? periodValue(role, minutes, stat?.Stat, latencyScale) : null;
+    if (value === null) continue;
+    out.Timestamps.push(p / 1000);
+    out.Values.push(value);
+  }
+  return out;
+}
+
+function reply(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+/** What the server keeps between requests. */
+interface ServerState {
+  scenarios: Map<string, ScenarioSpec>;
+  now: () => number;
+  calls: FakeCloudWatchCall[];
+  faults: Fault[];
+}
+
+/** One request: GetMetricData answered, an injected fault, or CloudWatch's own error for a bad request. */
+function handle(state: ServerState, req: IncomingMessage, res: ServerResponse, text: string): void {
+  const target = String(req.headers['x-amz-target'] ?? '');
+  const operation = target.split('.').pop() || '(none)';
+  if (req.method !== 'POST' || !target.startsWith('GraniteServiceVersion20100801.') || operation !== 'GetMetricData') {
+    state.calls.push({ operation, queries: 0, targets: [] });
+    return reply(res, 400, {
+      __type: 'com.amazonaws.cloudwatch#UnknownOperationException',
+      message: `fake-cloudwatch serves only awsJson1_0 GetMetricData (x-amz-target: GraniteServiceVersion20100801.GetMetricData); got ${req.method} with x-amz-target "${target}"`,
+    });
+  }
+  let body: { MetricDataQueries?: Query[]; StartTime?: number; EndTime?: number; ScanBy?: string };
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return reply(res, 400, { __type: 'com.amazonaws.cloudwatch#InvalidParameterValueException', message: 'body is not JSON' });
+  }
+  const queries = body.MetricDataQueries ?? [];
+  const startMs = Number(body.StartTime) * 1000;
+  const endMs = Number(body.EndTime) * 1000;
+  const dims = new Set<string>();
+  for (const q of queries) for (const d of q.MetricStat?.Metric?.Dimensions ?? []) dims.add(d.Value);
+  const fault = state.faults.shift();
+  state.calls.push({ operation, queries: queries.length, startTime: startMs, endTime: endMs, targets: [...dims], ...(fault ? { fault } : {}) });
+  if (fault === 'reset') return void req.socket.destroy();
+  if (fault === 'hang') return;
+  if (fault === 'throttle') return reply(res, 400, { __type: 'com.amazonaws.cloudwatch#Throttling', message: 'Rate exceeded' }, { 'x-amzn-query-error': 'Throttling;Sender' });
+  if (fault === 'server-error') return reply(res, 500, { __type: 'com.amazonaws.cloudwatch#InternalServiceFault', message: 'injected fault' }, { 'x-amzn-query-error': 'InternalServiceError;Receiver' });
+  if (!Number.isFinite(startMs) || !Number.isFinite(endMs) || endMs <= startMs || queries.length === 0 || queries.length > 500) {
+    return reply(res, 400, { __type: 'com.amazonaws.cloudwatch#InvalidParameterValueException', message: 'need StartTime < EndTime and 1 to 500 MetricDataQueries' });
+  }
+  const results = queries.filter((q) => q.ReturnData !== false).map((q) => metricSeries(q, startMs, endMs, state.scenarios, state.now));
+  if (body.ScanBy !== 'TimestampAscending') for (const r of results) { r.Timestamps.reverse(); r.Values.reverse(); }
+  reply(res, 200, { MetricDataResults: results, Messages: [] });
+}
+
 export async function startFakeCloudWatch(opts: FakeCloudWatchOptions = {}): Promise<FakeCloudWatch> {
-  const scenarios = new Map<string, ScenarioSpec>();
+  const state: ServerState = { scenarios: new Map(), now: opts.now ?? Date.now, calls: [], faults: [] };
+  const { calls, faults } = state;
   const setScenario = (target: string, s: ScenarioName | ScenarioSpec) => {
     const spec = typeof s === 'string' ? SCENARIOS[s] : s;
     if (!spec) throw new Error(`fake-cloudwatch: unknown scenario "${String(s)}"; known: ${Object.keys(SCENARIOS).join(', ')}`);
-    scenarios.set(target, spec);
+    state.scenarios.set(target, spec);
   };
   for (const [t, s] of Object.entries(opts.scenarios ?? {})) setScenario(t, s);
-  const now = opts.now ?? Date.now;
-  const calls: FakeCloudWatchCall[] = [];
-  const faults: Fault[] = [];
-
-  const series = (q: Query, startMs: number, endMs: number) => {
-    const stat = q.MetricStat;
-    const dims = stat?.Metric?.Dimensions ?? [];
-    const target = dims.map((d) => d.Value).find((v) => scenarios.has(v));
-    const role = ROLES[stat?.Metric?.MetricName ?? ''];
-    const periodMs = (stat?.Period ?? 60) * 1000;
-    const out = { Id: q.Id, Label: stat?.Metric?.MetricName ?? q.Id, Timestamps: [] as number[], Values: [] as number[], StatusCode: 'Complete' };
-    if (!target || !role) return out;
-    const spec = scenarios.get(target)!;
-    // ALB reports TargetResponseTime in seconds; Service Connect and EMF in milliseconds.
-    const latencyScale = stat?.Metric?.Namespace === 'AWS/ApplicationELB' ? 1 / 1000 : 1;
-    for (let p = startMs; p + periodMs <= endMs; p += periodMs) {
-      const minutes: Minute[] = [];
-      for (let t = p; t < p + periodMs; t += 60_000) {
-        if (t > now()) break; // a minute that has not started has no data (the current one has some, as in CloudWatch)
-        const m = syntheticMinute(target, spec, t);
-        if (m) minutes.push(m);
-      }
-      if (minutes.length === 0) continue;
-      const requests = minutes.reduce((a, m) => a + m.requests, 0);
-      let value: number | null;
-      if (role === 'requests') value = requests;
-      else if (role === 'errors') {
-        const errors = minutes.reduce((a, m) => a + m.errors, 0);
-        value = errors > 0 ? errors : null; // ALB publishes nothing for a zero count
-      } else {
-        const s = stat?.Stat ?? 'Average';
-        const pq = /^p(\d+(?:\.\d+)?)$/.exec(s);
-        const per = (m: Minute) => (pq ? percentileMs(m, Number(pq[1])) : m.medianMs * Math.exp((m.sigma * m.sigma) / 2));
-        value = (minutes.reduce((a, m) => a + m.requests * per(m), 0) / requests) * latencyScale;
-      }
-      if (value === null) continue;
-      out.Timestamps.push(p / 1000);
-      out.Values.push(value);
-    }
-    return out;
-  };
-
-  const reply = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-    res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', ...headers });
-    res.end(JSON.stringify(body));
-  };
-
-  const handle = (req: IncomingMessage, res: ServerResponse, text: string) => {
-    const target = String(req.headers['x-amz-target'] ?? '');
-    const operation = target.split('.').pop() || '(none)';
-    if (req.method !== 'POST' || !target.startsWith('GraniteServiceVersion20100801.') || operation !== 'GetMetricData') {
-      calls.push({ operation, queries: 0, targets: [] });
-      return reply(res, 400, {
-        __type: 'com.amazonaws.cloudwatch#UnknownOperationException',
-        message: `fake-cloudwatch serves only awsJson1_0 GetMetricData (x-amz-target: GraniteServiceVersion20100801.GetMetricData); got ${req.method} with x-amz-target "${target}"`,
-      });
-    }
-    let body: { MetricDataQueries?: Query[]; StartTime?: number; EndTime?: number; ScanBy?: string };
-    try {
-      body = JSON.parse(text);
-    } catch {
-      return reply(res, 400, { __type: 'com.amazonaws.cloudwatch#InvalidParameterValueException', message: 'body is not JSON' });
-    }
-    const queries = body.MetricDataQueries ?? [];
-    const startMs = Number(body.StartTime) * 1000;
-    const endMs = Number(body.EndTime) * 1000;
-    const dims = new Set<string>();
-    for (const q of queries) for (const d of q.MetricStat?.Metric?.Dimensions ?? []) dims.add(d.Value);
-    const fault = faults.shift();
-    calls.push({ operation, queries: queries.length, startTime: startMs, endTime: endMs, targets: [...dims], ...(fault ? { fault } : {}) });
-    if (fault === 'reset') return req.socket.destroy();
-    if (fault === 'hang') return;
-    if (fault === 'throttle') return reply(res, 400, { __type: 'com.amazonaws.cloudwatch#Throttling', message: 'Rate exceeded' }, { 'x-amzn-query-error': 'Throttling;Sender' });
-    if (fault === 'server-error') return reply(res, 500, { __type: 'com.amazonaws.cloudwatch#InternalServiceFault', message: 'injected fault' }, { 'x-amzn-query-error': 'InternalServiceError;Receiver' });
-    if (!Number.isFinite(startMs) || !Number.isFinite(endMs) || endMs <= startMs || queries.length === 0 || queries.length > 500) {
-      return reply(res, 400, { __type: 'com.amazonaws.cloudwatch#InvalidParameterValueException', message: 'need StartTime < EndTime and 1 to 500 MetricDataQueries' });
-    }
-    const results = queries.filter((q) => q.ReturnData !== false).map((q) => series(q, startMs, endMs));
-    if (body.ScanBy !== 'TimestampAscending') for (const r of results) { r.Timestamps.reverse(); r.Values.reverse(); }
-    reply(res, 200, { MetricDataResults: results, Messages: [] });
-  };
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => handle(req, res, Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => handle(state, req, res, Buffer.concat(chunks).toString('utf8')));
   });
   let connections = 0;
   server.on('connection', () => connections++);
