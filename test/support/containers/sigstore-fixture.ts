@@ -70,108 +70,122 @@ export interface PrivateSigstore {
   signBlob(artifact: Buffer, identity: Identity): Record<string, unknown>;
 }
 
+/** The keys and names a private Sigstore signs with: its CA (Fulcio), its CT log and its transparency log (Rekor). */
+interface Authority {
+  now: Date;
+  start: Date;
+  rootKey: KeyPair;
+  ctKey: KeyPair;
+  rekorKey: KeyPair;
+  caName: Buffer;
+  rekorURL: string;
+}
+
 export function createPrivateSigstore(rekorURL: string): PrivateSigstore {
   const now = new Date();
-  const start = new Date(now.getTime() - 86_400_000);
-  const rootKey = ecKey();
-  const ctKey = ecKey();
-  const rekorKey = ecKey();
-  const caName = name('private-fulcio');
+  const ca: Authority = { now, start: new Date(now.getTime() - 86_400_000), rootKey: ecKey(), ctKey: ecKey(), rekorKey: ecKey(), caName: name('private-fulcio'), rekorURL };
+  let serial = 100;
+  let logIndex = 7;
+  return {
+    trustedRoot: trustedRootOf(ca),
+    signBlob: (artifact, identity) => signBlob(ca, artifact, identity, serial++, logIndex++),
+  };
+}
+
+/** The trusted root a verifier is given: the CA's self-signed root, the CT log's and Rekor's keys. */
+function trustedRootOf(ca: Authority): Record<string, unknown> {
+  const { now, start, rootKey } = ca;
   const rootDer = certificate(tbs({
-    serial: 1, issuer: caName, subject: caName, notBefore: start, notAfter: new Date(now.getTime() + 365 * 86_400_000), spki: rootKey.spki,
+    serial: 1, issuer: ca.caName, subject: ca.caName, notBefore: start, notAfter: new Date(now.getTime() + 365 * 86_400_000), spki: rootKey.spki,
     extensions: [
       ext('2.5.29.15', true, bitString(Buffer.from([0x06]))), // keyCertSign, cRLSign
       ext('2.5.29.19', true, seq(bool(true))),
       ext('2.5.29.14', false, octets(keyId(rootKey.spki))),
     ],
   }), rootKey.privateKey);
-  const ctLogId = sha256(ctKey.spki);
-  const rekorLogId = sha256(rekorKey.spki);
   const tlogInstance = (k: KeyPair, url: string) => ({
     baseUrl: url,
     hashAlgorithm: 'SHA2_256',
     publicKey: { rawBytes: k.spki.toString('base64'), keyDetails: 'PKIX_ECDSA_P256_SHA_256', validFor: { start: start.toISOString() } },
     logId: { keyId: sha256(k.spki).toString('base64') },
   });
-  const trustedRoot = {
+  return {
     mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
-    tlogs: [tlogInstance(rekorKey, rekorURL)],
+    tlogs: [tlogInstance(ca.rekorKey, ca.rekorURL)],
     certificateAuthorities: [{
       subject: { organization: 'mesh-actions test', commonName: 'private-fulcio' },
       uri: 'https://fulcio.invalid',
       certChain: { certificates: [{ rawBytes: rootDer.toString('base64') }] },
       validFor: { start: start.toISOString() },
     }],
-    ctlogs: [tlogInstance(ctKey, 'https://ctfe.invalid/test')],
+    ctlogs: [tlogInstance(ca.ctKey, 'https://ctfe.invalid/test')],
     timestampAuthorities: [],
   };
+}
 
-  let serial = 100;
-  function leafCertificate(identity: Identity, leafKey: KeyPair): Buffer {
-    const issuedAt = new Date(now.getTime() - 60_000);
-    const base = {
-      serial: serial++, issuer: caName, subject: seq(), notBefore: issuedAt, notAfter: new Date(issuedAt.getTime() + 10 * 60_000), spki: leafKey.spki,
-    };
-    const extensions = [
-      ext('2.5.29.15', true, bitString(Buffer.from([0x80]))), // digitalSignature
-      ext('2.5.29.37', false, seq(oid('1.3.6.1.5.5.7.3.3'))), // codeSigning
-      ext('2.5.29.14', false, octets(keyId(leafKey.spki))),
-      ext('2.5.29.35', false, seq(tlv(0x80, keyId(rootKey.spki)))),
-      ext('2.5.29.17', true, seq(tlv(0x86, Buffer.from(identity.san, 'ascii')))),
-      ext('1.3.6.1.4.1.57264.1.1', false, Buffer.from(identity.issuer, 'ascii')),
-      ext('1.3.6.1.4.1.57264.1.8', false, utf8(identity.issuer)),
-    ];
-    // RFC 6962 §3.2: the CT log signs the precertificate TBS (no SCT extension) and the issuer key hash.
-    const preTbs = tbs({ ...base, extensions });
-    const timestamp = BigInt(issuedAt.getTime());
-    const ts = Buffer.alloc(8);
-    ts.writeBigUInt64BE(timestamp);
-    const u24 = Buffer.from([(preTbs.length >> 16) & 0xff, (preTbs.length >> 8) & 0xff, preTbs.length & 0xff]);
-    const signed = Buffer.concat([Buffer.from([0, 0]), ts, Buffer.from([0, 1]), sha256(rootKey.spki), u24, preTbs, Buffer.from([0, 0])]);
-    const sctSig = sign('sha256', signed, ctKey.privateKey);
-    const sct = Buffer.concat([Buffer.from([0]), ctLogId, ts, Buffer.from([0, 0]), Buffer.from([4, 3]), u16(sctSig.length), sctSig]);
-    const sctList = Buffer.concat([u16(sct.length + 2), u16(sct.length), sct]);
-    const finalTbs = tbs({ ...base, extensions: [...extensions, ext('1.3.6.1.4.1.11129.2.4.2', false, octets(sctList))] });
-    return certificate(finalTbs, rootKey.privateKey);
-  }
+/** A short-lived Fulcio-style leaf for `identity`, with the CT log's embedded SCT. */
+function leafCertificate(ca: Authority, identity: Identity, leafKey: KeyPair, serial: number): Buffer {
+  const issuedAt = new Date(ca.now.getTime() - 60_000);
+  const base = {
+    serial, issuer: ca.caName, subject: seq(), notBefore: issuedAt, notAfter: new Date(issuedAt.getTime() + 10 * 60_000), spki: leafKey.spki,
+  };
+  const extensions = [
+    ext('2.5.29.15', true, bitString(Buffer.from([0x80]))), // digitalSignature
+    ext('2.5.29.37', false, seq(oid('1.3.6.1.5.5.7.3.3'))), // codeSigning
+    ext('2.5.29.14', false, octets(keyId(leafKey.spki))),
+    ext('2.5.29.35', false, seq(tlv(0x80, keyId(ca.rootKey.spki)))),
+    ext('2.5.29.17', true, seq(tlv(0x86, Buffer.from(identity.san, 'ascii')))),
+    ext('1.3.6.1.4.1.57264.1.1', false, Buffer.from(identity.issuer, 'ascii')),
+    ext('1.3.6.1.4.1.57264.1.8', false, utf8(identity.issuer)),
+  ];
+  // RFC 6962 §3.2: the CT log signs the precertificate TBS (no SCT extension) and the issuer key hash.
+  const preTbs = tbs({ ...base, extensions });
+  const ts = Buffer.alloc(8);
+  ts.writeBigUInt64BE(BigInt(issuedAt.getTime()));
+  const u24 = Buffer.from([(preTbs.length >> 16) & 0xff, (preTbs.length >> 8) & 0xff, preTbs.length & 0xff]);
+  const signed = Buffer.concat([Buffer.from([0, 0]), ts, Buffer.from([0, 1]), sha256(ca.rootKey.spki), u24, preTbs, Buffer.from([0, 0])]);
+  const sctSig = sign('sha256', signed, ca.ctKey.privateKey);
+  const sct = Buffer.concat([Buffer.from([0]), sha256(ca.ctKey.spki), ts, Buffer.from([0, 0]), Buffer.from([4, 3]), u16(sctSig.length), sctSig]);
+  const sctList = Buffer.concat([u16(sct.length + 2), u16(sct.length), sct]);
+  const finalTbs = tbs({ ...base, extensions: [...extensions, ext('1.3.6.1.4.1.11129.2.4.2', false, octets(sctList))] });
+  return certificate(finalTbs, ca.rootKey.privateKey);
+}
 
-  let logIndex = 7;
-  function signBlob(artifact: Buffer, identity: Identity): Record<string, unknown> {
-    const leafKey = ecKey();
-    const cert = leafCertificate(identity, leafKey);
-    const signature = sign('sha256', artifact, leafKey.privateKey);
-    const digest = sha256(artifact);
-    const pem = `-----BEGIN CERTIFICATE-----\n${cert.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
-    const body = Buffer.from(JSON.stringify({
-      apiVersion: '0.0.1', kind: 'hashedrekord',
-      spec: { data: { hash: { algorithm: 'sha256', value: digest.toString('hex') } }, signature: { content: signature.toString('base64'), publicKey: { content: Buffer.from(pem).toString('base64') } } },
-    }));
-    const index = logIndex++;
-    const integratedTime = Math.floor(now.getTime() / 1000) - 30;
-    const set = sign('sha256', Buffer.from(canonicalJson({ body: body.toString('base64'), integratedTime, logIndex: index, logID: rekorLogId.toString('hex') })), rekorKey.privateKey);
-    // A one-leaf tree: the root hash is the leaf hash and the proof has no hashes.
-    const rootHash = sha256(Buffer.from([0]), body);
-    const host = new URL(rekorURL).host;
-    const note = `${host} - test\n1\n${rootHash.toString('base64')}\n`;
-    const noteSig = Buffer.concat([rekorLogId.subarray(0, 4), sign('sha256', Buffer.from(note), rekorKey.privateKey)]);
-    return {
-      mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
-      verificationMaterial: {
-        certificate: { rawBytes: cert.toString('base64') },
-        tlogEntries: [{
-          logIndex: String(index),
-          logId: { keyId: rekorLogId.toString('base64') },
-          kindVersion: { kind: 'hashedrekord', version: '0.0.1' },
-          integratedTime: String(integratedTime),
-          inclusionPromise: { signedEntryTimestamp: set.toString('base64') },
-          inclusionProof: { logIndex: '0', rootHash: rootHash.toString('base64'), treeSize: '1', hashes: [], checkpoint: { envelope: `${note}\n\u2014 ${host} ${noteSig.toString('base64')}\n` } },
-          canonicalizedBody: body.toString('base64'),
-        }],
-      },
-      messageSignature: { messageDigest: { algorithm: 'SHA2_256', digest: digest.toString('base64') }, signature: signature.toString('base64') },
-    };
-  }
-  return { trustedRoot, signBlob };
+/** `cosign sign-blob --bundle`: a leaf key signs the artifact, and Rekor logs it (a one-leaf tree). */
+function signBlob(ca: Authority, artifact: Buffer, identity: Identity, serial: number, index: number): Record<string, unknown> {
+  const leafKey = ecKey();
+  const cert = leafCertificate(ca, identity, leafKey, serial);
+  const signature = sign('sha256', artifact, leafKey.privateKey);
+  const digest = sha256(artifact);
+  const pem = `-----BEGIN CERTIFICATE-----\n${cert.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
+  const body = Buffer.from(JSON.stringify({
+    apiVersion: '0.0.1', kind: 'hashedrekord',
+    spec: { data: { hash: { algorithm: 'sha256', value: digest.toString('hex') } }, signature: { content: signature.toString('base64'), publicKey: { content: Buffer.from(pem).toString('base64') } } },
+  }));
+  const rekorLogId = sha256(ca.rekorKey.spki);
+  const integratedTime = Math.floor(ca.now.getTime() / 1000) - 30;
+  const set = sign('sha256', Buffer.from(canonicalJson({ body: body.toString('base64'), integratedTime, logIndex: index, logID: rekorLogId.toString('hex') })), ca.rekorKey.privateKey);
+  // A one-leaf tree: the root hash is the leaf hash and the proof has no hashes.
+  const rootHash = sha256(Buffer.from([0]), body);
+  const host = new URL(ca.rekorURL).host;
+  const note = `${host} - test\n1\n${rootHash.toString('base64')}\n`;
+  const noteSig = Buffer.concat([rekorLogId.subarray(0, 4), sign('sha256', Buffer.from(note), ca.rekorKey.privateKey)]);
+  return {
+    mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+    verificationMaterial: {
+      certificate: { rawBytes: cert.toString('base64') },
+      tlogEntries: [{
+        logIndex: String(index),
+        logId: { keyId: rekorLogId.toString('base64') },
+        kindVersion: { kind: 'hashedrekord', version: '0.0.1' },
+        integratedTime: String(integratedTime),
+        inclusionPromise: { signedEntryTimestamp: set.toString('base64') },
+        inclusionProof: { logIndex: '0', rootHash: rootHash.toString('base64'), treeSize: '1', hashes: [], checkpoint: { envelope: `${note}\n\u2014 ${host} ${noteSig.toString('base64')}\n` } },
+        canonicalizedBody: body.toString('base64'),
+      }],
+    },
+    messageSignature: { messageDigest: { algorithm: 'SHA2_256', digest: digest.toString('base64') }, signature: signature.toString('base64') },
+  };
 }
 
 function u16(n: number): Buffer {
