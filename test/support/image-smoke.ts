@@ -33,6 +33,24 @@ async function grpcHealth(port: number): Promise<string> {
   }
 }
 
+/** The service's main route answers as its image description says. */
+async function expectSmokeRequest(port: number, r: NonNullable<ReturnType<typeof serviceImage>['smokeRequest']>): Promise<void> {
+  const res = await fetch(`http://127.0.0.1:${port}${r.path}`, {
+    method: r.method, headers: r.headers, body: r.body === undefined ? undefined : JSON.stringify(r.body),
+  });
+  expect(res.status, await res.clone().text()).toBe(r.status);
+}
+
+/** The gRPC health status once SERVING, or the last one seen after 10 s: readiness may trail liveness by a health-check interval. */
+async function grpcServing(port: number): Promise<string> {
+  let status = '';
+  for (let i = 0; i < 40 && status !== 'SERVING'; i++) {
+    status = await grpcHealth(port).catch((e: Error) => e.message);
+    if (status !== 'SERVING') await new Promise((r) => setTimeout(r, 250));
+  }
+  return status;
+}
+
 export function imageSmokeTest(name: string): void {
   const svc = serviceImage(name);
   const withBuildah = requires(`the ${name} image test`, commands('buildah'));
@@ -97,22 +115,8 @@ export function imageSmokeTest(name: string): void {
         const health = await waitForHealthy(`http://127.0.0.1:${port}/health`, container, 60_000);
         expect(health.status).toBe(200);
         expect(JSON.parse(health.body)).toEqual({ status: 'ok' });
-        if (svc.smokeRequest) {
-          const r = svc.smokeRequest;
-          const res = await fetch(`http://127.0.0.1:${port}${r.path}`, {
-            method: r.method, headers: r.headers, body: r.body === undefined ? undefined : JSON.stringify(r.body),
-          });
-          expect(res.status, await res.clone().text()).toBe(r.status);
-        }
-        if (svc.grpcPortEnv) {
-          // Readiness may trail liveness by a health-check interval.
-          let status = '';
-          for (let i = 0; i < 40 && status !== 'SERVING'; i++) {
-            status = await grpcHealth(Number(env[svc.grpcPortEnv])).catch((e: Error) => e.message);
-            if (status !== 'SERVING') await new Promise((r) => setTimeout(r, 250));
-          }
-          expect(status).toBe('SERVING');
-        }
+        if (svc.smokeRequest) await expectSmokeRequest(port, svc.smokeRequest);
+        if (svc.grpcPortEnv) expect(await grpcServing(Number(env[svc.grpcPortEnv]))).toBe('SERVING');
       } finally {
         code = await container.stop(15_000);
       }
