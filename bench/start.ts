@@ -141,19 +141,8 @@ function pairedRatio(run: number[], base: number[]): { ratio: number; low: numbe
   return { ratio: Math.exp(mean), low: Math.exp(mean - half), high: Math.exp(mean + half) };
 }
 
-/**
- * A resolve hook, preloaded in the warm-up run only: it appends every file the run loads to the
- * file named by START_LOADED, so the table can say how much of dist/ a start reads.
- */
-const RECORD_LOADS = `data:text/javascript,${encodeURIComponent(`
-import { registerHooks } from 'node:module';
-import { appendFileSync } from 'node:fs';
-registerHooks({ resolve(specifier, context, next) {
-  const result = next(specifier, context);
-  if (result.url.startsWith('file:')) appendFileSync(process.env.START_LOADED, result.url + '\\n');
-  return result;
-} });
-`)}`;
+/** Preloaded in the warm-up run only: it lists the files a start loads (see the size column). */
+const RECORD_LOADS = join(root, 'test/support/record-loads.mjs');
 
 /** What one start loads from dist/: file count and bytes. */
 function loadedSize(list: string): string {
@@ -170,7 +159,7 @@ async function main(): Promise<void> {
   for (const row of rows) {
     const list = join(work, 'loaded');
     writeFileSync(list, '');
-    await once(['--import', RECORD_LOADS, join(root, row.target.bundle)], { ...row.target.env, START_LOADED: list });
+    await once(['--import', RECORD_LOADS, join(root, row.target.bundle)], { ...row.target.env, RECORD_LOADS: list });
     sizes.set(row, loadedSize(list));
   }
   await once(BASELINE, {});
