@@ -2,9 +2,11 @@
  * Cold start of every bundle (`npm run bench:start`), side by side with `node -e 0`: the goal is at
  * most 2× in wall time and in CPU time (user + sys).
  *
- * Each bundle runs as the runner starts it (INPUT_* with the action's defaults, the GITHUB_* file
- * commands) with no inputs of its own, so it ends at its first required input: an InputError exit
- * is exactly start-up plus input validation. The root bundle runs with `command` set to each action.
+ * Each action runs as the runner starts it (its runs file dist/<name>.js, INPUT_* with the action's
+ * defaults, the GITHUB_* file commands) with no inputs of its own, so it ends at its first required
+ * input: an InputError exit is exactly start-up plus input validation. The root action
+ * (dist/index.js) runs with `command` set to each action. The size column is what a run loads from
+ * dist/ (its entry, dist/index.js and the chunks it imports), recorded in the unmeasured warm-up run.
  * Nothing is called over the network (AWS_ENDPOINT_URL points at a closed loopback port).
  *
  * Runs are paired and interleaved: every round runs each bundle right next to its own `node -e 0`
@@ -17,7 +19,7 @@
  * Progress goes to stderr; the table to stdout and bench/start.md.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,7 +57,7 @@ interface Sample {
 }
 
 const targets: Target[] = [
-  ...ACTIONS.map((name) => ({ name, bundle: `actions/${name}/dist/index.js`, env: stepInputEnv(name) })),
+  ...ACTIONS.map((name) => ({ name, bundle: `dist/${name}.js`, env: stepInputEnv(name) })),
   ...ACTIONS.map((name) => ({ name: `root:${name}`, bundle: 'dist/index.js', env: stepInputEnv('.', { command: name }) })),
 ].filter((t) => ONLY.length === 0 || ONLY.includes(t.name));
 
@@ -139,20 +141,27 @@ function pairedRatio(run: number[], base: number[]): { ratio: number; low: numbe
   return { ratio: Math.exp(mean), low: Math.exp(mean - half), high: Math.exp(mean + half) };
 }
 
-function bundleSize(bundle: string): string {
-  const dir = dirname(join(root, bundle));
-  const entry = statSync(join(root, bundle)).size;
-  const chunks = readdirSync(dir).filter((f) => /^\d+\.index\.js$/.test(f));
-  const chunkBytes = chunks.reduce((a, f) => a + statSync(join(dir, f)).size, 0);
-  const kb = (b: number) => `${Math.round(b / 1024)} KiB`;
-  return chunks.length ? `${kb(entry)} + ${chunks.length} chunks ${kb(chunkBytes)}` : kb(entry);
+/** Preloaded in the warm-up run only: it lists the files a start loads (see the size column). */
+const RECORD_LOADS = join(root, 'test/support/record-loads.mjs');
+
+/** What one start loads from dist/: file count and bytes. */
+function loadedSize(list: string): string {
+  const files = [...new Set(readFileSync(list, 'utf8').split('\n').filter(Boolean))].map((url) => fileURLToPath(url));
+  const bytes = files.reduce((a, f) => a + statSync(f).size, 0);
+  return `${files.length} files, ${Math.round(bytes / 1024)} KiB`;
 }
 
 async function main(): Promise<void> {
   const loadBefore = loadavg();
   console.error(`bench:start: ${targets.length} bundles × ${RUNS} paired runs with node -e 0 (${process.version}), load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
   // One unmeasured run each: the page cache holds the bundle, as on a runner that just checked it out.
-  for (const row of rows) await once([join(root, row.target.bundle)], row.target.env);
+  const sizes = new Map<Row, string>();
+  for (const row of rows) {
+    const list = join(work, 'loaded');
+    writeFileSync(list, '');
+    await once(['--import', RECORD_LOADS, join(root, row.target.bundle)], { ...row.target.env, RECORD_LOADS: list });
+    sizes.set(row, loadedSize(list));
+  }
   await once(BASELINE, {});
   for (let round = 0; round < RUNS; round++) {
     for (const row of rows) {
@@ -170,22 +179,23 @@ async function main(): Promise<void> {
 
   const fmt = (r: { ratio: number; low: number; high: number }) => `${r.ratio.toFixed(2)}× [${r.low.toFixed(2)}–${r.high.toFixed(2)}]`;
   const lines = [
-    `Cold start of each bundle against \`node -e 0\`, ${RUNS} paired interleaved runs, ${process.version}, ` +
+    `Cold start of each action (its runs file; root: dist/index.js with \`command\`) against \`node -e 0\`, ${RUNS} paired interleaved runs, ${process.version}, ` +
       `load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} before, ${loadAfter.map((l) => l.toFixed(2)).join(' ')} after. ` +
       `Ratios: geometric mean of per-pair ratios [95 % CI]; times are medians. Goal: ≤ ${GOAL}× in wall and CPU.`,
     '',
-    '| bundle | size | wall ms | node -e 0 wall ms | wall ratio | CPU ms | node -e 0 CPU ms | CPU ratio | peak RSS MiB | goal | ends with |',
+    '| runs | loads from dist/ | wall ms | node -e 0 wall ms | wall ratio | CPU ms | node -e 0 CPU ms | CPU ratio | peak RSS MiB | goal | ends with |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
   ];
   let allMet = true;
-  for (const { target, base, run } of rows) {
+  for (const row of rows) {
+    const { target, base, run } = row;
     const wall = pairedRatio(run.map((s) => s.wallMs), base.map((s) => s.wallMs));
     const cpu = pairedRatio(run.map((s) => s.cpuMs), base.map((s) => s.cpuMs));
     const met = wall.ratio <= GOAL && cpu.ratio <= GOAL;
     allMet &&= met;
     const codes = [...new Set(run.map((s) => s.code))].join(',');
     const ending = `exit ${codes}: ${run[0].firstError.replace(/^::error::/, '').replace(/\|/g, '\\|').slice(0, 60)}`;
-    lines.push(`| ${target.name} | ${bundleSize(target.bundle)} | ${median(run.map((s) => s.wallMs)).toFixed(0)} | ${median(base.map((s) => s.wallMs)).toFixed(0)} | ${fmt(wall)} | ` +
+    lines.push(`| ${target.name} | ${sizes.get(row)} | ${median(run.map((s) => s.wallMs)).toFixed(0)} | ${median(base.map((s) => s.wallMs)).toFixed(0)} | ${fmt(wall)} | ` +
       `${median(run.map((s) => s.cpuMs)).toFixed(0)} | ${median(base.map((s) => s.cpuMs)).toFixed(0)} | ${fmt(cpu)} | ${median(run.map((s) => s.rssMiB)).toFixed(0)} | ${met ? 'met' : 'missed'} | ${ending} |`);
   }
   lines.push('', `Peak RSS of node -e 0: ${median(rows.flatMap((r) => r.base.map((s) => s.rssMiB))).toFixed(0)} MiB. ${allMet ? 'Every bundle meets the goal.' : 'Not every bundle meets the goal.'}`);

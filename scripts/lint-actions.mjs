@@ -11,6 +11,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { workflowProblems } from './workflow-rules.mjs';
+import { runsProblems } from './build.mjs';
 
 const require = createRequire(import.meta.url);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -50,6 +51,8 @@ for (const name of existsSync(join(root, 'actions')) ? readdirSync(join(root, 'a
   if (!existsSync(file)) continue;
   const meta = YAML.parse(readFileSync(file, 'utf8'));
   checkActionMetadata(file, meta);
+  // Every action runs its own entry in the one bundle, dist/<name>.js.
+  if (existsSync(join(root, 'actions', name, 'index.ts'))) problems.push(...runsProblems(name, meta));
   actions.set(name, meta);
 }
 const rootFile = join(root, 'action.yml');
@@ -59,7 +62,7 @@ else if (actions.size) report(rootFile, 'missing (run npm run build)');
 
 // ---- Marketplace metadata and short forms (scripts/lint-marketplace.mjs) ------------------------
 // Every action.yml, the short forms <name>/action.yml included, carries what the Marketplace needs; a
-// short form passes the same metadata rules (its runs point into actions/<name>/dist) and matches
+// short form passes the same metadata rules (its runs point at dist/<name>.js) and matches
 // what npm run build generates.
 import { marketplaceProblems, shortForms, staleMetadata } from './lint-marketplace.mjs';
 const shortFormFiles = shortForms(root);

@@ -80,7 +80,7 @@ describe('both forms of an action run the same files', () => {
     expect(short.target).toBe(`${name}/action.yml`);
     expect(long.target).toBe(`actions/${name}/action.yml`);
     expect(short.runs).toEqual(long.runs);
-    expect(short.runs[0]).toBe(`actions/${name}/dist/index.js`);
+    expect(short.runs).toEqual([`dist/${name}.js`]);
   });
 
   it('the root action runs the dispatcher', () => {
@@ -90,11 +90,11 @@ describe('both forms of an action run the same files', () => {
 
 describe('a rename the documents do not follow fails', () => {
   it('a renamed bundle', () => {
-    const renamed = withChanges(repo, { 'actions/canary-ramp/dist/index.js': 'actions/canary-ramp/dist/main.js' });
+    const renamed = withChanges(repo, { 'dist/canary-ramp.js': 'dist/ramp.js' });
     expect(() => resolve(`${slug}/canary-ramp@v1`, renamed)).toThrow(
-      'test: uses: mesh-actions/mesh-actions/canary-ramp@v1: canary-ramp/action.yml: runs.main ../actions/canary-ramp/dist/index.js → actions/canary-ramp/dist/index.js does not exist',
+      'test: uses: mesh-actions/mesh-actions/canary-ramp@v1: canary-ramp/action.yml: runs.main ../dist/canary-ramp.js → dist/canary-ramp.js does not exist',
     );
-    expect(() => resolve(`${slug}/actions/canary-ramp@v1`, renamed)).toThrow('actions/canary-ramp/action.yml: runs.main dist/index.js → actions/canary-ramp/dist/index.js does not exist');
+    expect(() => resolve(`${slug}/actions/canary-ramp@v1`, renamed)).toThrow('actions/canary-ramp/action.yml: runs.main ../../dist/canary-ramp.js → dist/canary-ramp.js does not exist');
     // …and the whole-repository check reports every document that shows it.
     const { errors } = resolveAll(renamed);
     expect(errors.length).toBeGreaterThan(0);
@@ -104,8 +104,9 @@ describe('a rename the documents do not follow fails', () => {
   it('a renamed action folder', () => {
     const renamed = withChanges(repo, { 'actions/canary-ramp': 'actions/ramp' });
     expect(() => resolve(`${slug}/actions/canary-ramp@v1`, renamed)).toThrow('actions/canary-ramp has no action.yml');
-    // The short form still points at the old bundle folder until npm run build regenerates it.
-    expect(() => resolve(`${slug}/canary-ramp@v1`, renamed)).toThrow('runs.main ../actions/canary-ramp/dist/index.js → actions/canary-ramp/dist/index.js does not exist');
+    // The short form still runs the old entry until npm run build regenerates it (and check-dist
+    // and lint refuse the renamed action's runs paths, which name the old entry).
+    expect(resolve(`${slug}/canary-ramp@v1`, renamed)!.runs).toEqual(['dist/canary-ramp.js']);
   });
 
   it('a removed short form', () => {

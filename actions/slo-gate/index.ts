@@ -1,3 +1,3 @@
-// The bundle's entry: the runner starts it for main and again for post.
+// The action's entry in the one bundle: the runner starts dist/slo-gate.js, which loads it, for main and again for post.
 import { run } from './main.js';
 await run();

@@ -1,3 +1,3 @@
-// The bundle's entry: the runner starts it for main.
+// The action's entry in the one bundle: the runner starts dist/smoke-test.js, which loads it, for main.
 import { run } from './main.js';
 await run();

@@ -45,8 +45,9 @@ export interface Running {
   waitFor(text: string | RegExp): Promise<void>;
 }
 
+/** The file the runner starts for an action: its entry dist/<name>.js, or dist/index.js for the root action ('.'). */
 export function bundlePath(action: string): string {
-  return action === '.' ? join(repoRoot, 'dist/index.js') : join(repoRoot, 'actions', action, 'dist/index.js');
+  return join(repoRoot, 'dist', action === '.' ? 'index.js' : `${action}.js`);
 }
 
 /** Parses the runner's file-command format: `name=value` lines or `name<<DELIM ... DELIM` blocks. */
