@@ -23,14 +23,16 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { discoverActions } from '../scripts/build.mjs';
 import { stepInputEnv } from '../test/support/harness.js';
+import { loadedFiles, RECORD_LOADS_HOOK } from '../test/support/loads.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = Number(process.env.START_RUNS ?? 20);
 const ONLY = (process.env.START_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 const GOAL = 2;
 const TIME = '/usr/bin/time';
-const ACTIONS = ['slo-gate', 'canary-ramp', 'rollback', 'build-scan-push', 'deploy-stack', 'smoke-test'];
+const ACTIONS = discoverActions();
 
 if (!Number.isInteger(RUNS) || RUNS < 2 || RUNS > 10_000) {
   console.error(`START_RUNS: "${process.env.START_RUNS}" is not a whole number from 2 to 10000.`);
@@ -141,12 +143,9 @@ function pairedRatio(run: number[], base: number[]): { ratio: number; low: numbe
   return { ratio: Math.exp(mean), low: Math.exp(mean - half), high: Math.exp(mean + half) };
 }
 
-/** Preloaded in the warm-up run only: it lists the files a start loads (see the size column). */
-const RECORD_LOADS = join(root, 'test/support/record-loads.mjs');
-
 /** What one start loads from dist/: file count and bytes. */
 function loadedSize(list: string): string {
-  const files = [...new Set(readFileSync(list, 'utf8').split('\n').filter(Boolean))].map((url) => fileURLToPath(url));
+  const files = loadedFiles(list);
   const bytes = files.reduce((a, f) => a + statSync(f).size, 0);
   return `${files.length} files, ${Math.round(bytes / 1024)} KiB`;
 }
@@ -159,7 +158,8 @@ async function main(): Promise<void> {
   for (const row of rows) {
     const list = join(work, 'loaded');
     writeFileSync(list, '');
-    await once(['--import', RECORD_LOADS, join(root, row.target.bundle)], { ...row.target.env, RECORD_LOADS: list });
+    // Preloaded in the warm-up run only: it lists the files a start loads (the size column).
+    await once(['--import', RECORD_LOADS_HOOK, join(root, row.target.bundle)], { ...row.target.env, RECORD_LOADS: list });
     sizes.set(row, loadedSize(list));
   }
   await once(BASELINE, {});

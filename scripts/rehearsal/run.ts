@@ -253,7 +253,7 @@ async function realTrafficStages(scenarios: Scenario[], live: Live, arns: Map<Sc
 }
 
 /** The charts, the stage table, the JSON report and (with --keep) what is left running; the exit code. */
-function report(args: RehearsalArgs, run: { moto: Moto; live?: Live; arns: Map<Scenario, LaneArns>; ramps: RampRecord[]; wallMs: number }): number {
+function finalReport(args: RehearsalArgs, run: { moto: Moto; live?: Live; arns: Map<Scenario, LaneArns>; ramps: RampRecord[]; wallMs: number }): number {
   const { moto, live, arns, wallMs } = run;
   for (const r of run.ramps) {
     const charts = rampCharts(r);
@@ -325,7 +325,7 @@ export async function rehearse(args: RehearsalArgs, t0: number): Promise<number>
       live = await started.live;
       ramps = await realTrafficStages(args.scenarios, live, arns, elb, env);
     }
-    const code = report(args, { moto, live, arns, ramps, wallMs: Date.now() - t0 });
+    const code = finalReport(args, { moto, live, arns, ramps, wallMs: Date.now() - t0 });
     if (args.keep) await new Promise(() => undefined);
     return code;
   } catch (err) {

@@ -9,11 +9,12 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { discoverActions } from '../../scripts/build.mjs';
 import { repoRoot, runBundle } from '../support/harness.js';
+import { loadedFiles, RECORD_LOADS_HOOK } from '../support/loads.js';
 
-const ACTIONS = ['slo-gate', 'canary-ramp', 'rollback', 'build-scan-push', 'deploy-stack', 'smoke-test'];
+const ACTIONS = discoverActions();
 const dir = mkdtempSync(join(tmpdir(), 'mesh-start-path-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -31,10 +32,9 @@ async function start(action: string, inputs: Record<string, string> = {}) {
   const run = await runBundle(action, {
     inputs,
     // Nothing may be called: point AWS somewhere that cannot answer.
-    env: { NODE_OPTIONS: `--import ${join(repoRoot, 'test/support/record-loads.mjs')}`, RECORD_LOADS: list, AWS_ENDPOINT_URL: 'http://127.0.0.1:9' },
+    env: { NODE_OPTIONS: `--import ${RECORD_LOADS_HOOK}`, RECORD_LOADS: list, AWS_ENDPOINT_URL: 'http://127.0.0.1:9' },
   });
-  const files = [...new Set(readFileSync(list, 'utf8').split('\n').filter(Boolean))].map((url) => fileURLToPath(url));
-  return { run, files };
+  return { run, files: loadedFiles(list) };
 }
 
 describe('an action start loads only its own code from dist/', () => {
