@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { discoverActions } from '../../../scripts/build.mjs';
 import { startFakeCloudWatch, type FakeCloudWatch } from '../../support/fake-cloudwatch.js';
 import { repoRoot, runBundle, runPost } from '../../support/harness.js';
 
@@ -26,7 +27,7 @@ describe('root action', () => {
   it('declares every input and output of every action, and command', () => {
     const root = meta('action.yml');
     expect(root.inputs.command.required).toBe(true);
-    for (const name of ['slo-gate', 'canary-ramp', 'rollback', 'build-scan-push', 'deploy-stack']) {
+    for (const name of discoverActions()) {
       const action = meta(`actions/${name}/action.yml`);
       for (const input of Object.keys(action.inputs)) expect(root.inputs, `${name} input ${input}`).toHaveProperty([input]);
       for (const output of Object.keys(action.outputs ?? {})) expect(root.outputs, `${name} output ${output}`).toHaveProperty([output]);
