@@ -87,9 +87,12 @@ export interface Period {
 
 const SAMPLING = 1.1;
 
+/** σ of ln p95 in a period of that many requests: the period-to-period noise plus the sampling noise. */
+const p95Sd = (w: World, requests: number) => Math.sqrt(w.p95Sigma ** 2 + SAMPLING / requests);
+
 export function period(r: Rng, w: World, v: Version, requests: number, t: number): Period {
   if (requests <= 0) return { t, requests: 0, errors: 0, p95: null };
-  const sigma = Math.sqrt(w.p95Sigma ** 2 + SAMPLING / requests);
+  const sigma = p95Sd(w, requests);
   return { t, requests, errors: r.binomial(requests, v.errorRate), p95: w.baseP95Ms * v.latency * Math.exp(sigma * r.normal()) };
 }
 
@@ -309,6 +312,80 @@ export const REFERENCES: Reference[] = [
     check: (step, _last, slo) => ratioBreak(step.canary.slice(-5), step.baseline.slice(-5), slo),
   },
 ];
+
+/**
+ * The bounds below judge each minute's paired d = ln(canary p95 / (factor × baseline p95)) of the
+ * `p95 < factor x baseline` objective, where the bad canary's d has mean `effect` = ln(latency /
+ * factor) and variance `variance` (what the simulation draws it with). `evidence` takes a minute's d
+ * and returns the log evidence so far; one bound per trial, as it keeps its evidence.
+ */
+function pairedBound(w: World, name: string, alpha: number, latency: number, evidence: (d: number, variance: number, effect: number) => number): Reference {
+  return {
+    name,
+    limit: 1,
+    check(_step, last, slo) {
+      const o = slo.find((x) => x.metric === 'p95' && x.threshold.kind === 'relative');
+      const [c, b] = [last.canary[0], last.baseline[0]];
+      if (!o || o.threshold.kind !== 'relative' || !c?.requests || !b?.requests) return false;
+      const factor = o.threshold.factor;
+      const d = Math.log(c.p95! / b.p95!) - Math.log(factor);
+      return evidence(d, p95Sd(w, c.requests) ** 2 + p95Sd(w, b.requests) ** 2, Math.log(latency / factor)) >= Math.log(1 / alpha);
+    },
+  };
+}
+
+/**
+ * A bound, not a judgement: the likelihood ratio of "the canary's p95 is `latency` × the
+ * baseline's" against "it is at the margin", told what no judge can know (that exact effect and
+ * every period's σ) and given the whole α on its one objective (slo-gate splits α over two). Under
+ * that alternative it is the log-optimal e-value (Grünwald, de Heide & Koolen, Safe testing, JRSS B
+ * 2024): no valid test's evidence grows faster in expectation, so its delay is the floor for any
+ * anytime-valid judge of these data.
+ */
+export function likelihoodRatioOracle(w: World, latency: number, alpha: number): Reference {
+  let logLr = 0;
+  return pairedBound(w, `*bound:* likelihood ratio told p95 ×${latency} and every σ (${alpha * 100} %)`, alpha, latency, (d, variance, effect) => (logLr += (effect * d - (effect * effect) / 2) / variance));
+}
+
+/**
+ * A bound with σ unknown: the Bayes factor for the effect size δ = effect / σ at the first step
+ * (its paired σ at the step's expected traffic) against δ = 0, σ integrated out under the
+ * right-Haar prior dσ/σ (Lai 1976; Pérez-Ortiz, Lardy, de Heide & Grünwald 2024). It is the best a
+ * scale-invariant anytime-valid test can do for that δ, as slo-gate's t mixture is one: what is left
+ * between the two is the cost of not knowing the effect.
+ */
+export function scaleInvariantOracle(w: World, latency: number, alpha: number, firstPercent: number): Reference {
+  const share = firstPercent / 100;
+  const perMin = (f: number) => w.perSide ?? w.trafficPerMin * f;
+  const delta = (effect: number) => effect / Math.sqrt(p95Sd(w, perMin(share)) ** 2 + p95Sd(w, perMin(1 - share)) ** 2);
+  let [n, sum, sumSq] = [0, 0, 0];
+  return pairedBound(w, `*bound:* Bayes factor told p95 ×${latency}'s effect size, σ unknown (${alpha * 100} %)`, alpha, latency, (d, _variance, effect) => {
+    [n, sum, sumSq] = [n + 1, sum + d, sumSq + d * d];
+    return logPointBayesFactor(n, sum, sumSq, delta(effect));
+  });
+}
+
+/**
+ * ln of the right-Haar Bayes factor for δ = δ0 > 0 against δ = 0 from n, Σd and Σd²: with
+ * a = δ0 Σd / √Σd², it is e^(−nδ0²/2) Σ_k (√2 a)^k / k! · Γ((n+k)/2) / Γ(n/2), a series whose terms
+ * fall once k passes a². For a ≤ 0 it is below e^(−nδ0²/2), which is returned (it never decides there).
+ */
+export function logPointBayesFactor(n: number, sum: number, sumSq: number, delta0: number): number {
+  if (n === 0 || sumSq <= 0) return 0;
+  const a = (delta0 * sum) / Math.sqrt(sumSq);
+  const prior = (-n * delta0 * delta0) / 2;
+  if (a <= 0) return prior;
+  // q = Γ((m+1)/2) / Γ(m/2), from q(1) = 1/√π and q(m+1) = (m/2) / q(m).
+  let q = 1 / Math.sqrt(Math.PI);
+  for (let m = 1; m < n; m++) q = m / 2 / q;
+  let [logTerm, logSum] = [0, 0];
+  for (let k = 0; ; k++) {
+    logTerm += Math.log((Math.SQRT2 * a) / (k + 1)) + Math.log(q);
+    q = (n + k) / 2 / q;
+    logSum = Math.max(logSum, logTerm) + Math.log1p(Math.exp(-Math.abs(logSum - logTerm)));
+    if (k > 2 * a * a + n && logTerm < logSum - 40) return prior + logSum;
+  }
+}
 
 /** A reference judgement over the same schedule (no waiting for data: a step advances after its bake). */
 export function runReference(ref: Reference, seed: number, w: World, plan: Plan, badFrom = Infinity): Run {

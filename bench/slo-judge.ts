@@ -10,6 +10,8 @@
  * - Argo-style: each interval's 5-minute value against the limit; rollback after failureLimit 3.
  * - slo-gate: the real loop (runRamp) and gate (evaluateGate) with anytime-valid evidence at a
  *   false-rollback rate of 1 %, min-requests 100, waiting for data where traffic is low.
+ * - Two bounds where only the canary's p95 is bad (bench/ramp-sim.ts): the fastest any valid test,
+ *   and any scale-invariant one, could be if told the effect.
  *
  * Then the judge's cost at 10,000 and 100,000 periods a side. Progress goes to stderr; the table to
  * stdout and bench/slo-judge.md. BENCH_TRIALS overrides the trials per cell (2000).
@@ -20,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { judgeObjective } from '../actions/metrics/judge.js';
 import { parseObjective } from '../actions/metrics/slo.js';
 import type { Observation } from '../actions/metrics/providers/port.js';
-import { DEFAULT_PLAN, healthy, REFERENCES, rng, runReference, runSloGate, summarise, withCanary, type Plan, type Run, type World } from './ramp-sim.js';
+import { DEFAULT_PLAN, healthy, likelihoodRatioOracle, REFERENCES, rng, runReference, runSloGate, scaleInvariantOracle, summarise, withCanary, type Plan, type Run, type World } from './ramp-sim.js';
 
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 2000);
 
@@ -31,6 +33,8 @@ interface Scenario {
   bad: World;
   /** Canary percent from which the bad canary is bad. */
   badFrom: number;
+  /** The bad canary's p95 ratio, where only its p95 is bad: the likelihood-ratio oracle's bound is shown too. */
+  oracle?: number;
 }
 
 const NORMAL = healthy(6000);
@@ -48,7 +52,7 @@ const SCENARIOS: Scenario[] = [
     plan: ONE_STEP, healthy: fixed(20, 0.2, 0.005), bad: withCanary(fixed(20, 0.2, 0.005), { latency: 1, errorRate: 0.025 }), badFrom: 0,
   },
   { name: '5-step ramp, 100 req/s: errors 3 % vs 0.2 % from the start', plan: DEFAULT_PLAN, healthy: NORMAL, bad: withCanary(NORMAL, { latency: 1, errorRate: 0.03 }), badFrom: 0 },
-  { name: '5-step ramp, 100 req/s: p95 +60 % from the start', plan: DEFAULT_PLAN, healthy: NORMAL, bad: withCanary(NORMAL, { latency: 1.6, errorRate: 0.002 }), badFrom: 0 },
+  { name: '5-step ramp, 100 req/s: p95 +60 % from the start', plan: DEFAULT_PLAN, healthy: NORMAL, bad: withCanary(NORMAL, { latency: 1.6, errorRate: 0.002 }), badFrom: 0, oracle: 1.6 },
   {
     name: '5-step ramp, 100 req/s: healthy = inside the margins (p95 +8 %, errors 1.5x); bad only from 25 % (p95 +60 %, errors 3 %)',
     plan: DEFAULT_PLAN, healthy: withCanary(NORMAL, { latency: 1.08, errorRate: 0.003 }), bad: withCanary(NORMAL, { latency: 1.6, errorRate: 0.03 }, 25), badFrom: 25,
@@ -57,10 +61,10 @@ const SCENARIOS: Scenario[] = [
   // The worst healthy canary: exactly at its margins. Per-look tests pay here for every look.
   {
     name: '5-step ramp, 100 req/s: healthy = exactly at the margins (p95 1.2x, errors 2x); bad = p95 +60 %',
-    plan: DEFAULT_PLAN, healthy: withCanary(NORMAL, { latency: 1.2, errorRate: 0.004 }), bad: withCanary(NORMAL, { latency: 1.6, errorRate: 0.002 }), badFrom: 0,
+    plan: DEFAULT_PLAN, healthy: withCanary(NORMAL, { latency: 1.2, errorRate: 0.004 }), bad: withCanary(NORMAL, { latency: 1.6, errorRate: 0.002 }), badFrom: 0, oracle: 1.6,
   },
   // Longer steps mean more looks at larger windows: per-look tests pay for every one of them.
-  { name: '5-step ramp with 15-minute steps, 100 req/s: p95 +60 % from the start', plan: { ...DEFAULT_PLAN, bakeMin: 15 }, healthy: NORMAL, bad: withCanary(NORMAL, { latency: 1.6, errorRate: 0.002 }), badFrom: 0 },
+  { name: '5-step ramp with 15-minute steps, 100 req/s: p95 +60 % from the start', plan: { ...DEFAULT_PLAN, bakeMin: 15 }, healthy: NORMAL, bad: withCanary(NORMAL, { latency: 1.6, errorRate: 0.002 }), badFrom: 0, oracle: 1.6 },
 ];
 
 const SEED = 20_000;
@@ -77,17 +81,24 @@ const started = Date.now();
 const rows: string[] = [];
 const meets: string[] = [];
 for (const [si, sc] of SCENARIOS.entries()) {
-  const methods: [string, (w: World, badFrom: number) => Promise<Run[]> | Run[]][] = [
-    ...REFERENCES.map((ref) => [ref.name, (w: World, badFrom: number) => Array.from({ length: TRIALS }, (_, i) => runReference(ref, SEED + i, w, sc.plan, badFrom))] as [string, (w: World, badFrom: number) => Run[]]),
-    ['**slo-gate** (anytime-valid, 1 %)', (w, badFrom) => slogate(w, sc.plan, badFrom)],
+  type Method = { name: string; run: (w: World, badFrom: number) => Promise<Run[]> | Run[]; bound?: true };
+  const methods: Method[] = [
+    ...REFERENCES.map((ref): Method => ({ name: ref.name, run: (w, badFrom) => Array.from({ length: TRIALS }, (_, i) => runReference(ref, SEED + i, w, sc.plan, badFrom)) })),
+    { name: '**slo-gate** (anytime-valid, 1 %)', run: (w, badFrom) => slogate(w, sc.plan, badFrom) },
   ];
-  for (const [name, run] of methods) {
+  if (sc.oracle !== undefined) {
+    const latency = sc.oracle;
+    for (const bound of [(w: World) => likelihoodRatioOracle(w, latency, sc.plan.alpha), (w: World) => scaleInvariantOracle(w, latency, sc.plan.alpha, sc.plan.steps[0])]) {
+      methods.push({ name: bound(sc.bad).name, run: (w, badFrom) => Array.from({ length: TRIALS }, (_, i) => runReference(bound(w), SEED + i, w, sc.plan, badFrom)), bound: true });
+    }
+  }
+  for (const { name, run, bound } of methods) {
     const h = summarise(await run(sc.healthy, Infinity));
     const b = summarise(await run(sc.bad, sc.badFrom));
     const ok = h.rollbackRate <= 0.01 && b.rollbackRate >= 0.95;
-    if (ok) meets.push(`${si + 1}: ${name}`);
+    if (ok && !bound) meets.push(`${si + 1}: ${name}`);
     const us = (h.meanJudgeUs + b.meanJudgeUs) / 2;
-    rows.push(`| ${si + 1}. ${sc.name} | ${name} | ${fmtRate(h.rollbackRate)} | ${fmtRate(b.rollbackRate)} | ${fmtDelay(b.medianDelay)} | ${fmtDelay(b.medianDelayAfterEvidence)} | ${h.medianWaitMin > 0 ? `${h.medianWaitMin} m` : '—'} | ${us.toFixed(0)} µs | ${ok ? '✅' : '—'} |`);
+    rows.push(`| ${si + 1}. ${sc.name} | ${name} | ${fmtRate(h.rollbackRate)} | ${fmtRate(b.rollbackRate)} | ${fmtDelay(b.medianDelay)} | ${fmtDelay(b.medianDelayAfterEvidence)} | ${h.medianWaitMin > 0 ? `${h.medianWaitMin} m` : '—'} | ${us.toFixed(0)} µs | ${bound ? 'a bound' : ok ? '✅' : '—'} |`);
     console.error(`[${((Date.now() - started) / 1000).toFixed(0)} s] scenario ${si + 1}/${SCENARIOS.length} ${name}: false ${fmtRate(h.rollbackRate)}, power ${fmtRate(b.rollbackRate)}, delay ${fmtDelay(b.medianDelay)} (${fmtDelay(b.medianDelayAfterEvidence)} after min-requests)`);
   }
 }
@@ -126,7 +137,7 @@ const scaleRows = [scale(10_000), scale(100_000)];
 console.error(`[${((Date.now() - started) / 1000).toFixed(0)} s] scale rows done`);
 
 const table = [
-  `Ramp-level judgement, ${TRIALS} seeded trials per cell (bench/ramp-sim.ts): a check every minute; the 5-step ramp is 1, 5, 25, 50 % for 5 minutes each, then 100 %; objectives \`p95 < 1.2x baseline\` and \`error-rate < 2x baseline\` unless the scenario says otherwise. Per period and version: Poisson requests by weight, Binomial failures, a p95 of 120 ms × a lognormal factor (σ 0.1 period to period, plus the sampling noise of a p95 over that many requests). *False rollback*: share of healthy canaries rolled back anywhere in the ramp; *power*: share of bad canaries rolled back; *delay*: median checks (analysis intervals) from the first check of the bad canary to its rollback, and from the first check whose step had min-requests (100) from the canary, the early-detection targets' count (0: that check rolled back; the targets are 2 for a clearly bad canary, 1 for an absolute threshold broken twice over); *wait*: median minutes a healthy ramp held a step beyond its bake for min-requests; *judge*: mean time of one judgement.`,
+  `Ramp-level judgement, ${TRIALS} seeded trials per cell (bench/ramp-sim.ts): a check every minute; the 5-step ramp is 1, 5, 25, 50 % for 5 minutes each, then 100 %; objectives \`p95 < 1.2x baseline\` and \`error-rate < 2x baseline\` unless the scenario says otherwise. Per period and version: Poisson requests by weight, Binomial failures, a p95 of 120 ms × a lognormal factor (σ 0.1 period to period, plus the sampling noise of a p95 over that many requests). *False rollback*: share of healthy canaries rolled back anywhere in the ramp; *power*: share of bad canaries rolled back; *delay*: median checks (analysis intervals) from the first check of the bad canary to its rollback, and from the first check whose step had min-requests (100) from the canary, the early-detection targets' count (0: that check rolled back; the targets are 2 for a clearly bad canary, 1 for an absolute threshold broken twice over); *wait*: median minutes a healthy ramp held a step beyond its bake for min-requests; *judge*: mean time of one judgement. Rows marked *bound* are not judgements: they are told what no judge can know, on the same data, to show how fast any valid one could be. The likelihood ratio told the bad canary's effect and every σ is the log-optimal e-value, the floor for every valid test; the Bayes factor told only its effect size (σ integrated out, right-Haar) is the floor for a scale-invariant one, as slo-gate's t mixture is.`,
   '',
   '| scenario | judgement | false rollback | power | median delay (checks) | after min-requests | wait | judge | ≤ 1 % false and ≥ 0.95 power |',
   '|---|---|---:|---:|---:|---:|---:|---:|:---:|',

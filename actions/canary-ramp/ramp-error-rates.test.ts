@@ -6,7 +6,7 @@
 // may be one check off and power a little lower) or one of the early-detection targets: a judge
 // that rolls back healthy canaries more often, or catches bad ones later or less often, fails here.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PLAN, healthy, runSloGate, summarise, withCanary, type Plan, type World } from '../../bench/ramp-sim.js';
+import { DEFAULT_PLAN, healthy, likelihoodRatioOracle, runReference, runSloGate, scaleInvariantOracle, summarise, withCanary, type Plan, type World } from '../../bench/ramp-sim.js';
 
 /**
  * The targets, in analysis intervals from the first check whose step has min-requests from the
@@ -16,8 +16,7 @@ import { DEFAULT_PLAN, healthy, runSloGate, summarise, withCanary, type Plan, ty
 const TARGET = { clearlyBad: 2, twiceOver: 1 };
 /**
  * slo-gate's rows of the README's table: power, and the median of that delay. p95 +60 % at the 1 %
- * step misses the target: see actions/slo-gate/README.md (per-minute p95s of 60 requests, variance
- * unknown).
+ * step misses the target, and no valid judge of these data can meet it: the last test below.
  */
 const TABLE = { errors: { power: 1, delay: 2 }, p95: { power: 0.99, delay: 10 }, late: { power: 1, delay: 0 }, low: { power: 1, delay: 3 } };
 const SLACK = { power: 0.02, delay: 1 };
@@ -83,5 +82,22 @@ describe('ramp-level power and detection delay (intervals from the first check w
     const s = await ramps(100, withCanary(NORMAL, { latency: 2.5, errorRate: 0.002 }), 0, { ...DEFAULT_PLAN, slo: ['p95 < 150ms'] });
     expect(s.rollbackRate).toBe(1);
     expect(Math.max(...s.runs.map((r) => r.delayAfterEvidence!))).toBeLessThanOrEqual(TARGET.twiceOver);
+  });
+
+  it('the floor under p95 +60 %: the bounds, told the effect, are valid at the margins and still decide later than the target', () => {
+    // The README's reason the target of 2 is out of reach on these data (2000 seeds, as the bench):
+    // told the effect and every σ (log-optimal), median 3; told only the effect size, 6.
+    const bounds = [
+      { bound: (w: World) => likelihoodRatioOracle(w, 1.6, DEFAULT_PLAN.alpha), delay: 3 },
+      { bound: (w: World) => scaleInvariantOracle(w, 1.6, DEFAULT_PLAN.alpha, DEFAULT_PLAN.steps[0]), delay: 6 },
+    ];
+    for (const { bound, delay } of bounds) {
+      const run = (w: World, from: number) => summarise(Array.from({ length: 2000 }, (_, i) => runReference(bound(w), 20_000 + i, w, DEFAULT_PLAN, from)));
+      expect(run(AT_MARGINS, Infinity).rollbackRate).toBeLessThanOrEqual(DEFAULT_PLAN.alpha);
+      const bad = run(withCanary(NORMAL, { latency: 1.6, errorRate: 0.002 }), 0);
+      expect(bad.rollbackRate).toBeGreaterThanOrEqual(0.99);
+      expect(bad.medianDelayAfterEvidence).toBe(delay);
+      expect(bad.medianDelayAfterEvidence).toBeGreaterThan(TARGET.clearlyBad);
+    }
   });
 });
