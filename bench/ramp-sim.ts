@@ -374,7 +374,8 @@ export function logPointBayesFactor(n: number, sum: number, sumSq: number, delta
   if (n === 0 || sumSq <= 0) return 0;
   const a = (delta0 * sum) / Math.sqrt(sumSq);
   const prior = (-n * delta0 * delta0) / 2;
-  if (a <= 0) return prior;
+  // a ≤ δ0 √n (Cauchy-Schwarz), so the series needs at most ~2δ0²n terms.
+  if (!(a > 0)) return prior;
   // q = Γ((m+1)/2) / Γ(m/2), from q(1) = 1/√π and q(m+1) = (m/2) / q(m).
   let q = 1 / Math.sqrt(Math.PI);
   for (let m = 1; m < n; m++) q = m / 2 / q;
