@@ -140,9 +140,10 @@ export async function rampStage(lane: Lane, rampLane: RampLane, arns: LaneArns, 
     await changes;
     await recorder.close();
     const report = JSON.parse(result.outputs.report || '{"steps":[]}') as RampReport;
-    // The query log is the server's: other lanes' queries are in it too, this canary's selector is its own.
+    // The query log is the server's: other lanes' queries and the timeline's are in it too; only the
+    // judge names this canary's selector (the timeline selects by service alone and groups by ramp).
     const canarySelector = selector(scenario, plan.version);
-    const judgeQueries = prometheus.loggedQueries().slice(queriesBefore).filter((q) => q.includes(canarySelector) && !q.includes('[3s]')).length;
+    const judgeQueries = prometheus.loggedQueries().slice(queriesBefore).filter((q) => q.includes(canarySelector)).length;
     const ramp: RampRecord = {
       scenario,
       canary: { version: plan.version, faults: plan.faults },
