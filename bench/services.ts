@@ -19,13 +19,16 @@ import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import * as grpc from '@grpc/grpc-js';
+import { InputError } from '../common/errors.js';
+import { envInt } from '../services/kit/src/config.js';
 import { loadPersonaProto } from '../services/persona/src/app.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SLICE = Number(process.env.BENCH_SLICE ?? 1);
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
+// Checked before anything starts: a typo is an InputError naming the knob and its range, not NaN rows.
+const SLICE = envInt(process.env, 'BENCH_SLICE', 1, { min: 1, max: 600 });
+const WARMUP = envInt(process.env, 'BENCH_WARMUP', 2, { min: 0, max: 600 });
+const CONNECTIONS = envInt(process.env, 'BENCH_CONNECTIONS', 10, { min: 1, max: 1000 });
+const ROUNDS = envInt(process.env, 'BENCH_ROUNDS', 8, { min: 1, max: 100 });
 const GOAL = 0.25;
 
 interface Run {
@@ -172,8 +175,12 @@ if (existsSync(join(root, 'services/vc-start/src/app.ts'))) {
   }
 }
 
-const only = process.env.BENCH_ONLY?.split(',');
-if (only) benches.splice(0, benches.length, ...benches.filter((b) => only.includes(b.service)));
+const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
+if (only?.length) {
+  const unknown = only.filter((s) => !benches.some((b) => b.service === s));
+  if (unknown.length) throw new InputError(`BENCH_ONLY: ${unknown.map((s) => `"${s}"`).join(', ')} not benched here; expected a comma-separated list of ${benches.map((b) => b.service).join(' | ')}.`);
+  benches.splice(0, benches.length, ...benches.filter((b) => only.includes(b.service)));
+}
 
 function median(values: number[]): number {
   const v = [...values].sort((a, b) => a - b);
