@@ -7,13 +7,24 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import type { ServiceImage } from './services.js';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 // The bundle is ESM; the CommonJS packages inside it still call require() for Node's built-ins.
-export const REQUIRE_SHIM = "import { createRequire as __meshCreateRequire } from 'node:module'; const require = __meshCreateRequire(import.meta.url);";
+const REQUIRE_SHIM = "import { createRequire as __meshCreateRequire } from 'node:module'; const require = __meshCreateRequire(import.meta.url);";
+
+/** How every Node bundle here is built (a service's image, the rotation Lambda's package): one ES module for Node 24. */
+export const NODE_BUNDLE_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  target: 'node24',
+  format: 'esm',
+  banner: { js: REQUIRE_SHIM },
+  legalComments: 'eof',
+  logLevel: 'warning',
+} as const satisfies BuildOptions;
 
 /** A package and the packages it depends on at run time, as folders under node_modules. */
 export function packageClosure(name: string, nodeModules: string, seen = new Set<string>()): string[] {
@@ -39,16 +50,10 @@ export async function buildContext(svc: ServiceImage, dir: string): Promise<Cont
   const app = join(dir, 'app');
   mkdirSync(app, { recursive: true });
   await build({
+    ...NODE_BUNDLE_OPTIONS,
     entryPoints: [join(repoRoot, svc.entry)],
     outfile: join(app, 'index.js'),
-    bundle: true,
-    platform: 'node',
-    target: 'node24',
-    format: 'esm',
     external: svc.external,
-    banner: { js: REQUIRE_SHIM },
-    legalComments: 'eof',
-    logLevel: 'warning',
   });
   const nodeModules = join(repoRoot, 'node_modules');
   for (const pkg of new Set(svc.external.flatMap((e) => packageClosure(e, nodeModules)))) {

@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { REQUIRE_SHIM, repoRoot } from '../../images/bundle.js';
+import { NODE_BUNDLE_OPTIONS, repoRoot } from '../../images/bundle.js';
 import { deterministicZip } from '../../images/zip.js';
 
 export const ROTATION_ENTRY = 'services/auth/rotation/handler.ts';
@@ -29,17 +29,11 @@ export interface RotationPackage {
 /** The handler as one ES module. Paths in its comments are relative to the repository, so the bytes do not depend on where it is built. */
 export async function bundleRotationHandler(): Promise<Uint8Array> {
   const result = await build({
+    ...NODE_BUNDLE_OPTIONS,
     absWorkingDir: repoRoot,
     entryPoints: [ROTATION_ENTRY],
-    bundle: true,
     write: false,
     outfile: 'index.mjs',
-    platform: 'node',
-    target: 'node24',
-    format: 'esm',
-    banner: { js: REQUIRE_SHIM },
-    legalComments: 'eof',
-    logLevel: 'warning',
   });
   const [out] = result.outputFiles;
   if (!out || result.outputFiles.length !== 1) throw new Error(`esbuild wrote ${result.outputFiles.length} files for ${ROTATION_ENTRY}, expected one`);
