@@ -84,7 +84,7 @@ export async function startDataPlane(nginx: string, c: NginxConfig): Promise<Dat
   // -e: nginx opens its default error log before reading the config; keep even that in the prefix.
   const proc: Proc = startProc('nginx', nginx, ['-p', c.prefix, '-c', conf, '-e', join(c.prefix, 'error.log')]);
   const url = `http://127.0.0.1:${c.port}`;
-  await waitForHttp(`${url}/health`, proc, undefined, (s) => s === 200);
+  await waitForHttp(`${url}/health`, proc);
   return {
     url,
     split: () => current,
