@@ -11,6 +11,7 @@ import { renderChart } from './chart.js';
 import { ListenerFollower, nginxConfig, splitOf, type DataPlane, type Split } from './data-plane.js';
 import { findTool } from './processes.js';
 import { prometheusConfig, type Prometheus } from './prometheus.js';
+import { rampStatus } from './ramp-stage.js';
 import { servedFromMetrics } from './release.js';
 import { selector } from './scenarios.js';
 import { TimelineSampler, timelineQueries } from './timeline.js';
@@ -130,6 +131,14 @@ describe('the data plane stand-in', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('tells where a lane\'s ramp is from canary-ramp\'s own step, check and rollback lines', () => {
+    expect(rampStatus('Step 10%: shifting listener/app/edge/1', 'starting')).toBe('at 10%');
+    expect(rampStatus('  10% check 2: inconclusive: the canary served 3 request(s) in the window, fewer than min-requests (20)', 'at 10%'))
+      .toBe('at 10%, waiting for evidence (3 of 20 requests)');
+    expect(rampStatus('Rolling back to the baseline (stable 100 % / canary 0 %): error-rate', 'at 10%')).toBe('rolling back');
+    expect(rampStatus('  10% check 3: pass: every objective holds', 'at 10%')).toBe('at 10%');
   });
 
   it('counts what a version served from its own RED counter', () => {
