@@ -39,6 +39,9 @@ export async function imageConfig(o: BuildahOptions, image: string): Promise<Ima
   return info.OCIv1.config ?? {};
 }
 
+/** How long stop() waits, after the exit, for the last of the output to be read. */
+const OUTPUT_DRAIN_MS = 2000;
+
 export interface RunningContainer {
   container: string;
   process: ChildProcess;
@@ -66,6 +69,8 @@ export async function runContainer(o: BuildahOptions, image: string, env: Record
   child.stdout!.on('data', (d: Buffer) => (out = (out + d).slice(-20_000)));
   child.stderr!.on('data', (d: Buffer) => (out = (out + d).slice(-20_000)));
   const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+  // 'close' comes once stdout and stderr are read to the end: only then does output() hold the last lines.
+  const closed = new Promise<void>((res) => child.once('close', () => res()));
   return {
     container,
     process: child,
@@ -80,6 +85,8 @@ export async function runContainer(o: BuildahOptions, image: string, env: Record
         await exited;
         clearTimeout(timer);
       }
+      // Bounded: a process left behind by a killed buildah may hold the pipes open.
+      await Promise.race([closed, new Promise((r) => setTimeout(r, OUTPUT_DRAIN_MS).unref())]);
       await buildah(o, ['rm', container], { quiet: true }).catch(() => undefined);
       return child.exitCode;
     },
