@@ -29,6 +29,19 @@ const SLICE = envInt(process.env, 'BENCH_SLICE', 1, { min: 1, max: 600 });
 const WARMUP = envInt(process.env, 'BENCH_WARMUP', 2, { min: 0, max: 600 });
 const CONNECTIONS = envInt(process.env, 'BENCH_CONNECTIONS', 10, { min: 1, max: 1000 });
 const ROUNDS = envInt(process.env, 'BENCH_ROUNDS', 8, { min: 1, max: 100 });
+// Read by each target process (bench/service-target.ts); checked here so a typo stops the bench before it starts one.
+const KIT_ENV = process.env.BENCH_KIT_ENV;
+if (KIT_ENV !== undefined) {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(KIT_ENV);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || !Object.values(parsed).every((v) => typeof v === 'string')) {
+    throw new InputError(`BENCH_KIT_ENV: ${JSON.stringify(KIT_ENV)} is not valid; expected a JSON object of strings, e.g. {"ACCESS_LOG":"all"}.`);
+  }
+}
 const GOAL = 0.25;
 
 interface Run {
@@ -238,7 +251,7 @@ const table = [
   'kit = the real service on services/kit with its defaults: correlation id, W3C trace context in and out with a span id per request',
   '(no OTLP endpoint set, so nothing is exported), RED metrics for Prometheus and EMF, `request` log lines for errors and slow requests',
   '(ACCESS_LOG=errors); stdout, where logs and EMF go, is /dev/null. bare = a plain Fastify route (grpc-js handler for persona) doing the same work.',
-  `${process.env.BENCH_KIT_ENV ? `Extra kit environment: ${process.env.BENCH_KIT_ENV}.` : ''}`,
+  `${KIT_ENV ? `Extra kit environment: ${KIT_ENV}.` : ''}`,
   '',
 ].join('\n');
 process.stdout.write(`\n${table}`);
