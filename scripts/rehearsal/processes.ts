@@ -28,7 +28,11 @@ export function findTool(name: string): string | undefined {
 }
 
 export function startProc(name: string, command: string, args: string[], opts: { env?: Record<string, string | undefined>; cwd?: string } = {}): Proc {
-  const child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return track(name, spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] }));
+}
+
+/** A child started elsewhere (an action's bundle): stopped with the rest on a failure or Ctrl-C. */
+export function track(name: string, child: ChildProcess): Proc {
   let log = '';
   const keep = (d: Buffer) => (log = (log + d.toString()).slice(-4000));
   child.stdout!.on('data', keep);

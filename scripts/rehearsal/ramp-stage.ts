@@ -10,6 +10,7 @@ import { startBundle, runBundle } from '../../test/support/harness.js';
 import type { Scenario } from './args.js';
 import type { DataPlane, ListenerFollower, Split } from './data-plane.js';
 import { startLoad } from './load.js';
+import { track } from './processes.js';
 import type { Prometheus } from './prometheus.js';
 import { served, type Version } from './release.js';
 import { attachServed, rampOutcome, servedLine, type Period, type RampRecord, type StageReport } from './report.js';
@@ -127,6 +128,8 @@ export async function rampStage(lane: Lane, rampLane: RampLane, arns: LaneArns, 
     const timeline = shared.timelines.sample(scenario, { stable: STABLE_VERSION, canary: canary.version }, () => plane.split().canary, t0);
     const queriesBefore = prometheus.loggedQueries().length;
     const running = startBundle('canary-ramp', { inputs: rampInputs(plan, scenario, arns, prometheus), env, timeoutMs: 60_000 + (tryParseDuration(plan.timeout) ?? 60_000) });
+    // A rehearsal that fails elsewhere or is interrupted stops the ramp too (SIGTERM: it rolls back).
+    track(`canary-ramp ${scenario}`, running.child);
     onRampLines(running.child.stdout!, (l) => {
       if (/^\s+\d+% check 1:/.test(l)) onFirstStep?.();
       lane.status = rampStatus(l, lane.status);

@@ -1,5 +1,5 @@
 /** The README's main job must keep working: `npm run rehearse` end to end, as a user runs it, on real traffic. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { InputError } from '../../common/errors.js';
 import { SCENARIOS, parseArgs } from './args.js';
 import { renderChart } from './chart.js';
 import { ListenerFollower, nginxConfig, splitOf, type DataPlane, type Split } from './data-plane.js';
-import { findTool } from './processes.js';
+import { findTool, stopAll, track } from './processes.js';
 import { prometheusConfig, type Prometheus } from './prometheus.js';
 import { rampStatus } from './ramp-stage.js';
 import { servedFromMetrics } from './release.js';
@@ -149,6 +149,16 @@ describe('the data plane stand-in', () => {
       'http_request_errors_total{route="/verify",method="POST",version="1",service="auth"} 30',
     ].join('\n');
     expect(servedFromMetrics(text)).toBe(150);
+  });
+});
+
+describe('the rehearsal\'s processes', () => {
+  it('stops a child it did not start (an action\'s bundle) with the rest: SIGTERM, then gone', async () => {
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    track('bundle', child);
+    await stopAll();
+    expect(await exited).toBe('SIGTERM');
   });
 });
 
