@@ -61,12 +61,14 @@ describe('chaos: FIS experiments stopped by the service\'s SLO alarm, and the wo
   test('experiments and service stacks agree: each targets the stable service its service stack runs in the same cluster, and where experiments may run its tasks are ready for task faults', () => {
     const service = loadTemplate('service');
     const defaults = (name: string) => service.Parameters![name].Default;
+    // Only where the deploy role may start experiments (staging) must the tasks be ready; prod's are not.
+    const chaosEnvs = new Set(deployments('security').filter((d) => Boolean(d.t.Resources.ChaosPolicy)).map((d) => d.env));
     for (const { env, region, values: chaos, t: experiments } of deployments('chaos')) {
-      // Only where the deploy role may start experiments (staging) must the tasks be ready; prod's are not.
-      const mayRun = deployments('security').some((d) => d.env === env && Boolean(d.t.Resources.ChaosPolicy));
+      const mayRun = chaosEnvs.has(env);
       expect(mayRun, env).toBe(env === 'staging');
+      const serviceFiles = parameterFiles(env, region, 'service').map(loadParameterFile);
       for (const [S, s] of SERVICES) {
-        const files = parameterFiles(env, region, 'service').map(loadParameterFile).filter((v) => v.ServiceName === s && (v.Track ?? defaults('Track')) === 'stable');
+        const files = serviceFiles.filter((v) => v.ServiceName === s && (v.Track ?? defaults('Track')) === 'stable');
         expect(files, `${env}/${region} ${s}`).toHaveLength(1);
         const values = files[0];
         const d = instantiate(service, values);

@@ -2,11 +2,8 @@
  * Small readers the per-template tests share: a resource's properties, a Ref, a stack as each of its
  * parameter files deploys it, a parameter's effective value.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import YAML from 'yaml';
 import { instantiate } from '../lib/evaluate.js';
-import { ENVIRONMENTS, loadParameterFile, loadTemplate, parameterFilePath, parametersDir, REGIONS, stackRegions } from '../lib/files.js';
+import { ENVIRONMENTS, loadParameterFile, loadTemplate, parameterFilePath, REGIONS, stackRegions } from '../lib/files.js';
 import type { Resource, Template } from '../lib/parse.js';
 import { resourcesOfType } from '../lib/policies.js';
 
@@ -27,11 +24,7 @@ export function resource(t: Template, id: string): Resource {
 /** The parameter files of a stack: every env × the regions the stack is deployed to. */
 export function parameterSets(stack: string): { env: string; region: string; values: Record<string, unknown> }[] {
   return ENVIRONMENTS.flatMap((env) =>
-    stackRegions(loadTemplate(stack)).map((region) => ({
-      env,
-      region,
-      values: YAML.parse(readFileSync(join(parametersDir, env, region, `${stack}.yaml`), 'utf8')) as Record<string, unknown>,
-    })),
+    stackRegions(loadTemplate(stack)).map((region) => ({ env, region, values: loadParameterFile(parameterFilePath(env, region, stack)) })),
   );
 }
 
@@ -53,7 +46,5 @@ export function deployed(stack: string, env: string, region: string): Template {
 
 /** Every env × region the stack is deployed to, with its parameter values. */
 export function deployments(stack: string): { env: string; region: string; values: Record<string, unknown>; t: Template }[] {
-  return ENVIRONMENTS.flatMap((env) =>
-    stackRegions(loadTemplate(stack)).map((region) => ({ env, region, values: loadParameterFile(parameterFilePath(env, region, stack)), t: deployed(stack, env, region) })),
-  );
+  return parameterSets(stack).map((p) => ({ ...p, t: instantiate(loadTemplate(stack), p.values) }));
 }
