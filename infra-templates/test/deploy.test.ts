@@ -69,7 +69,7 @@ async function deploy(stack: string, region: string, overrides: Record<string, s
 
 /** moto's whole state as JSON: the only way to read IAM, KMS and Route 53 back without their SDK clients. */
 async function motoState(): Promise<Record<string, Record<string, Record<string, unknown>[]>>> {
-  const res = await fetch(`${moto.current.endpoint}/moto-api/data.json`);
+  const res = await fetch(`${moto.current.endpoint}/moto-api/data.json`, { signal: AbortSignal.timeout(30_000) });
   return (await res.json()) as Record<string, Record<string, Record<string, unknown>[]>>;
 }
 

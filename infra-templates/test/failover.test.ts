@@ -25,6 +25,7 @@ import { useMoto } from '../../test/support/use-moto.js';
 import { evaluateHealth, failoverAnswer, type AlarmState, type HealthCheckConfig, type RecordSet } from '../lib/failover.js';
 import { loadParameterFile, loadTemplate, parameterFilePath, templatePath } from '../lib/files.js';
 import { instantiate } from '../lib/evaluate.js';
+import { motoGet } from './helpers.js';
 
 const ENV = 'staging';
 const PRIMARY = 'eu-central-1';
@@ -77,9 +78,8 @@ async function createHealthAlarms(region: string): Promise<string[]> {
 
 /** Route 53's REST API on moto (GET only), parsed from XML. */
 async function route53(path: string): Promise<Record<string, any>> {
-  // moto routes a request to its service by the credential scope of the Authorization header.
-  const authorization = 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/route53/aws4_request, SignedHeaders=host, Signature=0';
-  const res = await fetch(`${moto.current.endpoint}/2013-04-01${path}`, { headers: { authorization }, signal: AbortSignal.timeout(10_000) });
+  // Route 53 is global: its credential scope names us-east-1.
+  const res = await motoGet(moto.current.endpoint, `/2013-04-01${path}`, 'route53', 'us-east-1');
   const body = await res.text();
   if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${body.slice(0, 300)}`);
   const lists = new Set(['ResourceRecordSet', 'ChildHealthCheck', 'ResourceRecord']);

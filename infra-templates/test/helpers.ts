@@ -1,6 +1,6 @@
 /**
  * Small readers the per-template tests share: a resource's properties, a Ref, a stack as each of its
- * parameter files deploys it, a parameter's effective value.
+ * parameter files deploys it, a parameter's effective value, a GET on moto's APIs.
  */
 import { instantiate } from '../lib/evaluate.js';
 import { ENVIRONMENTS, loadParameterFile, loadTemplate, parameterFilePath, REGIONS, stackRegions } from '../lib/files.js';
@@ -47,4 +47,13 @@ export function deployed(stack: string, env: string, region: string): Template {
 /** Every env × region the stack is deployed to, with its parameter values. */
 export function deployments(stack: string): { env: string; region: string; values: Record<string, unknown>; t: Template }[] {
   return parameterSets(stack).map((p) => ({ ...p, t: instantiate(loadTemplate(stack), p.values) }));
+}
+
+/**
+ * A GET on moto's REST or query API, for the services the project carries no SDK client of. moto
+ * checks no signature, only which service and region the credential scope names.
+ */
+export function motoGet(endpoint: string, path: string, service: string, region: string): Promise<Response> {
+  const authorization = `AWS4-HMAC-SHA256 Credential=testing/20260101/${region}/${service}/aws4_request, SignedHeaders=host, Signature=0`;
+  return fetch(`${endpoint}${path}`, { headers: { authorization }, signal: AbortSignal.timeout(10_000) });
 }
