@@ -11,11 +11,11 @@ import { repoRoot } from '../../test/support/harness.js';
 import { type Resource } from '../lib/parse.js';
 import { REGIONS, loadParameterFile, loadTemplate, parameterFiles } from '../lib/files.js';
 import { instantiate } from '../lib/evaluate.js';
-import { props, ref, deployments } from './helpers.js';
+import { props, ref, deployments, SERVICE_IDS, SERVICE_NAMES } from './helpers.js';
 
 describe('chaos: FIS experiments stopped by the service\'s SLO alarm, and the workflow that runs them', () => {
   const t = loadTemplate('chaos');
-  const SERVICES = [['Auth', 'auth'], ['Persona', 'persona'], ['VcStart', 'vc-start']] as const;
+  const SERVICES = SERVICE_IDS.map((id, i) => [id, SERVICE_NAMES[i]] as const);
   const FAULTS = [['StopTask', 'aws:ecs:stop-task'], ['CpuStress', 'aws:ecs:task-cpu-stress'], ['NetworkLatency', 'aws:ecs:task-network-latency'], ['PacketLoss', 'aws:ecs:task-network-packet-loss']] as const;
   /** The SSM document FIS runs on the task for each task fault (the -ECS ones call the ECS fault injection endpoints). */
   const DOCUMENTS: Record<string, string> = { CpuStress: 'AWSFIS-Run-CPU-Stress', NetworkLatency: 'AWSFIS-Run-Network-Latency-ECS', PacketLoss: 'AWSFIS-Run-Network-Packet-Loss-ECS' };

@@ -30,6 +30,7 @@ import { platformInputs } from '../../test/support/cloudformation/deploy-inputs.
 import { deployStack, type DeployResult } from '../../actions/deploy-stack/deploy.js';
 import { useMoto } from '../../test/support/use-moto.js';
 import { loadTemplate, parametersDir } from '../lib/files.js';
+import { SERVICE_IDS } from './helpers.js';
 
 const ENV = 'staging';
 const PRIMARY = 'eu-central-1';
@@ -265,7 +266,7 @@ describe('the platform stacks through deploy-stack against moto, in deployment o
   test('observability: log groups with retention, RED and USE dashboards on the edge and cluster exports, updated through deploy-stack', async () => {
     const lb = 'app/staging-edge/0123456789abcdef';
     const tgs: Record<string, string> = {};
-    for (const svc of ['Auth', 'Persona', 'VcStart']) {
+    for (const svc of SERVICE_IDS) {
       for (const track of ['Stable', 'Canary']) tgs[`${svc}${track}TargetGroupFullName`] = `targetgroup/${svc.toLowerCase()}-${track.toLowerCase()}/0123456789abcdef`;
     }
     await standInStack(`${ENV}-edge`, marker('edge'), { LoadBalancerFullName: lb, ...tgs });

@@ -25,7 +25,7 @@ import { useMoto } from '../../test/support/use-moto.js';
 import { evaluateHealth, failoverAnswer, type AlarmState, type HealthCheckConfig, type RecordSet } from '../lib/failover.js';
 import { loadParameterFile, loadTemplate, parameterFilePath, templatePath } from '../lib/files.js';
 import { instantiate } from '../lib/evaluate.js';
-import { motoGet } from './helpers.js';
+import { motoGet, SERVICE_IDS } from './helpers.js';
 
 const ENV = 'staging';
 const PRIMARY = 'eu-central-1';
@@ -36,7 +36,7 @@ const moto = useMoto(PRIMARY, { route53HealthChecks: true });
 /** What the edge stack of a region would export (moto cannot build the edge stack: CloudFront, ACM). */
 const edgeExports = (region: string): Record<string, string> => ({
   [`${ENV}-edge-LoadBalancerFullName`]: `app/${ENV}-edge/${region === PRIMARY ? '1111111111' : '2222222222'}`,
-  ...Object.fromEntries(['Auth', 'Persona', 'VcStart'].map((s) => [`${ENV}-edge-${s}StableTargetGroupFullName`, `targetgroup/${ENV}-${s.toLowerCase()}-stable/0123456789abcdef`])),
+  ...Object.fromEntries(SERVICE_IDS.map((s) => [`${ENV}-edge-${s}StableTargetGroupFullName`, `targetgroup/${ENV}-${s.toLowerCase()}-stable/0123456789abcdef`])),
 });
 
 /** A template value with Fn::Sub and Fn::ImportValue resolved (instantiate has done Refs and conditions). */

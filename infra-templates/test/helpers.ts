@@ -9,6 +9,10 @@ import { resourcesOfType } from '../lib/policies.js';
 
 export type Json = unknown;
 
+/** The reference services, by name, and the prefix of their resources' logical ids (in the same order). */
+export const SERVICE_NAMES = ['auth', 'persona', 'vc-start'] as const;
+export const SERVICE_IDS = ['Auth', 'Persona', 'VcStart'] as const;
+
 export const props = (r: Resource): Record<string, any> => r.Properties ?? {};
 export const ref = (id: string) => ({ Ref: id });
 export const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);

@@ -7,9 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { type Template } from '../lib/parse.js';
 import { loadParameterFile, loadTemplate, parameterFiles } from '../lib/files.js';
 import { instantiate } from '../lib/evaluate.js';
-import { props, ref, ofType, envRegions } from './helpers.js';
-
-const SERVICES = ['auth', 'persona', 'vc-start'] as const;
+import { props, ref, ofType, envRegions, SERVICE_NAMES } from './helpers.js';
 
 describe('service', () => {
   const t = loadTemplate('service');
@@ -112,7 +110,7 @@ describe('service', () => {
   test('parameter files: every service runs in every env/region, images pinned by digest, vc-start scales on its queue', () => {
     for (const { env, region } of envRegions) {
       const files = parameterFiles(env, region, 'service').map((f) => loadParameterFile(f));
-      expect(files.map((p) => p.ServiceName).sort()).toEqual([...SERVICES]);
+      expect(files.map((p) => p.ServiceName).sort()).toEqual([...SERVICE_NAMES]);
       for (const p of files) expect(String(p.ImageUri)).toMatch(/@sha256:[0-9a-f]{64}$/);
       expect(files.find((p) => p.ServiceName === 'vc-start')!.QueueArn).toMatch(/^arn:aws:sqs:/);
     }
