@@ -35,10 +35,13 @@ describe('service', () => {
   });
 
   test('every container logs to one group with retention: the observability stack\'s for the service, else its own', () => {
-    const own = instantiate(t, { ...base, MeshMode: 'AppMesh', DeploymentShape: 'MeshRamp' });
+    // Every optional container present (Envoy, the fault-injection agent): cdk-nag cannot see into them (nag/service.yaml).
+    const all = { ...base, MeshMode: 'AppMesh', DeploymentShape: 'MeshRamp', FaultInjection: 'true' };
+    const own = instantiate(t, all);
+    expect(containers(own).map((c) => c.Name)).toEqual(['app', 'otel-collector', 'envoy', 'fault-injection-agent']);
     for (const c of containers(own)) expect(c.LogConfiguration).toMatchObject({ LogDriver: 'awslogs', Options: { 'awslogs-group': ref('LogGroup') } });
     expect(props(own.Resources.LogGroup).RetentionInDays).toBe(30);
-    const shared = instantiate(t, { ...base, MeshMode: 'AppMesh', DeploymentShape: 'MeshRamp', ObservabilityStack: 'staging-observability' });
+    const shared = instantiate(t, { ...all, ObservabilityStack: 'staging-observability' });
     expect(shared.Resources.LogGroup).toBeUndefined();
     const groups = containers(shared).map((c) => c.LogConfiguration.Options['awslogs-group']['Fn::ImportValue']['Fn::Sub']);
     expect(groups).toEqual(containers(shared).map(() => ['${ObservabilityStack}-${Svc}LogGroupName', { Svc: 'Auth' }]));
