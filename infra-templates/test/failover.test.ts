@@ -25,6 +25,7 @@ import { useMoto } from '../../test/support/use-moto.js';
 import { evaluateHealth, failoverAnswer, type AlarmState, type HealthCheckConfig, type RecordSet } from '../lib/failover.js';
 import { loadParameterFile, loadTemplate, parameterFilePath, templatePath } from '../lib/files.js';
 import { instantiate } from '../lib/evaluate.js';
+import { substitute } from '../lib/imports.js';
 import { motoGet, SERVICE_IDS } from './helpers.js';
 
 const ENV = 'staging';
@@ -45,10 +46,9 @@ function resolveValue(node: unknown, vars: Record<string, unknown>, exports: Rec
   if (!node || typeof node !== 'object') return node;
   const [[fn, arg], ...rest] = Object.entries(node);
   if (!rest.length && fn === 'Fn::Sub' && typeof arg === 'string') {
-    return arg.replace(/\$\{([^}]+)\}/g, (_, name: string) => {
-      if (!(name in vars)) throw new Error(`Fn::Sub names ${name}: not a parameter or pseudo parameter`);
-      return String(vars[name]);
-    });
+    const text = substitute(arg, vars);
+    if (text === null) throw new Error(`Fn::Sub ${arg}: names something not a parameter or pseudo parameter`);
+    return text;
   }
   if (!rest.length && fn === 'Fn::ImportValue') {
     const name = String(resolveValue(arg, vars, exports));
