@@ -128,6 +128,9 @@ describe('chaos: FIS experiments stopped by the service\'s SLO alarm, and the wo
     expect(start.env.TEMPLATE_ID).toBe('${{ steps.find.outputs.template }}');
     const stop = job.steps.find((s: any) => String(s.run ?? '').includes('stop-experiment'));
     expect(stop.if).toContain('cancelled()');
+    // …and when the wait gave up on it (failed before it saw the experiment end).
+    expect(stop.if).toContain('failure()');
+    expect(stop.if).toContain("steps.wait.outputs.status == ''");
     const gate = job.steps.find((s: any) => s.uses === 'mesh-actions/mesh-actions/slo-gate@v1');
     expect(gate.with).toMatchObject({ preset: 'alb', window: '${{ steps.start.outputs.started-at }}' });
     expect(gate.with.slo).toContain('p95 < 200ms');
