@@ -17,7 +17,7 @@ export function parameterValues(template: Template, given: ParameterValues = {})
 }
 
 /** Every condition's truth for the given parameters (Fn::Equals/Not/And/Or/Condition over Refs). */
-export function evaluateConditions(template: Template, given: ParameterValues = {}): Record<string, boolean> {
+function evaluateConditions(template: Template, given: ParameterValues = {}): Record<string, boolean> {
   const params = parameterValues(template, given);
   const memo: Record<string, boolean> = {};
   const value = (node: unknown): unknown => {

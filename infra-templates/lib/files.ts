@@ -9,9 +9,9 @@ import { parse } from 'yaml';
 import { parseCfnYaml, type Template } from './parse.js';
 
 export const infraRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
-export const templatesDir = join(infraRoot, 'templates');
+const templatesDir = join(infraRoot, 'templates');
 export const parametersDir = join(infraRoot, 'parameters');
-export const nagDir = join(infraRoot, 'nag');
+const nagDir = join(infraRoot, 'nag');
 
 export const ENVIRONMENTS = ['staging', 'prod'] as const;
 export const REGIONS = ['eu-central-1', 'eu-west-1'] as const;

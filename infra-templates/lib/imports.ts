@@ -15,7 +15,7 @@ export interface StackImport {
 }
 
 /** Substitutes ${Name} in a Fn::Sub string from parameters and the Sub's own (resolved) variables; null if any stays open. */
-function substitute(text: string, vars: Record<string, unknown>): string | null {
+export function substitute(text: string, vars: Record<string, unknown>): string | null {
   let open = false;
   const out = text.replace(/\$\{([^}!]+)\}/g, (_, name: string) => {
     const v = vars[name];

@@ -120,7 +120,7 @@ export function bundledSchemas(): Record<string, any> {
 }
 
 /** Writes the schemas that still need a patch into a fresh folder for --registry-schemas; undefined when none does. */
-export function patchedSchemasDir(): string | undefined {
+function patchedSchemasDir(): string | undefined {
   const { patched } = patchSchemas(bundledSchemas());
   if (Object.keys(patched).length === 0) return undefined;
   const out = mkdtempSync(join(tmpdir(), 'cfn-lint-schemas-'));

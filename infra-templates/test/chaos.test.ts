@@ -11,11 +11,11 @@ import { repoRoot } from '../../test/support/harness.js';
 import { type Resource } from '../lib/parse.js';
 import { REGIONS, loadParameterFile, loadTemplate, parameterFiles } from '../lib/files.js';
 import { instantiate } from '../lib/evaluate.js';
-import { props, ref, deployments } from './helpers.js';
+import { props, ref, deployments, SERVICE_IDS, SERVICE_NAMES } from './helpers.js';
 
 describe('chaos: FIS experiments stopped by the service\'s SLO alarm, and the workflow that runs them', () => {
   const t = loadTemplate('chaos');
-  const SERVICES = [['Auth', 'auth'], ['Persona', 'persona'], ['VcStart', 'vc-start']] as const;
+  const SERVICES = SERVICE_IDS.map((id, i) => [id, SERVICE_NAMES[i]] as const);
   const FAULTS = [['StopTask', 'aws:ecs:stop-task'], ['CpuStress', 'aws:ecs:task-cpu-stress'], ['NetworkLatency', 'aws:ecs:task-network-latency'], ['PacketLoss', 'aws:ecs:task-network-packet-loss']] as const;
   /** The SSM document FIS runs on the task for each task fault (the -ECS ones call the ECS fault injection endpoints). */
   const DOCUMENTS: Record<string, string> = { CpuStress: 'AWSFIS-Run-CPU-Stress', NetworkLatency: 'AWSFIS-Run-Network-Latency-ECS', PacketLoss: 'AWSFIS-Run-Network-Packet-Loss-ECS' };
@@ -61,12 +61,14 @@ describe('chaos: FIS experiments stopped by the service\'s SLO alarm, and the wo
   test('experiments and service stacks agree: each targets the stable service its service stack runs in the same cluster, and where experiments may run its tasks are ready for task faults', () => {
     const service = loadTemplate('service');
     const defaults = (name: string) => service.Parameters![name].Default;
+    // Only where the deploy role may start experiments (staging) must the tasks be ready; prod's are not.
+    const chaosEnvs = new Set(deployments('security').filter((d) => Boolean(d.t.Resources.ChaosPolicy)).map((d) => d.env));
     for (const { env, region, values: chaos, t: experiments } of deployments('chaos')) {
-      // Only where the deploy role may start experiments (staging) must the tasks be ready; prod's are not.
-      const mayRun = deployments('security').some((d) => d.env === env && Boolean(d.t.Resources.ChaosPolicy));
+      const mayRun = chaosEnvs.has(env);
       expect(mayRun, env).toBe(env === 'staging');
+      const serviceFiles = parameterFiles(env, region, 'service').map(loadParameterFile);
       for (const [S, s] of SERVICES) {
-        const files = parameterFiles(env, region, 'service').map(loadParameterFile).filter((v) => v.ServiceName === s && (v.Track ?? defaults('Track')) === 'stable');
+        const files = serviceFiles.filter((v) => v.ServiceName === s && (v.Track ?? defaults('Track')) === 'stable');
         expect(files, `${env}/${region} ${s}`).toHaveLength(1);
         const values = files[0];
         const d = instantiate(service, values);
@@ -126,6 +128,9 @@ describe('chaos: FIS experiments stopped by the service\'s SLO alarm, and the wo
     expect(start.env.TEMPLATE_ID).toBe('${{ steps.find.outputs.template }}');
     const stop = job.steps.find((s: any) => String(s.run ?? '').includes('stop-experiment'));
     expect(stop.if).toContain('cancelled()');
+    // …and when the wait gave up on it (failed before it saw the experiment end).
+    expect(stop.if).toContain('failure()');
+    expect(stop.if).toContain("steps.wait.outputs.status == ''");
     const gate = job.steps.find((s: any) => s.uses === 'mesh-actions/mesh-actions/slo-gate@v1');
     expect(gate.with).toMatchObject({ preset: 'alb', window: '${{ steps.start.outputs.started-at }}' });
     expect(gate.with.slo).toContain('p95 < 200ms');

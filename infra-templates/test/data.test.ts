@@ -6,14 +6,12 @@ import { describe, expect, test } from 'vitest';
 import { type Resource } from '../lib/parse.js';
 import { loadTemplate } from '../lib/files.js';
 import { resourcesOfType } from '../lib/policies.js';
-import { type Json, resource, parameterSets, effective } from './helpers.js';
-
-const SERVICES = ['Auth', 'Persona', 'VcStart'] as const;
+import { type Json, resource, parameterSets, effective, SERVICE_IDS } from './helpers.js';
 
 describe('data: a database per service behind an RDS Proxy, TLS and IAM only, rotated, optionally global', () => {
   const t = loadTemplate('data');
 
-  test.each(SERVICES)('%s: encrypted, protected, backed up, RDS-managed rotating secret, IAM auth', (svc) => {
+  test.each(SERVICE_IDS)('%s: encrypted, protected, backed up, RDS-managed rotating secret, IAM auth', (svc) => {
     const cluster = resource(t, `${svc}Cluster`).Properties!;
     const instance = resource(t, `${svc}Instance`).Properties!;
     expect(cluster).toMatchObject({ Engine: 'aurora-postgresql', StorageEncrypted: true, KmsKeyId: { Ref: 'DataKeyArn' }, DeletionProtection: true, EnableIAMDatabaseAuthentication: true });
@@ -25,7 +23,7 @@ describe('data: a database per service behind an RDS Proxy, TLS and IAM only, ro
     expect(resource(t, `${svc}Instance`).Condition).toBe('IsRds');
   });
 
-  test.each(SERVICES)('%s: the proxy pools connections, requires TLS and IAM, and reads only its own secret', (svc) => {
+  test.each(SERVICE_IDS)('%s: the proxy pools connections, requires TLS and IAM, and reads only its own secret', (svc) => {
     const proxy = resource(t, `${svc}Proxy`).Properties!;
     expect(proxy).toMatchObject({ EngineFamily: 'POSTGRESQL', RequireTLS: true });
     expect(proxy.Auth).toEqual([{ AuthScheme: 'SECRETS', IAMAuth: 'REQUIRED', SecretArn: { 'Fn::If': ['IsAurora', { 'Fn::GetAtt': [`${svc}Cluster`, 'MasterUserSecret.SecretArn'] }, { 'Fn::GetAtt': [`${svc}Instance`, 'MasterUserSecret.SecretArn'] }] } }]);
@@ -57,7 +55,7 @@ describe('data: a database per service behind an RDS Proxy, TLS and IAM only, ro
       ['prod', 'eu-central-1', 'primary', 'aurora-serverless-v2'],
       ['prod', 'eu-west-1', 'secondary', 'aurora-serverless-v2'],
     ]);
-    for (const svc of SERVICES) {
+    for (const svc of SERVICE_IDS) {
       expect(resource(t, `${svc}GlobalCluster`)).toMatchObject({ Condition: 'IsGlobalPrimary', Properties: { SourceDBClusterIdentifier: { 'Fn::GetAtt': [`${svc}Cluster`, 'DBClusterArn'] } } });
       // A secondary joins the global cluster by the name the primary gave it.
       const joinName = (resource(t, `${svc}Cluster`).Properties!.GlobalClusterIdentifier as { 'Fn::If': [string, Json, Json] })['Fn::If'];
@@ -66,7 +64,7 @@ describe('data: a database per service behind an RDS Proxy, TLS and IAM only, ro
     }
     // The service stacks import these in every region: a secondary region exports the cluster's
     // reader endpoint and resource id (IAM auth to the cluster itself) instead of a proxy's.
-    for (const svc of SERVICES) {
+    for (const svc of SERVICE_IDS) {
       for (const [output, secondary] of [['ProxyEndpoint', 'ReadEndpoint.Address'], ['ProxyResourceId', 'DBClusterResourceId']]) {
         const o = t.Outputs![`${svc}${output}`];
         expect(o.Condition, `${svc}${output}`).toBeUndefined();

@@ -22,19 +22,17 @@ import { repoRoot } from '../../test/support/harness.js';
 import { useMoto } from '../../test/support/use-moto.js';
 import { buildRotationPackage } from '../../services/auth/rotation/package.js';
 import { parametersDir } from '../lib/files.js';
+import { motoGet } from './helpers.js';
 
 const ENV = 'staging';
 const REGION = 'eu-central-1';
 const moto = useMoto(REGION);
 
-/** moto checks no signature, only which service and region a request is for. */
 /** An IAM document as the query API returns it: XML-escaped, sometimes also URL-encoded. */
 const iamDocument = (xml: string, tag: string): string => {
   const raw = new RegExp(`<${tag}>([^<]*)<`).exec(xml)![1].replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
   return raw.startsWith('%7B') ? decodeURIComponent(raw) : raw;
 };
-
-const auth = (service: string) => ({ authorization: `AWS4-HMAC-SHA256 Credential=testing/20260101/${REGION}/${service}/aws4_request, SignedHeaders=host, Signature=0` });
 
 test('security in the primary region: the JWT rotation Lambda from the code bucket, under the boundary', async () => {
   const file = YAML.parse(readFileSync(join(parametersDir, ENV, REGION, 'security.yaml'), 'utf8')) as Record<string, string>;
@@ -56,7 +54,7 @@ test('security in the primary region: the JWT rotation Lambda from the code buck
   const result = await deployStack(plan, { cfn: awsClient(CloudFormationClient, { region: REGION }), clock: new FakeClock(), log, color: false });
   expect(result.outcome, `${result.message}\n${lines.join('\n')}`).toBe('created');
 
-  const fn = (await (await fetch(`${moto.current.endpoint}/2015-03-31/functions/mesh-${ENV}-jwt-rotation`, { headers: auth('lambda') })).json()) as { Configuration: Record<string, unknown> };
+  const fn = (await (await motoGet(moto.current.endpoint, `/2015-03-31/functions/mesh-${ENV}-jwt-rotation`, 'lambda', REGION)).json()) as { Configuration: Record<string, unknown> };
   expect(fn.Configuration).toMatchObject({
     Handler: 'index.handler',
     Role: `arn:aws:iam::123456789012:role/${ENV}-jwt-rotation`,
@@ -66,10 +64,10 @@ test('security in the primary region: the JWT rotation Lambda from the code buck
   });
   expect(String(fn.Configuration.Runtime)).toMatch(/^nodejs2[4-9]\.x$/);
 
-  const role = await (await fetch(`${moto.current.endpoint}/?Action=GetRole&Version=2010-05-08&RoleName=${ENV}-jwt-rotation`, { headers: auth('iam') })).text();
+  const role = await (await motoGet(moto.current.endpoint, `/?Action=GetRole&Version=2010-05-08&RoleName=${ENV}-jwt-rotation`, 'iam', REGION)).text();
   expect(role).toContain(`<PermissionsBoundaryArn>arn:aws:iam::123456789012:policy/mesh-${ENV}-permissions-boundary</PermissionsBoundaryArn>`);
   expect(iamDocument(role, 'AssumeRolePolicyDocument')).toContain('lambda.amazonaws.com');
-  const inline = await (await fetch(`${moto.current.endpoint}/?Action=GetRolePolicy&Version=2010-05-08&RoleName=${ENV}-jwt-rotation&PolicyName=rotate-jwt-signing-key`, { headers: auth('iam') })).text();
+  const inline = await (await motoGet(moto.current.endpoint, `/?Action=GetRolePolicy&Version=2010-05-08&RoleName=${ENV}-jwt-rotation&PolicyName=rotate-jwt-signing-key`, 'iam', REGION)).text();
   // moto returns the inline policy as a Python literal, and leaves out the Resource that names the
   // secret it skipped: the actions are what can be read back here.
   const actions = [...iamDocument(inline, 'PolicyDocument').matchAll(/'((?:secretsmanager|kms|logs):\w+)'/g)].map((m) => m[1]);

@@ -30,6 +30,7 @@ import { platformInputs } from '../../test/support/cloudformation/deploy-inputs.
 import { deployStack, type DeployResult } from '../../actions/deploy-stack/deploy.js';
 import { useMoto } from '../../test/support/use-moto.js';
 import { loadTemplate, parametersDir } from '../lib/files.js';
+import { SERVICE_IDS } from './helpers.js';
 
 const ENV = 'staging';
 const PRIMARY = 'eu-central-1';
@@ -69,7 +70,7 @@ async function deploy(stack: string, region: string, overrides: Record<string, s
 
 /** moto's whole state as JSON: the only way to read IAM, KMS and Route 53 back without their SDK clients. */
 async function motoState(): Promise<Record<string, Record<string, Record<string, unknown>[]>>> {
-  const res = await fetch(`${moto.current.endpoint}/moto-api/data.json`);
+  const res = await fetch(`${moto.current.endpoint}/moto-api/data.json`, { signal: AbortSignal.timeout(30_000) });
   return (await res.json()) as Record<string, Record<string, Record<string, unknown>[]>>;
 }
 
@@ -265,7 +266,7 @@ describe('the platform stacks through deploy-stack against moto, in deployment o
   test('observability: log groups with retention, RED and USE dashboards on the edge and cluster exports, updated through deploy-stack', async () => {
     const lb = 'app/staging-edge/0123456789abcdef';
     const tgs: Record<string, string> = {};
-    for (const svc of ['Auth', 'Persona', 'VcStart']) {
+    for (const svc of SERVICE_IDS) {
       for (const track of ['Stable', 'Canary']) tgs[`${svc}${track}TargetGroupFullName`] = `targetgroup/${svc.toLowerCase()}-${track.toLowerCase()}/0123456789abcdef`;
     }
     await standInStack(`${ENV}-edge`, marker('edge'), { LoadBalancerFullName: lb, ...tgs });

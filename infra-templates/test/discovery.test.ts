@@ -4,9 +4,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { loadParameterFile, loadTemplate, parameterFilePath } from '../lib/files.js';
-import { ref, ofType, envRegions } from './helpers.js';
-
-const SERVICES = ['auth', 'persona', 'vc-start'] as const;
+import { ref, ofType, envRegions, SERVICE_NAMES } from './helpers.js';
 
 describe('discovery', () => {
   const t = loadTemplate('discovery');
@@ -17,7 +15,7 @@ describe('discovery', () => {
     expect(Number(t.Parameters!.DnsTtlSeconds.Default)).toBeGreaterThanOrEqual(5);
     expect(Number(t.Parameters!.DnsTtlSeconds.Default)).toBeLessThanOrEqual(10);
     const services = ofType(t, 'AWS::ServiceDiscovery::Service');
-    expect(services.map((s) => s.Name)).toEqual([...SERVICES]);
+    expect(services.map((s) => s.Name)).toEqual([...SERVICE_NAMES]);
     for (const s of services) {
       expect(s.DnsConfig.DnsRecords).toEqual([{ Type: 'A', TTL: ref('DnsTtlSeconds') }]);
       expect(s.HealthCheckCustomConfig).toEqual({ FailureThreshold: ref('FailureThreshold') });

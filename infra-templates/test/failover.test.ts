@@ -25,6 +25,8 @@ import { useMoto } from '../../test/support/use-moto.js';
 import { evaluateHealth, failoverAnswer, type AlarmState, type HealthCheckConfig, type RecordSet } from '../lib/failover.js';
 import { loadParameterFile, loadTemplate, parameterFilePath, templatePath } from '../lib/files.js';
 import { instantiate } from '../lib/evaluate.js';
+import { substitute } from '../lib/imports.js';
+import { motoGet, SERVICE_IDS } from './helpers.js';
 
 const ENV = 'staging';
 const PRIMARY = 'eu-central-1';
@@ -35,7 +37,7 @@ const moto = useMoto(PRIMARY, { route53HealthChecks: true });
 /** What the edge stack of a region would export (moto cannot build the edge stack: CloudFront, ACM). */
 const edgeExports = (region: string): Record<string, string> => ({
   [`${ENV}-edge-LoadBalancerFullName`]: `app/${ENV}-edge/${region === PRIMARY ? '1111111111' : '2222222222'}`,
-  ...Object.fromEntries(['Auth', 'Persona', 'VcStart'].map((s) => [`${ENV}-edge-${s}StableTargetGroupFullName`, `targetgroup/${ENV}-${s.toLowerCase()}-stable/0123456789abcdef`])),
+  ...Object.fromEntries(SERVICE_IDS.map((s) => [`${ENV}-edge-${s}StableTargetGroupFullName`, `targetgroup/${ENV}-${s.toLowerCase()}-stable/0123456789abcdef`])),
 });
 
 /** A template value with Fn::Sub and Fn::ImportValue resolved (instantiate has done Refs and conditions). */
@@ -44,10 +46,9 @@ function resolveValue(node: unknown, vars: Record<string, unknown>, exports: Rec
   if (!node || typeof node !== 'object') return node;
   const [[fn, arg], ...rest] = Object.entries(node);
   if (!rest.length && fn === 'Fn::Sub' && typeof arg === 'string') {
-    return arg.replace(/\$\{([^}]+)\}/g, (_, name: string) => {
-      if (!(name in vars)) throw new Error(`Fn::Sub names ${name}: not a parameter or pseudo parameter`);
-      return String(vars[name]);
-    });
+    const text = substitute(arg, vars);
+    if (text === null) throw new Error(`Fn::Sub ${arg}: names something not a parameter or pseudo parameter`);
+    return text;
   }
   if (!rest.length && fn === 'Fn::ImportValue') {
     const name = String(resolveValue(arg, vars, exports));
@@ -77,9 +78,8 @@ async function createHealthAlarms(region: string): Promise<string[]> {
 
 /** Route 53's REST API on moto (GET only), parsed from XML. */
 async function route53(path: string): Promise<Record<string, any>> {
-  // moto routes a request to its service by the credential scope of the Authorization header.
-  const authorization = 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/route53/aws4_request, SignedHeaders=host, Signature=0';
-  const res = await fetch(`${moto.current.endpoint}/2013-04-01${path}`, { headers: { authorization }, signal: AbortSignal.timeout(10_000) });
+  // Route 53 is global: its credential scope names us-east-1.
+  const res = await motoGet(moto.current.endpoint, `/2013-04-01${path}`, 'route53', 'us-east-1');
   const body = await res.text();
   if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${body.slice(0, 300)}`);
   const lists = new Set(['ResourceRecordSet', 'ChildHealthCheck', 'ResourceRecord']);

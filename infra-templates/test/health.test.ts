@@ -7,7 +7,7 @@
 import { describe, expect, test } from 'vitest';
 import { REGIONS, loadTemplate, stackRegions } from '../lib/files.js';
 import { resourcesOfType } from '../lib/policies.js';
-import { deployments, props, ref } from './helpers.js';
+import { deployments, props, ref, SERVICE_IDS } from './helpers.js';
 
 describe('health: the alarms a region fails over on', () => {
   const t = loadTemplate('health');
@@ -35,7 +35,7 @@ describe('health: the alarms a region fails over on', () => {
     expect(p('ElbErrorsAlarm')).toMatchObject({ MetricName: 'HTTPCode_ELB_5XX_Count', Statistic: 'Sum', ComparisonOperator: 'GreaterThanThreshold', Threshold: ref('ElbErrorsPerMinute'), TreatMissingData: 'notBreaching' });
     expect(p('TargetErrorsAlarm')).toMatchObject({ MetricName: 'HTTPCode_Target_5XX_Count', Statistic: 'Sum', ComparisonOperator: 'GreaterThanThreshold', Threshold: ref('TargetErrorsPerMinute'), TreatMissingData: 'notBreaching' });
     for (const id of ['ElbErrorsAlarm', 'TargetErrorsAlarm']) expect(p(id).Dimensions).toEqual([{ Name: 'LoadBalancer', Value: edgeImport('LoadBalancerFullName') }]);
-    for (const svc of ['Auth', 'Persona', 'VcStart']) {
+    for (const svc of SERVICE_IDS) {
       expect(p(`${svc}HealthyHostsAlarm`)).toMatchObject({ MetricName: 'HealthyHostCount', Statistic: 'Minimum', ComparisonOperator: 'LessThanThreshold', Threshold: ref('MinHealthyHosts'), TreatMissingData: 'breaching' });
       // The stable group only: a bad canary is canary-ramp's to roll back, not a reason to leave the region.
       expect(p(`${svc}HealthyHostsAlarm`).Dimensions).toEqual([

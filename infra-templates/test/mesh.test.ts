@@ -7,9 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { ENVIRONMENTS, REGIONS, loadParameterFile, loadTemplate, parameterFilePath } from '../lib/files.js';
 import { resourcesOfType } from '../lib/policies.js';
 import { instantiate } from '../lib/evaluate.js';
-import { props, ref, ofType, deployments } from './helpers.js';
-
-const SERVICES = ['auth', 'persona', 'vc-start'] as const;
+import { props, ref, ofType, deployments, SERVICE_NAMES } from './helpers.js';
 
 describe('mesh', () => {
   const t = loadTemplate('mesh');
@@ -26,9 +24,9 @@ describe('mesh', () => {
   });
 
   test('App Mesh: a virtual service, router and weighted route for auth, persona and vc-start', () => {
-    expect(ofType(appMesh, 'AWS::AppMesh::VirtualService').map((s) => s.VirtualServiceName['Fn::Sub'])).toEqual(SERVICES.map((s) => `${s}.\${NamespaceName}`));
-    expect(ofType(appMesh, 'AWS::AppMesh::VirtualRouter').map((r) => r.VirtualRouterName)).toEqual(SERVICES.map((s) => `${s}-router`));
-    expect(ofType(appMesh, 'AWS::AppMesh::VirtualNode').map((n) => n.VirtualNodeName)).toEqual(SERVICES.flatMap((s) => [`${s}-stable`, `${s}-canary`]));
+    expect(ofType(appMesh, 'AWS::AppMesh::VirtualService').map((s) => s.VirtualServiceName['Fn::Sub'])).toEqual(SERVICE_NAMES.map((s) => `${s}.\${NamespaceName}`));
+    expect(ofType(appMesh, 'AWS::AppMesh::VirtualRouter').map((r) => r.VirtualRouterName)).toEqual(SERVICE_NAMES.map((s) => `${s}-router`));
+    expect(ofType(appMesh, 'AWS::AppMesh::VirtualNode').map((n) => n.VirtualNodeName)).toEqual(SERVICE_NAMES.flatMap((s) => [`${s}-stable`, `${s}-canary`]));
     for (const route of ofType(appMesh, 'AWS::AppMesh::Route')) {
       const spec = route.Spec.HttpRoute ?? route.Spec.GrpcRoute;
       expect(spec.Action.WeightedTargets).toHaveLength(2);
@@ -74,7 +72,7 @@ describe('mesh', () => {
 
 describe('workload identity and mutual TLS, on by default', () => {
   const mesh = loadTemplate('mesh');
-  const SPIFFE = ['auth', 'persona', 'vc-start'].map((s) => ({ 'Fn::Sub': `spiffe://\${SpiffeTrustDomain}/${s}` }));
+  const SPIFFE = SERVICE_NAMES.map((s) => ({ 'Fn::Sub': `spiffe://\${SpiffeTrustDomain}/${s}` }));
 
   /** The App Mesh variant of a deployment (the variant that has a client-certificate mode). */
   const appMeshOf = (values: Record<string, unknown>) => instantiate(mesh, { ...values, MeshMode: 'AppMesh' });
@@ -116,7 +114,7 @@ describe('workload identity and mutual TLS, on by default', () => {
       for (const region of REGIONS) {
         const values = loadParameterFile(parameterFilePath(env, region, 'mesh'));
         if ((values.MeshMode ?? mesh.Parameters!.MeshMode.Default) !== 'ServiceConnect') continue;
-        for (const file of ['auth', 'persona', 'vc-start']) {
+        for (const file of SERVICE_NAMES) {
           const svc = instantiate(loadTemplate('service'), loadParameterFile(parameterFilePath(env, region, `service-${file}`)));
           const [[, ecs]] = resourcesOfType(svc, 'AWS::ECS::Service');
           const sc = props(ecs).ServiceConnectConfiguration;

@@ -9,9 +9,8 @@ import { describe, expect, test } from 'vitest';
 import YAML from 'yaml';
 import { repoRoot } from '../../test/support/harness.js';
 import { loadTemplate } from '../lib/files.js';
-import { type Json, list, resource, parameterSets, effective, byDefault } from './helpers.js';
+import { type Json, list, resource, parameterSets, effective, byDefault, SERVICE_IDS, SERVICE_NAMES } from './helpers.js';
 
-const SERVICES = ['Auth', 'Persona', 'VcStart'] as const;
 const TRACKS = ['Stable', 'Canary'] as const;
 
 describe('observability: SLO alarms usable as rollback-alarms', () => {
@@ -19,7 +18,7 @@ describe('observability: SLO alarms usable as rollback-alarms', () => {
   const importsOf = (dims: Json) =>
     list(dims as { Name: string; Value: { 'Fn::ImportValue': { 'Fn::Sub': string } } }[]).map((d) => [d.Name, d.Value['Fn::ImportValue']['Fn::Sub']]);
 
-  test.each(SERVICES.flatMap((s) => TRACKS.map((k) => [s, k])))('%s %s: p95 of ALB TargetResponseTime > 200 ms', (svc, track) => {
+  test.each(SERVICE_IDS.flatMap((s) => TRACKS.map((k) => [s, k])))('%s %s: p95 of ALB TargetResponseTime > 200 ms', (svc, track) => {
     const p = resource(t, `${svc}${track}LatencyP95Alarm`).Properties!;
     expect(p).toMatchObject({ Namespace: 'AWS/ApplicationELB', MetricName: 'TargetResponseTime', ExtendedStatistic: 'p95', ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
     expect(p.Statistic).toBeUndefined();
@@ -32,7 +31,7 @@ describe('observability: SLO alarms usable as rollback-alarms', () => {
     ]);
   });
 
-  test.each(SERVICES.flatMap((s) => TRACKS.map((k) => [s, k])))('%s %s: target 5xx > 1 percent of requests', (svc, track) => {
+  test.each(SERVICE_IDS.flatMap((s) => TRACKS.map((k) => [s, k])))('%s %s: target 5xx > 1 percent of requests', (svc, track) => {
     const p = resource(t, `${svc}${track}ErrorRateAlarm`).Properties!;
     expect(p.ComparisonOperator).toBe('GreaterThanThreshold');
     expect(byDefault(t, p.Threshold)).toBe(1);
@@ -54,7 +53,7 @@ describe('observability: SLO alarms usable as rollback-alarms', () => {
   });
 
   test('one composite alarm per service covers both SLOs on both tracks, and the rollback outputs fit deploy-stack', () => {
-    for (const svc of SERVICES) {
+    for (const svc of SERVICE_IDS) {
       const r = resource(t, `${svc}RollbackAlarm`);
       expect(r.Type).toBe('AWS::CloudWatch::CompositeAlarm');
       const rule = (r.Properties!.AlarmRule as { 'Fn::Sub': string })['Fn::Sub'];
@@ -68,7 +67,7 @@ describe('observability: SLO alarms usable as rollback-alarms', () => {
     const max = Number(/at most (\d+)/.exec(meta.inputs['rollback-alarms'].description)![1]);
     const published = (t.Outputs!.RollbackAlarmArns.Value as { 'Fn::Join': [string, Json[]] })['Fn::Join'][1];
     expect(published.length).toBeLessThanOrEqual(max);
-    expect(published).toEqual(SERVICES.map((s) => ({ 'Fn::GetAtt': [`${s}RollbackAlarm`, 'Arn'] })));
+    expect(published).toEqual(SERVICE_IDS.map((s) => ({ 'Fn::GetAtt': [`${s}RollbackAlarm`, 'Arn'] })));
   });
 
   test('alarms need 2 of 3 breaching minutes in every deployment (never more datapoints than periods)', () => {
@@ -81,7 +80,7 @@ describe('observability: SLO alarms usable as rollback-alarms', () => {
   });
 
   test('service log groups keep logs for a set time, encrypted, and count error lines (pino level >= 50)', () => {
-    for (const svc of SERVICES) {
+    for (const svc of SERVICE_IDS) {
       const g = resource(t, `${svc}LogGroup`).Properties!;
       expect(g.RetentionInDays).toEqual({ Ref: 'LogRetentionDays' });
       expect(g.KmsKeyId).toEqual({ Ref: 'PlatformKeyArn' });
@@ -101,9 +100,9 @@ describe('observability: SLO alarms usable as rollback-alarms', () => {
       return JSON.parse(text.replace(/\$\{([^}]+)\}/g, (_, n: string) => (t.Parameters?.[n]?.Default !== undefined ? String(t.Parameters[n].Default) : `value-of-${n}`))) as { widgets: { properties: { title: string; metrics: Json[][] } }[] };
     };
     const red = body('RedDashboard');
-    expect(red.widgets).toHaveLength(SERVICES.length * 3);
+    expect(red.widgets).toHaveLength(SERVICE_IDS.length * 3);
     const titles = red.widgets.map((w) => w.properties.title);
-    for (const svc of ['auth', 'persona', 'vc-start']) {
+    for (const svc of SERVICE_NAMES) {
       expect(titles.filter((x) => x.startsWith(`${svc} `)).map((x) => x.split(' ')[1])).toEqual(['rate', 'errors', 'duration']);
     }
     const use = body('UseDashboard');

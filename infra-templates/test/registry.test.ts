@@ -7,16 +7,14 @@ import { describe, expect, test } from 'vitest';
 import { ENVIRONMENTS, loadTemplate } from '../lib/files.js';
 import { resourcesOfType } from '../lib/policies.js';
 import { instantiate } from '../lib/evaluate.js';
-import { props, ref, ofType, deployed } from './helpers.js';
-
-const SERVICES = ['auth', 'persona', 'vc-start'] as const;
+import { props, ref, ofType, deployed, SERVICE_NAMES } from './helpers.js';
 
 describe('registry', () => {
   const t = loadTemplate('registry');
 
   test('every repository: immutable tags, scan on push, KMS, a lifecycle policy that expires untagged images and caps tagged ones', () => {
     const repos = ofType(t, 'AWS::ECR::Repository');
-    expect(repos.map((r) => r.RepositoryName['Fn::Sub'])).toEqual(SERVICES.map((s) => `\${RepositoryPrefix}/${s}`));
+    expect(repos.map((r) => r.RepositoryName['Fn::Sub'])).toEqual(SERVICE_NAMES.map((s) => `\${RepositoryPrefix}/${s}`));
     for (const r of repos) {
       expect(r.ImageTagMutability).toBe('IMMUTABLE');
       expect(r.ImageScanningConfiguration).toEqual({ ScanOnPush: true });

@@ -7,9 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { type Template } from '../lib/parse.js';
 import { loadParameterFile, loadTemplate, parameterFiles } from '../lib/files.js';
 import { instantiate } from '../lib/evaluate.js';
-import { props, ref, ofType, envRegions } from './helpers.js';
-
-const SERVICES = ['auth', 'persona', 'vc-start'] as const;
+import { props, ref, ofType, envRegions, SERVICE_NAMES } from './helpers.js';
 
 describe('service', () => {
   const t = loadTemplate('service');
@@ -37,10 +35,13 @@ describe('service', () => {
   });
 
   test('every container logs to one group with retention: the observability stack\'s for the service, else its own', () => {
-    const own = instantiate(t, { ...base, MeshMode: 'AppMesh', DeploymentShape: 'MeshRamp' });
+    // Every optional container present (Envoy, the fault-injection agent): cdk-nag cannot see into them (nag/service.yaml).
+    const all = { ...base, MeshMode: 'AppMesh', DeploymentShape: 'MeshRamp', FaultInjection: 'true' };
+    const own = instantiate(t, all);
+    expect(containers(own).map((c) => c.Name)).toEqual(['app', 'otel-collector', 'envoy', 'fault-injection-agent']);
     for (const c of containers(own)) expect(c.LogConfiguration).toMatchObject({ LogDriver: 'awslogs', Options: { 'awslogs-group': ref('LogGroup') } });
     expect(props(own.Resources.LogGroup).RetentionInDays).toBe(30);
-    const shared = instantiate(t, { ...base, MeshMode: 'AppMesh', DeploymentShape: 'MeshRamp', ObservabilityStack: 'staging-observability' });
+    const shared = instantiate(t, { ...all, ObservabilityStack: 'staging-observability' });
     expect(shared.Resources.LogGroup).toBeUndefined();
     const groups = containers(shared).map((c) => c.LogConfiguration.Options['awslogs-group']['Fn::ImportValue']['Fn::Sub']);
     expect(groups).toEqual(containers(shared).map(() => ['${ObservabilityStack}-${Svc}LogGroupName', { Svc: 'Auth' }]));
@@ -112,7 +113,7 @@ describe('service', () => {
   test('parameter files: every service runs in every env/region, images pinned by digest, vc-start scales on its queue', () => {
     for (const { env, region } of envRegions) {
       const files = parameterFiles(env, region, 'service').map((f) => loadParameterFile(f));
-      expect(files.map((p) => p.ServiceName).sort()).toEqual([...SERVICES]);
+      expect(files.map((p) => p.ServiceName).sort()).toEqual([...SERVICE_NAMES]);
       for (const p of files) expect(String(p.ImageUri)).toMatch(/@sha256:[0-9a-f]{64}$/);
       expect(files.find((p) => p.ServiceName === 'vc-start')!.QueueArn).toMatch(/^arn:aws:sqs:/);
     }

@@ -4,13 +4,12 @@
  * (security.test.ts fails when it has). Rewrite them with:
  *   npx tsx infra-templates/tools/readme.ts
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseCfnYaml } from '../lib/parse.js';
+import { infraRoot, loadTemplate, templateNames } from '../lib/files.js';
 
-export const infraDir = resolve(fileURLToPath(new URL('..', import.meta.url)));
-export const readmePath = join(infraDir, 'README.md');
+export const readmePath = join(infraRoot, 'README.md');
 
 /** The deploy role's managed policies, by the action (or case) each serves; README headings use these names. */
 export const ACTION_POLICIES: Record<string, string> = {
@@ -23,19 +22,6 @@ export const ACTION_POLICIES: Record<string, string> = {
 };
 
 type Json = unknown;
-
-interface Template {
-  Parameters?: Record<string, { Type: string; Default?: unknown; Description?: string; AllowedValues?: unknown[] }>;
-  Resources: Record<string, { Properties?: Record<string, Json> }>;
-}
-
-export function readTemplate(stack: string): Template {
-  return parseCfnYaml(readFileSync(join(infraDir, 'templates', `${stack}.yaml`), 'utf8')) as Template;
-}
-
-export function templateStacks(): string[] {
-  return readdirSync(join(infraDir, 'templates')).filter((f) => f.endsWith('.yaml')).map((f) => basename(f, '.yaml')).sort();
-}
 
 /**
  * A CloudFormation value as the README writes it: ${AWS::Partition} → aws, ${AWS::AccountId} →
@@ -60,7 +46,7 @@ export function renderStatement(s: Json): Record<string, Json> {
 }
 
 export function policySection(): string {
-  const t = readTemplate('security');
+  const t = loadTemplate('security');
   return Object.entries(ACTION_POLICIES)
     .map(([action, id]) => {
       const doc = t.Resources[id].Properties!.PolicyDocument as { Version: string; Statement: Json[] };
@@ -75,9 +61,9 @@ export function policySection(): string {
 const cell = (v: unknown) => String(v ?? '').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\s+/g, ' ').trim();
 
 export function parameterSection(): string {
-  return templateStacks()
+  return templateNames()
     .map((stack) => {
-      const params = readTemplate(stack).Parameters ?? {};
+      const params = loadTemplate(stack).Parameters ?? {};
       const rows = Object.entries(params).map(([name, p]) => {
         const def = p.Default === undefined ? '*(required)*' : p.Default === '' ? '`""`' : `\`${String(p.Default).replace(/\|/g, '\\|')}\``;
         return `| \`${name}\` | \`${p.Type}\` | ${def} | ${cell(p.Description)} |`;
