@@ -6,7 +6,7 @@
 // may be one check off and power a little lower) or one of the early-detection targets: a judge
 // that rolls back healthy canaries more often, or catches bad ones later or less often, fails here.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PLAN, healthy, likelihoodRatioOracle, runReference, runSloGate, scaleInvariantOracle, summarise, withCanary, type Plan, type World } from '../../bench/ramp-sim.js';
+import { DEFAULT_PLAN, healthy, likelihoodRatioOracle, runReferences, runSloGate, scaleInvariantOracle, summarise, withCanary, type Plan, type World } from '../../bench/ramp-sim.js';
 
 /**
  * The targets, in analysis intervals from the first check whose step has min-requests from the
@@ -92,7 +92,7 @@ describe('ramp-level power and detection delay (intervals from the first check w
       { bound: (w: World) => scaleInvariantOracle(w, 1.6, DEFAULT_PLAN.alpha, DEFAULT_PLAN.steps[0]), delay: 6 },
     ];
     for (const { bound, delay } of bounds) {
-      const run = (w: World, from: number) => summarise(Array.from({ length: 2000 }, (_, i) => runReference(bound(w), 20_000 + i, w, DEFAULT_PLAN, from)));
+      const run = (w: World, from: number) => summarise(runReferences(bound, 2000, 20_000, w, DEFAULT_PLAN, from));
       expect(run(AT_MARGINS, Infinity).rollbackRate).toBeLessThanOrEqual(DEFAULT_PLAN.alpha);
       const bad = run(withCanary(NORMAL, { latency: 1.6, errorRate: 0.002 }), 0);
       expect(bad.rollbackRate).toBeGreaterThanOrEqual(0.99);
