@@ -250,6 +250,13 @@ export async function runSloGate(seed: number, w: World, plan: Plan, badFrom = I
   };
 }
 
+/** runSloGate over `trials` seeds from `seed`, one ramp after another. */
+export async function runSloGates(trials: number, seed: number, w: World, plan: Plan, badFrom = Infinity): Promise<Run[]> {
+  const runs: Run[] = [];
+  for (let i = 0; i < trials; i++) runs.push(await runSloGate(seed + i, w, plan, badFrom));
+  return runs;
+}
+
 /** A reference judgement: a check per interval over a fixed schedule, rollback by its own rule. */
 export interface Reference {
   name: string;

@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { judgeObjective } from '../actions/metrics/judge.js';
 import { parseObjective } from '../actions/metrics/slo.js';
 import type { Observation } from '../actions/metrics/providers/port.js';
-import { DEFAULT_PLAN, healthy, likelihoodRatioOracle, REFERENCES, rng, runReferences, runSloGate, scaleInvariantOracle, summarise, withCanary, type Plan, type Run, type World } from './ramp-sim.js';
+import { DEFAULT_PLAN, healthy, likelihoodRatioOracle, REFERENCES, rng, runReferences, runSloGates, scaleInvariantOracle, summarise, withCanary, type Plan, type Run, type World } from './ramp-sim.js';
 
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 2000);
 
@@ -71,12 +71,6 @@ const SEED = 20_000;
 const fmtRate = (x: number) => x.toFixed(3);
 const fmtDelay = (d: number | null) => (d === null ? '—' : String(d));
 
-async function slogate(w: World, plan: Plan, badFrom: number): Promise<Run[]> {
-  const runs: Run[] = [];
-  for (let i = 0; i < TRIALS; i++) runs.push(await runSloGate(SEED + i, w, plan, badFrom));
-  return runs;
-}
-
 const started = Date.now();
 const rows: string[] = [];
 const meets: string[] = [];
@@ -84,7 +78,7 @@ for (const [si, sc] of SCENARIOS.entries()) {
   type Method = { name: string; run: (w: World, badFrom: number) => Promise<Run[]> | Run[]; bound?: true };
   const methods: Method[] = [
     ...REFERENCES.map((ref): Method => ({ name: ref.name, run: (w, badFrom) => runReferences(ref, TRIALS, SEED, w, sc.plan, badFrom) })),
-    { name: '**slo-gate** (anytime-valid, 1 %)', run: (w, badFrom) => slogate(w, sc.plan, badFrom) },
+    { name: '**slo-gate** (anytime-valid, 1 %)', run: (w, badFrom) => runSloGates(TRIALS, SEED, w, sc.plan, badFrom) },
   ];
   if (sc.oracle !== undefined) {
     const latency = sc.oracle;
