@@ -12,7 +12,8 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startMoto, type Moto } from '../../test/support/moto.js';
 import { runBundle } from '../../test/support/harness.js';
-import { DEFAULT_LIFECYCLE_POLICY, ecrLogin, ensureRepository, existingTagDigests, parseEcrHost } from './ecr.js';
+import { ecrLogin, ensureRepository, existingTagDigests } from './ecr.js';
+import { DEFAULT_LIFECYCLE_POLICY, parseEcrHost } from './ecr-inputs.js';
 import { commands, requires } from '../../test/support/requires.js';
 import { FAKE_TRIVY } from '../../test/support/containers/trivy-release.js';
 

@@ -20,8 +20,6 @@ import { noData } from './port.js';
 import type { PrometheusSource } from './sources.js';
 import { alignWindow, type AlignedWindow } from './window.js';
 
-export { PROMETHEUS_DEFAULTS, type PrometheusSource } from './sources.js';
-
 /** The PromQL template (with {{selector}} and {{range}}) for one metric, and the factor to its base unit. */
 export function promTemplate(src: PrometheusSource, metric: string): { query: string; scale: number } | null {
   if (src.queries[metric]) return { query: src.queries[metric], scale: 1 };
