@@ -3,6 +3,7 @@ import { systemClock } from '../../common/clock.js';
 import { errorMessage } from '../../common/errors.js';
 import { runAction, type ActionEntry } from '../lib/runner.js';
 import { evaluateGate, readGateConfig } from '../metrics/gate.js';
+import { openProvider } from '../metrics/providers/factory.js';
 import { retryingCall } from '../traffic/call.js';
 import type { Baseline, TrafficRouter } from '../traffic/port.js';
 import type { RouterConfig } from '../traffic/router-inputs.js';
@@ -31,11 +32,6 @@ async function routerFor(cfg: RouterConfig, deadline?: number): Promise<TrafficR
   return makeRouter(cfg, { call: retryingCall({ log: (m) => core.warning(m) }), clock: systemClock, log: (m) => core.info(m), deadline });
 }
 
-async function cloudWatchClient(region: string | undefined) {
-  const [{ CloudWatchClient }, { awsClient }] = await Promise.all([import('@aws-sdk/client-cloudwatch'), import('../../common/aws.js')]);
-  return awsClient(CloudWatchClient, { region });
-}
-
 async function main(signal: AbortSignal): Promise<void> {
   // Every input first: a bad one fails here, before any AWS call.
   const inputs = readRampInputs();
@@ -47,12 +43,12 @@ async function main(signal: AbortSignal): Promise<void> {
   if (load) core.info(`Synthetic load during every bake: ${load.description}.`);
 
   const router = await routerFor(inputs.router, systemClock.now() + inputs.settings.timeoutMs);
-  // One CloudWatch client for the whole ramp: a check every interval for hours must not open a new
-  // connection and resolve credentials each time.
-  const cloudwatch = gate.provider === 'cloudwatch' ? await cloudWatchClient(gate.region) : undefined;
   // Loaded with the router: the ALB dimensions come from traffic/alb.ts, which loads the ELBv2 client.
   const { gateOverrides } = await import('./gate-scope.js');
-  const judge: Judge = (window, sig, ramp) => evaluateGate(gate, gateOverrides(router.metricsScope()), { window, signal: sig, ramp }, { cloudwatch });
+  // One metrics provider for the whole ramp, whichever the backend: a check every interval for hours
+  // must not open a new connection and resolve credentials each time.
+  const provider = await openProvider(gate, gateOverrides(router.metricsScope()));
+  const judge: Judge = (window, sig, ramp) => evaluateGate(gate, {}, { window, signal: sig, ramp }, { provider });
   let result;
   let recorded: Baseline | undefined;
   try {
