@@ -4,6 +4,7 @@ import { errorMessage } from '../../common/errors.js';
 import { runAction, type ActionEntry } from '../lib/runner.js';
 import { evaluateGate, readGateConfig } from '../metrics/gate.js';
 import { openProvider } from '../metrics/providers/factory.js';
+import { metricPeriodMs } from '../metrics/providers/sources.js';
 import { retryingCall } from '../traffic/call.js';
 import type { Baseline, TrafficRouter } from '../traffic/port.js';
 import type { RouterConfig } from '../traffic/router-inputs.js';
@@ -14,9 +15,6 @@ import type { Judge } from './ramp.js';
 import { RestoreFailedError, rampSession, restoreSession } from './session.js';
 import { loadRampState, runOwner, saveRampState } from './state-helper.js';
 import { renderRampSummary } from './summary.js';
-
-/** CloudWatch's ALB, ECS and Service Connect metrics come at 60 s. */
-const CLOUDWATCH_PERIOD_MS = 60_000;
 
 /** Where traffic stands and the exact ways to put `baseline` back, for when the action could not. */
 function howToRestore(cfg: RouterConfig, router: TrafficRouter, baseline: Baseline, lastRead: LastRead | null): string {
@@ -36,7 +34,7 @@ async function main(signal: AbortSignal): Promise<void> {
   // Every input first: a bad one fails here, before any AWS call.
   const inputs = readRampInputs();
   const gate = readGateConfig();
-  const warning = intervalWarning(inputs.settings.intervalMs, gate.provider === 'cloudwatch' ? CLOUDWATCH_PERIOD_MS : undefined);
+  const warning = intervalWarning(inputs.settings.intervalMs, metricPeriodMs(gate));
   for (const w of [warning, timeoutWarning(inputs.settings.timeoutMs)]) if (w) core.warning(w);
   // Synthetic load: its driver is loaded (and k6 looked for) only when load-url is set, before any AWS call.
   const load = inputs.load ? await openLoad(inputs.load, { deadline: systemClock.now() + inputs.settings.timeoutMs, warn: (m) => core.warning(m) }) : undefined;
