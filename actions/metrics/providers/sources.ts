@@ -31,7 +31,6 @@ export const APPMESH_DEFAULTS = {
   metricNames: { requests: 'envoy_http_downstream_rq_total', errors: 'envoy_http_downstream_rq_xx', latency: 'envoy_http_downstream_rq_time' },
 };
 
-
 export interface PrometheusSource {
   url: string;
   /** Sign requests with SigV4 for Amazon Managed Service for Prometheus. */
@@ -56,7 +55,6 @@ export interface PrometheusSource {
 
 /** What services/kit exports on /metrics (labels service, version, route, method). */
 export const PROMETHEUS_DEFAULTS = { histogram: 'http_request_duration_seconds', requestsMetric: 'http_requests_total', errorsMetric: 'http_request_errors_total' };
-
 
 export interface K6Source {
   canarySummary: string;
