@@ -250,6 +250,13 @@ export async function runSloGate(seed: number, w: World, plan: Plan, badFrom = I
   };
 }
 
+/** runSloGate over `trials` seeds from `seed`, one ramp after another. */
+export async function runSloGates(trials: number, seed: number, w: World, plan: Plan, badFrom = Infinity): Promise<Run[]> {
+  const runs: Run[] = [];
+  for (let i = 0; i < trials; i++) runs.push(await runSloGate(seed + i, w, plan, badFrom));
+  return runs;
+}
+
 /** A reference judgement: a check per interval over a fixed schedule, rollback by its own rule. */
 export interface Reference {
   name: string;
@@ -357,11 +364,11 @@ export function likelihoodRatioOracle(w: World, latency: number, alpha: number):
 export function scaleInvariantOracle(w: World, latency: number, alpha: number, firstPercent: number): Reference {
   const share = firstPercent / 100;
   const perMin = (f: number) => w.perSide ?? w.trafficPerMin * f;
-  const delta = (effect: number) => effect / Math.sqrt(p95Sd(w, perMin(share)) ** 2 + p95Sd(w, perMin(1 - share)) ** 2);
+  const firstStepSd = Math.sqrt(p95Sd(w, perMin(share)) ** 2 + p95Sd(w, perMin(1 - share)) ** 2);
   let [n, sum, sumSq] = [0, 0, 0];
   return pairedBound(w, `*bound:* Bayes factor told p95 ×${latency}'s effect size, σ unknown (${alpha * 100} %)`, alpha, latency, (d, _variance, effect) => {
     [n, sum, sumSq] = [n + 1, sum + d, sumSq + d * d];
-    return logPointBayesFactor(n, sum, sumSq, delta(effect));
+    return logPointBayesFactor(n, sum, sumSq, effect / firstStepSd);
   });
 }
 
@@ -388,8 +395,17 @@ export function logPointBayesFactor(n: number, sum: number, sumSq: number, delta
   }
 }
 
+/**
+ * A reference judgement over `trials` seeds from `seed`. A function builds a fresh one per trial,
+ * for the references that keep state from check to check (the bounds keep their evidence).
+ */
+export function runReferences(ref: Reference | ((w: World) => Reference), trials: number, seed: number, w: World, plan: Plan, badFrom = Infinity): Run[] {
+  const make = typeof ref === 'function' ? ref : () => ref;
+  return Array.from({ length: trials }, (_, i) => runReference(make(w), seed + i, w, plan, badFrom));
+}
+
 /** A reference judgement over the same schedule (no waiting for data: a step advances after its bake). */
-export function runReference(ref: Reference, seed: number, w: World, plan: Plan, badFrom = Infinity): Run {
+function runReference(ref: Reference, seed: number, w: World, plan: Plan, badFrom = Infinity): Run {
   const r = rng(seed);
   const slo = parseObjectives(plan.slo);
   let failed = 0;

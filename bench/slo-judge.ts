@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { judgeObjective } from '../actions/metrics/judge.js';
 import { parseObjective } from '../actions/metrics/slo.js';
 import type { Observation } from '../actions/metrics/providers/port.js';
-import { DEFAULT_PLAN, healthy, likelihoodRatioOracle, REFERENCES, rng, runReference, runSloGate, scaleInvariantOracle, summarise, withCanary, type Plan, type Run, type World } from './ramp-sim.js';
+import { DEFAULT_PLAN, healthy, likelihoodRatioOracle, REFERENCES, rng, runReferences, runSloGates, scaleInvariantOracle, summarise, withCanary, type Plan, type Run, type World } from './ramp-sim.js';
 
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 2000);
 
@@ -33,7 +33,7 @@ interface Scenario {
   bad: World;
   /** Canary percent from which the bad canary is bad. */
   badFrom: number;
-  /** The bad canary's p95 ratio, where only its p95 is bad: the likelihood-ratio oracle's bound is shown too. */
+  /** The bad canary's p95 ratio, where only its p95 is bad: the two bounds (likelihood ratio and Bayes factor) are shown too. */
   oracle?: number;
 }
 
@@ -71,25 +71,19 @@ const SEED = 20_000;
 const fmtRate = (x: number) => x.toFixed(3);
 const fmtDelay = (d: number | null) => (d === null ? '—' : String(d));
 
-async function slogate(w: World, plan: Plan, badFrom: number): Promise<Run[]> {
-  const runs: Run[] = [];
-  for (let i = 0; i < TRIALS; i++) runs.push(await runSloGate(SEED + i, w, plan, badFrom));
-  return runs;
-}
-
 const started = Date.now();
 const rows: string[] = [];
 const meets: string[] = [];
 for (const [si, sc] of SCENARIOS.entries()) {
   type Method = { name: string; run: (w: World, badFrom: number) => Promise<Run[]> | Run[]; bound?: true };
   const methods: Method[] = [
-    ...REFERENCES.map((ref): Method => ({ name: ref.name, run: (w, badFrom) => Array.from({ length: TRIALS }, (_, i) => runReference(ref, SEED + i, w, sc.plan, badFrom)) })),
-    { name: '**slo-gate** (anytime-valid, 1 %)', run: (w, badFrom) => slogate(w, sc.plan, badFrom) },
+    ...REFERENCES.map((ref): Method => ({ name: ref.name, run: (w, badFrom) => runReferences(ref, TRIALS, SEED, w, sc.plan, badFrom) })),
+    { name: '**slo-gate** (anytime-valid, 1 %)', run: (w, badFrom) => runSloGates(TRIALS, SEED, w, sc.plan, badFrom) },
   ];
   if (sc.oracle !== undefined) {
     const latency = sc.oracle;
     for (const bound of [(w: World) => likelihoodRatioOracle(w, latency, sc.plan.alpha), (w: World) => scaleInvariantOracle(w, latency, sc.plan.alpha, sc.plan.steps[0])]) {
-      methods.push({ name: bound(sc.bad).name, run: (w, badFrom) => Array.from({ length: TRIALS }, (_, i) => runReference(bound(w), SEED + i, w, sc.plan, badFrom)), bound: true });
+      methods.push({ name: bound(sc.bad).name, run: (w, badFrom) => runReferences(bound, TRIALS, SEED, w, sc.plan, badFrom), bound: true });
     }
   }
   for (const { name, run, bound } of methods) {

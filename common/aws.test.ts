@@ -5,7 +5,8 @@ import nock from 'nock';
 import { CloudWatchClient, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { awsClient, CONNECTION_TIMEOUT_MS, REQUEST_TIMEOUT_MS, resolveRegion, USER_AGENT } from './aws.js';
+import { awsClient, CONNECTION_TIMEOUT_MS, REQUEST_TIMEOUT_MS, USER_AGENT } from './aws.js';
+import { resolveRegion } from './region.js';
 import pkg from '../package.json' with { type: 'json' };
 
 const saved = { ...process.env };

@@ -9,9 +9,6 @@ import pkg from '../package.json' with { type: 'json' };
 import { resolveRegion } from './region.js';
 import { fullJitterDelay } from './retry.js';
 
-// Input validation imports it from ./region.js, which loads no SDK code; re-exported for the rest.
-export { resolveRegion };
-
 export const USER_AGENT = `mesh-actions/${pkg.version}`;
 
 /** TCP (and TLS) connect: AWS endpoints answer in well under a second; a black-holed route must not hang. */

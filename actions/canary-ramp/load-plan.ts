@@ -6,7 +6,8 @@
 import { InputError } from '../../common/errors.js';
 import { formatDuration, formatRange, parseDuration, type DurationRange } from '../../common/duration.js';
 import { describeRange, parseNumber, raw, type NumberRange } from '../lib/inputs.js';
-import { maskBasicAuth, maskBearerToken, maskSecret, maskUrlCredentials } from '../lib/secrets.js';
+import { maskCredentialHeaders, parseHeaderLines } from '../lib/headers.js';
+import { maskBasicAuth, maskSecret, maskUrlCredentials } from '../lib/secrets.js';
 
 export const LOAD_TOOLS = ['autocannon', 'k6'] as const;
 export type LoadTool = (typeof LOAD_TOOLS)[number];
@@ -47,11 +48,6 @@ export interface LoadPlan {
 }
 
 export const LOAD_URL_FORM = 'an absolute http(s) URL that reaches the canary (a test listener, a header-routed rule, a Service Connect test endpoint)';
-const HEADER_FORM = 'one "Name: value" per line';
-/** RFC 9110 token characters. */
-const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
-/** Header names that carry credentials: their values are masked before anything could print them. */
-const CREDENTIAL_HEADER = /auth|token|secret|key|password|passwd|cookie|session|signature|credential/i;
 
 /** Enough connections that a response time of 200 ms does not hold the rate back: one per 5 requests/s. */
 export function defaultConnections(rate: number): number {
@@ -80,25 +76,6 @@ function parseUrl(text: string): { url: URL; basic?: { username: string; passwor
   return { url, ...(basic ? { basic } : {}) };
 }
 
-/** `Name: value` lines; a bad line is named by its number only, since its value may be a credential. */
-export function parseLoadHeaders(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = text.split(/\r?\n/).map((l) => l.trim());
-  lines.forEach((line, i) => {
-    if (!line || line.startsWith('#')) return;
-    const colon = line.indexOf(':');
-    const name = colon > 0 ? line.slice(0, colon).trim() : '';
-    if (!HEADER_NAME.test(name)) throw new InputError(`Input "load-headers": line ${i + 1} is not a header; expected ${HEADER_FORM}.`);
-    const value = line.slice(colon + 1).trim();
-    // A header value cannot hold a line break (the lines are split on them) nor other control characters.
-    if (/[\0-\x08\x0a-\x1f\x7f]/.test(value)) throw new InputError(`Input "load-headers": the value of ${name} (line ${i + 1}) holds a control character; expected ${HEADER_FORM}.`);
-    const existing = Object.keys(out).find((k) => k.toLowerCase() === name.toLowerCase());
-    if (existing) throw new InputError(`Input "load-headers": ${name} is given twice; expected ${HEADER_FORM}, each name once.`);
-    out[name] = value;
-  });
-  return out;
-}
-
 /**
  * The load plan from the inputs, or null when `load-url` is unset (no load). Every other load input is
  * validated either way, so a bad value fails the step whether or not the load is on.
@@ -116,7 +93,7 @@ export function parseLoadPlan(inputs: LoadInputs): LoadPlan | null {
   if (!(LOAD_METHODS as readonly string[]).includes(method)) throw new InputError(`Input "load-method": "${value('load-method')}" is not one of ${LOAD_METHODS.join(' | ')}.`);
   const body = inputs['load-body'] ?? '';
   if (body && !BODY_METHODS.has(method)) throw new InputError(`Input "load-body" needs input "load-method" ${[...BODY_METHODS].join(', ')}; got ${method}.`);
-  const headers = parseLoadHeaders(inputs['load-headers'] ?? '');
+  const headers = parseHeaderLines(inputs['load-headers'] ?? '', 'load-headers');
 
   const urlText = value('load-url');
   if (!urlText) return null;
@@ -147,21 +124,7 @@ export function maskLoadCredentials(inputs: LoadInputs): void {
       maskBasicAuth(decode(username), '');
     }
   }
-  for (const line of (inputs['load-headers'] ?? '').split(/\r?\n/)) {
-    const colon = line.indexOf(':');
-    if (colon <= 0 || !CREDENTIAL_HEADER.test(line.slice(0, colon))) continue;
-    const value = line.slice(colon + 1).trim();
-    if (!value) continue;
-    maskSecret(value);
-    const scheme = /^(\S+)\s+(\S.*)$/.exec(value);
-    if (!scheme) continue;
-    if (/^bearer$/i.test(scheme[1])) maskBearerToken(scheme[2]);
-    else if (/^basic$/i.test(scheme[1])) {
-      const pair = Buffer.from(scheme[2], 'base64').toString('utf8');
-      const sep = pair.indexOf(':');
-      if (sep >= 0) maskBasicAuth(pair.slice(0, sep), pair.slice(sep + 1));
-    } else maskSecret(scheme[2]);
-  }
+  maskCredentialHeaders(inputs['load-headers'] ?? '');
 }
 
 /** `load-*` from INPUT_* env: credentials masked first, then parsed. */

@@ -3,6 +3,8 @@ import { systemClock } from '../../common/clock.js';
 import { errorMessage } from '../../common/errors.js';
 import { runAction, type ActionEntry } from '../lib/runner.js';
 import { evaluateGate, readGateConfig } from '../metrics/gate.js';
+import { openProvider } from '../metrics/providers/factory.js';
+import { metricPeriodMs } from '../metrics/providers/sources.js';
 import { retryingCall } from '../traffic/call.js';
 import type { Baseline, TrafficRouter } from '../traffic/port.js';
 import type { RouterConfig } from '../traffic/router-inputs.js';
@@ -13,9 +15,6 @@ import type { Judge } from './ramp.js';
 import { RestoreFailedError, rampSession, restoreSession } from './session.js';
 import { loadRampState, runOwner, saveRampState } from './state-helper.js';
 import { renderRampSummary } from './summary.js';
-
-/** CloudWatch's ALB, ECS and Service Connect metrics come at 60 s. */
-const CLOUDWATCH_PERIOD_MS = 60_000;
 
 /** Where traffic stands and the exact ways to put `baseline` back, for when the action could not. */
 function howToRestore(cfg: RouterConfig, router: TrafficRouter, baseline: Baseline, lastRead: LastRead | null): string {
@@ -31,28 +30,23 @@ async function routerFor(cfg: RouterConfig, deadline?: number): Promise<TrafficR
   return makeRouter(cfg, { call: retryingCall({ log: (m) => core.warning(m) }), clock: systemClock, log: (m) => core.info(m), deadline });
 }
 
-async function cloudWatchClient(region: string | undefined) {
-  const [{ CloudWatchClient }, { awsClient }] = await Promise.all([import('@aws-sdk/client-cloudwatch'), import('../../common/aws.js')]);
-  return awsClient(CloudWatchClient, { region });
-}
-
 async function main(signal: AbortSignal): Promise<void> {
   // Every input first: a bad one fails here, before any AWS call.
   const inputs = readRampInputs();
   const gate = readGateConfig();
-  const warning = intervalWarning(inputs.settings.intervalMs, gate.provider === 'cloudwatch' ? CLOUDWATCH_PERIOD_MS : undefined);
+  const warning = intervalWarning(inputs.settings.intervalMs, metricPeriodMs(gate));
   for (const w of [warning, timeoutWarning(inputs.settings.timeoutMs)]) if (w) core.warning(w);
   // Synthetic load: its driver is loaded (and k6 looked for) only when load-url is set, before any AWS call.
   const load = inputs.load ? await openLoad(inputs.load, { deadline: systemClock.now() + inputs.settings.timeoutMs, warn: (m) => core.warning(m) }) : undefined;
   if (load) core.info(`Synthetic load during every bake: ${load.description}.`);
 
   const router = await routerFor(inputs.router, systemClock.now() + inputs.settings.timeoutMs);
-  // One CloudWatch client for the whole ramp: a check every interval for hours must not open a new
-  // connection and resolve credentials each time.
-  const cloudwatch = gate.provider === 'cloudwatch' ? await cloudWatchClient(gate.region) : undefined;
   // Loaded with the router: the ALB dimensions come from traffic/alb.ts, which loads the ELBv2 client.
   const { gateOverrides } = await import('./gate-scope.js');
-  const judge: Judge = (window, sig, ramp) => evaluateGate(gate, gateOverrides(router.metricsScope()), { window, signal: sig, ramp }, { cloudwatch });
+  // One metrics provider for the whole ramp, whichever the backend: a check every interval for hours
+  // must not open a new connection and resolve credentials each time.
+  const provider = await openProvider(gate, gateOverrides(router.metricsScope()));
+  const judge: Judge = (window, sig, ramp) => evaluateGate(gate, {}, { window, signal: sig, ramp }, { provider });
   let result;
   let recorded: Baseline | undefined;
   try {

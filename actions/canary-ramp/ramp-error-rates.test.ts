@@ -6,7 +6,7 @@
 // may be one check off and power a little lower) or one of the early-detection targets: a judge
 // that rolls back healthy canaries more often, or catches bad ones later or less often, fails here.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PLAN, healthy, likelihoodRatioOracle, runReference, runSloGate, scaleInvariantOracle, summarise, withCanary, type Plan, type World } from '../../bench/ramp-sim.js';
+import { DEFAULT_PLAN, healthy, likelihoodRatioOracle, runReferences, runSloGates, scaleInvariantOracle, summarise, withCanary, type Plan, type World } from '../../bench/ramp-sim.js';
 
 /**
  * The targets, in analysis intervals from the first check whose step has min-requests from the
@@ -22,8 +22,7 @@ const TABLE = { errors: { power: 1, delay: 2 }, p95: { power: 0.99, delay: 10 },
 const SLACK = { power: 0.02, delay: 1 };
 
 async function ramps(trials: number, w: World, badFrom = Infinity, plan: Plan = DEFAULT_PLAN) {
-  const runs = [];
-  for (let i = 0; i < trials; i++) runs.push(await runSloGate(20_000 + i, w, plan, badFrom));
+  const runs = await runSloGates(trials, 20_000, w, plan, badFrom);
   return { ...summarise(runs), runs };
 }
 
@@ -92,7 +91,7 @@ describe('ramp-level power and detection delay (intervals from the first check w
       { bound: (w: World) => scaleInvariantOracle(w, 1.6, DEFAULT_PLAN.alpha, DEFAULT_PLAN.steps[0]), delay: 6 },
     ];
     for (const { bound, delay } of bounds) {
-      const run = (w: World, from: number) => summarise(Array.from({ length: 2000 }, (_, i) => runReference(bound(w), 20_000 + i, w, DEFAULT_PLAN, from)));
+      const run = (w: World, from: number) => summarise(runReferences(bound, 2000, 20_000, w, DEFAULT_PLAN, from));
       expect(run(AT_MARGINS, Infinity).rollbackRate).toBeLessThanOrEqual(DEFAULT_PLAN.alpha);
       const bad = run(withCanary(NORMAL, { latency: 1.6, errorRate: 0.002 }), 0);
       expect(bad.rollbackRate).toBeGreaterThanOrEqual(0.99);

@@ -9,30 +9,23 @@ import { join } from 'node:path';
 import {
   CreateRepositoryCommand, DescribeRepositoriesCommand, ECRClient, GetLifecyclePolicyCommand, PutImageCommand, RepositoryNotFoundException,
 } from '@aws-sdk/client-ecr';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startMoto, type Moto } from '../../test/support/moto.js';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { useMoto } from '../../test/support/use-moto.js';
 import { runBundle } from '../../test/support/harness.js';
-import { DEFAULT_LIFECYCLE_POLICY, ecrLogin, ensureRepository, existingTagDigests, parseEcrHost } from './ecr.js';
+import { ecrLogin, ensureRepository, existingTagDigests } from './ecr.js';
+import { DEFAULT_LIFECYCLE_POLICY, parseEcrHost } from './ecr-inputs.js';
 import { commands, requires } from '../../test/support/requires.js';
 import { FAKE_TRIVY } from '../../test/support/containers/trivy-release.js';
 
 const FIXTURES = join(import.meta.dirname, '../../test/fixtures/trivy');
 const ACCOUNT = '123456789012';
 const HOST = `${ACCOUNT}.dkr.ecr.eu-central-1.amazonaws.com`;
-let moto: Moto;
+const moto = useMoto();
 let ecr: ECRClient;
-const saved = { ...process.env };
-
-beforeAll(async () => {
-  moto = await startMoto();
-  Object.assign(process.env, moto.env);
+beforeAll(() => {
   ecr = new ECRClient({ region: 'eu-central-1' });
 });
-afterAll(async () => {
-  process.env = saved;
-  await moto?.stop();
-});
-beforeEach(() => moto.reset());
+beforeEach(() => moto.current.reset());
 
 const repoExists = async (name: string) =>
   ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [name] })).then(() => true, (e) => (e instanceof RepositoryNotFoundException ? false : Promise.reject(e)));
@@ -108,7 +101,7 @@ withTools.describe('ECR through the bundle', () => {
       cwd: workspace,
       inputs: { builder: 'buildah', context: 'svc', repository: 'team/svc', 'create-repository': 'true', 'trivy-path': FAKE_TRIVY, 'trivy-trust-unverified': 'true', tags: 'release-1', ...inputs },
       env: {
-        ...moto.env, GITHUB_WORKSPACE: workspace, CONTAINERS_STORAGE_CONF: join(storage, 'storage.conf'),
+        ...moto.current.env, GITHUB_WORKSPACE: workspace, CONTAINERS_STORAGE_CONF: join(storage, 'storage.conf'),
         FAKE_TRIVY_REPORT: join(FIXTURES, report), FAKE_TRIVY_SARIF: join(FIXTURES, 'alpine-310.sarif'),
       },
     });

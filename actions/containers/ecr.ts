@@ -13,9 +13,6 @@ import { errorMessage, InputError } from '../../common/errors.js';
 import { maskBasicAuth, maskSecret } from '../lib/secrets.js';
 import type { RegistryCredentials } from './registry-auth.js';
 
-// Input validation imports these from ./ecr-inputs.ts, which loads no SDK code.
-export { DEFAULT_LIFECYCLE_POLICY, parseEcrHost, parseLifecyclePolicy } from './ecr-inputs.js';
-
 export function ecrClient(region: string): ECRClient {
   return awsClient(ECRClient, { region });
 }

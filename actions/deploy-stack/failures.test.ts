@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { S3Client } from '@aws-sdk/client-s3';
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { awsClient } from '../../common/aws.js';
 import { FakeClock } from '../../common/clock.js';
 import { CallCounter } from '../cloudformation/call-counter.js';
@@ -20,25 +20,13 @@ import { deployStack, type DeployLog } from './deploy.js';
 import { cleanUpAfterKilledRun } from './post.js';
 import { testPlan } from '../../test/support/cloudformation/deploy-inputs.js';
 import { CHANGE_SET_ID, ev, FakeCloudFormation, ok, stack, STACK_ID, throttled } from '../../test/support/cloudformation/fake-cfn.js';
+import { useNockedAws } from '../../test/support/nock-aws.js';
 
-const savedEnv = { ...process.env };
-
-beforeAll(() => {
-  for (const k of Object.keys(process.env)) if (k.startsWith('AWS_ENDPOINT_URL')) delete process.env[k];
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'eu-central-1', AWS_EC2_METADATA_DISABLED: 'true' });
-  nock.disableNetConnect();
-});
-afterAll(() => {
-  nock.enableNetConnect();
-  process.env = savedEnv;
-});
+useNockedAws('CLOUDFORMATION', 'S3');
 let fake: FakeCloudFormation;
 beforeEach(() => {
   fake = new FakeCloudFormation();
   fake.intercept();
-});
-afterEach(() => {
-  nock.cleanAll();
 });
 
 function plan(over: Partial<Inputs> = {}) {

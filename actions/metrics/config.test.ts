@@ -2,6 +2,7 @@
 // with the accepted form. canary-ramp reads the same inputs through the same function.
 import { afterEach, describe, expect, it } from 'vitest';
 import { readGateConfig } from './gate.js';
+import { metricPeriodMs } from './providers/sources.js';
 import { InputError } from '../../common/errors.js';
 import { inputEnv } from '../../test/support/harness.js';
 
@@ -96,6 +97,14 @@ describe('readGateConfig', () => {
       .toEqual({ canarySummary: 'out.json', baselineSummary: undefined, latencyMetric: 'http_req_duration' });
     expect(withInputs({ ...ALB, preset: 'raw', 'metric-queries': '{"canary":[{"Id":"p95","Expression":"m1"}],"baseline":[{"Id":"p95","Expression":"m2"}]}' }, readGateConfig).source)
       .toEqual({ preset: 'raw', queries: { canary: [{ Id: 'p95', Expression: 'm1' }], baseline: [{ Id: 'p95', Expression: 'm2' }] } });
+  });
+
+  it('says the period each backend judges, for the ramp\'s interval warning: CloudWatch 60 s, Prometheus its step, a k6 summary none', () => {
+    const prometheus = { provider: 'prometheus', 'prometheus-url': 'http://p:9090', 'canary-selector': 'version="2"' };
+    expect(metricPeriodMs(withInputs(ALB, readGateConfig))).toBe(60_000);
+    expect(metricPeriodMs(withInputs({ ...ALB, ...prometheus }, readGateConfig))).toBe(60_000);
+    expect(metricPeriodMs(withInputs({ ...ALB, ...prometheus, 'prometheus-step': '5m' }, readGateConfig))).toBe(300_000);
+    expect(metricPeriodMs(withInputs({ ...ALB, provider: 'k6-summary', 'k6-summary': 'out.json' }, readGateConfig))).toBeUndefined();
   });
 });
 

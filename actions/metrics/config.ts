@@ -8,11 +8,11 @@ import { resolveRegion } from '../../common/region.js';
 import { maskUrlCredentials } from '../lib/secrets.js';
 import { DURATION_FORM, formatRange, parseDuration, tryParseDuration, type DurationRange } from '../../common/duration.js';
 import { findNonFinite, getBool, getEnum, getDuration, getLines, getNumber, getString, raw, type NumberRange } from '../lib/inputs.js';
-import type { GateConfig, OnNoData, ProviderName } from './types.js';
+import type { GateConfig, OnNoData } from './types.js';
 import { parseObjectives } from './slo.js';
 import {
   APPMESH_DEFAULTS, CLOUDWATCH_PRESETS, EMF_DEFAULTS, PROMETHEUS_DEFAULTS,
-  type CloudWatchPreset, type CloudWatchSource, type K6Source, type PrometheusSource, type ProviderSource, type RedMetricNames,
+  type CloudWatchPreset, type CloudWatchSource, type K6Source, type PrometheusSource, type ProviderName, type ProviderSource, type RedMetricNames,
 } from './providers/sources.js';
 import { DEFAULT_ALPHA } from './judge.js';
 

@@ -128,11 +128,11 @@ export function statsLogE(st: EvidenceStats): number {
  * the limit (steps 1.2 to 4.5), what a rollback is for; 20 % on 1.1x to 2x, which needs many
  * thousands of requests to show anyway and so loses little to its small weight.
  */
-export const RATE_STEPS = [0.1, 0.3, 0.7, 1.2, 1.8, 2.5, 3.5, 4.5] as const;
-export const RATE_WEIGHTS = [0.05, 0.05, 0.1, 0.15, 0.15, 0.2, 0.15, 0.15] as const;
+const RATE_STEPS = [0.1, 0.3, 0.7, 1.2, 1.8, 2.5, 3.5, 4.5] as const;
+const RATE_WEIGHTS = [0.05, 0.05, 0.1, 0.15, 0.15, 0.2, 0.15, 0.15] as const;
 
 /** The rate mixture's log e-value from the log likelihood ratio of each alternative. */
-export function rateMixture(logLR: readonly number[]): number {
+function rateMixture(logLR: readonly number[]): number {
   return logSumExp(logLR.map((l, k) => l + Math.log(RATE_WEIGHTS[k])));
 }
 

@@ -7,7 +7,6 @@
 import type { EvidenceStats } from './sequential.js';
 import type { ProviderSource } from './providers/sources.js';
 
-export type { ProviderName } from './providers/sources.js';
 export type Verdict = 'pass' | 'fail' | 'inconclusive';
 export type OnNoData = 'inconclusive' | 'fail' | 'pass';
 

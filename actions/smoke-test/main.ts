@@ -1,17 +1,18 @@
 import * as core from '@actions/core';
 import { systemClock } from '../../common/clock.js';
+import { maskCredentialHeaders } from '../lib/headers.js';
+import { raw } from '../lib/inputs.js';
 import { runAction, type ActionEntry } from '../lib/runner.js';
 import { runbook } from '../lib/runbooks.js';
 import { readPlan } from './plan.js';
 import { renderSmokeSummary, runSmoke } from './smoke.js';
 
-const CREDENTIAL_HEADER = /authorization|cookie|token|secret|key/i;
-
 export const action: ActionEntry = {
   async main(signal) {
+    // A test route may need a credential: masked before the inputs are read, so no error can print
+    // it; other headers (x-canary: true) are not secrets to hide.
+    maskCredentialHeaders(raw('headers'));
     const plan = readPlan();
-    // A test route may need a credential; other headers (x-canary: true) are not secrets to hide.
-    for (const [name, value] of Object.entries(plan.headers)) if (value && CREDENTIAL_HEADER.test(name)) core.setSecret(value);
     // The HTTP and gRPC clients load once the checks are valid: a bad input fails without them.
     const { probe } = await import('./probes.js');
     const report = await runSmoke(plan, { probe, clock: systemClock, signal, log: (m) => core.info(m) });

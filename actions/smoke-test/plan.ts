@@ -1,7 +1,8 @@
 /** smoke-test's inputs, turned into a plan of checks by pure functions: a bad line fails before any request. */
 import { InputError } from '../../common/errors.js';
 import type { DurationRange } from '../../common/duration.js';
-import { getBool, getDuration, getLines, getNumber, getString, type NumberRange } from '../lib/inputs.js';
+import { parseHeaderLines } from '../lib/headers.js';
+import { getBool, getDuration, getLines, getNumber, getString, raw, type NumberRange } from '../lib/inputs.js';
 
 export type StatusRule = { kind: 'codes'; codes: number[] } | { kind: 'class'; hundred: number };
 
@@ -64,16 +65,6 @@ export function parseCheck(line: string): Check {
   return { kind: 'http', line, method: method.toUpperCase(), url: parsed.href, expect: status ? parseStatus(status, line) : { kind: 'class', hundred: 2 }, ...(contains ? { contains: contains.trim() } : {}) };
 }
 
-export function parseHeaders(lines: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of lines) {
-    const m = /^([A-Za-z0-9!#$%&'*+.^_`|~-]+):\s*(.*)$/.exec(line);
-    if (!m) throw new InputError(`Input "headers": "${line}" is not "Name: value".`);
-    out[m[1]] = m[2];
-  }
-  return out;
-}
-
 /** The accepted span of every numeric input (documented in action.yml and the README). */
 export const SMOKE_RANGES = {
   'request-timeout': { min: 100, max: 60_000 },
@@ -90,7 +81,7 @@ export function readPlan(): SmokePlan {
   const timeoutMs = getDuration('timeout', '5m', SMOKE_RANGES.timeout);
   return {
     checks,
-    headers: parseHeaders(getLines('headers')),
+    headers: parseHeaderLines(raw('headers'), 'headers'),
     body: getString('body'),
     grpcTls: getBool('grpc-tls', false),
     requestTimeoutMs,

@@ -6,13 +6,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../common/clock.js';
 import { InputError } from '../../common/errors.js';
-import { parseCheck, type SmokePlan } from './plan.js';
+import { action } from './main.js';
+import { parseCheck, readPlan, type SmokePlan } from './plan.js';
 import { decodeHealthStatus, encodeHealthRequest, probe, type ProbeOptions } from './probes.js';
 import { runSmoke } from './smoke.js';
-import { runBundle } from '../../test/support/harness.js';
+import { inputEnv, runBundle } from '../../test/support/harness.js';
+import { captureStdout } from '../../test/support/stdout.js';
 
 describe('check lines', () => {
   it.each([
@@ -39,6 +41,33 @@ describe('check lines', () => {
     expect(() => parseCheck(line)).toThrow(InputError);
     expect(() => parseCheck(line)).toThrow(why);
     expect(() => parseCheck(line)).toThrow(/Input "checks".*expected "<METHOD>/);
+  });
+});
+
+describe('headers', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  it('are read one "Name: value" per line; a bad line is named by its number, never repeated, as it may hold a credential', () => {
+    Object.assign(process.env, inputEnv({ checks: 'GET http://127.0.0.1/health', headers: 'X-Canary: always\n# a comment\nAuthorization: Bearer ok' }));
+    expect(readPlan().headers).toEqual({ 'X-Canary': 'always', Authorization: 'Bearer ok' });
+    Object.assign(process.env, inputEnv({ checks: 'GET http://127.0.0.1/health', headers: 'X-Canary: always\nAuthorization Bearer hunter2' }));
+    expect(() => readPlan()).toThrow(new InputError('Input "headers": line 2 is not a header; expected one "Name: value" per line.'));
+  });
+
+  it('credential-like values are masked in the forms they travel in before any input is read, so no error can print them', async () => {
+    Object.assign(process.env, inputEnv({ checks: 'GET /relative', headers: 'Authorization: Bearer hunter2\nX-Canary: always' }));
+    const out = captureStdout();
+    try {
+      await expect(action.main(new AbortController().signal)).rejects.toThrow(InputError);
+    } finally {
+      out.restore();
+    }
+    const masks = out.lines().filter((l) => l.startsWith('::add-mask::')).map((l) => l.slice('::add-mask::'.length));
+    expect(masks).toEqual(expect.arrayContaining(['Bearer hunter2', 'hunter2']));
+    expect(masks).not.toContain('always');
   });
 });
 

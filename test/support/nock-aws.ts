@@ -5,11 +5,11 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 
-export function useNockedAws(service: string): void {
+export function useNockedAws(...services: string[]): void {
   const saved = { ...process.env };
   beforeAll(() => {
     delete process.env.AWS_ENDPOINT_URL;
-    delete process.env[`AWS_ENDPOINT_URL_${service}`];
+    for (const service of services) delete process.env[`AWS_ENDPOINT_URL_${service}`];
     Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'eu-central-1', AWS_EC2_METADATA_DISABLED: 'true' });
     nock.disableNetConnect();
   });

@@ -12,11 +12,8 @@ import type { Objective } from '../types.js';
 import { metricKind, percentileOf } from '../slo.js';
 import type { MetricsProvider, MetricsQuery, Observation, Observations, Target, TargetObservations } from './port.js';
 import { noData } from './port.js';
-import type { CloudWatchSource } from './sources.js';
+import { CLOUDWATCH_PERIOD_S, type CloudWatchSource } from './sources.js';
 import { alignWindow, type AlignedWindow } from './window.js';
-
-/** ALB, Service Connect and ECS publish 60-second data; every series is read at this period. */
-export const PERIOD_S = 60;
 
 /** One target's RED metrics: where they live and how their latency converts to ms. */
 interface RedSpec {
@@ -88,7 +85,7 @@ interface Plan {
 
 function redPlan(objectives: Objective[], specs: { canary: RedSpec; baseline?: RedSpec }, targets: Target[], windowSeconds: number): Plan {
   const queries: MetricDataQuery[] = [];
-  const stat = (id: string, ns: string, name: string, dims: Dimension[], s: string, period = PERIOD_S) =>
+  const stat = (id: string, ns: string, name: string, dims: Dimension[], s: string, period = CLOUDWATCH_PERIOD_S) =>
     queries.push({ Id: id, MetricStat: { Metric: { Namespace: ns, MetricName: name, Dimensions: dims }, Period: period, Stat: s }, ReturnData: true });
   const percentiles = new Set<string>();
   const customs = new Set<string>();
@@ -190,7 +187,7 @@ export function errorRate(req: Map<number, number>, err: Map<number, number>): O
 export function requestRate(req: Map<number, number>, window: AlignedWindow): Observation {
   if (req.size === 0) return noData('no RequestCount datapoints in the window');
   const samples: number[] = [];
-  for (let ts = window.start.getTime(); ts < window.end.getTime(); ts += PERIOD_S * 1000) samples.push((req.get(ts) ?? 0) / PERIOD_S);
+  for (let ts = window.start.getTime(); ts < window.end.getTime(); ts += CLOUDWATCH_PERIOD_S * 1000) samples.push((req.get(ts) ?? 0) / CLOUDWATCH_PERIOD_S);
   const total = [...req.values()].reduce((a, b) => a + b, 0);
   return { kind: 'value', value: total / window.seconds, samples };
 }
@@ -332,11 +329,11 @@ export class CloudWatchProvider implements MetricsProvider {
 
   /** Checks the source fully (dimensions, ARNs, query Ids) without calling AWS. */
   validate(objectives: Objective[]): void {
-    buildPlan(this.source, objectives, ['canary', 'baseline'], PERIOD_S);
+    buildPlan(this.source, objectives, ['canary', 'baseline'], CLOUDWATCH_PERIOD_S);
   }
 
   async query(q: MetricsQuery): Promise<Observations> {
-    const w = alignWindow(q.window, PERIOD_S);
+    const w = alignWindow(q.window, CLOUDWATCH_PERIOD_S);
     const plan = buildPlan(this.source, q.objectives, q.targets, w.seconds);
     this.client ??= this.deps.client ?? awsClient(CloudWatchClient, { region: this.deps.region });
     const client = this.client;

@@ -61,8 +61,3 @@ export interface MetricsProvider {
 export function noData(reason: string, tooFewRequests = false): Observation {
   return tooFewRequests ? { kind: 'no-data', reason, tooFewRequests } : { kind: 'no-data', reason };
 }
-
-/** Every objective's metric without data, for the same reason. */
-export function allNoData(objectives: Objective[], reason: string): TargetObservations {
-  return { requests: null, metrics: new Map(objectives.map((o) => [o.metric, noData(reason)])) };
-}

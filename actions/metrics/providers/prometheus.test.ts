@@ -1,11 +1,15 @@
 // The Prometheus provider at the HTTP layer: the PromQL it sends (our services' histogram preset
 // and raw templates), SigV4 for Amazon Managed Service for Prometheus, retries, no data, errors.
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { evaluateGate } from '../gate.js';
 import { parseObjectives } from '../slo.js';
-import { ampRegion, PrometheusProvider, promTemplate, PROMETHEUS_DEFAULTS, type PrometheusSource } from './prometheus.js';
+import { ampRegion, PrometheusProvider, promTemplate } from './prometheus.js';
+import { PROMETHEUS_DEFAULTS, type PrometheusSource } from './sources.js';
 import type { GateConfig } from '../types.js';
 import { FakeClock } from '../../../common/clock.js';
 import { useNockedAws } from '../../../test/support/nock-aws.js';
@@ -346,6 +350,37 @@ describe('a Prometheus server that never answers', () => {
       // Retries sleep on the fake clock: the real time is the attempts' timeouts, not minutes.
       expect(Date.now() - started).toBeLessThan(20_000);
     } finally {
+      nock.disableNetConnect();
+      hung.closeAllConnections();
+      await new Promise((r) => hung.close(r));
+    }
+  });
+});
+
+describe('SigV4 credentials from an STS that never answers', () => {
+  it('the web identity role\'s STS call ends at the request timeout: the query fails, it does not wait minutes', async () => {
+    let requests = 0;
+    const hung = createServer(() => { requests++; /* never answers */ });
+    await new Promise<void>((r) => hung.listen(0, '127.0.0.1', r));
+    const port = (hung.address() as import('node:net').AddressInfo).port;
+    const dir = mkdtempSync(join(tmpdir(), 'web-identity-'));
+    writeFileSync(join(dir, 'token'), 'eyJhbGciOiJub25lIn0.e30.');
+    const saved = { ...process.env };
+    for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) delete process.env[k];
+    Object.assign(process.env, {
+      AWS_WEB_IDENTITY_TOKEN_FILE: join(dir, 'token'), AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/reader',
+      AWS_CONFIG_FILE: join(dir, 'no-config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-credentials'), AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${port}`,
+    });
+    nock.enableNetConnect('127.0.0.1');
+    try {
+      const src = source({ url: `${AMP}/workspaces/ws-1`, sigv4: true, baselineSelector: undefined });
+      const clock = new FakeClock(END.getTime());
+      const provider = new PrometheusProvider(src, { clock, random: () => 0, requestTimeoutMs: 200 });
+      const error = await evaluateGate(config(['p95 < 200ms'], src), {}, window, { provider, clock }).then(() => null, (e: Error) => e);
+      expect(error?.name).toBe('TimeoutError');
+      expect(requests).toBeGreaterThan(0);
+    } finally {
+      process.env = saved;
       nock.disableNetConnect();
       hung.closeAllConnections();
       await new Promise((r) => hung.close(r));

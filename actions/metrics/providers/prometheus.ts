@@ -8,6 +8,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { HttpRequest } from '@smithy/protocol-http';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { timedRequestHandler } from '../../../common/aws.js';
 import { InputError } from '../../../common/errors.js';
 import { resolveRegion } from '../../../common/region.js';
 import { isTransientError, withRetry } from '../../../common/retry.js';
@@ -19,8 +20,6 @@ import type { MetricsProvider, MetricsQuery, Observation, Observations, Target, 
 import { noData } from './port.js';
 import type { PrometheusSource } from './sources.js';
 import { alignWindow, type AlignedWindow } from './window.js';
-
-export { PROMETHEUS_DEFAULTS, type PrometheusSource } from './sources.js';
 
 /** The PromQL template (with {{selector}} and {{range}}) for one metric, and the factor to its base unit. */
 export function promTemplate(src: PrometheusSource, metric: string): { query: string; scale: number } | null {
@@ -90,7 +89,7 @@ export interface PrometheusDeps {
   clock?: Clock;
   region?: string;
   random?: () => number;
-  /** Longest one HTTP request may take; a hung server is retried, then reported. */
+  /** Longest one HTTP request may take (to Prometheus, or to STS for SigV4 credentials); a hung server is retried, then reported. */
   requestTimeoutMs?: number;
 }
 
@@ -108,7 +107,10 @@ export class PrometheusProvider implements MetricsProvider {
     // Before any request: the password, and the Basic header built from it, may come back in an error body.
     maskUrlCredentials(src.url);
     if (src.sigv4) {
-      this.signer = new SignatureV4({ service: 'aps', region: resolveRegion(deps.region ?? ampRegion(src.url)), credentials: fromNodeProviderChain(), sha256: Sha256 });
+      // The credentials may come from STS (a web identity role): its calls get every AWS client's
+      // timeouts (requestTimeoutMs, when set, bounds them too), not the SDK's default of minutes.
+      const credentials = fromNodeProviderChain({ clientConfig: { requestHandler: timedRequestHandler({ requestTimeoutMs: deps.requestTimeoutMs }) } });
+      this.signer = new SignatureV4({ service: 'aps', region: resolveRegion(deps.region ?? ampRegion(src.url)), credentials, sha256: Sha256 });
     }
   }
 

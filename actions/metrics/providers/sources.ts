@@ -12,6 +12,9 @@ export type CloudWatchSource =
   | { preset: 'raw'; queries: { canary: MetricDataQuery[]; baseline?: MetricDataQuery[] } };
 
 export type CloudWatchPreset = CloudWatchSource['preset'];
+
+/** ALB, Service Connect and ECS publish 60-second data; the CloudWatch provider reads every series at this period. */
+export const CLOUDWATCH_PERIOD_S = 60;
 export const CLOUDWATCH_PRESETS: readonly CloudWatchPreset[] = ['alb', 'service-connect', 'emf', 'appmesh', 'raw'];
 
 export interface RedMetricNames {
@@ -27,7 +30,6 @@ export const APPMESH_DEFAULTS = {
   namespace: 'ECS/ContainerInsights/Prometheus',
   metricNames: { requests: 'envoy_http_downstream_rq_total', errors: 'envoy_http_downstream_rq_xx', latency: 'envoy_http_downstream_rq_time' },
 };
-
 
 export interface PrometheusSource {
   url: string;
@@ -54,7 +56,6 @@ export interface PrometheusSource {
 /** What services/kit exports on /metrics (labels service, version, route, method). */
 export const PROMETHEUS_DEFAULTS = { histogram: 'http_request_duration_seconds', requestsMetric: 'http_requests_total', errorsMetric: 'http_request_errors_total' };
 
-
 export interface K6Source {
   canarySummary: string;
   baselineSummary?: string;
@@ -69,3 +70,12 @@ export type ProviderSource =
   | { provider: 'cloudwatch'; source: CloudWatchSource }
   | { provider: 'prometheus'; source: PrometheusSource }
   | { provider: 'k6-summary'; source: K6Source };
+
+/** One judged period (ms) of the backend, where it has one: checks more often than this see the same data points. */
+export function metricPeriodMs(backend: ProviderSource): number | undefined {
+  switch (backend.provider) {
+    case 'cloudwatch': return CLOUDWATCH_PERIOD_S * 1000;
+    case 'prometheus': return backend.source.stepSeconds * 1000;
+    case 'k6-summary': return undefined;
+  }
+}
