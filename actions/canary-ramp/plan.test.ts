@@ -70,6 +70,9 @@ describe('readRampInputs (INPUT_* env)', () => {
     [{ router: 'alb', 'listener-arn': L, 'stable-target-group-arn': S, 'canary-target-group-arn': C, region: 'Frankfurt' }, /Input "region": "Frankfurt" is not an AWS region name/],
     [{ router: 'alb', 'listener-arn': L, 'rule-arn': R, 'stable-target-group-arn': S, 'canary-target-group-arn': C }, /"listener-arn" and "rule-arn" are exclusive/],
     [{ router: 'alb', 'listener-arn': R, 'stable-target-group-arn': S, 'canary-target-group-arn': C }, /Input "listener-arn": ".*listener-rule.*" is not valid; expected an ARN like/],
+    // What the inputs let through, the gate maps to its CloudWatch dimensions mid-ramp: no form it would refuse.
+    [{ router: 'alb', 'listener-arn': L.replace('/app/', '/net/'), 'stable-target-group-arn': S, 'canary-target-group-arn': C }, /Input "listener-arn": ".*listener\/net\/.*" is not valid; expected an ARN like/],
+    [{ router: 'alb', 'listener-arn': L, 'stable-target-group-arn': S, 'canary-target-group-arn': C.replace(/\/[0-9a-f]+$/, '/not-hex') }, /Input "canary-target-group-arn": ".*not-hex" is not valid; expected an ARN like/],
     [{ router: 'appmesh', mesh: 'm', 'virtual-router': 'v', route: 'r', 'stable-node': 'a', 'canary-node': 'b', 'mesh-owner': 'me' }, /Input "mesh-owner": "me" is not valid; expected a 12-digit AWS account ID/],
     [{ router: 'appmesh', mesh: 'm', 'virtual-router': 'v', route: 'r', 'stable-node': 'a' }, /Input "canary-node" is required for router "appmesh"/],
     [{ router: 'ecs', cluster: 'prod', service: 'orders', timeout: '0s' }, /Input "timeout": "0s" is out of range; expected a duration from 1s to 120h/],

@@ -11,8 +11,21 @@ const PREFIX = String.raw`arn:aws(?:-[a-z]+)*:elasticloadbalancing:[a-z]{2}(?:-[
 const LB = String.raw`(app\/[A-Za-z0-9-]{1,32}\/[0-9a-f]+)`;
 const TG = String.raw`(targetgroup\/[A-Za-z0-9-]{1,32}\/[0-9a-f]+)`;
 
+const LISTENER = String.raw`${PREFIX}listener\/${LB}\/[0-9a-f]+`;
+const RULE = String.raw`${PREFIX}listener-rule\/${LB}\/[0-9a-f]+\/[0-9a-f]+`;
+
+/**
+ * The full ARNs the ALB router's inputs take: the same forms the dimensions below accept, so an ARN
+ * the inputs let through cannot fail when the gate maps it to its dimensions mid-ramp.
+ */
+export const ALB_ARN = {
+  listener: new RegExp(`^${LISTENER}$`),
+  rule: new RegExp(`^${RULE}$`),
+  targetGroup: new RegExp(`^${PREFIX}${TG}$`),
+} as const;
+
 /** The load balancer itself, its ARN, or one of its listeners' or listener rules' ARNs. */
-const LB_FORMS = new RegExp(`^(?:${LB}|${PREFIX}loadbalancer\\/${LB}|${PREFIX}listener\\/${LB}\\/[0-9a-f]+|${PREFIX}listener-rule\\/${LB}\\/[0-9a-f]+\\/[0-9a-f]+)$`);
+const LB_FORMS = new RegExp(`^(?:${LB}|${PREFIX}loadbalancer\\/${LB}|${LISTENER}|${RULE})$`);
 const TG_FORMS = new RegExp(`^(?:${PREFIX})?${TG}$`);
 
 /**

@@ -6,6 +6,7 @@
  */
 import { resolveRegion } from '../../common/region.js';
 import { InputError } from '../../common/errors.js';
+import { ALB_ARN } from '../lib/arn.js';
 import { getEnum, getString } from '../lib/inputs.js';
 import { ROUTER_KINDS, type RouterKind } from './port.js';
 
@@ -14,11 +15,6 @@ export type RouterConfig =
   | { kind: 'ecs'; region: string; cluster: string; service: string }
   | { kind: 'appmesh'; region: string; mesh: string; virtualRouter: string; route: string; canaryNode: string; stableNode: string; meshOwner?: string };
 
-const ARN = {
-  listener: /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:listener\/(app|net)\/[^/]+\/[^/]+\/[^/]+$/,
-  rule: /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:listener-rule\/(app|net)\/[^/]+\/[^/]+\/[^/]+\/[^/]+$/,
-  targetGroup: /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/[^/]+\/[^/]+$/,
-};
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,254}$/;
 
 function arnInput(name: string, pattern: RegExp, example: string): string {
@@ -49,12 +45,12 @@ export function readRouterConfig(): RouterConfig {
       const listenerEx = 'arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener/app/my-alb/50dc6c495c0c9188/f2f7dc8efc522ab2';
       const ruleEx = 'arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener-rule/app/my-alb/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee';
       const tgEx = 'arn:aws:elasticloadbalancing:eu-central-1:123456789012:targetgroup/my-tg/73e2d6bc24d8a067';
-      const stable = arnInput('stable-target-group-arn', ARN.targetGroup, tgEx);
-      const canary = arnInput('canary-target-group-arn', ARN.targetGroup, tgEx);
+      const stable = arnInput('stable-target-group-arn', ALB_ARN.targetGroup, tgEx);
+      const canary = arnInput('canary-target-group-arn', ALB_ARN.targetGroup, tgEx);
       if (stable === canary) throw new InputError('Inputs "stable-target-group-arn" and "canary-target-group-arn" must name two different target groups.');
       return {
         kind, region, stableTargetGroupArn: stable, canaryTargetGroupArn: canary,
-        ...(listener ? { listenerArn: arnInput('listener-arn', ARN.listener, listenerEx) } : { ruleArn: arnInput('rule-arn', ARN.rule, ruleEx) }),
+        ...(listener ? { listenerArn: arnInput('listener-arn', ALB_ARN.listener, listenerEx) } : { ruleArn: arnInput('rule-arn', ALB_ARN.rule, ruleEx) }),
       };
     }
     case 'ecs':
