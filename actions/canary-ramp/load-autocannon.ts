@@ -5,7 +5,7 @@
 import autocannon from 'autocannon';
 import { errorMessage } from '../../common/errors.js';
 import { describeLoad, type LoadPlan } from './load-plan.js';
-import { emptyStats, failedRun, type LoadOptions, type LoadRun, type LoadStats, type SyntheticLoad } from './load.js';
+import { emptyStats, failedRun, secondsUntil, settlesWithin, type LoadOptions, type LoadRun, type LoadStats, type SyntheticLoad } from './load.js';
 
 /**
  * autocannon ends a stopped run at its next sample tick: at 100 ms instead of the default second,
@@ -36,7 +36,7 @@ function startRun(plan: LoadPlan, deadline: number): LoadRun {
     ended();
   };
   // The run ends by itself at the deadline: a ramp that never gets to stop it cannot leave it running.
-  const duration = Math.min(MAX_DURATION_S, Math.max(1, Math.ceil((deadline - startedAt) / 1000)));
+  const duration = Math.min(MAX_DURATION_S, secondsUntil(deadline, startedAt));
   let instance: autocannon.Instance;
   try {
     instance = autocannon({
@@ -72,10 +72,7 @@ function startRun(plan: LoadPlan, deadline: number): LoadRun {
     stop() {
       stopping ??= (async () => {
         instance.stop();
-        let timer: NodeJS.Timeout | undefined;
-        const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_BUDGET_MS)));
-        await Promise.race([done, late]);
-        clearTimeout(timer);
+        await settlesWithin(done, STOP_BUDGET_MS);
         if (endedAt === null) {
           endedAt = Date.now();
           stats.note = `autocannon did not confirm its stop within ${STOP_BUDGET_MS / 1000}s`;

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { errorMessage } from '../../common/errors.js';
 import { redactServerText } from '../lib/secrets.js';
 import { describeLoad, type LoadPlan } from './load-plan.js';
-import { emptyStats, failedRun, type LoadOptions, type LoadRun, type LoadStats, type SyntheticLoad } from './load.js';
+import { emptyStats, failedRun, secondsUntil, settlesWithin, type LoadOptions, type LoadRun, type LoadStats, type SyntheticLoad } from './load.js';
 
 /** The environment variables the script reads. */
 export const K6_ENV = { request: 'MESH_LOAD_REQUEST', summary: 'MESH_LOAD_SUMMARY' } as const;
@@ -116,7 +116,7 @@ function startRun(plan: LoadPlan, opts: K6Options): LoadRun {
   const script = join(dir, 'load.js');
   const summary = join(dir, 'summary.json');
   // It ends by itself at the deadline, so a run whose stop never comes cannot outlive the ramp.
-  const durationS = Math.max(1, Math.ceil((opts.deadline - startedAt) / 1000));
+  const durationS = secondsUntil(opts.deadline, startedAt);
   try {
     writeFileSync(script, k6Script(plan, durationS), { mode: 0o600 });
   } catch (err) {
@@ -174,14 +174,11 @@ function startRun(plan: LoadPlan, opts: K6Options): LoadRun {
         stopRequested = true;
         if (endedAt === null && child.exitCode === null) {
           child.kill('SIGINT');
-          let timer: NodeJS.Timeout | undefined;
-          const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), STOP_BUDGET_MS)));
-          if ((await Promise.race([exited, late])) === 'late') {
+          if (!(await settlesWithin(exited, STOP_BUDGET_MS))) {
             child.kill('SIGKILL');
             stats.note = `k6 did not stop within ${STOP_BUDGET_MS / 1000}s of SIGINT and was killed`;
             await exited;
           }
-          clearTimeout(timer);
         }
         return collect();
       })();

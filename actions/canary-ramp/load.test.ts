@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { readRampInputs } from './plan.js';
 import { LOAD_RANGE_TEXT, parseLoadPlan, readLoadPlan, type LoadPlan } from './load-plan.js';
-import { formatLoadStats, openLoad, type LoadStats } from './load.js';
+import { formatLoadStats, openLoad, secondsUntil, settlesWithin, type LoadStats } from './load.js';
 import { InputError } from '../../common/errors.js';
 import { repoRoot, stepInputEnv } from '../../test/support/harness.js';
 import { captureStdout } from '../../test/support/stdout.js';
@@ -205,6 +205,21 @@ async function runFor(target: LoadTarget, plan: LoadPlan, ms: number): Promise<{
   const stopped = Date.now();
   return { stats, started, stopped, arrived: target.countSince(started) };
 }
+
+describe('what both drivers share', () => {
+  it('a run lasts the whole seconds left to the deadline, at least one', () => {
+    expect(secondsUntil(10_000, 10_000)).toBe(1);
+    expect(secondsUntil(9_000, 10_000)).toBe(1);
+    expect(secondsUntil(11_000, 10_000)).toBe(1);
+    expect(secondsUntil(11_001, 10_000)).toBe(2);
+  });
+
+  it('stop waits for the driver at most its budget, and a failed end counts as an end', async () => {
+    expect(await settlesWithin(Promise.resolve(), 1_000)).toBe(true);
+    expect(await settlesWithin(Promise.reject(new Error('gone')), 1_000)).toBe(true);
+    expect(await settlesWithin(new Promise(() => {}), 20)).toBe(false);
+  });
+});
 
 describe('autocannon driver (loopback server counts what arrives)', () => {
   let target: LoadTarget;

@@ -82,6 +82,22 @@ export function failedRun(plan: LoadPlan, note: string): LoadRun {
   return { stats: () => stats, stop: async () => stats };
 }
 
+/** Whole seconds from `now` to `deadline`, at least 1: how long a run sends before it ends by itself. */
+export function secondsUntil(deadline: number, now: number): number {
+  return Math.max(1, Math.ceil((deadline - now) / 1000));
+}
+
+/** Waits for `done` at most `ms`: true when it settled in time. How a driver's stop() bounds its wait. */
+export async function settlesWithin(done: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([done.then(() => true, () => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** `1,204 requests (3 non-2xx, 0 errors) in 5m at 20/s`: one line per run for the log and the summary. */
 export function formatLoadStats(s: LoadStats): string {
   const n = (x: number) => x.toLocaleString('en-US');
