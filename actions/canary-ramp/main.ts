@@ -9,6 +9,7 @@ import { retryingCall } from '../traffic/call.js';
 import type { Baseline, TrafficRouter } from '../traffic/port.js';
 import type { RouterConfig } from '../traffic/router-inputs.js';
 import { restoreInstructions, type LastRead } from '../traffic/recovery.js';
+import { gateOverrides } from './gate-scope.js';
 import { intervalWarning, readRampInputs, timeoutWarning } from './plan.js';
 import { openLoad } from './load.js';
 import type { Judge } from './ramp.js';
@@ -36,13 +37,13 @@ async function main(signal: AbortSignal): Promise<void> {
   const gate = readGateConfig();
   const warning = intervalWarning(inputs.settings.intervalMs, metricPeriodMs(gate));
   for (const w of [warning, timeoutWarning(inputs.settings.timeoutMs)]) if (w) core.warning(w);
+  // Neither the load nor an ECS wait may outlast the ramp's timeout.
+  const deadline = systemClock.now() + inputs.settings.timeoutMs;
   // Synthetic load: its driver is loaded (and k6 looked for) only when load-url is set, before any AWS call.
-  const load = inputs.load ? await openLoad(inputs.load, { deadline: systemClock.now() + inputs.settings.timeoutMs, warn: (m) => core.warning(m) }) : undefined;
+  const load = inputs.load ? await openLoad(inputs.load, { deadline, warn: (m) => core.warning(m) }) : undefined;
   if (load) core.info(`Synthetic load during every bake: ${load.description}.`);
 
-  const router = await routerFor(inputs.router, systemClock.now() + inputs.settings.timeoutMs);
-  // Loaded with the router: the ALB dimensions come from traffic/alb.ts, which loads the ELBv2 client.
-  const { gateOverrides } = await import('./gate-scope.js');
+  const router = await routerFor(inputs.router, deadline);
   // One metrics provider for the whole ramp, whichever the backend: a check every interval for hours
   // must not open a new connection and resolve credentials each time.
   const provider = await openProvider(gate, gateOverrides(router.metricsScope()));
