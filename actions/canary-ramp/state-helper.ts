@@ -3,7 +3,7 @@
  * survives a killed process): the router config and the exact baseline, and whether the ramp ended.
  */
 import * as core from '@actions/core';
-import type { RouterConfig } from '../traffic/config.js';
+import type { RouterConfig } from '../traffic/router-inputs.js';
 import type { Baseline } from '../traffic/port.js';
 
 const KEY = 'canaryRamp';

@@ -9,7 +9,8 @@ import { startFaultProxy, type Fault, type FaultProxy } from '../../test/support
 import { createAlbFixture, forward, type AlbFixture } from '../../test/support/traffic/alb-fixture.js';
 import { FakeClock } from '../../common/clock.js';
 import { retryingCall } from './call.js';
-import { makeRouter, type RouterConfig } from './config.js';
+import { makeRouter } from './config.js';
+import type { RouterConfig } from './router-inputs.js';
 import { AlbRouter } from './alb.js';
 import { RouterStateError, weightsFor } from './port.js';
 import { MARK_TAG } from './tags.js';

@@ -14,7 +14,6 @@ import { EcsRouter } from './ecs.js';
 import type { TrafficRouter } from './port.js';
 import type { RouterConfig } from './router-inputs.js';
 
-export type { RouterConfig } from './router-inputs.js';
 
 export interface RouterDeps {
   call: AwsCall;

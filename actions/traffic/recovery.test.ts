@@ -1,6 +1,6 @@
 /** The operator's restore help when an action could not put traffic back: pure text from the router config. */
 import { describe, expect, it } from 'vitest';
-import type { RouterConfig } from './config.js';
+import type { RouterConfig } from './router-inputs.js';
 import { restoreInstructions, shellQuote, workflowTarget } from './recovery.js';
 
 const RULE = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener-rule/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee';

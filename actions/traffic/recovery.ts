@@ -3,7 +3,7 @@
  * weights read last, per target) and the exact ways to restore it: the rollback action, the rollback
  * workflow (.github/workflows/rollback.yml) and the backend's own AWS CLI command. Pure: no calls.
  */
-import type { RouterConfig } from './config.js';
+import type { RouterConfig } from './router-inputs.js';
 import { runbook } from '../lib/runbooks.js';
 import { formatWeights, type Weights } from './port.js';
 
