@@ -7,7 +7,7 @@ import { InputError } from '../../common/errors.js';
 import { formatDuration, formatRange, parseDuration, type DurationRange } from '../../common/duration.js';
 import { describeRange, parseNumber, raw, type NumberRange } from '../lib/inputs.js';
 import { maskCredentialHeaders, parseHeaderLines } from '../lib/headers.js';
-import { maskBasicAuth, maskSecret, maskUrlCredentials } from '../lib/secrets.js';
+import { decodeUserinfo, maskBasicAuth, maskSecret, maskUrlCredentials } from '../lib/secrets.js';
 
 export const LOAD_TOOLS = ['autocannon', 'k6'] as const;
 export type LoadTool = (typeof LOAD_TOOLS)[number];
@@ -54,14 +54,6 @@ export function defaultConnections(rate: number): number {
   return Math.min(LOAD_RANGES['load-connections'].max, Math.max(1, Math.ceil(rate / 5)));
 }
 
-function decode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
 /** The URL without userinfo, and the Basic credentials it held. Never repeats a value that may hold credentials. */
 function parseUrl(text: string): { url: URL; basic?: { username: string; password: string } } {
   const url = URL.canParse(text) ? new URL(text) : null;
@@ -69,7 +61,7 @@ function parseUrl(text: string): { url: URL; basic?: { username: string; passwor
     const shown = text.includes('@') ? '' : ` "${text}"`;
     throw new InputError(`Input "load-url":${shown} is not valid; expected ${LOAD_URL_FORM}.`);
   }
-  const basic = url.username || url.password ? { username: decode(url.username), password: decode(url.password) } : undefined;
+  const basic = url.username || url.password ? { username: decodeUserinfo(url.username), password: decodeUserinfo(url.password) } : undefined;
   url.username = '';
   url.password = '';
   url.hash = '';
@@ -121,7 +113,7 @@ export function maskLoadCredentials(inputs: LoadInputs): void {
     else if (username) {
       // A token written as the user name (https://TOKEN@host) is as secret as a password.
       maskSecret(username);
-      maskBasicAuth(decode(username), '');
+      maskBasicAuth(decodeUserinfo(username), '');
     }
   }
   maskCredentialHeaders(inputs['load-headers'] ?? '');

@@ -54,7 +54,7 @@ export function maskBearerToken(token: string): void {
 }
 
 /** A URL's userinfo, percent-decoded; the text as written when it does not decode. */
-function decodeUserinfo(text: string): string {
+export function decodeUserinfo(text: string): string {
   try {
     return decodeURIComponent(text);
   } catch {
