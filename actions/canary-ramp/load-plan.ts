@@ -26,8 +26,9 @@ export const LOAD_RANGES = {
 export const LOAD_TIMEOUT_RANGE: DurationRange = { min: 1000, max: 60_000 };
 export const LOAD_DEFAULTS = { rate: 10, timeout: '10s', method: 'GET', tool: 'autocannon' } as const;
 
+const LOAD_INPUTS = ['load-url', 'load-rate', 'load-connections', 'load-timeout', 'load-headers', 'load-method', 'load-body', 'load-tool'] as const;
 /** The load inputs, as the runner passes them ('' when unset). */
-export type LoadInputs = Partial<Record<'load-url' | 'load-rate' | 'load-connections' | 'load-timeout' | 'load-headers' | 'load-method' | 'load-body' | 'load-tool', string>>;
+export type LoadInputs = Partial<Record<(typeof LOAD_INPUTS)[number], string>>;
 
 export interface LoadPlan {
   tool: LoadTool;
@@ -121,8 +122,7 @@ export function maskLoadCredentials(inputs: LoadInputs): void {
 
 /** `load-*` from INPUT_* env: credentials masked first, then parsed. */
 export function readLoadPlan(): LoadPlan | null {
-  const names = ['load-url', 'load-rate', 'load-connections', 'load-timeout', 'load-headers', 'load-method', 'load-body', 'load-tool'] as const;
-  const inputs: LoadInputs = Object.fromEntries(names.map((n) => [n, raw(n)]));
+  const inputs: LoadInputs = Object.fromEntries(LOAD_INPUTS.map((n) => [n, raw(n)]));
   maskLoadCredentials(inputs);
   return parseLoadPlan(inputs);
 }
