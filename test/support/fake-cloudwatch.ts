@@ -8,7 +8,7 @@
  * all for an idle target. Point a bundle at it with AWS_ENDPOINT_URL_CLOUDWATCH=<endpoint>.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback.js';
 
 export interface ScenarioSpec {
   /** Requests per minute (before ±10 % per-minute jitter); 0 = idle, no datapoints at all. */
@@ -247,8 +247,7 @@ export async function startFakeCloudWatch(opts: FakeCloudWatchOptions = {}): Pro
   });
   let connections = 0;
   server.on('connection', () => connections++);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { url: endpoint, stop } = await listenOnLoopback(server);
   return {
     endpoint,
     calls,
@@ -257,6 +256,6 @@ export async function startFakeCloudWatch(opts: FakeCloudWatchOptions = {}): Pro
     failNext: (count, fault) => { for (let i = 0; i < count; i++) faults.push(fault); },
     clearFaults: () => void faults.splice(0),
     env: { AWS_ENDPOINT_URL_CLOUDWATCH: endpoint, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_EC2_METADATA_DISABLED: 'true' },
-    stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    stop,
   };
 }

@@ -3,7 +3,7 @@
  * `handle` gets the request and its parsed body and answers [status, body, headers].
  */
 import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback.js';
 
 export type JsonAnswer = [status: number, body: unknown, headers?: Record<string, string>];
 
@@ -17,9 +17,6 @@ export async function serveJson(handle: (req: IncomingMessage, body: unknown) =>
       res.end(JSON.stringify(body));
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    stop: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
-  };
+  const { url: endpoint, stop } = await listenOnLoopback(server);
+  return { endpoint, stop };
 }

@@ -3,7 +3,7 @@
  * request it receives (time, method, path, headers, body), so tests count the load where it lands.
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback.js';
 
 export interface Received {
   at: number;
@@ -35,11 +35,11 @@ export async function startTarget(answer: (r: Received, n: number) => number | n
       if (status !== null) res.writeHead(status, { 'content-type': 'text/plain' }).end('ok');
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { url, stop } = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url,
     received,
     countSince: (since) => received.filter((r) => r.at >= since).length,
-    stop: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    stop,
   };
 }

@@ -1,6 +1,7 @@
 /** An HTTP proxy in front of the registry that answers the first N matching requests with a fault, then passes everything through. */
 import { createServer, request, type Server } from 'node:http';
 import { writeFileSync } from 'node:fs';
+import { listenOnLoopback } from '../loopback.js';
 
 export interface FlakyProxy {
   host: string;
@@ -30,11 +31,11 @@ export async function startFlakyProxy(target: string, match: (method: string, pa
     upstream.on('error', () => res.writeHead(502).end());
     req.pipe(upstream);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const host = `127.0.0.1:${(server.address() as { port: number }).port}`;
+  const { port, stop } = await listenOnLoopback(server);
+  const host = `127.0.0.1:${port}`;
   writeFileSync(confPath, [target, host].map((h) => `[[registry]]\nlocation = "${h}"\ninsecure = true\n`).join('\n'));
   return {
     host, faults, registriesConf: confPath,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: stop,
   };
 }

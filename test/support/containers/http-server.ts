@@ -1,5 +1,6 @@
 /** A loopback HTTP server serving fixed files by path, recording what was asked for. */
 import { createServer, type Server } from 'node:http';
+import { listenOnLoopback } from '../loopback.js';
 
 export interface FileServer {
   url: string;
@@ -20,12 +21,6 @@ export async function serveFiles(files = new Map<string, Buffer>()): Promise<Fil
     }
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length }).end(body);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    files,
-    requests,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
-  };
+  const { url, stop } = await listenOnLoopback(server);
+  return { url, files, requests, close: stop };
 }

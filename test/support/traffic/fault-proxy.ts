@@ -4,7 +4,7 @@
  * its operation (awsQuery `Action=`, JSON `x-amz-target`) and records every one.
  */
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../loopback.js';
 
 /** `delay` forwards the call after `delayMs`: a slow answer, not an error (e.g. to signal a process mid-call). */
 export type Fault = 'throttle' | '500' | 'reset' | 'delay';
@@ -85,17 +85,12 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       up.end(body);
     }
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const { port } = server.address() as AddressInfo;
+  const { url: endpoint, stop } = await listenOnLoopback(server);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     calls,
     inject: (rule) => rules.push({ ...rule }),
     clear: () => void rules.splice(0),
-    stop: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
+    stop,
   };
 }
