@@ -2,76 +2,55 @@
  * canary-ramp through its built bundle, as the runner runs it: ELBv2 on a real moto server, CloudWatch
  * answered by the local fake (real awsJson1_0 GetMetricData), main and post as separate processes.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FakeCloudWatch } from '../../support/fake-cloudwatch.js';
 import { runBundle, runPost, startBundle } from '../../support/harness.js';
-import { forward, type AlbFixture } from '../../support/traffic/alb-fixture.js';
-import { shown, startAlbWorld, type AlbWorld } from '../../support/traffic/alb-world.js';
+import { listenOnLoopback, type Listening } from '../../support/loopback.js';
+import { forward } from '../../support/traffic/alb-fixture.js';
+import { albRouterInputs, shown, useAlbWorld } from '../../support/traffic/alb-world.js';
 import { targetGroupDimension } from '../../../actions/lib/arn.js';
 import { MARK_TAG } from '../../../actions/traffic/tags.js';
 
-let world: AlbWorld;
-let cw: FakeCloudWatch;
-let fx: AlbFixture;
-
-beforeAll(async () => {
-  world = await startAlbWorld();
-  ({ cw, fx } = world as Required<AlbWorld>);
-});
-afterAll(() => world?.stop());
-
+const world = useAlbWorld();
 const env = () => world.env();
 const SLO = 'p95 < 200ms\nerror-rate < 1%';
 
-function inputs(listenerArn: string, over: Record<string, string> = {}) {
-  return {
-    router: 'alb',
-    'listener-arn': listenerArn,
-    'stable-target-group-arn': fx.stable,
-    'canary-target-group-arn': fx.canary,
-    steps: '10,50,100',
-    'bake-time': '2s',
-    'analysis-interval': '1s',
-    slo: SLO,
-    'min-requests': '100',
-    ...over,
-  };
-}
+const inputs = (listenerArn: string, over: Record<string, string> = {}) => albRouterInputs(world.fx, listenerArn, {
+  steps: '10,50,100', 'bake-time': '2s', 'analysis-interval': '1s', slo: SLO, 'min-requests': '100', ...over,
+});
 
 async function weightsOf(listenerArn: string): Promise<number[]> {
-  const [action] = await fx.defaultActions(listenerArn);
+  const [action] = await world.fx.defaultActions(listenerArn);
   return action.ForwardConfig?.TargetGroups?.map((g) => g.Weight ?? 1) ?? [100];
 }
 
 describe('canary-ramp bundle on moto ELBv2 + fake CloudWatch', () => {
   it('promotes a healthy canary step by step to 100 %, with outputs, summary and no mark left; post leaves it alone', async () => {
-    cw.setScenario(targetGroupDimension(fx.canary, 'canary-target-group-arn'), 'healthy');
-    const listenerArn = await fx.listener([forward([fx.stable, 100])]);
-    const connectionsBefore = cw.connections();
-    const checksBefore = cw.calls.length;
+    world.cw.setScenario(targetGroupDimension(world.fx.canary, 'canary-target-group-arn'), 'healthy');
+    const listenerArn = await world.fx.listener([forward([world.fx.stable, 100])]);
+    const connectionsBefore = world.cw.connections();
+    const checksBefore = world.cw.calls.length;
     const run = await runBundle('canary-ramp', { inputs: inputs(listenerArn), env: env() });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.outputs.result).toBe('promoted');
     expect(JSON.parse(run.outputs.weights)).toEqual({ stable: 0, canary: 100 });
     // Every check of the ramp goes through one CloudWatch client: one kept-alive connection, not one per check.
-    expect(cw.calls.length - checksBefore).toBeGreaterThanOrEqual(3);
-    expect(cw.connections() - connectionsBefore).toBe(1);
+    expect(world.cw.calls.length - checksBefore).toBeGreaterThanOrEqual(3);
+    expect(world.cw.connections() - connectionsBefore).toBe(1);
     expect(run.outputs['steps-completed']).toBe('3');
     const report = JSON.parse(run.outputs.report);
     expect(report.steps.map((s: { percent: number }) => s.percent)).toEqual([10, 50, 100]);
     expect(report.steps[0].checks.length).toBeGreaterThanOrEqual(2);
     expect(report.steps[0].checks.every((c: { verdict: string }) => c.verdict === 'pass')).toBe(true);
     expect(await weightsOf(listenerArn)).toEqual([0, 100]);
-    expect((await fx.tags(listenerArn))[MARK_TAG]).toMatch(/^state=done owner=1\/1 stable=100 canary=0 step=100 /);
+    expect((await world.fx.tags(listenerArn))[MARK_TAG]).toMatch(/^state=done owner=1\/1 stable=100 canary=0 step=100 /);
     expect(run.summary).toContain('| 10% | 90 / 10 |');
     expect(run.summary).toContain('```mermaid\nxychart-beta');
     expect(run.summary.trim().split('\n').at(-1)).toMatch(/^\*\*Promoted\*\*: every step passed/);
     expect(shown(run.warnings)).toMatch(/analysis-interval 1s is shorter than the metric period 1m/);
     // CloudWatch was asked about the router's canary target group only: no objective compares with the baseline.
-    expect(cw.calls.some((c) => c.targets.includes(targetGroupDimension(fx.canary, 'canary-target-group-arn')))).toBe(true);
-    expect(cw.calls.some((c) => c.targets.includes(targetGroupDimension(fx.stable, 'stable-target-group-arn')))).toBe(false);
+    expect(world.cw.calls.some((c) => c.targets.includes(targetGroupDimension(world.fx.canary, 'canary-target-group-arn')))).toBe(true);
+    expect(world.cw.calls.some((c) => c.targets.includes(targetGroupDimension(world.fx.stable, 'stable-target-group-arn')))).toBe(false);
 
     const post = await runPost('canary-ramp', run);
     expect(post.code).toBe(0);
@@ -80,9 +59,9 @@ describe('canary-ramp bundle on moto ELBv2 + fake CloudWatch', () => {
   });
 
   it('rolls a failing canary back to the exact baseline without passing its first step', async () => {
-    cw.setScenario(targetGroupDimension(fx.canary, 'canary-target-group-arn'), 'failing');
-    const listenerArn = await fx.listener([forward([fx.stable, 100])]);
-    const before = await fx.defaultActions(listenerArn);
+    world.cw.setScenario(targetGroupDimension(world.fx.canary, 'canary-target-group-arn'), 'failing');
+    const listenerArn = await world.fx.listener([forward([world.fx.stable, 100])]);
+    const before = await world.fx.defaultActions(listenerArn);
     const run = await runBundle('canary-ramp', { inputs: inputs(listenerArn), env: env() });
     expect(run.code).not.toBe(0);
     expect(run.outputs.result).toBe('rolled-back');
@@ -92,47 +71,47 @@ describe('canary-ramp bundle on moto ELBv2 + fake CloudWatch', () => {
     expect(report.steps[0].percent).toBe(10);
     // The evidence against 8 % errors is overwhelming at once: one check, no second one needed.
     expect(report.steps[0].checks.map((c: { verdict: string }) => c.verdict)).toEqual(['fail']);
-    expect(await fx.defaultActions(listenerArn)).toEqual(before);
+    expect(await world.fx.defaultActions(listenerArn)).toEqual(before);
     expect(shown(run.errors)).toMatch(/canary-ramp rolled-back: decisive failure at 10%.*error-rate.*evidence/);
     expect(run.summary.trim().split('\n').at(-1)).toMatch(/^\*\*Rolled back\*\*: decisive failure at 10%/);
   });
 
   it('is restored by its post entry when the main process is killed mid-ramp', async () => {
-    cw.setScenario(targetGroupDimension(fx.canary, 'canary-target-group-arn'), 'healthy');
-    const listenerArn = await fx.listener([forward([fx.stable, 100])]);
-    const before = await fx.defaultActions(listenerArn);
+    world.cw.setScenario(targetGroupDimension(world.fx.canary, 'canary-target-group-arn'), 'healthy');
+    const listenerArn = await world.fx.listener([forward([world.fx.stable, 100])]);
+    const before = await world.fx.defaultActions(listenerArn);
     const running = startBundle('canary-ramp', { inputs: inputs(listenerArn, { 'bake-time': '10m', steps: '25,100' }), env: env() });
     await running.waitFor('25% check 1: pass');
     expect(await weightsOf(listenerArn)).toEqual([75, 25]);
     running.child.kill('SIGKILL');
     const main = await running.done;
     expect(main.signal).toBe('SIGKILL');
-    expect((await fx.tags(listenerArn))[MARK_TAG]).toMatch(/^state=in-progress owner=1\/1 stable=100 canary=0 step=25 /);
+    expect((await world.fx.tags(listenerArn))[MARK_TAG]).toMatch(/^state=in-progress owner=1\/1 stable=100 canary=0 step=25 /);
 
     const post = await runPost('canary-ramp', main, { env: env() });
     expect(post.code, post.stdout).toBe(0);
     expect(shown(post.warnings)).toMatch(/the ramp did not finish; the baseline is restored/);
-    expect(await fx.defaultActions(listenerArn)).toEqual(before);
-    expect((await fx.tags(listenerArn))[MARK_TAG]).toMatch(/^state=done owner=1\/1 stable=100 canary=0 step=25 /);
+    expect(await world.fx.defaultActions(listenerArn)).toEqual(before);
+    expect((await world.fx.tags(listenerArn))[MARK_TAG]).toMatch(/^state=done owner=1\/1 stable=100 canary=0 step=25 /);
   });
 
   it('sets result failed when it cannot act (a third target group carries traffic), and writes nothing', async () => {
-    const listenerArn = await fx.listener([forward([fx.stable, 80], [fx.spare, 20])]);
-    const before = await fx.defaultActions(listenerArn);
+    const listenerArn = await world.fx.listener([forward([world.fx.stable, 80], [world.fx.spare, 20])]);
+    const before = await world.fx.defaultActions(listenerArn);
     const run = await runBundle('canary-ramp', { inputs: inputs(listenerArn), env: env() });
     expect(run.code).not.toBe(0);
     expect(shown(run.errors)).toMatch(/also sends traffic to .*spare.*; set its weight to 0 first/);
     expect(run.outputs.result).toBe('failed');
     expect(run.outputs['steps-completed']).toBe('0');
     expect(run.summary.trim().split('\n').at(-1)).toMatch(/^\*\*Failed\*\*: .*also sends traffic to/);
-    expect(await fx.defaultActions(listenerArn)).toEqual(before);
-    expect((await fx.tags(listenerArn))[MARK_TAG]).toBeUndefined();
+    expect(await world.fx.defaultActions(listenerArn)).toEqual(before);
+    expect((await world.fx.tags(listenerArn))[MARK_TAG]).toBeUndefined();
   });
 
   it('rolls back by itself when cancelled (SIGTERM), and refuses a concurrent ramp on the same listener', async () => {
-    cw.setScenario(targetGroupDimension(fx.canary, 'canary-target-group-arn'), 'healthy');
-    const listenerArn = await fx.listener([forward([fx.stable, 100])]);
-    const before = await fx.defaultActions(listenerArn);
+    world.cw.setScenario(targetGroupDimension(world.fx.canary, 'canary-target-group-arn'), 'healthy');
+    const listenerArn = await world.fx.listener([forward([world.fx.stable, 100])]);
+    const before = await world.fx.defaultActions(listenerArn);
     const first = startBundle('canary-ramp', { inputs: inputs(listenerArn, { 'bake-time': '10m', steps: '5,100' }), env: env() });
     await first.waitFor('5% check 1');
 
@@ -146,14 +125,14 @@ describe('canary-ramp bundle on moto ELBv2 + fake CloudWatch', () => {
     const cancelled = await first.done;
     expect(cancelled.outputs.result).toBe('rolled-back');
     expect(cancelled.outputs.report).toMatch(/cancelled \(cancelled by SIGTERM\)/);
-    expect(await fx.defaultActions(listenerArn)).toEqual(before);
+    expect(await world.fx.defaultActions(listenerArn)).toEqual(before);
     const post = await runPost('canary-ramp', cancelled, { env: env() });
     expect(post.stdout).toContain('traffic left as it is');
   });
 
   it('a re-run after a lost runner restores the recorded baseline and ramps again; takeover does the same for another run', async () => {
-    cw.setScenario(targetGroupDimension(fx.canary, 'canary-target-group-arn'), 'healthy');
-    const listenerArn = await fx.listener([forward([fx.stable, 100])]);
+    world.cw.setScenario(targetGroupDimension(world.fx.canary, 'canary-target-group-arn'), 'healthy');
+    const listenerArn = await world.fx.listener([forward([world.fx.stable, 100])]);
     const lost = startBundle('canary-ramp', { inputs: inputs(listenerArn, { 'bake-time': '10m', steps: '50,100' }), env: env() });
     await lost.waitFor('50% check 1');
     lost.child.kill('SIGKILL');
@@ -181,18 +160,15 @@ describe('canary-ramp bundle on moto ELBv2 + fake CloudWatch', () => {
 });
 
 describe('canary-ramp bad inputs: a clear error and no AWS call at all', () => {
-  let server: Server;
+  let server: Listening;
   let requests = 0;
-  let endpoint = '';
   beforeAll(async () => {
-    server = createServer((req, res) => {
+    server = await listenOnLoopback(createServer((req, res) => {
       requests++;
       res.writeHead(500).end();
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    }));
   });
-  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  afterAll(() => server.stop());
 
   const L = 'arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2';
   const S = 'arn:aws:elasticloadbalancing:eu-central-1:123456789012:targetgroup/stable/73e2d6bc24d8a067';
@@ -217,7 +193,7 @@ describe('canary-ramp bad inputs: a clear error and no AWS call at all', () => {
     [{ router: 'appmesh', mesh: 'm', 'virtual-router': 'vr', route: 'r', 'stable-node': 'a', 'canary-node': 'a' }, /"canary-node" and "stable-node" must name two different virtual nodes/],
   ] as [Record<string, string>, RegExp][])('%o', async (over, message) => {
     const before = requests;
-    const run = await runBundle('canary-ramp', { inputs: { ...good, ...over }, env: { AWS_ENDPOINT_URL: endpoint } });
+    const run = await runBundle('canary-ramp', { inputs: { ...good, ...over }, env: { AWS_ENDPOINT_URL: server.url } });
     expect(run.code).not.toBe(0);
     expect(shown(run.errors)).toMatch(message);
     expect(requests - before).toBe(0);

@@ -9,13 +9,13 @@ import { describe, expect, it } from 'vitest';
 import { ModifyListenerCommand, type Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { runBundle, runPost, startBundle } from '../../support/harness.js';
 import { forward } from '../../support/traffic/alb-fixture.js';
-import { albRampInputs, shown, useAlbWorld } from '../../support/traffic/alb-world.js';
+import { albRouterInputs, shown, useAlbWorld } from '../../support/traffic/alb-world.js';
 import { targetGroupDimension } from '../../../actions/lib/arn.js';
 import { MARK_TAG } from '../../../actions/traffic/tags.js';
 
 const world = useAlbWorld({ faults: true });
 const env = () => world.env();
-const inputs = (listenerArn: string, over: Record<string, string> = {}) => albRampInputs(world.fx, listenerArn, {
+const inputs = (listenerArn: string, over: Record<string, string> = {}) => albRouterInputs(world.fx, listenerArn, {
   steps: '10,100', 'bake-time': '10m', 'analysis-interval': '1s', slo: 'p95 < 200ms', 'min-requests': '100',
   ...over,
 });

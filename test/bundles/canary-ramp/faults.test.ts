@@ -9,11 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { runBundle, runPost } from '../../support/harness.js';
 import type { Fault } from '../../support/traffic/fault-proxy.js';
 import { forward } from '../../support/traffic/alb-fixture.js';
-import { albRampInputs, shown, useAlbWorld } from '../../support/traffic/alb-world.js';
+import { albRouterInputs, shown, useAlbWorld } from '../../support/traffic/alb-world.js';
 
 const world = useAlbWorld({ faults: true });
 const env = () => world.env();
-const inputs = (listenerArn: string) => albRampInputs(world.fx, listenerArn, {
+const inputs = (listenerArn: string) => albRouterInputs(world.fx, listenerArn, {
   steps: '20,60,100', 'bake-time': '1s', 'analysis-interval': '1s', slo: 'p95 < 200ms', 'min-requests': '100',
 });
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBundle, startBundle } from '../../support/harness.js';
 import { forward } from '../../support/traffic/alb-fixture.js';
-import { albRampInputs, shown, useAlbWorld } from '../../support/traffic/alb-world.js';
+import { albRouterInputs, shown, useAlbWorld } from '../../support/traffic/alb-world.js';
 import { targetGroupDimension } from '../../../actions/lib/arn.js';
 import { startTarget, type LoadTarget } from '../../support/load-target.js';
 
@@ -20,7 +20,7 @@ afterAll(() => target?.stop());
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const arrived = (path: string) => target.received.filter((r) => r.url === path).length;
 
-const inputs = (listenerArn: string, path: string, over: Record<string, string> = {}) => albRampInputs(world.fx, listenerArn, {
+const inputs = (listenerArn: string, path: string, over: Record<string, string> = {}) => albRouterInputs(world.fx, listenerArn, {
   steps: '10,50,100',
   'bake-time': '2s',
   'analysis-interval': '1s',

@@ -1,35 +1,21 @@
 /** The rollback action through its bundle against moto's ELBv2, including a rollback during a live ramp. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Moto } from '../../support/moto.js';
-import type { FakeCloudWatch } from '../../support/fake-cloudwatch.js';
+import { describe, expect, it } from 'vitest';
 import { runBundle, runPost, startBundle } from '../../support/harness.js';
-import { forward, type AlbFixture } from '../../support/traffic/alb-fixture.js';
-import { shown, startAlbWorld, type AlbWorld } from '../../support/traffic/alb-world.js';
+import { forward } from '../../support/traffic/alb-fixture.js';
+import { albRouterInputs, shown, useAlbWorld } from '../../support/traffic/alb-world.js';
 import { AddTagsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { MARK_TAG } from '../../../actions/traffic/tags.js';
 
-let world: AlbWorld;
-let moto: Moto;
-let cw: FakeCloudWatch;
-let fx: AlbFixture;
-
-beforeAll(async () => {
-  world = await startAlbWorld();
-  ({ moto, cw, fx } = world as Required<AlbWorld>);
-});
-afterAll(() => world?.stop());
-
-const albInputs = (listenerArn: string, over: Record<string, string> = {}) => ({
-  router: 'alb', 'listener-arn': listenerArn, 'stable-target-group-arn': fx.stable, 'canary-target-group-arn': fx.canary, ...over,
-});
+const world = useAlbWorld();
+const albInputs = (listenerArn: string, over: Record<string, string> = {}) => albRouterInputs(world.fx, listenerArn, over);
 const weightsOf = async (listenerArn: string) =>
-  (await fx.defaultActions(listenerArn))[0].ForwardConfig?.TargetGroups?.map((g) => g.Weight) ?? [];
+  (await world.fx.defaultActions(listenerArn))[0].ForwardConfig?.TargetGroups?.map((g) => g.Weight) ?? [];
 
 describe('rollback bundle on moto ELBv2', () => {
   it('to: stable puts stable at 100 %, prints before and after, and changes nothing the second time', async () => {
-    const listenerArn = await fx.listener([forward([fx.stable, 30], [fx.canary, 70])]);
+    const listenerArn = await world.fx.listener([forward([world.fx.stable, 30], [world.fx.canary, 70])]);
     // The service-specific endpoint variable alone (the SDK's name for ELBv2) is enough.
-    const elbOnly = { ...moto.env, AWS_ENDPOINT_URL: undefined, AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: moto.endpoint };
+    const elbOnly = { ...world.moto.env, AWS_ENDPOINT_URL: undefined, AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: world.moto.endpoint };
     const first = await runBundle('rollback', { inputs: albInputs(listenerArn), env: elbOnly });
     expect(first.code, first.stdout + first.stderr).toBe(0);
     expect(first.outputs.changed).toBe('true');
@@ -39,23 +25,23 @@ describe('rollback bundle on moto ELBv2', () => {
     expect(first.stdout).toContain('After:  {"stable":100,"canary":0}');
     expect(await weightsOf(listenerArn)).toEqual([100, 0]);
     // Stickiness survives the rollback.
-    expect((await fx.defaultActions(listenerArn))[0].ForwardConfig?.TargetGroupStickinessConfig).toEqual({ Enabled: true, DurationSeconds: 600 });
+    expect((await world.fx.defaultActions(listenerArn))[0].ForwardConfig?.TargetGroupStickinessConfig).toEqual({ Enabled: true, DurationSeconds: 600 });
 
-    const again = await runBundle('rollback', { inputs: albInputs(listenerArn), env: moto.env });
+    const again = await runBundle('rollback', { inputs: albInputs(listenerArn), env: world.moto.env });
     expect(again.code).toBe(0);
     expect(again.outputs.changed).toBe('false');
     expect(shown([again.stdout])).toMatch(/is already at stable 100% \/ canary 0% \(stable takes all traffic\); nothing to change/);
   });
 
   it('to: baseline restores the weights the last ramp recorded, and refuses without a recorded ramp', async () => {
-    const listenerArn = await fx.listener([forward([fx.stable, 0], [fx.canary, 100])]);
-    const refused = await runBundle('rollback', { inputs: albInputs(listenerArn, { to: 'baseline' }), env: moto.env });
+    const listenerArn = await world.fx.listener([forward([world.fx.stable, 0], [world.fx.canary, 100])]);
+    const refused = await runBundle('rollback', { inputs: albInputs(listenerArn, { to: 'baseline' }), env: world.moto.env });
     expect(refused.code).not.toBe(0);
     expect(shown(refused.errors)).toMatch(/no canary ramp is recorded on .*listener.*so its baseline is unknown; use to: stable/);
     expect(await weightsOf(listenerArn)).toEqual([0, 100]);
 
-    await fx.elb.send(new AddTagsCommand({ ResourceArns: [listenerArn], Tags: [{ Key: MARK_TAG, Value: 'state=done owner=9/1 stable=80 canary=20 step=100 deadline=1' }] }));
-    const run = await runBundle('rollback', { inputs: albInputs(listenerArn, { to: 'baseline' }), env: moto.env });
+    await world.fx.elb.send(new AddTagsCommand({ ResourceArns: [listenerArn], Tags: [{ Key: MARK_TAG, Value: 'state=done owner=9/1 stable=80 canary=20 step=100 deadline=1' }] }));
+    const run = await runBundle('rollback', { inputs: albInputs(listenerArn, { to: 'baseline' }), env: world.moto.env });
     expect(run.code, run.stdout).toBe(0);
     expect(JSON.parse(run.outputs.after)).toEqual({ stable: 80, canary: 20 });
     expect(await weightsOf(listenerArn)).toEqual([80, 20]);
@@ -64,40 +50,40 @@ describe('rollback bundle on moto ELBv2', () => {
 
   it('refuses a canary target group the listener does not forward to, naming the input and what it forwards to; writes nothing', async () => {
     // A wrong canary ARN (or the wrong listener) would otherwise read as "already at stable" and exit 0.
-    const listenerArn = await fx.listener([forward([fx.stable, 100], [fx.spare, 0])]);
-    const before = await fx.defaultActions(listenerArn);
+    const listenerArn = await world.fx.listener([forward([world.fx.stable, 100], [world.fx.spare, 0])]);
+    const before = await world.fx.defaultActions(listenerArn);
     for (const to of ['stable', 'baseline']) {
-      const run = await runBundle('rollback', { inputs: albInputs(listenerArn, { to }), env: moto.env });
+      const run = await runBundle('rollback', { inputs: albInputs(listenerArn, { to }), env: world.moto.env });
       expect(run.code, run.stdout).not.toBe(0);
       expect(shown(run.errors)).toContain(
-        `Input "canary-target-group-arn": ${fx.canary} is not on the forward action of ${listenerArn}, which forwards to ${fx.stable} (100%), ${fx.spare} (0%); ` +
+        `Input "canary-target-group-arn": ${world.fx.canary} is not on the forward action of ${listenerArn}, which forwards to ${world.fx.stable} (100%), ${world.fx.spare} (0%); ` +
         'give the canary target group of this listener (nothing was changed).',
       );
       expect(run.outputs.changed).toBeUndefined();
     }
-    expect(await fx.defaultActions(listenerArn)).toEqual(before);
-    expect(await fx.tags(listenerArn)).toEqual({});
+    expect(await world.fx.defaultActions(listenerArn)).toEqual(before);
+    expect(await world.fx.tags(listenerArn)).toEqual({});
   });
 
   it('during a live ramp: rolls back, and the ramp stops at its next step without touching traffic again', async () => {
-    const listenerArn = await fx.listener([forward([fx.stable, 100])]);
+    const listenerArn = await world.fx.listener([forward([world.fx.stable, 100])]);
     const ramp = startBundle('canary-ramp', {
       inputs: { ...albInputs(listenerArn), steps: '10,50,100', 'bake-time': '8s', 'analysis-interval': '1s', slo: 'p95 < 200ms', 'min-requests': '100' },
-      env: { ...moto.env, AWS_ENDPOINT_URL_CLOUDWATCH: cw.endpoint },
+      env: { ...world.moto.env, AWS_ENDPOINT_URL_CLOUDWATCH: world.cw.endpoint },
     });
     await ramp.waitFor('10% check 1');
     // The step bakes 8 s: time enough for the rollback to land while the ramp is still at 10 %, even on a loaded runner.
-    const rb = await runBundle('rollback', { inputs: albInputs(listenerArn), env: moto.env });
+    const rb = await runBundle('rollback', { inputs: albInputs(listenerArn), env: world.moto.env });
     expect(rb.code, rb.stdout).toBe(0);
     expect(JSON.parse(rb.outputs.before)).toEqual({ stable: 90, canary: 10 });
-    expect((await fx.tags(listenerArn))[MARK_TAG]).toMatch(/^state=done owner=1\/1 /);
+    expect((await world.fx.tags(listenerArn))[MARK_TAG]).toMatch(/^state=done owner=1\/1 /);
 
     const main = await ramp.done;
     expect(main.outputs.result).toBe('failed');
     expect(shown(main.errors)).toMatch(/was changed \(done by run 1\/1\): another run or the rollback action took over; traffic left as they set it/);
     expect(JSON.parse(main.outputs.report).steps.map((s: { percent: number }) => s.percent)).toEqual([10]);
     expect(await weightsOf(listenerArn)).toEqual([100, 0]);
-    const post = await runPost('canary-ramp', main, { env: moto.env });
+    const post = await runPost('canary-ramp', main, { env: world.moto.env });
     expect(post.stdout).toContain('traffic left as it is');
     expect(await weightsOf(listenerArn)).toEqual([100, 0]);
   });

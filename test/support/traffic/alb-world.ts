@@ -55,7 +55,7 @@ export function useAlbWorld(opts: { faults?: boolean } = {}): Required<AlbWorld>
   return world;
 }
 
-/** canary-ramp's ALB router inputs on the world's fixture, with per-test additions. */
-export const albRampInputs = (fx: AlbFixture, listenerArn: string, over: Record<string, string> = {}) => ({
+/** The ALB router inputs (canary-ramp's and rollback's) on the world's fixture, with per-test additions. */
+export const albRouterInputs = (fx: AlbFixture, listenerArn: string, over: Record<string, string> = {}) => ({
   router: 'alb', 'listener-arn': listenerArn, 'stable-target-group-arn': fx.stable, 'canary-target-group-arn': fx.canary, ...over,
 });
