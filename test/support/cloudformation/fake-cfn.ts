@@ -4,9 +4,10 @@
  * body in, XML out), so the SDK's own serialization is exercised. Served through nock for module
  * tests, or from a loopback HTTP server for the built bundle (AWS_ENDPOINT_URL_CLOUDFORMATION).
  */
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { ResourceStatus, StackEvent } from '@aws-sdk/client-cloudformation';
 import nock from 'nock';
+import { listenOnLoopback, type Listening } from '../loopback.js';
 
 export type Params = Record<string, string>;
 export type Reply = { result: object } | { error: { code: string; message: string; status?: number } };
@@ -89,7 +90,7 @@ export function stack(status: string, extra: Record<string, unknown> = {}) {
 export class FakeCloudFormation {
   readonly calls: Call[] = [];
   private readonly handlers = new Map<string, Handler>();
-  private server?: Server;
+  private listening?: Listening;
 
   on(action: string, handler: Handler | Reply): this {
     this.handlers.set(action, typeof handler === 'function' ? handler : () => handler);
@@ -128,7 +129,7 @@ export class FakeCloudFormation {
 
   /** Serves on a loopback port, for a bundle run in another process. */
   async listen(): Promise<string> {
-    this.server = createServer((req, res) => {
+    this.listening = await listenOnLoopback(createServer((req, res) => {
       let body = '';
       req.on('data', (d) => (body += d));
       req.on('end', () => {
@@ -136,13 +137,11 @@ export class FakeCloudFormation {
         res.writeHead(out.status, { 'content-type': 'text/xml' });
         res.end(out.body);
       });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    const { port } = this.server.address() as { port: number };
-    return `http://127.0.0.1:${port}`;
+    }));
+    return this.listening.url;
   }
 
-  close(): Promise<void> {
-    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  async close(): Promise<void> {
+    await this.listening?.stop();
   }
 }
