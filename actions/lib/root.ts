@@ -23,7 +23,7 @@ import { IS_POST_STATE } from './runner-state.js';
 
 const COMMAND_STATE = 'rootCommand';
 /** The file name of the root action's runs file, dist/index.js. */
-export const ROOT_ENTRY = 'index.js';
+const ROOT_ENTRY = 'index.js';
 
 /** Loads (and so runs) one action's chunk. */
 export type ActionLoader = () => Promise<unknown>;
@@ -33,7 +33,7 @@ export function inputEnvName(input: string): string {
 }
 
 /** The runs file of an action, relative to the repository: a generated entry beside dist/index.js. */
-export function actionEntry(command: string): string {
+function actionEntry(command: string): string {
   return `dist/${command}.js`;
 }
 
