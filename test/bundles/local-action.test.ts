@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, stepInputEnv } from '../support/harness.js';
 import { forward } from '../support/traffic/alb-fixture.js';
-import { startAlbWorld, type AlbWorld } from '../support/traffic/alb-world.js';
+import { albRouterInputs, useAlbWorld } from '../support/traffic/alb-world.js';
 import { useMoto } from '../support/use-moto.js';
 import { targetGroupDimension } from '../../actions/lib/arn.js';
 import { startRegistry, type Registry } from '../support/containers/registry.js';
@@ -69,11 +69,7 @@ function localAction(action: string, inputs: Record<string, string>, env: Record
 }
 
 describe('actions under @github/local-action (main and post)', () => {
-  let world: AlbWorld;
-  beforeAll(async () => {
-    world = await startAlbWorld();
-  });
-  afterAll(() => world?.stop());
+  const world = useAlbWorld();
 
   const albEnv = () => ({ ...world.env() });
 
@@ -93,10 +89,9 @@ describe('actions under @github/local-action (main and post)', () => {
   it('canary-ramp promotes in main, and post (state from main, in memory) leaves the finished ramp alone', async () => {
     world.cw.setScenario(targetGroupDimension(world.fx.canary, 'canary-target-group-arn'), 'healthy');
     const listenerArn = await world.fx.listener([forward([world.fx.stable, 100])]);
-    const run = await localAction('canary-ramp', {
-      router: 'alb', 'listener-arn': listenerArn, 'stable-target-group-arn': world.fx.stable, 'canary-target-group-arn': world.fx.canary,
+    const run = await localAction('canary-ramp', albRouterInputs(world.fx, listenerArn, {
       steps: '50,100', 'bake-time': '2s', 'analysis-interval': '1s', slo: 'p95 < 200ms\nerror-rate < 1%',
-    }, albEnv());
+    }), albEnv());
     expect(run.outputs.result, run.stdout).toBe('promoted');
     expect(JSON.parse(run.outputs.weights)).toEqual({ stable: 0, canary: 100 });
     // Post ran as post (not main again: that would be a second ramp) and found the ramp finished.
@@ -106,9 +101,7 @@ describe('actions under @github/local-action (main and post)', () => {
 
   it('rollback puts a half-shifted listener back on stable', async () => {
     const listenerArn = await world.fx.listener([forward([world.fx.stable, 70], [world.fx.canary, 30])]);
-    const run = await localAction('rollback', {
-      router: 'alb', 'listener-arn': listenerArn, 'stable-target-group-arn': world.fx.stable, 'canary-target-group-arn': world.fx.canary,
-    }, albEnv());
+    const run = await localAction('rollback', albRouterInputs(world.fx, listenerArn), albEnv());
     expect(run.outputs.changed, run.stdout).toBe('true');
     expect(JSON.parse(run.outputs.after)).toEqual({ stable: 100, canary: 0 });
     const [action] = await world.fx.defaultActions(listenerArn);
