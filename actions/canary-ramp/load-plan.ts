@@ -9,9 +9,9 @@ import { describeRange, parseNumber, raw, type NumberRange } from '../lib/inputs
 import { maskCredentialHeaders, parseHeaderLines } from '../lib/headers.js';
 import { decodeUserinfo, maskBasicAuth, maskSecret, maskUrlCredentials } from '../lib/secrets.js';
 
-export const LOAD_TOOLS = ['autocannon', 'k6'] as const;
+const LOAD_TOOLS = ['autocannon', 'k6'] as const;
 export type LoadTool = (typeof LOAD_TOOLS)[number];
-export const LOAD_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+const LOAD_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
@@ -19,12 +19,12 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * whole requests per second (autocannon spreads a rate over its connections in whole requests); a
  * thousand a second is far beyond what a service needs to be judged and well within one runner.
  */
-export const LOAD_RANGES = {
+const LOAD_RANGES = {
   'load-rate': { min: 1, max: 1000, integer: true },
   'load-connections': { min: 1, max: 100, integer: true },
 } as const satisfies Record<string, NumberRange>;
-export const LOAD_TIMEOUT_RANGE: DurationRange = { min: 1000, max: 60_000 };
-export const LOAD_DEFAULTS = { rate: 10, timeout: '10s', method: 'GET', tool: 'autocannon' } as const;
+const LOAD_TIMEOUT_RANGE: DurationRange = { min: 1000, max: 60_000 };
+const LOAD_DEFAULTS = { rate: 10, timeout: '10s', method: 'GET', tool: 'autocannon' } as const;
 
 const LOAD_INPUTS = ['load-url', 'load-rate', 'load-connections', 'load-timeout', 'load-headers', 'load-method', 'load-body', 'load-tool'] as const;
 /** The load inputs, as the runner passes them ('' when unset). */
@@ -48,10 +48,10 @@ export interface LoadPlan {
   timeoutMs: number;
 }
 
-export const LOAD_URL_FORM = 'an absolute http(s) URL that reaches the canary (a test listener, a header-routed rule, a Service Connect test endpoint)';
+const LOAD_URL_FORM = 'an absolute http(s) URL that reaches the canary (a test listener, a header-routed rule, a Service Connect test endpoint)';
 
 /** Enough connections that a response time of 200 ms does not hold the rate back: one per 5 requests/s. */
-export function defaultConnections(rate: number): number {
+function defaultConnections(rate: number): number {
   return Math.min(LOAD_RANGES['load-connections'].max, Math.max(1, Math.ceil(rate / 5)));
 }
 
@@ -106,7 +106,7 @@ export function parseLoadPlan(inputs: LoadInputs): LoadPlan | null {
  * it travels in, before anything could print them. Reads the raw text, so it also covers values a
  * failed parse never reached.
  */
-export function maskLoadCredentials(inputs: LoadInputs): void {
+function maskLoadCredentials(inputs: LoadInputs): void {
   const urlText = (inputs['load-url'] ?? '').trim();
   if (URL.canParse(urlText)) {
     const { username, password } = new URL(urlText);

@@ -49,7 +49,7 @@ export interface LoadOptions {
 }
 
 /** The install hint for a missing k6, in the one place that says it. */
-export const K6_INSTALL = 'install it before this step (grafana/setup-k6-action, or https://grafana.com/docs/k6/latest/set-up/install-k6/) or use load-tool: autocannon';
+const K6_INSTALL = 'install it before this step (grafana/setup-k6-action, or https://grafana.com/docs/k6/latest/set-up/install-k6/) or use load-tool: autocannon';
 
 /**
  * The driver for `plan.tool`, imported on demand. k6 must be on PATH: found before anything else runs,
