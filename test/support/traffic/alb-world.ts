@@ -20,7 +20,7 @@ export interface AlbWorld {
   stop(): Promise<void>;
 }
 
-export async function startAlbWorld(opts: { faults?: boolean } = {}): Promise<AlbWorld> {
+async function startAlbWorld(opts: { faults?: boolean } = {}): Promise<AlbWorld> {
   const saved = { ...process.env };
   const moto = await startMoto();
   const proxy = opts.faults ? await startFaultProxy(moto.endpoint) : undefined;
