@@ -33,28 +33,19 @@ export interface TagStore {
   remove(key: string, signal?: AbortSignal): Promise<void>;
 }
 
-async function readMarkFrom(tags: TagStore, signal?: AbortSignal): Promise<RampMark | null> {
-  return decodeMark(await tags.get(MARK_TAG, signal));
-}
-
-/** Writes the mark, or removes it with null. */
-async function writeMarkTo(tags: TagStore, mark: RampMark | null, signal?: AbortSignal): Promise<void> {
-  if (mark) await tags.set(MARK_TAG, encodeMark(mark), signal);
-  else await tags.remove(MARK_TAG, signal);
-}
-
 /** The port's readMark and writeMark for a router that keeps the mark in its resource's tags. */
 export abstract class MarkedRouter {
   /** The tags of the resource that carries the weights. */
   protected abstract readonly tags: TagStore;
 
-  readMark(signal?: AbortSignal): Promise<RampMark | null> {
-    return readMarkFrom(this.tags, signal);
+  async readMark(signal?: AbortSignal): Promise<RampMark | null> {
+    return decodeMark(await this.tags.get(MARK_TAG, signal));
   }
 
   /** Writes the mark, or removes it with null. */
-  writeMark(mark: RampMark | null, signal?: AbortSignal): Promise<void> {
-    return writeMarkTo(this.tags, mark, signal);
+  async writeMark(mark: RampMark | null, signal?: AbortSignal): Promise<void> {
+    if (mark) await this.tags.set(MARK_TAG, encodeMark(mark), signal);
+    else await this.tags.remove(MARK_TAG, signal);
   }
 }
 
