@@ -7,13 +7,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock, systemClock } from '../../common/clock.js';
 import { CancelledError } from '../lib/runner.js';
-import type { GateResult, Verdict } from '../metrics/types.js';
+import type { Verdict } from '../metrics/types.js';
 import { parseLoadPlan } from './load-plan.js';
 import { emptyStats, openLoad, type LoadRun, type SyntheticLoad } from './load.js';
 import { runRamp, type Judge, type RampSettings } from './ramp.js';
 import { renderRampSummary } from './summary.js';
 import { weightsFor, type Baseline } from '../traffic/port.js';
 import { MemoryRouter } from '../../test/support/memory-router.js';
+import { gate, scripted } from '../../test/support/ramp-judge.js';
 import { startTarget, type LoadTarget } from '../../test/support/load-target.js';
 
 /** Weights in memory; every write goes to the shared event log. */
@@ -55,16 +56,7 @@ class RecordingLoad implements SyntheticLoad {
   }
 }
 
-function gate(result: Verdict): GateResult {
-  return {
-    result, reason: result, window: { start: '', end: '' },
-    objectives: [{ objective: 'p95 < 200ms', verdict: result, canary: { value: result === 'fail' ? 450 : 120, samples: 10 }, test: { name: 'threshold' }, reason: result }],
-  };
-}
-const answering = (...verdicts: Verdict[]): Judge => {
-  let i = 0;
-  return async () => gate(verdicts[Math.min(i++, verdicts.length - 1)]);
-};
+const answering = (...verdicts: Verdict[]): Judge => scripted(...verdicts).judge;
 
 const MIN = 60_000;
 const settings = (over: Partial<RampSettings> = {}): RampSettings => ({

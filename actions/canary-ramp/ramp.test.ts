@@ -2,11 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../common/clock.js';
 import { CancelledError } from '../lib/runner.js';
-import type { GateResult, RampEvidence, Verdict } from '../metrics/types.js';
+import type { GateResult, RampEvidence } from '../metrics/types.js';
 import { runRamp, type Judge, type RampSettings } from './ramp.js';
 import { renderRampSummary } from './summary.js';
 import { weightsFor, type Baseline, type Weights } from '../traffic/port.js';
 import { MemoryRouter } from '../../test/support/memory-router.js';
+import { gate, scripted } from '../../test/support/ramp-judge.js';
 
 /** The in-memory backend, recording every write, with faults to inject. */
 class FaultyRouter extends MemoryRouter {
@@ -39,26 +40,6 @@ class FaultyRouter extends MemoryRouter {
 /** Never settles until `signal` aborts, then rejects with its reason (what the SDK does with a hung request). */
 function untilAborted(signal?: AbortSignal): Promise<never> {
   return new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason), { once: true }));
-}
-
-function gate(result: Verdict, reason: string = result): GateResult {
-  return {
-    result, reason, window: { start: '', end: '' },
-    objectives: [{ objective: 'p95 < 200ms', verdict: result, canary: { value: result === 'fail' ? 450 : 120, samples: 10 }, test: { name: 'threshold' }, reason }],
-  };
-}
-
-/** A judge that answers from a script (the last answer repeats) and records the windows it was asked about. */
-function scripted(...answers: (Verdict | Error)[]) {
-  const windows: { start: Date; end: Date }[] = [];
-  let i = 0;
-  const judge: Judge = async (w) => {
-    windows.push(w);
-    const a = answers[Math.min(i++, answers.length - 1)];
-    if (a instanceof Error) throw a;
-    return gate(a);
-  };
-  return { judge, windows };
 }
 
 const MIN = 60_000;
