@@ -41,7 +41,8 @@ async function waitUntilUp(url: string, child: ChildProcess, log: () => string, 
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`moto exited with ${child.exitCode}: ${log()}`);
     try {
-      const res = await fetch(`${url}/moto-api/`);
+      // Each probe bounded: a server that accepts and never answers must not outlast the deadline.
+      const res = await fetch(`${url}/moto-api/`, { signal: AbortSignal.timeout(2_000) });
       if (res.status < 500) return;
     } catch {
       // not listening yet

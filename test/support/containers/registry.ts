@@ -55,7 +55,8 @@ export async function startRegistry(): Promise<Registry> {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`docker-registry exited with ${child.exitCode}: ${log}`);
     try {
-      const res = await fetch(`http://${host}/v2/`, { headers: { authorization: authHeader } });
+      // Each probe bounded: a registry that accepts and never answers must not outlast the deadline.
+      const res = await fetch(`http://${host}/v2/`, { headers: { authorization: authHeader }, signal: AbortSignal.timeout(2_000) });
       if (res.status === 200) break;
     } catch {
       // not listening yet
@@ -63,7 +64,7 @@ export async function startRegistry(): Promise<Registry> {
     if (Date.now() > deadline) throw new Error(`docker-registry did not start: ${log}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  const get = (path: string) => fetch(`http://${host}/v2/${path}`, { headers: { authorization: authHeader, accept: ACCEPT } });
+  const get = (path: string) => fetch(`http://${host}/v2/${path}`, { headers: { authorization: authHeader, accept: ACCEPT }, signal: AbortSignal.timeout(10_000) });
   return {
     host, username, password,
     env: {
