@@ -14,7 +14,7 @@ import { runRamp, type Judge, type RampSettings } from './ramp.js';
 import { renderRampSummary } from './summary.js';
 import { weightsFor, type Baseline } from '../traffic/port.js';
 import { MemoryRouter } from '../../test/support/memory-router.js';
-import { gate, scripted } from '../../test/support/ramp-judge.js';
+import { cancelledAtCheck, gate, scripted } from '../../test/support/ramp-judge.js';
 import { startTarget, type LoadTarget } from '../../test/support/load-target.js';
 
 /** Weights in memory; every write goes to the shared event log. */
@@ -103,13 +103,8 @@ describe('runRamp with synthetic load (recording load, FakeClock)', () => {
 
   it('stops the load on cancellation mid-bake, before the restore', async () => {
     const { events, router, load, deps } = world();
-    const controller = new AbortController();
-    let checks = 0;
-    const judge: Judge = async () => {
-      if (++checks === 7) controller.abort(new CancelledError('SIGTERM'));
-      return gate('pass');
-    };
-    const out = await runRamp(settings(), await router.snapshot(), deps(judge, controller.signal));
+    const { judge, signal } = cancelledAtCheck(7);
+    const out = await runRamp(settings(), await router.snapshot(), deps(judge, signal));
     expect(out.result).toBe('rolled-back');
     expect(out.reason).toMatch(/cancelled/);
     expect(events).toEqual(['shift 1', 'start at 1', 'stop at 1', 'shift 5', 'start at 5', 'stop at 5', 'restore 0']);

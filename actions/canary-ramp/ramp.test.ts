@@ -1,13 +1,12 @@
 /** The control loop under a FakeClock with a scripted judge and an in-memory backend: every decision path. */
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../common/clock.js';
-import { CancelledError } from '../lib/runner.js';
 import type { GateResult, RampEvidence } from '../metrics/types.js';
 import { runRamp, type Judge, type RampSettings } from './ramp.js';
 import { renderRampSummary } from './summary.js';
 import { weightsFor, type Baseline, type Weights } from '../traffic/port.js';
 import { MemoryRouter } from '../../test/support/memory-router.js';
-import { gate, scripted } from '../../test/support/ramp-judge.js';
+import { cancelledAtCheck, gate, scripted } from '../../test/support/ramp-judge.js';
 
 /** The in-memory backend, recording every write, with faults to inject. */
 class FaultyRouter extends MemoryRouter {
@@ -157,13 +156,8 @@ describe('runRamp', () => {
   it('restores the exact baseline when cancelled mid-bake', async () => {
     const router = new FaultyRouter();
     router.weights = { stable: 90, canary: 10 };
-    const controller = new AbortController();
-    let checks = 0;
-    const judge: Judge = async () => {
-      if (++checks === 7) controller.abort(new CancelledError('SIGTERM'));
-      return gate('pass');
-    };
-    const out = await runRamp(settings(), await router.snapshot(), deps(router, judge, new FakeClock(), controller.signal));
+    const { judge, signal } = cancelledAtCheck(7);
+    const out = await runRamp(settings(), await router.snapshot(), deps(router, judge, new FakeClock(), signal));
     expect(out.result).toBe('rolled-back');
     expect(out.reason).toMatch(/cancelled \(cancelled by SIGTERM\)/);
     expect(router.weights).toEqual({ stable: 90, canary: 10 });

@@ -1,5 +1,6 @@
 /** Gate results and scripted judges for the control loop's tests (runRamp under a FakeClock). */
 import type { Judge } from '../../actions/canary-ramp/ramp.js';
+import { CancelledError } from '../../actions/lib/runner.js';
 import type { GateResult, Verdict } from '../../actions/metrics/types.js';
 
 /** A gate result of one p95 objective with `result` as its verdict (450 ms when failing, 120 ms otherwise). */
@@ -21,4 +22,15 @@ export function scripted(...answers: (Verdict | Error)[]) {
     return gate(a);
   };
   return { judge, windows };
+}
+
+/** A judge that passes every check and, at its `n`-th, cancels the run (SIGTERM, as the runner does) through `signal`. */
+export function cancelledAtCheck(n: number): { judge: Judge; signal: AbortSignal } {
+  const controller = new AbortController();
+  let checks = 0;
+  const judge: Judge = async () => {
+    if (++checks === n) controller.abort(new CancelledError('SIGTERM'));
+    return gate('pass');
+  };
+  return { judge, signal: controller.signal };
 }
