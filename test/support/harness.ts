@@ -160,8 +160,18 @@ export function startBundle(action: string, opts: RunOptions = {}, phase: 'main'
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
   const done = new Promise<RunResult>((resolveDone) => {
+    // 'exit' can come before the pipes are read to the end on a busy machine: settle on 'close',
+    // or 2 s after 'exit' if something the action started still holds its output open.
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
+      const settle = () => settled(code, signal);
+      child.once('close', settle);
+      setTimeout(settle, 2_000);
+    });
+    let finished = false;
+    const settled = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (finished) return;
+      finished = true;
       for (const w of waiters.splice(0)) w.reject(new Error(`process ended (code ${code}, signal ${signal}) before output matched ${w.pattern}\n${stdout}\n${stderr}`));
       const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : '');
       const annotations = (kind: string) =>
@@ -175,7 +185,7 @@ export function startBundle(action: string, opts: RunOptions = {}, phase: 'main'
         warnings: annotations('warning'),
         workdir,
       });
-    });
+    };
   });
   return {
     child,
