@@ -1,5 +1,5 @@
 export const id = 115;
-export const ids = [115,496];
+export const ids = [115];
 export const modules = {
 
 /***/ 15518:
@@ -43,7 +43,6 @@ __webpack_require__.d(__webpack_exports__, {
   REQUEST_TIMEOUT_MS: () => (/* binding */ REQUEST_TIMEOUT_MS),
   USER_AGENT: () => (/* binding */ USER_AGENT),
   awsClient: () => (/* binding */ awsClient),
-  resolveRegion: () => (/* reexport */ region/* resolveRegion */.Z),
   timedRequestHandler: () => (/* binding */ timedRequestHandler)
 });
 
@@ -67,8 +66,6 @@ var retry = __webpack_require__(72804);
 
 
 
-
-// Input validation imports it from ./region.js, which loads no SDK code; re-exported for the rest.
 
 const USER_AGENT = `mesh-actions/${package_namespaceObject.rE}`;
 /** TCP (and TLS) connect: AWS endpoints answer in well under a second; a black-holed route must not hang. */

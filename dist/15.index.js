@@ -2,6 +2,63 @@ export const id = 15;
 export const ids = [15];
 export const modules = {
 
+/***/ 40301:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Aq: () => (/* binding */ ALB_ARN),
+/* harmony export */   RA: () => (/* binding */ targetGroupDimension),
+/* harmony export */   Tj: () => (/* binding */ loadBalancerDimension)
+/* harmony export */ });
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(52251);
+/**
+ * Elastic Load Balancing ARNs → the CloudWatch dimension values of `AWS/ApplicationELB`: the one
+ * mapping traffic (canary-ramp's ALB router) and metrics (slo-gate's `alb` preset) both use, so a
+ * ramp judges exactly the load balancer and target groups it shifts.
+ */
+
+/** Every partition (aws, aws-cn, aws-us-gov, aws-iso…), its region and account. */
+const PREFIX = String.raw `arn:aws(?:-[a-z]+)*:elasticloadbalancing:[a-z]{2}(?:-[a-z]+)+-\d+:\d{12}:`;
+/** Load balancer and target group names: 1-32 letters, digits and hyphens; ids are hex. */
+const LB = String.raw `(app\/[A-Za-z0-9-]{1,32}\/[0-9a-f]+)`;
+const TG = String.raw `(targetgroup\/[A-Za-z0-9-]{1,32}\/[0-9a-f]+)`;
+const LISTENER = String.raw `${PREFIX}listener\/${LB}\/[0-9a-f]+`;
+const RULE = String.raw `${PREFIX}listener-rule\/${LB}\/[0-9a-f]+\/[0-9a-f]+`;
+/**
+ * The full ARNs the ALB router's inputs take: the same forms the dimensions below accept, so an ARN
+ * the inputs let through cannot fail when the gate maps it to its dimensions mid-ramp.
+ */
+const ALB_ARN = {
+    listener: new RegExp(`^${LISTENER}$`),
+    rule: new RegExp(`^${RULE}$`),
+    targetGroup: new RegExp(`^${PREFIX}${TG}$`),
+};
+/** The load balancer itself, its ARN, or one of its listeners' or listener rules' ARNs. */
+const LB_FORMS = new RegExp(`^(?:${LB}|${PREFIX}loadbalancer\\/${LB}|${LISTENER}|${RULE})$`);
+const TG_FORMS = new RegExp(`^(?:${PREFIX})?${TG}$`);
+/**
+ * The `LoadBalancer` dimension (`app/<name>/<id>`) from itself or from the ARN of an application
+ * load balancer, one of its listeners or one of their rules; an InputError naming `input` otherwise.
+ */
+function loadBalancerDimension(value, input) {
+    const m = LB_FORMS.exec(value.trim());
+    const found = m?.slice(1).find(Boolean);
+    if (!found) {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .d(`Input "${input}": "${value}" is not an application load balancer; expected app/<name>/<id>, or the ARN of the load balancer, a listener or a listener rule (arn:<partition>:elasticloadbalancing:<region>:<account>:listener/app/<name>/<id>/<listener-id>).`);
+    }
+    return found;
+}
+/** The `TargetGroup` dimension (`targetgroup/<name>/<id>`) from itself or its ARN; an InputError naming `input` otherwise. */
+function targetGroupDimension(value, input) {
+    const m = TG_FORMS.exec(value.trim());
+    if (!m)
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .d(`Input "${input}": "${value}" is not a target group; expected targetgroup/<name>/<id> or its ARN (arn:<partition>:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>).`);
+    return m[1];
+}
+
+
+/***/ }),
+
 /***/ 87721:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -257,7 +314,7 @@ __webpack_async_result__();
 async function main() {
     const inputs = (0,_plan_js__WEBPACK_IMPORTED_MODULE_5__/* .readRollbackInputs */ .K)();
     // The routers and their AWS clients load once the inputs are valid: a bad input fails without them.
-    const [{ makeRouter }, { rollBack }] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(759), __webpack_require__.e(861), __webpack_require__.e(860), __webpack_require__.e(315), __webpack_require__.e(363)]).then(__webpack_require__.bind(__webpack_require__, 38363)), __webpack_require__.e(/* import() */ 707).then(__webpack_require__.bind(__webpack_require__, 17707))]);
+    const [{ makeRouter }, { rollBack }] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(759), __webpack_require__.e(861), __webpack_require__.e(337), __webpack_require__.e(466), __webpack_require__.e(363)]).then(__webpack_require__.bind(__webpack_require__, 38363)), __webpack_require__.e(/* import() */ 707).then(__webpack_require__.bind(__webpack_require__, 17707))]);
     const router = makeRouter(inputs.router, { call: (0,_traffic_call_js__WEBPACK_IMPORTED_MODULE_3__/* .retryingCall */ .$)({ log: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(m) }), clock: _common_clock_js__WEBPACK_IMPORTED_MODULE_1__/* .systemClock */ .m, log: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(m) });
     // Its own budget, not the runner's signals: a second Ctrl-C must not leave a half-written rollback.
     const result = await rollBack(router, inputs.to, (0,_common_deadline_js__WEBPACK_IMPORTED_MODULE_6__/* .abortAfter */ .d)(_traffic_recovery_js__WEBPACK_IMPORTED_MODULE_4__/* .RESTORE_BUDGET_MS */ .w$));
@@ -470,8 +527,9 @@ function restoreInstructions(cfg, help) {
 /* harmony export */ });
 /* harmony import */ var _common_region_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(87968);
 /* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(52251);
-/* harmony import */ var _lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(87721);
-/* harmony import */ var _port_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7009);
+/* harmony import */ var _lib_arn_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(40301);
+/* harmony import */ var _lib_inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(87721);
+/* harmony import */ var _port_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7009);
 /**
  * The router inputs shared by canary-ramp and rollback: which backend and the fields it needs,
  * validated before anything touches AWS. The config is plain data, so main can save it as state
@@ -482,14 +540,10 @@ function restoreInstructions(cfg, help) {
 
 
 
-const ARN = {
-    listener: /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:listener\/(app|net)\/[^/]+\/[^/]+\/[^/]+$/,
-    rule: /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:listener-rule\/(app|net)\/[^/]+\/[^/]+\/[^/]+\/[^/]+$/,
-    targetGroup: /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/[^/]+\/[^/]+$/,
-};
+
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,254}$/;
 function arnInput(name, pattern, example) {
-    const v = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .getString */ .AA)(name);
+    const v = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .getString */ .AA)(name);
     if (!v)
         throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(`Input "${name}" is required for router "alb" (e.g. ${example}).`);
     if (!pattern.test(v))
@@ -497,7 +551,7 @@ function arnInput(name, pattern, example) {
     return v;
 }
 function nameInput(name, router, example) {
-    const v = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .getString */ .AA)(name);
+    const v = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .getString */ .AA)(name);
     if (!v)
         throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(`Input "${name}" is required for router "${router}" (e.g. ${example}).`);
     if (!NAME.test(v))
@@ -506,14 +560,14 @@ function nameInput(name, router, example) {
 }
 /** Reads `router` and its fields. Throws InputError naming the input and its accepted form. */
 function readRouterConfig() {
-    const kind = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .getEnum */ .GV)('router', _port_js__WEBPACK_IMPORTED_MODULE_3__/* .ROUTER_KINDS */ .O_, '');
+    const kind = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .getEnum */ .GV)('router', _port_js__WEBPACK_IMPORTED_MODULE_4__/* .ROUTER_KINDS */ .O_, '');
     if (!kind)
-        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(`Input "router" is required: one of ${_port_js__WEBPACK_IMPORTED_MODULE_3__/* .ROUTER_KINDS */ .O_.join(' | ')}.`);
-    const region = (0,_common_region_js__WEBPACK_IMPORTED_MODULE_0__/* .resolveRegion */ .Z)((0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .getString */ .AA)('region'));
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(`Input "router" is required: one of ${_port_js__WEBPACK_IMPORTED_MODULE_4__/* .ROUTER_KINDS */ .O_.join(' | ')}.`);
+    const region = (0,_common_region_js__WEBPACK_IMPORTED_MODULE_0__/* .resolveRegion */ .Z)((0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .getString */ .AA)('region'));
     switch (kind) {
         case 'alb': {
-            const listener = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .getString */ .AA)('listener-arn');
-            const rule = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .getString */ .AA)('rule-arn');
+            const listener = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .getString */ .AA)('listener-arn');
+            const rule = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .getString */ .AA)('rule-arn');
             if (!listener && !rule)
                 throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d('Router "alb" needs input "listener-arn" (weights on the default action) or "rule-arn" (weights on one rule).');
             if (listener && rule)
@@ -521,13 +575,13 @@ function readRouterConfig() {
             const listenerEx = 'arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener/app/my-alb/50dc6c495c0c9188/f2f7dc8efc522ab2';
             const ruleEx = 'arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener-rule/app/my-alb/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee';
             const tgEx = 'arn:aws:elasticloadbalancing:eu-central-1:123456789012:targetgroup/my-tg/73e2d6bc24d8a067';
-            const stable = arnInput('stable-target-group-arn', ARN.targetGroup, tgEx);
-            const canary = arnInput('canary-target-group-arn', ARN.targetGroup, tgEx);
+            const stable = arnInput('stable-target-group-arn', _lib_arn_js__WEBPACK_IMPORTED_MODULE_2__/* .ALB_ARN */ .Aq.targetGroup, tgEx);
+            const canary = arnInput('canary-target-group-arn', _lib_arn_js__WEBPACK_IMPORTED_MODULE_2__/* .ALB_ARN */ .Aq.targetGroup, tgEx);
             if (stable === canary)
                 throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d('Inputs "stable-target-group-arn" and "canary-target-group-arn" must name two different target groups.');
             return {
                 kind, region, stableTargetGroupArn: stable, canaryTargetGroupArn: canary,
-                ...(listener ? { listenerArn: arnInput('listener-arn', ARN.listener, listenerEx) } : { ruleArn: arnInput('rule-arn', ARN.rule, ruleEx) }),
+                ...(listener ? { listenerArn: arnInput('listener-arn', _lib_arn_js__WEBPACK_IMPORTED_MODULE_2__/* .ALB_ARN */ .Aq.listener, listenerEx) } : { ruleArn: arnInput('rule-arn', _lib_arn_js__WEBPACK_IMPORTED_MODULE_2__/* .ALB_ARN */ .Aq.rule, ruleEx) }),
             };
         }
         case 'ecs':
@@ -543,7 +597,7 @@ function readRouterConfig() {
             };
             if (cfg.canaryNode === cfg.stableNode)
                 throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d('Inputs "canary-node" and "stable-node" must name two different virtual nodes.');
-            const owner = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .getString */ .AA)('mesh-owner');
+            const owner = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .getString */ .AA)('mesh-owner');
             if (owner && !/^\d{12}$/.test(owner))
                 throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(`Input "mesh-owner": "${owner}" is not valid; expected a 12-digit AWS account ID.`);
             return owner ? { ...cfg, meshOwner: owner } : cfg;

@@ -49,7 +49,7 @@ function startRun(plan, deadline) {
         ended();
     };
     // The run ends by itself at the deadline: a ramp that never gets to stop it cannot leave it running.
-    const duration = Math.min(MAX_DURATION_S, Math.max(1, Math.ceil((deadline - startedAt) / 1000)));
+    const duration = Math.min(MAX_DURATION_S, (0,_load_js__WEBPACK_IMPORTED_MODULE_3__/* .secondsUntil */ .Ch)(deadline, startedAt));
     let instance;
     try {
         instance = autocannon__WEBPACK_IMPORTED_MODULE_0___default()({
@@ -86,10 +86,7 @@ function startRun(plan, deadline) {
         stop() {
             stopping ??= (async () => {
                 instance.stop();
-                let timer;
-                const late = new Promise((resolve) => (timer = setTimeout(resolve, STOP_BUDGET_MS)));
-                await Promise.race([done, late]);
-                clearTimeout(timer);
+                await (0,_load_js__WEBPACK_IMPORTED_MODULE_3__/* .settlesWithin */ .od)(done, STOP_BUDGET_MS);
                 if (endedAt === null) {
                     endedAt = Date.now();
                     stats.note = `autocannon did not confirm its stop within ${STOP_BUDGET_MS / 1000}s`;

@@ -911,7 +911,8 @@ async function runAction(entry) {
 /* harmony export */   H8: () => (/* binding */ maskBasicAuth),
 /* harmony export */   fp: () => (/* binding */ redactSecrets),
 /* harmony export */   gn: () => (/* binding */ maskUrlCredentials),
-/* harmony export */   jh: () => (/* binding */ maskBearerToken)
+/* harmony export */   jh: () => (/* binding */ maskBearerToken),
+/* harmony export */   uQ: () => (/* binding */ decodeUserinfo)
 /* harmony export */ });
 /* unused harmony export SERVER_TEXT_LIMIT */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(41914);

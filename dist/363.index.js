@@ -47,24 +47,17 @@ function decodeMark(value) {
         return null;
     return { state: fields.state, owner: fields.owner, baseline: { stable, canary }, step, deadline };
 }
-async function readMarkFrom(tags, signal) {
-    return decodeMark(await tags.get(MARK_TAG, signal));
-}
-/** Writes the mark, or removes it with null. */
-async function writeMarkTo(tags, mark, signal) {
-    if (mark)
-        await tags.set(MARK_TAG, encodeMark(mark), signal);
-    else
-        await tags.remove(MARK_TAG, signal);
-}
 /** The port's readMark and writeMark for a router that keeps the mark in its resource's tags. */
 class MarkedRouter {
-    readMark(signal) {
-        return readMarkFrom(this.tags, signal);
+    async readMark(signal) {
+        return decodeMark(await this.tags.get(MARK_TAG, signal));
     }
     /** Writes the mark, or removes it with null. */
-    writeMark(mark, signal) {
-        return writeMarkTo(this.tags, mark, signal);
+    async writeMark(mark, signal) {
+        if (mark)
+            await this.tags.set(MARK_TAG, encodeMark(mark), signal);
+        else
+            await this.tags.remove(MARK_TAG, signal);
     }
 }
 /** A TagStore over ListTagsForResource / TagResource / UntagResource on the ARN `arn` finds (looked up once by the backend). */
@@ -723,7 +716,6 @@ __webpack_require__.d(__webpack_exports__, {
   REQUEST_TIMEOUT_MS: () => (/* binding */ REQUEST_TIMEOUT_MS),
   USER_AGENT: () => (/* binding */ USER_AGENT),
   awsClient: () => (/* binding */ awsClient),
-  resolveRegion: () => (/* reexport */ region/* resolveRegion */.Z),
   timedRequestHandler: () => (/* binding */ timedRequestHandler)
 });
 
@@ -747,8 +739,6 @@ var retry = __webpack_require__(72804);
 
 
 
-
-// Input validation imports it from ./region.js, which loads no SDK code; re-exported for the rest.
 
 const USER_AGENT = `mesh-actions/${package_namespaceObject.rE}`;
 /** TCP (and TLS) connect: AWS endpoints answer in well under a second; a black-holed route must not hang. */

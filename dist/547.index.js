@@ -2,6 +2,82 @@ export const id = 547;
 export const ids = [547];
 export const modules = {
 
+/***/ 95872:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   o: () => (/* binding */ parseHeaderLines),
+/* harmony export */   s: () => (/* binding */ maskCredentialHeaders)
+/* harmony export */ });
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(52251);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(19039);
+/**
+ * Request headers given as an input, one `Name: value` per line (smoke-test's `headers`,
+ * canary-ramp's `load-headers`): parsed without ever repeating a value in an error, and the values
+ * of credential-like names masked in every form they travel in.
+ */
+
+
+const HEADER_FORM = 'one "Name: value" per line';
+/** RFC 9110 token characters. */
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+/** Header names that carry credentials: their values are masked before anything could print them. */
+const CREDENTIAL_HEADER = /auth|token|secret|key|password|passwd|cookie|session|signature|credential/i;
+/** `Name: value` lines of input `input`; a bad line is named by its number only, since its value may be a credential. */
+function parseHeaderLines(text, input) {
+    const out = {};
+    const lines = text.split(/\r?\n/).map((l) => l.trim());
+    lines.forEach((line, i) => {
+        if (!line || line.startsWith('#'))
+            return;
+        const colon = line.indexOf(':');
+        const name = colon > 0 ? line.slice(0, colon).trim() : '';
+        if (!HEADER_NAME.test(name))
+            throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .d(`Input "${input}": line ${i + 1} is not a header; expected ${HEADER_FORM}.`);
+        const value = line.slice(colon + 1).trim();
+        // A header value cannot hold a line break (the lines are split on them) nor other control characters.
+        if (/[\0-\x08\x0a-\x1f\x7f]/.test(value))
+            throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .d(`Input "${input}": the value of ${name} (line ${i + 1}) holds a control character; expected ${HEADER_FORM}.`);
+        const existing = Object.keys(out).find((k) => k.toLowerCase() === name.toLowerCase());
+        if (existing)
+            throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .d(`Input "${input}": ${name} is given twice; expected ${HEADER_FORM}, each name once.`);
+        out[name] = value;
+    });
+    return out;
+}
+/**
+ * Masks the value of every credential-like header in `text`, as written and as it travels (a
+ * Bearer token alone, Basic's user:password pair). Reads the raw lines, so it also covers values a
+ * failed parse never reached.
+ */
+function maskCredentialHeaders(text) {
+    for (const line of text.split(/\r?\n/)) {
+        const colon = line.indexOf(':');
+        if (colon <= 0 || !CREDENTIAL_HEADER.test(line.slice(0, colon)))
+            continue;
+        const value = line.slice(colon + 1).trim();
+        if (!value)
+            continue;
+        (0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .maskSecret */ .$l)(value);
+        const scheme = /^(\S+)\s+(\S.*)$/.exec(value);
+        if (!scheme)
+            continue;
+        if (/^bearer$/i.test(scheme[1]))
+            (0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .maskBearerToken */ .jh)(scheme[2]);
+        else if (/^basic$/i.test(scheme[1])) {
+            const pair = Buffer.from(scheme[2], 'base64').toString('utf8');
+            const sep = pair.indexOf(':');
+            if (sep >= 0)
+                (0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .maskBasicAuth */ .H8)(pair.slice(0, sep), pair.slice(sep + 1));
+        }
+        else
+            (0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .maskSecret */ .$l)(scheme[2]);
+    }
+}
+
+
+/***/ }),
+
 /***/ 87721:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -218,6 +294,108 @@ async function runAction(entry) {
 
 /***/ }),
 
+/***/ 19039:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $l: () => (/* binding */ maskSecret),
+/* harmony export */   Ef: () => (/* binding */ redactServerText),
+/* harmony export */   H8: () => (/* binding */ maskBasicAuth),
+/* harmony export */   fp: () => (/* binding */ redactSecrets),
+/* harmony export */   gn: () => (/* binding */ maskUrlCredentials),
+/* harmony export */   jh: () => (/* binding */ maskBearerToken),
+/* harmony export */   uQ: () => (/* binding */ decodeUserinfo)
+/* harmony export */ });
+/* unused harmony export SERVER_TEXT_LIMIT */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(41914);
+/**
+ * One place that masks credentials. The runner hides only the exact strings it is given, and a
+ * credential rarely travels as itself: HTTP Basic sends base64 of `user:password`, a URL holds it
+ * percent-encoded, a JSON error body escapes it, a server may echo the whole Authorization header.
+ * So every credential is registered with `core.setSecret` in each form it can take, before the first
+ * call that uses it, and text that comes back from a server goes through `redactServerText` before
+ * it reaches an error or a log line.
+ */
+
+/** Every string registered so far, for redaction in this process (the runner masks the log). */
+const known = new Set();
+/** How much of a server's answer an error may quote. */
+const SERVER_TEXT_LIMIT = 512;
+const base64 = (text) => Buffer.from(text, 'utf8').toString('base64');
+function register(value) {
+    if (!value || known.has(value))
+        return;
+    known.add(value);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(value);
+}
+/** The forms one secret value takes in transport: itself, base64 (padded and not), percent- and form-encoded, JSON-escaped. */
+function encodings(secret) {
+    const b64 = base64(secret);
+    return [
+        secret,
+        b64,
+        b64.replace(/=+$/, ''),
+        encodeURIComponent(secret),
+        new URLSearchParams({ v: secret }).toString().slice(2),
+        JSON.stringify(secret).slice(1, -1),
+    ];
+}
+/** Masks a secret (password, token, parameter value) and its encodings. The secret itself is registered first. */
+function maskSecret(secret) {
+    for (const form of encodings(secret))
+        register(form);
+}
+/** Masks a username/password pair as HTTP Basic sends it: the password, base64 of `user:password`, and the header value. */
+function maskBasicAuth(username, password) {
+    maskSecret(password);
+    const pair = base64(`${username}:${password}`);
+    for (const form of [pair, pair.replace(/=+$/, ''), `Basic ${pair}`])
+        register(form);
+}
+/** Masks a bearer token and its Authorization header value. */
+function maskBearerToken(token) {
+    maskSecret(token);
+    register(`Bearer ${token}`);
+}
+/** A URL's userinfo, percent-decoded; the text as written when it does not decode. */
+function decodeUserinfo(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+/** Masks credentials written into a URL (`https://user:password@host`), as written and as Basic auth sends them. */
+function maskUrlCredentials(url) {
+    if (!URL.canParse(url))
+        return;
+    const { username, password } = new URL(url);
+    if (!password)
+        return;
+    // As written (percent-encoded in the URL) first: validation messages may quote the input as given.
+    register(password);
+    maskBasicAuth(decodeUserinfo(username), decodeUserinfo(password));
+}
+/** Authorization header values of any scheme, for credentials this process never saw (a server echoing another header). */
+const AUTH_HEADER_VALUE = /\b(Basic|Bearer)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
+/** Text from a server (an error body, a tool's stderr) with every known secret form and any credential header value replaced by ***. */
+function redactSecrets(text) {
+    let out = text;
+    // Longest first: a secret that contains another must go whole, not leave its remainder behind.
+    for (const value of [...known].sort((a, b) => b.length - a.length))
+        out = out.replaceAll(value, '***');
+    return out.replace(AUTH_HEADER_VALUE, '$1 ***');
+}
+/** A server's answer as an error may quote it: redacted, then cut to `limit` characters. */
+function redactServerText(text, limit = SERVER_TEXT_LIMIT) {
+    const clean = redactSecrets(text);
+    return clean.length > limit ? `${clean.slice(0, limit)}… (${clean.length - limit} more characters)` : clean;
+}
+
+
+/***/ }),
+
 /***/ 6547:
 /***/ ((module, __webpack_exports__, __webpack_require__) => {
 
@@ -248,6 +426,10 @@ __webpack_require__.d(__webpack_exports__, {
 var core = __webpack_require__(41914);
 // EXTERNAL MODULE: ./common/clock.ts
 var clock = __webpack_require__(74376);
+// EXTERNAL MODULE: ./actions/lib/headers.ts
+var headers = __webpack_require__(95872);
+// EXTERNAL MODULE: ./actions/lib/inputs.ts
+var inputs = __webpack_require__(87721);
 // EXTERNAL MODULE: ./actions/lib/runner.ts
 var runner = __webpack_require__(53266);
 // EXTERNAL MODULE: ./actions/lib/runbooks.ts
@@ -303,14 +485,14 @@ function renderSmokeSummary(report) {
 
 
 
-const CREDENTIAL_HEADER = /authorization|cookie|token|secret|key/i;
+
+
 const action = {
     async main(signal) {
+        // A test route may need a credential: masked before the inputs are read, so no error can print
+        // it; other headers (x-canary: true) are not secrets to hide.
+        (0,headers/* maskCredentialHeaders */.s)((0,inputs/* raw */.lS)('headers'));
         const plan = (0,smoke_test_plan/* readPlan */.m3)();
-        // A test route may need a credential; other headers (x-canary: true) are not secrets to hide.
-        for (const [name, value] of Object.entries(plan.headers))
-            if (value && CREDENTIAL_HEADER.test(name))
-                core/* setSecret */.Pq(value);
         // The HTTP and gRPC clients load once the checks are valid: a bad input fails without them.
         const { probe } = await Promise.all(/* import() */[__webpack_require__.e(33), __webpack_require__.e(840)]).then(__webpack_require__.bind(__webpack_require__, 46840));
         const report = await runSmoke(plan, { probe, clock: clock/* systemClock */.m, signal, log: (m) => core/* info */.pq(m) });
@@ -339,10 +521,12 @@ function run() {
 /* harmony export */   Wn: () => (/* binding */ describeStatus),
 /* harmony export */   m3: () => (/* binding */ readPlan)
 /* harmony export */ });
-/* unused harmony exports CHECK_FORM, parseStatus, parseCheck, parseHeaders, SMOKE_RANGES */
+/* unused harmony exports CHECK_FORM, parseStatus, parseCheck, SMOKE_RANGES */
 /* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(52251);
-/* harmony import */ var _lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(87721);
+/* harmony import */ var _lib_headers_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(95872);
+/* harmony import */ var _lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(87721);
 /** smoke-test's inputs, turned into a plan of checks by pure functions: a bad line fails before any request. */
+
 
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
@@ -390,16 +574,6 @@ function parseCheck(line) {
         throw bad(line, `has URL "${url}", not http(s)`);
     return { kind: 'http', line, method: method.toUpperCase(), url: parsed.href, expect: status ? parseStatus(status, line) : { kind: 'class', hundred: 2 }, ...(contains ? { contains: contains.trim() } : {}) };
 }
-function parseHeaders(lines) {
-    const out = {};
-    for (const line of lines) {
-        const m = /^([A-Za-z0-9!#$%&'*+.^_`|~-]+):\s*(.*)$/.exec(line);
-        if (!m)
-            throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .d(`Input "headers": "${line}" is not "Name: value".`);
-        out[m[1]] = m[2];
-    }
-    return out;
-}
 /** The accepted span of every numeric input (documented in action.yml and the README). */
 const SMOKE_RANGES = {
     'request-timeout': { min: 100, max: 60_000 },
@@ -408,19 +582,19 @@ const SMOKE_RANGES = {
     attempts: { min: 1, max: 100, integer: true },
 };
 function readPlan() {
-    const checks = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .getLines */ .iv)('checks').map(parseCheck);
+    const checks = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .getLines */ .iv)('checks').map(parseCheck);
     if (!checks.length)
         throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .d(`Input "checks" is required: one check per line, ${CHECK_FORM}.`);
-    const requestTimeoutMs = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .getDuration */ .Ds)('request-timeout', '5s', SMOKE_RANGES['request-timeout']);
-    const intervalMs = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .getDuration */ .Ds)('interval', '5s', SMOKE_RANGES.interval);
-    const timeoutMs = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .getDuration */ .Ds)('timeout', '5m', SMOKE_RANGES.timeout);
+    const requestTimeoutMs = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .getDuration */ .Ds)('request-timeout', '5s', SMOKE_RANGES['request-timeout']);
+    const intervalMs = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .getDuration */ .Ds)('interval', '5s', SMOKE_RANGES.interval);
+    const timeoutMs = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .getDuration */ .Ds)('timeout', '5m', SMOKE_RANGES.timeout);
     return {
         checks,
-        headers: parseHeaders((0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .getLines */ .iv)('headers')),
-        body: (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .getString */ .AA)('body'),
-        grpcTls: (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .getBool */ .Jz)('grpc-tls', false),
+        headers: (0,_lib_headers_js__WEBPACK_IMPORTED_MODULE_1__/* .parseHeaderLines */ .o)((0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .raw */ .lS)('headers'), 'headers'),
+        body: (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .getString */ .AA)('body'),
+        grpcTls: (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .getBool */ .Jz)('grpc-tls', false),
         requestTimeoutMs,
-        attempts: (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .getNumber */ .WZ)('attempts', 10, SMOKE_RANGES.attempts),
+        attempts: (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .getNumber */ .WZ)('attempts', 10, SMOKE_RANGES.attempts),
         intervalMs,
         timeoutMs,
     };

@@ -9,19 +9,19 @@ export const modules = {
 /* harmony export */   PrometheusProvider: () => (/* binding */ PrometheusProvider)
 /* harmony export */ });
 /* unused harmony exports promTemplate, fillTemplate, ampRegion, PROMETHEUS_REQUEST_TIMEOUT_MS */
-/* harmony import */ var _smithy_signature_v4__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(75118);
+/* harmony import */ var _smithy_signature_v4__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(75118);
 /* harmony import */ var _smithy_protocol_http__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(49975);
 /* harmony import */ var _aws_crypto_sha256_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(23156);
 /* harmony import */ var _aws_crypto_sha256_js__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(_aws_crypto_sha256_js__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _aws_sdk_credential_providers__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(29719);
-/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(52251);
-/* harmony import */ var _common_region_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(87968);
-/* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(72804);
-/* harmony import */ var _lib_secrets_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(19039);
-/* harmony import */ var _slo_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(49556);
+/* harmony import */ var _aws_sdk_credential_providers__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(29719);
+/* harmony import */ var _common_aws_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(77115);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(52251);
+/* harmony import */ var _common_region_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(87968);
+/* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(72804);
+/* harmony import */ var _lib_secrets_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(19039);
+/* harmony import */ var _slo_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(49556);
 /* harmony import */ var _port_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(95106);
 /* harmony import */ var _window_js__WEBPACK_IMPORTED_MODULE_11__ = __webpack_require__(45309);
-/* harmony import */ var _sources_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(59611);
 /**
  * Prometheus provider: PromQL over any Prometheus HTTP API (`/api/v1/query_range` for per-period
  * samples, `/api/v1/query` for the whole window), SigV4-signed (service `aps`) for Amazon Managed
@@ -47,9 +47,9 @@ function promTemplate(src, metric) {
     if (src.preset !== 'http-histogram')
         return null;
     const h = src.histogram;
-    const kind = (0,_slo_js__WEBPACK_IMPORTED_MODULE_5__/* .metricKind */ .fK)(metric);
+    const kind = (0,_slo_js__WEBPACK_IMPORTED_MODULE_6__/* .metricKind */ .fK)(metric);
     if (kind === 'latency') {
-        const q = (0,_slo_js__WEBPACK_IMPORTED_MODULE_5__/* .percentileOf */ .D4)(metric) / 100;
+        const q = (0,_slo_js__WEBPACK_IMPORTED_MODULE_6__/* .percentileOf */ .D4)(metric) / 100;
         return { query: `histogram_quantile(${q}, sum by (le) (rate(${h}_bucket{{{selector}}}[{{range}}])))`, scale: 1000 };
     }
     const all = `sum(rate(${src.requestsMetric}{{{selector}}}[{{range}}]))`;
@@ -70,13 +70,13 @@ function validatePrometheusSource(src, objectives) {
         new URL(src.url);
     }
     catch {
-        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(`Input "prometheus-url": "${src.url}" is not a URL; expected e.g. http://prometheus:9090 or https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>.`);
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .d(`Input "prometheus-url": "${src.url}" is not a URL; expected e.g. http://prometheus:9090 or https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>.`);
     }
     if (!src.canarySelector)
-        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d('Input "canary-selector" is required for provider prometheus: label matchers such as service="auth",version="2.1.0".');
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .d('Input "canary-selector" is required for provider prometheus: label matchers such as service="auth",version="2.1.0".');
     for (const o of objectives) {
         if (!promTemplate(src, o.metric)) {
-            throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(`Input "prometheus-queries": no PromQL for "${o.metric}" (objective "${o.text}"); add a line "${o.metric}=<PromQL with {{selector}} and {{range}}>".`);
+            throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .d(`Input "prometheus-queries": no PromQL for "${o.metric}" (objective "${o.text}"); add a line "${o.metric}=<PromQL with {{selector}} and {{range}}>".`);
         }
     }
 }
@@ -111,9 +111,12 @@ class PrometheusProvider {
         this.deps = deps;
         this.hasBaseline = !!src.baselineSelector;
         // Before any request: the password, and the Basic header built from it, may come back in an error body.
-        (0,_lib_secrets_js__WEBPACK_IMPORTED_MODULE_4__/* .maskUrlCredentials */ .gn)(src.url);
+        (0,_lib_secrets_js__WEBPACK_IMPORTED_MODULE_5__/* .maskUrlCredentials */ .gn)(src.url);
         if (src.sigv4) {
-            this.signer = new _smithy_signature_v4__WEBPACK_IMPORTED_MODULE_7__.SignatureV4({ service: 'aps', region: (0,_common_region_js__WEBPACK_IMPORTED_MODULE_2__/* .resolveRegion */ .Z)(deps.region ?? ampRegion(src.url)), credentials: (0,_aws_sdk_credential_providers__WEBPACK_IMPORTED_MODULE_8__/* .fromNodeProviderChain */ .br)(), sha256: _aws_crypto_sha256_js__WEBPACK_IMPORTED_MODULE_0__.Sha256 });
+            // The credentials may come from STS (a web identity role): its calls get every AWS client's
+            // timeouts (requestTimeoutMs, when set, bounds them too), not the SDK's default of minutes.
+            const credentials = (0,_aws_sdk_credential_providers__WEBPACK_IMPORTED_MODULE_7__/* .fromNodeProviderChain */ .br)({ clientConfig: { requestHandler: (0,_common_aws_js__WEBPACK_IMPORTED_MODULE_1__.timedRequestHandler)({ requestTimeoutMs: deps.requestTimeoutMs }) } });
+            this.signer = new _smithy_signature_v4__WEBPACK_IMPORTED_MODULE_8__.SignatureV4({ service: 'aps', region: (0,_common_region_js__WEBPACK_IMPORTED_MODULE_3__/* .resolveRegion */ .Z)(deps.region ?? ampRegion(src.url)), credentials, sha256: _aws_crypto_sha256_js__WEBPACK_IMPORTED_MODULE_0__.Sha256 });
         }
     }
     async get(path, params, signal) {
@@ -132,7 +135,7 @@ class PrometheusProvider {
             headers = (await this.signer.sign(req)).headers;
         }
         const doFetch = this.deps.fetch ?? fetch;
-        return (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .withRetry */ .bD)(async () => {
+        return (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .withRetry */ .bD)(async () => {
             const timeoutMs = this.deps.requestTimeoutMs ?? PROMETHEUS_REQUEST_TIMEOUT_MS;
             const timeout = AbortSignal.timeout(timeoutMs);
             let res;
@@ -152,16 +155,16 @@ class PrometheusProvider {
                 body = JSON.parse(text);
             }
             catch {
-                throw new PromHttpError(res.status, `Prometheus ${url.pathname} answered ${res.status} with non-JSON: ${(0,_lib_secrets_js__WEBPACK_IMPORTED_MODULE_4__/* .redactServerText */ .Ef)(text)}`);
+                throw new PromHttpError(res.status, `Prometheus ${url.pathname} answered ${res.status} with non-JSON: ${(0,_lib_secrets_js__WEBPACK_IMPORTED_MODULE_5__/* .redactServerText */ .Ef)(text)}`);
             }
             if (!res.ok || body?.status !== 'success') {
                 // Prometheus's own error fields when it sent them, else the body: a proxy in front of it may
                 // quote the request, its Authorization header included, so both go through redaction.
                 const said = body?.error !== undefined ? `${body.errorType ?? ''} ${body.error}`.trim() : text;
-                throw new PromHttpError(res.status, `Prometheus ${url.pathname} answered ${res.status}: ${(0,_lib_secrets_js__WEBPACK_IMPORTED_MODULE_4__/* .redactServerText */ .Ef)(said)}`);
+                throw new PromHttpError(res.status, `Prometheus ${url.pathname} answered ${res.status}: ${(0,_lib_secrets_js__WEBPACK_IMPORTED_MODULE_5__/* .redactServerText */ .Ef)(said)}`);
             }
             return body;
-        }, { clock: this.deps.clock, random: this.deps.random, signal, retryable: (e) => (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .isTransientError */ .bV)(e) || (e instanceof TypeError && /fetch failed/.test(e.message)) });
+        }, { clock: this.deps.clock, random: this.deps.random, signal, retryable: (e) => (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .isTransientError */ .bV)(e) || (e instanceof TypeError && /fetch failed/.test(e.message)) });
     }
     validate(objectives) {
         validatePrometheusSource(this.src, objectives);
@@ -226,6 +229,79 @@ function alignWindow(w, periodSeconds) {
     if (end <= start)
         end = start + p;
     return { start: new Date(start), end: new Date(end), seconds: (end - start) / 1000 };
+}
+
+
+/***/ }),
+
+/***/ 77115:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  CONNECTION_TIMEOUT_MS: () => (/* binding */ CONNECTION_TIMEOUT_MS),
+  REQUEST_TIMEOUT_MS: () => (/* binding */ REQUEST_TIMEOUT_MS),
+  USER_AGENT: () => (/* binding */ USER_AGENT),
+  awsClient: () => (/* binding */ awsClient),
+  timedRequestHandler: () => (/* binding */ timedRequestHandler)
+});
+
+// EXTERNAL MODULE: ./node_modules/@smithy/node-http-handler/dist-cjs/index.js
+var dist_cjs = __webpack_require__(61279);
+// EXTERNAL MODULE: ./node_modules/@smithy/util-retry/dist-cjs/index.js
+var util_retry_dist_cjs = __webpack_require__(15518);
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"1.0.0"};
+// EXTERNAL MODULE: ./common/region.ts
+var region = __webpack_require__(87968);
+// EXTERNAL MODULE: ./common/retry.ts
+var retry = __webpack_require__(72804);
+;// CONCATENATED MODULE: ./common/aws.ts
+/**
+ * The one way this project makes AWS clients: region resolution, full-jitter retries, our user agent,
+ * and connection and request timeouts on every call (the SDK's own default is to wait forever).
+ * Endpoints are never set here, so AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> keep working.
+ */
+
+
+
+
+
+const USER_AGENT = `mesh-actions/${package_namespaceObject.rE}`;
+/** TCP (and TLS) connect: AWS endpoints answer in well under a second; a black-holed route must not hang. */
+const CONNECTION_TIMEOUT_MS = 5_000;
+/**
+ * One attempt, from sending the request to the response headers, and the longest silence while
+ * the body arrives. The control-plane calls and GetMetricData answer in seconds; a hung attempt
+ * fails and is retried (or ends in the caller's deadline, through its abort signal).
+ */
+const REQUEST_TIMEOUT_MS = 20_000;
+/** The HTTP handler every client gets: a hung connect, request or response body is an error, not a wait. */
+function timedRequestHandler(opts = {}) {
+    const requestTimeout = opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+    return new dist_cjs.NodeHttpHandler({
+        connectionTimeout: opts.connectionTimeoutMs ?? CONNECTION_TIMEOUT_MS,
+        requestTimeout,
+        // Without this the SDK only logs a warning when requestTimeout passes and keeps waiting.
+        throwOnRequestTimeout: true,
+        // Idle socket while the body streams in (requestTimeout stops at the response headers).
+        socketTimeout: requestTimeout,
+    });
+}
+function awsClient(Client, opts = {}, extra = {}) {
+    const attempts = opts.maxAttempts ?? 5;
+    const base = opts.retryBaseMs ?? 200;
+    const random = opts.random ?? Math.random;
+    return new Client({
+        region: (0,region/* resolveRegion */.Z)(opts.region),
+        retryStrategy: new util_retry_dist_cjs/* ConfiguredRetryStrategy */.SE(attempts, (attempt) => (0,retry/* fullJitterDelay */.x4)(attempt, base, 20_000, random)),
+        customUserAgent: USER_AGENT,
+        requestHandler: timedRequestHandler(opts),
+        ...extra,
+    });
 }
 
 

@@ -132,7 +132,7 @@ function startRun(plan, opts) {
     const script = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, 'load.js');
     const summary = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, 'summary.json');
     // It ends by itself at the deadline, so a run whose stop never comes cannot outlive the ramp.
-    const durationS = Math.max(1, Math.ceil((opts.deadline - startedAt) / 1000));
+    const durationS = (0,_load_js__WEBPACK_IMPORTED_MODULE_7__/* .secondsUntil */ .Ch)(opts.deadline, startedAt);
     try {
         (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.writeFileSync)(script, k6Script(plan, durationS), { mode: 0o600 });
     }
@@ -192,14 +192,11 @@ function startRun(plan, opts) {
                 stopRequested = true;
                 if (endedAt === null && child.exitCode === null) {
                     child.kill('SIGINT');
-                    let timer;
-                    const late = new Promise((resolve) => (timer = setTimeout(() => resolve('late'), STOP_BUDGET_MS)));
-                    if ((await Promise.race([exited, late])) === 'late') {
+                    if (!(await (0,_load_js__WEBPACK_IMPORTED_MODULE_7__/* .settlesWithin */ .od)(exited, STOP_BUDGET_MS))) {
                         child.kill('SIGKILL');
                         stats.note = `k6 did not stop within ${STOP_BUDGET_MS / 1000}s of SIGINT and was killed`;
                         await exited;
                     }
-                    clearTimeout(timer);
                 }
                 return collect();
             })();

@@ -1,42 +1,14 @@
 export const id = 717;
-export const ids = [717,496];
+export const ids = [717];
 export const modules = {
-
-/***/ 15518:
-/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
-
-var __webpack_unused_export__;
-
-__webpack_unused_export__ = ({ value: true });
-__webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = exports.SE = __webpack_unused_export__ = void 0;
-var retry_1 = __webpack_require__(23609);
-__webpack_unused_export__ = ({ enumerable: true, get: function () { return retry_1.AdaptiveRetryStrategy; } });
-Object.defineProperty(exports, "SE", ({ enumerable: true, get: function () { return retry_1.ConfiguredRetryStrategy; } }));
-__webpack_unused_export__ = ({ enumerable: true, get: function () { return retry_1.DefaultRateLimiter; } });
-__webpack_unused_export__ = ({ enumerable: true, get: function () { return retry_1.StandardRetryStrategy; } });
-__webpack_unused_export__ = ({ enumerable: true, get: function () { return retry_1.DEFAULT_MAX_ATTEMPTS; } });
-__webpack_unused_export__ = ({ enumerable: true, get: function () { return retry_1.DEFAULT_RETRY_DELAY_BASE; } });
-__webpack_unused_export__ = ({ enumerable: true, get: function () { return retry_1.DEFAULT_RETRY_MODE; } });
-__webpack_unused_export__ = ({ enumerable: true, get: function () { return retry_1.INITIAL_RETRY_TOKENS; } });
-__webpack_unused_export__ = ({ enumerable: true, get: function () { return retry_1.INVOCATION_ID_HEADER; } });
-__webpack_unused_export__ = ({ enumerable: true, get: function () { return retry_1.MAXIMUM_RETRY_DELAY; } });
-__webpack_unused_export__ = ({ enumerable: true, get: function () { return retry_1.REQUEST_HEADER; } });
-__webpack_unused_export__ = ({ enumerable: true, get: function () { return retry_1.NO_RETRY_INCREMENT; } });
-__webpack_unused_export__ = ({ enumerable: true, get: function () { return retry_1.RETRY_COST; } });
-__webpack_unused_export__ = ({ enumerable: true, get: function () { return retry_1.RETRY_MODES; } });
-__webpack_unused_export__ = ({ enumerable: true, get: function () { return retry_1.Retry; } });
-__webpack_unused_export__ = ({ enumerable: true, get: function () { return retry_1.THROTTLING_RETRY_DELAY_BASE; } });
-__webpack_unused_export__ = ({ enumerable: true, get: function () { return retry_1.TIMEOUT_RETRY_COST; } });
-
-
-/***/ }),
 
 /***/ 40301:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   R: () => (/* binding */ targetGroupDimension),
-/* harmony export */   T: () => (/* binding */ loadBalancerDimension)
+/* harmony export */   Aq: () => (/* binding */ ALB_ARN),
+/* harmony export */   RA: () => (/* binding */ targetGroupDimension),
+/* harmony export */   Tj: () => (/* binding */ loadBalancerDimension)
 /* harmony export */ });
 /* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(52251);
 /**
@@ -50,8 +22,19 @@ const PREFIX = String.raw `arn:aws(?:-[a-z]+)*:elasticloadbalancing:[a-z]{2}(?:-
 /** Load balancer and target group names: 1-32 letters, digits and hyphens; ids are hex. */
 const LB = String.raw `(app\/[A-Za-z0-9-]{1,32}\/[0-9a-f]+)`;
 const TG = String.raw `(targetgroup\/[A-Za-z0-9-]{1,32}\/[0-9a-f]+)`;
+const LISTENER = String.raw `${PREFIX}listener\/${LB}\/[0-9a-f]+`;
+const RULE = String.raw `${PREFIX}listener-rule\/${LB}\/[0-9a-f]+\/[0-9a-f]+`;
+/**
+ * The full ARNs the ALB router's inputs take: the same forms the dimensions below accept, so an ARN
+ * the inputs let through cannot fail when the gate maps it to its dimensions mid-ramp.
+ */
+const ALB_ARN = {
+    listener: new RegExp(`^${LISTENER}$`),
+    rule: new RegExp(`^${RULE}$`),
+    targetGroup: new RegExp(`^${PREFIX}${TG}$`),
+};
 /** The load balancer itself, its ARN, or one of its listeners' or listener rules' ARNs. */
-const LB_FORMS = new RegExp(`^(?:${LB}|${PREFIX}loadbalancer\\/${LB}|${PREFIX}listener\\/${LB}\\/[0-9a-f]+|${PREFIX}listener-rule\\/${LB}\\/[0-9a-f]+\\/[0-9a-f]+)$`);
+const LB_FORMS = new RegExp(`^(?:${LB}|${PREFIX}loadbalancer\\/${LB}|${LISTENER}|${RULE})$`);
 const TG_FORMS = new RegExp(`^(?:${PREFIX})?${TG}$`);
 /**
  * The `LoadBalancer` dimension (`app/<name>/<id>`) from itself or from the ARN of an application
@@ -82,14 +65,15 @@ function targetGroupDimension(value, input) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   CloudWatchProvider: () => (/* binding */ CloudWatchProvider)
 /* harmony export */ });
-/* unused harmony exports PERIOD_S, errorRate, requestRate, rawIdFor, validateRawQueries, buildPlan, MAX_QUERIES_PER_REQUEST, splitQueries */
-/* harmony import */ var _aws_sdk_client_cloudwatch__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(44085);
+/* unused harmony exports errorRate, requestRate, rawIdFor, validateRawQueries, buildPlan, MAX_QUERIES_PER_REQUEST, splitQueries */
+/* harmony import */ var _aws_sdk_client_cloudwatch__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(44085);
 /* harmony import */ var _common_aws_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77115);
 /* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(52251);
 /* harmony import */ var _lib_arn_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(40301);
 /* harmony import */ var _slo_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(49556);
-/* harmony import */ var _port_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(95106);
-/* harmony import */ var _window_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(45309);
+/* harmony import */ var _port_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(95106);
+/* harmony import */ var _sources_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(59611);
+/* harmony import */ var _window_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(45309);
 /**
  * CloudWatch provider: every metric of one evaluation, for canary and baseline, in ONE GetMetricData
  * request (paged by NextToken only when CloudWatch pages it): CloudWatch bills per metric requested.
@@ -103,8 +87,7 @@ function targetGroupDimension(value, input) {
 
 
 
-/** ALB, Service Connect and ECS publish 60-second data; every series is read at this period. */
-const PERIOD_S = 60;
+
 function redSpecs(source) {
     switch (source.preset) {
         case 'alb': {
@@ -112,7 +95,7 @@ function redSpecs(source) {
                 throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d('Input "load-balancer" is required for preset alb (app/<name>/<id> or its ARN).');
             if (!source.canaryTargetGroup)
                 throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d('Input "canary-target-group" is required for preset alb (targetgroup/<name>/<id> or its ARN).');
-            const lb = (0,_lib_arn_js__WEBPACK_IMPORTED_MODULE_2__/* .loadBalancerDimension */ .T)(source.loadBalancer, 'load-balancer');
+            const lb = (0,_lib_arn_js__WEBPACK_IMPORTED_MODULE_2__/* .loadBalancerDimension */ .Tj)(source.loadBalancer, 'load-balancer');
             const spec = (tg) => ({
                 namespace: 'AWS/ApplicationELB',
                 dimensions: [{ Name: 'TargetGroup', Value: tg }, { Name: 'LoadBalancer', Value: lb }],
@@ -121,8 +104,8 @@ function redSpecs(source) {
                 latency: { name: 'TargetResponseTime', toMs: 1000 },
             });
             return {
-                canary: spec((0,_lib_arn_js__WEBPACK_IMPORTED_MODULE_2__/* .targetGroupDimension */ .R)(source.canaryTargetGroup, 'canary-target-group')),
-                baseline: source.baselineTargetGroup ? spec((0,_lib_arn_js__WEBPACK_IMPORTED_MODULE_2__/* .targetGroupDimension */ .R)(source.baselineTargetGroup, 'baseline-target-group')) : undefined,
+                canary: spec((0,_lib_arn_js__WEBPACK_IMPORTED_MODULE_2__/* .targetGroupDimension */ .RA)(source.canaryTargetGroup, 'canary-target-group')),
+                baseline: source.baselineTargetGroup ? spec((0,_lib_arn_js__WEBPACK_IMPORTED_MODULE_2__/* .targetGroupDimension */ .RA)(source.baselineTargetGroup, 'baseline-target-group')) : undefined,
             };
         }
         case 'service-connect': {
@@ -160,7 +143,7 @@ function redSpecs(source) {
 const idPart = (metric) => metric.replace(/[^A-Za-z0-9]/g, '_');
 function redPlan(objectives, specs, targets, windowSeconds) {
     const queries = [];
-    const stat = (id, ns, name, dims, s, period = PERIOD_S) => queries.push({ Id: id, MetricStat: { Metric: { Namespace: ns, MetricName: name, Dimensions: dims }, Period: period, Stat: s }, ReturnData: true });
+    const stat = (id, ns, name, dims, s, period = _sources_js__WEBPACK_IMPORTED_MODULE_4__/* .CLOUDWATCH_PERIOD_S */ .fb) => queries.push({ Id: id, MetricStat: { Metric: { Namespace: ns, MetricName: name, Dimensions: dims }, Period: period, Stat: s }, ReturnData: true });
     const percentiles = new Set();
     const customs = new Set();
     for (const o of objectives) {
@@ -255,7 +238,7 @@ function errorRate(req, err) {
         counts.trials.push(r);
     }
     if (total === 0)
-        return (0,_port_js__WEBPACK_IMPORTED_MODULE_4__/* .noData */ ._)('no requests in the window');
+        return (0,_port_js__WEBPACK_IMPORTED_MODULE_5__/* .noData */ ._)('no requests in the window');
     return { kind: 'value', value: errors / total, samples, counts, times };
 }
 /**
@@ -265,10 +248,10 @@ function errorRate(req, err) {
  */
 function requestRate(req, window) {
     if (req.size === 0)
-        return (0,_port_js__WEBPACK_IMPORTED_MODULE_4__/* .noData */ ._)('no RequestCount datapoints in the window');
+        return (0,_port_js__WEBPACK_IMPORTED_MODULE_5__/* .noData */ ._)('no RequestCount datapoints in the window');
     const samples = [];
-    for (let ts = window.start.getTime(); ts < window.end.getTime(); ts += PERIOD_S * 1000)
-        samples.push((req.get(ts) ?? 0) / PERIOD_S);
+    for (let ts = window.start.getTime(); ts < window.end.getTime(); ts += _sources_js__WEBPACK_IMPORTED_MODULE_4__/* .CLOUDWATCH_PERIOD_S */ .fb * 1000)
+        samples.push((req.get(ts) ?? 0) / _sources_js__WEBPACK_IMPORTED_MODULE_4__/* .CLOUDWATCH_PERIOD_S */ .fb);
     const total = [...req.values()].reduce((a, b) => a + b, 0);
     return { kind: 'value', value: total / window.seconds, samples };
 }
@@ -281,7 +264,7 @@ function latencyObservation(series, window, req, toMs) {
         return { kind: 'error', message: errorText(series) };
     const s = [...seriesOf(series).entries()].sort((a, b) => a[0] - b[0]);
     if (s.length === 0)
-        return (0,_port_js__WEBPACK_IMPORTED_MODULE_4__/* .noData */ ._)('no datapoints in the window');
+        return (0,_port_js__WEBPACK_IMPORTED_MODULE_5__/* .noData */ ._)('no datapoints in the window');
     const samples = s.map(([, v]) => v * toMs);
     const times = s.map(([ts]) => ts);
     const w = window?.Values?.[0];
@@ -323,7 +306,7 @@ function rawPlan(objectives, queries, targets) {
                     else {
                         const samples = [...seriesOf(r).entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => v);
                         // The window value of a raw series is the mean of its periods: give Period = the window for an exact one.
-                        metrics.set(o.metric, samples.length ? { kind: 'value', value: samples.reduce((a, b) => a + b, 0) / samples.length, samples } : (0,_port_js__WEBPACK_IMPORTED_MODULE_4__/* .noData */ ._)('no datapoints in the window'));
+                        metrics.set(o.metric, samples.length ? { kind: 'value', value: samples.reduce((a, b) => a + b, 0) / samples.length, samples } : (0,_port_js__WEBPACK_IMPORTED_MODULE_5__/* .noData */ ._)('no datapoints in the window'));
                     }
                 }
                 return { requests, metrics };
@@ -412,18 +395,18 @@ class CloudWatchProvider {
     }
     /** Checks the source fully (dimensions, ARNs, query Ids) without calling AWS. */
     validate(objectives) {
-        buildPlan(this.source, objectives, ['canary', 'baseline'], PERIOD_S);
+        buildPlan(this.source, objectives, ['canary', 'baseline'], _sources_js__WEBPACK_IMPORTED_MODULE_4__/* .CLOUDWATCH_PERIOD_S */ .fb);
     }
     async query(q) {
-        const w = (0,_window_js__WEBPACK_IMPORTED_MODULE_5__/* .alignWindow */ .q)(q.window, PERIOD_S);
+        const w = (0,_window_js__WEBPACK_IMPORTED_MODULE_6__/* .alignWindow */ .q)(q.window, _sources_js__WEBPACK_IMPORTED_MODULE_4__/* .CLOUDWATCH_PERIOD_S */ .fb);
         const plan = buildPlan(this.source, q.objectives, q.targets, w.seconds);
-        this.client ??= this.deps.client ?? (0,_common_aws_js__WEBPACK_IMPORTED_MODULE_0__.awsClient)(_aws_sdk_client_cloudwatch__WEBPACK_IMPORTED_MODULE_6__.CloudWatchClient, { region: this.deps.region });
+        this.client ??= this.deps.client ?? (0,_common_aws_js__WEBPACK_IMPORTED_MODULE_0__.awsClient)(_aws_sdk_client_cloudwatch__WEBPACK_IMPORTED_MODULE_7__/* .CloudWatchClient */ .WBn, { region: this.deps.region });
         const client = this.client;
         const results = new Map();
         for (const batch of splitQueries(plan.queries)) {
             let nextToken;
             do {
-                const out = await client.send(new _aws_sdk_client_cloudwatch__WEBPACK_IMPORTED_MODULE_6__.GetMetricDataCommand({ MetricDataQueries: batch, StartTime: w.start, EndTime: w.end, ScanBy: 'TimestampAscending', NextToken: nextToken }), { abortSignal: q.signal });
+                const out = await client.send(new _aws_sdk_client_cloudwatch__WEBPACK_IMPORTED_MODULE_7__/* .GetMetricDataCommand */ .Soe({ MetricDataQueries: batch, StartTime: w.start, EndTime: w.end, ScanBy: 'TimestampAscending', NextToken: nextToken }), { abortSignal: q.signal });
                 for (const r of out.MetricDataResults ?? []) {
                     const prev = results.get(r.Id);
                     // Pages continue the same series: append rather than replace.
@@ -473,7 +456,6 @@ __webpack_require__.d(__webpack_exports__, {
   REQUEST_TIMEOUT_MS: () => (/* binding */ REQUEST_TIMEOUT_MS),
   USER_AGENT: () => (/* binding */ USER_AGENT),
   awsClient: () => (/* binding */ awsClient),
-  resolveRegion: () => (/* reexport */ region/* resolveRegion */.Z),
   timedRequestHandler: () => (/* binding */ timedRequestHandler)
 });
 
@@ -497,8 +479,6 @@ var retry = __webpack_require__(72804);
 
 
 
-
-// Input validation imports it from ./region.js, which loads no SDK code; re-exported for the rest.
 
 const USER_AGENT = `mesh-actions/${package_namespaceObject.rE}`;
 /** TCP (and TLS) connect: AWS endpoints answer in well under a second; a black-holed route must not hang. */

@@ -7,7 +7,7 @@ export const modules = {
 
 __webpack_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 __webpack_require__.r(__webpack_exports__);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(36716);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(36906);
 // The action's entry in the one bundle: the runner starts dist/canary-ramp.js, which loads it, for main and again for post.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -24,16 +24,18 @@ __webpack_async_result__();
 /* harmony export */   sF: () => (/* binding */ describeLoad),
 /* harmony export */   u9: () => (/* binding */ readLoadPlan)
 /* harmony export */ });
-/* unused harmony exports LOAD_TOOLS, LOAD_METHODS, LOAD_RANGES, LOAD_TIMEOUT_RANGE, LOAD_DEFAULTS, LOAD_URL_FORM, defaultConnections, parseLoadHeaders, parseLoadPlan, maskLoadCredentials, LOAD_RANGE_TEXT */
+/* unused harmony exports parseLoadPlan, LOAD_RANGE_TEXT */
 /* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(52251);
 /* harmony import */ var _common_duration_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(76712);
 /* harmony import */ var _lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(87721);
-/* harmony import */ var _lib_secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(19039);
+/* harmony import */ var _lib_headers_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(95872);
+/* harmony import */ var _lib_secrets_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(19039);
 /**
  * canary-ramp's synthetic load inputs (`load-*`), parsed by a pure function into a plan: for services
  * too quiet to be judged, requests sent to a URL that reaches the canary during every bake. They are
  * real traffic: the judge counts them like any other request. Off unless `load-url` is set.
  */
+
 
 
 
@@ -52,23 +54,11 @@ const LOAD_RANGES = {
 };
 const LOAD_TIMEOUT_RANGE = { min: 1000, max: 60_000 };
 const LOAD_DEFAULTS = { rate: 10, timeout: '10s', method: 'GET', tool: 'autocannon' };
+const LOAD_INPUTS = ['load-url', 'load-rate', 'load-connections', 'load-timeout', 'load-headers', 'load-method', 'load-body', 'load-tool'];
 const LOAD_URL_FORM = 'an absolute http(s) URL that reaches the canary (a test listener, a header-routed rule, a Service Connect test endpoint)';
-const HEADER_FORM = 'one "Name: value" per line';
-/** RFC 9110 token characters. */
-const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
-/** Header names that carry credentials: their values are masked before anything could print them. */
-const CREDENTIAL_HEADER = /auth|token|secret|key|password|passwd|cookie|session|signature|credential/i;
 /** Enough connections that a response time of 200 ms does not hold the rate back: one per 5 requests/s. */
 function defaultConnections(rate) {
     return Math.min(LOAD_RANGES['load-connections'].max, Math.max(1, Math.ceil(rate / 5)));
-}
-function decode(text) {
-    try {
-        return decodeURIComponent(text);
-    }
-    catch {
-        return text;
-    }
 }
 /** The URL without userinfo, and the Basic credentials it held. Never repeats a value that may hold credentials. */
 function parseUrl(text) {
@@ -77,33 +67,11 @@ function parseUrl(text) {
         const shown = text.includes('@') ? '' : ` "${text}"`;
         throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .d(`Input "load-url":${shown} is not valid; expected ${LOAD_URL_FORM}.`);
     }
-    const basic = url.username || url.password ? { username: decode(url.username), password: decode(url.password) } : undefined;
+    const basic = url.username || url.password ? { username: (0,_lib_secrets_js__WEBPACK_IMPORTED_MODULE_4__/* .decodeUserinfo */ .uQ)(url.username), password: (0,_lib_secrets_js__WEBPACK_IMPORTED_MODULE_4__/* .decodeUserinfo */ .uQ)(url.password) } : undefined;
     url.username = '';
     url.password = '';
     url.hash = '';
     return { url, ...(basic ? { basic } : {}) };
-}
-/** `Name: value` lines; a bad line is named by its number only, since its value may be a credential. */
-function parseLoadHeaders(text) {
-    const out = {};
-    const lines = text.split(/\r?\n/).map((l) => l.trim());
-    lines.forEach((line, i) => {
-        if (!line || line.startsWith('#'))
-            return;
-        const colon = line.indexOf(':');
-        const name = colon > 0 ? line.slice(0, colon).trim() : '';
-        if (!HEADER_NAME.test(name))
-            throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .d(`Input "load-headers": line ${i + 1} is not a header; expected ${HEADER_FORM}.`);
-        const value = line.slice(colon + 1).trim();
-        // A header value cannot hold a line break (the lines are split on them) nor other control characters.
-        if (/[\0-\x08\x0a-\x1f\x7f]/.test(value))
-            throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .d(`Input "load-headers": the value of ${name} (line ${i + 1}) holds a control character; expected ${HEADER_FORM}.`);
-        const existing = Object.keys(out).find((k) => k.toLowerCase() === name.toLowerCase());
-        if (existing)
-            throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .d(`Input "load-headers": ${name} is given twice; expected ${HEADER_FORM}, each name once.`);
-        out[name] = value;
-    });
-    return out;
 }
 /**
  * The load plan from the inputs, or null when `load-url` is unset (no load). Every other load input is
@@ -125,7 +93,7 @@ function parseLoadPlan(inputs) {
     const body = inputs['load-body'] ?? '';
     if (body && !BODY_METHODS.has(method))
         throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .d(`Input "load-body" needs input "load-method" ${[...BODY_METHODS].join(', ')}; got ${method}.`);
-    const headers = parseLoadHeaders(inputs['load-headers'] ?? '');
+    const headers = (0,_lib_headers_js__WEBPACK_IMPORTED_MODULE_3__/* .parseHeaderLines */ .o)(inputs['load-headers'] ?? '', 'load-headers');
     const urlText = value('load-url');
     if (!urlText)
         return null;
@@ -149,40 +117,18 @@ function maskLoadCredentials(inputs) {
     if (URL.canParse(urlText)) {
         const { username, password } = new URL(urlText);
         if (password)
-            (0,_lib_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .maskUrlCredentials */ .gn)(urlText);
+            (0,_lib_secrets_js__WEBPACK_IMPORTED_MODULE_4__/* .maskUrlCredentials */ .gn)(urlText);
         else if (username) {
             // A token written as the user name (https://TOKEN@host) is as secret as a password.
-            (0,_lib_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .maskSecret */ .$l)(username);
-            (0,_lib_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .maskBasicAuth */ .H8)(decode(username), '');
+            (0,_lib_secrets_js__WEBPACK_IMPORTED_MODULE_4__/* .maskSecret */ .$l)(username);
+            (0,_lib_secrets_js__WEBPACK_IMPORTED_MODULE_4__/* .maskBasicAuth */ .H8)((0,_lib_secrets_js__WEBPACK_IMPORTED_MODULE_4__/* .decodeUserinfo */ .uQ)(username), '');
         }
     }
-    for (const line of (inputs['load-headers'] ?? '').split(/\r?\n/)) {
-        const colon = line.indexOf(':');
-        if (colon <= 0 || !CREDENTIAL_HEADER.test(line.slice(0, colon)))
-            continue;
-        const value = line.slice(colon + 1).trim();
-        if (!value)
-            continue;
-        (0,_lib_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .maskSecret */ .$l)(value);
-        const scheme = /^(\S+)\s+(\S.*)$/.exec(value);
-        if (!scheme)
-            continue;
-        if (/^bearer$/i.test(scheme[1]))
-            (0,_lib_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .maskBearerToken */ .jh)(scheme[2]);
-        else if (/^basic$/i.test(scheme[1])) {
-            const pair = Buffer.from(scheme[2], 'base64').toString('utf8');
-            const sep = pair.indexOf(':');
-            if (sep >= 0)
-                (0,_lib_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .maskBasicAuth */ .H8)(pair.slice(0, sep), pair.slice(sep + 1));
-        }
-        else
-            (0,_lib_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .maskSecret */ .$l)(scheme[2]);
-    }
+    (0,_lib_headers_js__WEBPACK_IMPORTED_MODULE_3__/* .maskCredentialHeaders */ .s)(inputs['load-headers'] ?? '');
 }
 /** `load-*` from INPUT_* env: credentials masked first, then parsed. */
 function readLoadPlan() {
-    const names = ['load-url', 'load-rate', 'load-connections', 'load-timeout', 'load-headers', 'load-method', 'load-body', 'load-tool'];
-    const inputs = Object.fromEntries(names.map((n) => [n, (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .raw */ .lS)(n)]));
+    const inputs = Object.fromEntries(LOAD_INPUTS.map((n) => [n, (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .raw */ .lS)(n)]));
     maskLoadCredentials(inputs);
     return parseLoadPlan(inputs);
 }
@@ -205,12 +151,13 @@ const LOAD_RANGE_TEXT = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Ch: () => (/* binding */ secondsUntil),
 /* harmony export */   TZ: () => (/* binding */ openLoad),
 /* harmony export */   XZ: () => (/* binding */ failedRun),
 /* harmony export */   bD: () => (/* binding */ emptyStats),
+/* harmony export */   od: () => (/* binding */ settlesWithin),
 /* harmony export */   zt: () => (/* binding */ formatLoadStats)
 /* harmony export */ });
-/* unused harmony export K6_INSTALL */
 /* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(52251);
 /**
  * The synthetic load port: the ramp starts a run when a step begins baking and stops it when the
@@ -250,6 +197,21 @@ function failedRun(plan, note) {
     const stats = { ...emptyStats(plan), note };
     return { stats: () => stats, stop: async () => stats };
 }
+/** Whole seconds from `now` to `deadline`, at least 1: how long a run sends before it ends by itself. */
+function secondsUntil(deadline, now) {
+    return Math.max(1, Math.ceil((deadline - now) / 1000));
+}
+/** Waits for `done` at most `ms`: true when it settled in time. How a driver's stop() bounds its wait. */
+async function settlesWithin(done, ms) {
+    let timer;
+    const late = new Promise((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+    try {
+        return await Promise.race([done.then(() => true, () => true), late]);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
 /** `1,204 requests (3 non-2xx, 0 errors) in 5m at 20/s`: one line per run for the log and the summary. */
 function formatLoadStats(s) {
     const n = (x) => x.toLocaleString('en-US');
@@ -260,7 +222,7 @@ function formatLoadStats(s) {
 
 /***/ }),
 
-/***/ 36716:
+/***/ 36906:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -279,12 +241,32 @@ var clock = __webpack_require__(74376);
 var errors = __webpack_require__(52251);
 // EXTERNAL MODULE: ./actions/lib/runner.ts
 var runner = __webpack_require__(53266);
-// EXTERNAL MODULE: ./actions/metrics/gate.ts + 6 modules
-var metrics_gate = __webpack_require__(93455);
+// EXTERNAL MODULE: ./actions/metrics/gate.ts + 5 modules
+var metrics_gate = __webpack_require__(30751);
+// EXTERNAL MODULE: ./actions/metrics/providers/factory.ts
+var factory = __webpack_require__(33639);
+// EXTERNAL MODULE: ./actions/metrics/providers/sources.ts
+var sources = __webpack_require__(59611);
 // EXTERNAL MODULE: ./actions/traffic/call.ts
 var call = __webpack_require__(56910);
 // EXTERNAL MODULE: ./actions/traffic/recovery.ts
 var recovery = __webpack_require__(2333);
+// EXTERNAL MODULE: ./actions/lib/arn.ts
+var arn = __webpack_require__(40301);
+;// CONCATENATED MODULE: ./actions/canary-ramp/gate-scope.ts
+
+function gateOverrides(scope) {
+    if (!scope)
+        return undefined;
+    return {
+        alb: {
+            loadBalancer: (0,arn/* loadBalancerDimension */.Tj)(scope.ruleArn ?? scope.listenerArn, scope.ruleArn ? 'rule-arn' : 'listener-arn'),
+            canaryTargetGroup: (0,arn/* targetGroupDimension */.RA)(scope.canaryTargetGroupArn, 'canary-target-group-arn'),
+            baselineTargetGroup: (0,arn/* targetGroupDimension */.RA)(scope.stableTargetGroupArn, 'stable-target-group-arn'),
+        },
+    };
+}
+
 // EXTERNAL MODULE: ./common/duration.ts
 var duration = __webpack_require__(76712);
 // EXTERNAL MODULE: ./actions/lib/inputs.ts
@@ -1033,8 +1015,9 @@ function renderRampSummary(r) {
 
 
 
-/** CloudWatch's ALB, ECS and Service Connect metrics come at 60 s. */
-const CLOUDWATCH_PERIOD_MS = 60_000;
+
+
+
 /** Where traffic stands and the exact ways to put `baseline` back, for when the action could not. */
 function howToRestore(cfg, router, baseline, lastRead) {
     return (0,recovery/* restoreInstructions */.CU)(cfg, { resource: router.resource, baseline: baseline.weights, lastRead, cliCommand: router.restoreCommand?.(baseline) });
@@ -1044,32 +1027,28 @@ function howToRestore(cfg, router, baseline, lastRead) {
  * The routers and their AWS clients load here, once the inputs are valid: a bad input fails without them.
  */
 async function routerFor(cfg, deadline) {
-    const { makeRouter } = await Promise.all(/* import() */[__webpack_require__.e(759), __webpack_require__.e(861), __webpack_require__.e(860), __webpack_require__.e(315), __webpack_require__.e(363)]).then(__webpack_require__.bind(__webpack_require__, 38363));
+    const { makeRouter } = await Promise.all(/* import() */[__webpack_require__.e(759), __webpack_require__.e(861), __webpack_require__.e(337), __webpack_require__.e(466), __webpack_require__.e(363)]).then(__webpack_require__.bind(__webpack_require__, 38363));
     return makeRouter(cfg, { call: (0,call/* retryingCall */.$)({ log: (m) => core/* warning */.$e(m) }), clock: clock/* systemClock */.m, log: (m) => core/* info */.pq(m), deadline });
-}
-async function cloudWatchClient(region) {
-    const [{ CloudWatchClient }, { awsClient }] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(759), __webpack_require__.e(861), __webpack_require__.e(85)]).then(__webpack_require__.t.bind(__webpack_require__, 44085, 19)), Promise.all(/* import() */[__webpack_require__.e(759), __webpack_require__.e(496)]).then(__webpack_require__.bind(__webpack_require__, 77115))]);
-    return awsClient(CloudWatchClient, { region });
 }
 async function main(signal) {
     // Every input first: a bad one fails here, before any AWS call.
     const inputs = readRampInputs();
     const gate = (0,metrics_gate/* readGateConfig */.Gg)();
-    const warning = intervalWarning(inputs.settings.intervalMs, gate.provider === 'cloudwatch' ? CLOUDWATCH_PERIOD_MS : undefined);
+    const warning = intervalWarning(inputs.settings.intervalMs, (0,sources/* metricPeriodMs */.s3)(gate));
     for (const w of [warning, timeoutWarning(inputs.settings.timeoutMs)])
         if (w)
             core/* warning */.$e(w);
+    // Neither the load nor an ECS wait may outlast the ramp's timeout.
+    const deadline = clock/* systemClock */.m.now() + inputs.settings.timeoutMs;
     // Synthetic load: its driver is loaded (and k6 looked for) only when load-url is set, before any AWS call.
-    const load = inputs.load ? await (0,canary_ramp_load/* openLoad */.TZ)(inputs.load, { deadline: clock/* systemClock */.m.now() + inputs.settings.timeoutMs, warn: (m) => core/* warning */.$e(m) }) : undefined;
+    const load = inputs.load ? await (0,canary_ramp_load/* openLoad */.TZ)(inputs.load, { deadline, warn: (m) => core/* warning */.$e(m) }) : undefined;
     if (load)
         core/* info */.pq(`Synthetic load during every bake: ${load.description}.`);
-    const router = await routerFor(inputs.router, clock/* systemClock */.m.now() + inputs.settings.timeoutMs);
-    // One CloudWatch client for the whole ramp: a check every interval for hours must not open a new
-    // connection and resolve credentials each time.
-    const cloudwatch = gate.provider === 'cloudwatch' ? await cloudWatchClient(gate.region) : undefined;
-    // Loaded with the router: the ALB dimensions come from traffic/alb.ts, which loads the ELBv2 client.
-    const { gateOverrides } = await __webpack_require__.e(/* import() */ 770).then(__webpack_require__.bind(__webpack_require__, 3770));
-    const judge = (window, sig, ramp) => (0,metrics_gate/* evaluateGate */.DR)(gate, gateOverrides(router.metricsScope()), { window, signal: sig, ramp }, { cloudwatch });
+    const router = await routerFor(inputs.router, deadline);
+    // One metrics provider for the whole ramp, whichever the backend: a check every interval for hours
+    // must not open a new connection and resolve credentials each time.
+    const provider = await (0,factory/* openProvider */.C)(gate, gateOverrides(router.metricsScope()));
+    const judge = (window, sig, ramp) => (0,metrics_gate/* evaluateGate */.DR)(gate, {}, { window, signal: sig, ramp }, { provider });
     let result;
     let recorded;
     try {
@@ -1131,6 +1110,139 @@ const action = { main, post };
 /** main, or post once main has run: what the bundle runs, and what GitHub's local runner (@github/local-action) calls. */
 function run() {
     return (0,runner/* runAction */.Cs)(action);
+}
+
+
+/***/ }),
+
+/***/ 40301:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Aq: () => (/* binding */ ALB_ARN),
+/* harmony export */   RA: () => (/* binding */ targetGroupDimension),
+/* harmony export */   Tj: () => (/* binding */ loadBalancerDimension)
+/* harmony export */ });
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(52251);
+/**
+ * Elastic Load Balancing ARNs → the CloudWatch dimension values of `AWS/ApplicationELB`: the one
+ * mapping traffic (canary-ramp's ALB router) and metrics (slo-gate's `alb` preset) both use, so a
+ * ramp judges exactly the load balancer and target groups it shifts.
+ */
+
+/** Every partition (aws, aws-cn, aws-us-gov, aws-iso…), its region and account. */
+const PREFIX = String.raw `arn:aws(?:-[a-z]+)*:elasticloadbalancing:[a-z]{2}(?:-[a-z]+)+-\d+:\d{12}:`;
+/** Load balancer and target group names: 1-32 letters, digits and hyphens; ids are hex. */
+const LB = String.raw `(app\/[A-Za-z0-9-]{1,32}\/[0-9a-f]+)`;
+const TG = String.raw `(targetgroup\/[A-Za-z0-9-]{1,32}\/[0-9a-f]+)`;
+const LISTENER = String.raw `${PREFIX}listener\/${LB}\/[0-9a-f]+`;
+const RULE = String.raw `${PREFIX}listener-rule\/${LB}\/[0-9a-f]+\/[0-9a-f]+`;
+/**
+ * The full ARNs the ALB router's inputs take: the same forms the dimensions below accept, so an ARN
+ * the inputs let through cannot fail when the gate maps it to its dimensions mid-ramp.
+ */
+const ALB_ARN = {
+    listener: new RegExp(`^${LISTENER}$`),
+    rule: new RegExp(`^${RULE}$`),
+    targetGroup: new RegExp(`^${PREFIX}${TG}$`),
+};
+/** The load balancer itself, its ARN, or one of its listeners' or listener rules' ARNs. */
+const LB_FORMS = new RegExp(`^(?:${LB}|${PREFIX}loadbalancer\\/${LB}|${LISTENER}|${RULE})$`);
+const TG_FORMS = new RegExp(`^(?:${PREFIX})?${TG}$`);
+/**
+ * The `LoadBalancer` dimension (`app/<name>/<id>`) from itself or from the ARN of an application
+ * load balancer, one of its listeners or one of their rules; an InputError naming `input` otherwise.
+ */
+function loadBalancerDimension(value, input) {
+    const m = LB_FORMS.exec(value.trim());
+    const found = m?.slice(1).find(Boolean);
+    if (!found) {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .d(`Input "${input}": "${value}" is not an application load balancer; expected app/<name>/<id>, or the ARN of the load balancer, a listener or a listener rule (arn:<partition>:elasticloadbalancing:<region>:<account>:listener/app/<name>/<id>/<listener-id>).`);
+    }
+    return found;
+}
+/** The `TargetGroup` dimension (`targetgroup/<name>/<id>`) from itself or its ARN; an InputError naming `input` otherwise. */
+function targetGroupDimension(value, input) {
+    const m = TG_FORMS.exec(value.trim());
+    if (!m)
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .d(`Input "${input}": "${value}" is not a target group; expected targetgroup/<name>/<id> or its ARN (arn:<partition>:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>).`);
+    return m[1];
+}
+
+
+/***/ }),
+
+/***/ 95872:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   o: () => (/* binding */ parseHeaderLines),
+/* harmony export */   s: () => (/* binding */ maskCredentialHeaders)
+/* harmony export */ });
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(52251);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(19039);
+/**
+ * Request headers given as an input, one `Name: value` per line (smoke-test's `headers`,
+ * canary-ramp's `load-headers`): parsed without ever repeating a value in an error, and the values
+ * of credential-like names masked in every form they travel in.
+ */
+
+
+const HEADER_FORM = 'one "Name: value" per line';
+/** RFC 9110 token characters. */
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+/** Header names that carry credentials: their values are masked before anything could print them. */
+const CREDENTIAL_HEADER = /auth|token|secret|key|password|passwd|cookie|session|signature|credential/i;
+/** `Name: value` lines of input `input`; a bad line is named by its number only, since its value may be a credential. */
+function parseHeaderLines(text, input) {
+    const out = {};
+    const lines = text.split(/\r?\n/).map((l) => l.trim());
+    lines.forEach((line, i) => {
+        if (!line || line.startsWith('#'))
+            return;
+        const colon = line.indexOf(':');
+        const name = colon > 0 ? line.slice(0, colon).trim() : '';
+        if (!HEADER_NAME.test(name))
+            throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .d(`Input "${input}": line ${i + 1} is not a header; expected ${HEADER_FORM}.`);
+        const value = line.slice(colon + 1).trim();
+        // A header value cannot hold a line break (the lines are split on them) nor other control characters.
+        if (/[\0-\x08\x0a-\x1f\x7f]/.test(value))
+            throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .d(`Input "${input}": the value of ${name} (line ${i + 1}) holds a control character; expected ${HEADER_FORM}.`);
+        const existing = Object.keys(out).find((k) => k.toLowerCase() === name.toLowerCase());
+        if (existing)
+            throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .d(`Input "${input}": ${name} is given twice; expected ${HEADER_FORM}, each name once.`);
+        out[name] = value;
+    });
+    return out;
+}
+/**
+ * Masks the value of every credential-like header in `text`, as written and as it travels (a
+ * Bearer token alone, Basic's user:password pair). Reads the raw lines, so it also covers values a
+ * failed parse never reached.
+ */
+function maskCredentialHeaders(text) {
+    for (const line of text.split(/\r?\n/)) {
+        const colon = line.indexOf(':');
+        if (colon <= 0 || !CREDENTIAL_HEADER.test(line.slice(0, colon)))
+            continue;
+        const value = line.slice(colon + 1).trim();
+        if (!value)
+            continue;
+        (0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .maskSecret */ .$l)(value);
+        const scheme = /^(\S+)\s+(\S.*)$/.exec(value);
+        if (!scheme)
+            continue;
+        if (/^bearer$/i.test(scheme[1]))
+            (0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .maskBearerToken */ .jh)(scheme[2]);
+        else if (/^basic$/i.test(scheme[1])) {
+            const pair = Buffer.from(scheme[2], 'base64').toString('utf8');
+            const sep = pair.indexOf(':');
+            if (sep >= 0)
+                (0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .maskBasicAuth */ .H8)(pair.slice(0, sep), pair.slice(sep + 1));
+        }
+        else
+            (0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .maskSecret */ .$l)(scheme[2]);
+    }
 }
 
 
@@ -1323,8 +1435,9 @@ function restoreInstructions(cfg, help) {
 /* harmony export */ });
 /* harmony import */ var _common_region_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(87968);
 /* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(52251);
-/* harmony import */ var _lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(87721);
-/* harmony import */ var _port_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7009);
+/* harmony import */ var _lib_arn_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(40301);
+/* harmony import */ var _lib_inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(87721);
+/* harmony import */ var _port_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7009);
 /**
  * The router inputs shared by canary-ramp and rollback: which backend and the fields it needs,
  * validated before anything touches AWS. The config is plain data, so main can save it as state
@@ -1335,14 +1448,10 @@ function restoreInstructions(cfg, help) {
 
 
 
-const ARN = {
-    listener: /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:listener\/(app|net)\/[^/]+\/[^/]+\/[^/]+$/,
-    rule: /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:listener-rule\/(app|net)\/[^/]+\/[^/]+\/[^/]+\/[^/]+$/,
-    targetGroup: /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/[^/]+\/[^/]+$/,
-};
+
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,254}$/;
 function arnInput(name, pattern, example) {
-    const v = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .getString */ .AA)(name);
+    const v = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .getString */ .AA)(name);
     if (!v)
         throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(`Input "${name}" is required for router "alb" (e.g. ${example}).`);
     if (!pattern.test(v))
@@ -1350,7 +1459,7 @@ function arnInput(name, pattern, example) {
     return v;
 }
 function nameInput(name, router, example) {
-    const v = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .getString */ .AA)(name);
+    const v = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .getString */ .AA)(name);
     if (!v)
         throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(`Input "${name}" is required for router "${router}" (e.g. ${example}).`);
     if (!NAME.test(v))
@@ -1359,14 +1468,14 @@ function nameInput(name, router, example) {
 }
 /** Reads `router` and its fields. Throws InputError naming the input and its accepted form. */
 function readRouterConfig() {
-    const kind = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .getEnum */ .GV)('router', _port_js__WEBPACK_IMPORTED_MODULE_3__/* .ROUTER_KINDS */ .O_, '');
+    const kind = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .getEnum */ .GV)('router', _port_js__WEBPACK_IMPORTED_MODULE_4__/* .ROUTER_KINDS */ .O_, '');
     if (!kind)
-        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(`Input "router" is required: one of ${_port_js__WEBPACK_IMPORTED_MODULE_3__/* .ROUTER_KINDS */ .O_.join(' | ')}.`);
-    const region = (0,_common_region_js__WEBPACK_IMPORTED_MODULE_0__/* .resolveRegion */ .Z)((0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .getString */ .AA)('region'));
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(`Input "router" is required: one of ${_port_js__WEBPACK_IMPORTED_MODULE_4__/* .ROUTER_KINDS */ .O_.join(' | ')}.`);
+    const region = (0,_common_region_js__WEBPACK_IMPORTED_MODULE_0__/* .resolveRegion */ .Z)((0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .getString */ .AA)('region'));
     switch (kind) {
         case 'alb': {
-            const listener = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .getString */ .AA)('listener-arn');
-            const rule = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .getString */ .AA)('rule-arn');
+            const listener = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .getString */ .AA)('listener-arn');
+            const rule = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .getString */ .AA)('rule-arn');
             if (!listener && !rule)
                 throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d('Router "alb" needs input "listener-arn" (weights on the default action) or "rule-arn" (weights on one rule).');
             if (listener && rule)
@@ -1374,13 +1483,13 @@ function readRouterConfig() {
             const listenerEx = 'arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener/app/my-alb/50dc6c495c0c9188/f2f7dc8efc522ab2';
             const ruleEx = 'arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener-rule/app/my-alb/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee';
             const tgEx = 'arn:aws:elasticloadbalancing:eu-central-1:123456789012:targetgroup/my-tg/73e2d6bc24d8a067';
-            const stable = arnInput('stable-target-group-arn', ARN.targetGroup, tgEx);
-            const canary = arnInput('canary-target-group-arn', ARN.targetGroup, tgEx);
+            const stable = arnInput('stable-target-group-arn', _lib_arn_js__WEBPACK_IMPORTED_MODULE_2__/* .ALB_ARN */ .Aq.targetGroup, tgEx);
+            const canary = arnInput('canary-target-group-arn', _lib_arn_js__WEBPACK_IMPORTED_MODULE_2__/* .ALB_ARN */ .Aq.targetGroup, tgEx);
             if (stable === canary)
                 throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d('Inputs "stable-target-group-arn" and "canary-target-group-arn" must name two different target groups.');
             return {
                 kind, region, stableTargetGroupArn: stable, canaryTargetGroupArn: canary,
-                ...(listener ? { listenerArn: arnInput('listener-arn', ARN.listener, listenerEx) } : { ruleArn: arnInput('rule-arn', ARN.rule, ruleEx) }),
+                ...(listener ? { listenerArn: arnInput('listener-arn', _lib_arn_js__WEBPACK_IMPORTED_MODULE_2__/* .ALB_ARN */ .Aq.listener, listenerEx) } : { ruleArn: arnInput('rule-arn', _lib_arn_js__WEBPACK_IMPORTED_MODULE_2__/* .ALB_ARN */ .Aq.rule, ruleEx) }),
             };
         }
         case 'ecs':
@@ -1396,7 +1505,7 @@ function readRouterConfig() {
             };
             if (cfg.canaryNode === cfg.stableNode)
                 throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d('Inputs "canary-node" and "stable-node" must name two different virtual nodes.');
-            const owner = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .getString */ .AA)('mesh-owner');
+            const owner = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .getString */ .AA)('mesh-owner');
             if (owner && !/^\d{12}$/.test(owner))
                 throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(`Input "mesh-owner": "${owner}" is not valid; expected a 12-digit AWS account ID.`);
             return owner ? { ...cfg, meshOwner: owner } : cfg;

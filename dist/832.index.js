@@ -124,8 +124,6 @@ var dist_cjs = __webpack_require__(28249);
 var aws = __webpack_require__(77115);
 // EXTERNAL MODULE: ./actions/lib/secrets.ts
 var secrets = __webpack_require__(19039);
-// EXTERNAL MODULE: ./actions/containers/ecr-inputs.ts
-var ecr_inputs = __webpack_require__(5695);
 ;// CONCATENATED MODULE: ./actions/containers/ecr.ts
 /**
  * ECR: the caller's registry and a short-lived password (masked before anything can print it), and a
@@ -136,8 +134,6 @@ var ecr_inputs = __webpack_require__(5695);
 
 
 
-
-// Input validation imports these from ./ecr-inputs.ts, which loads no SDK code.
 
 function ecrClient(region) {
     return (0,aws.awsClient)(dist_cjs/* ECRClient */.S70, { region });
@@ -216,6 +212,8 @@ async function existingTagDigests(client, repository, accountId, tags, signal) {
     return found;
 }
 
+// EXTERNAL MODULE: ./actions/containers/ecr-inputs.ts
+var ecr_inputs = __webpack_require__(5695);
 ;// CONCATENATED MODULE: ./actions/containers/oci-layout.ts
 /**
  * The OCI image layout the builders write (an `oci-archive` tar, extracted): the one artifact that is
@@ -814,6 +812,7 @@ function readState() {
 
 
 
+
 function newBuilder(inputs) {
     return inputs.builder === 'buildah' ? new buildah/* BuildahBuilder */.$N() : new BuildxBuilder(inputs.buildxBuilder);
 }
@@ -1005,7 +1004,6 @@ __webpack_require__.d(__webpack_exports__, {
   REQUEST_TIMEOUT_MS: () => (/* binding */ REQUEST_TIMEOUT_MS),
   USER_AGENT: () => (/* binding */ USER_AGENT),
   awsClient: () => (/* binding */ awsClient),
-  resolveRegion: () => (/* reexport */ region/* resolveRegion */.Z),
   timedRequestHandler: () => (/* binding */ timedRequestHandler)
 });
 
@@ -1029,8 +1027,6 @@ var retry = __webpack_require__(72804);
 
 
 
-
-// Input validation imports it from ./region.js, which loads no SDK code; re-exported for the rest.
 
 const USER_AGENT = `mesh-actions/${package_namespaceObject.rE}`;
 /** TCP (and TLS) connect: AWS endpoints answer in well under a second; a black-holed route must not hang. */

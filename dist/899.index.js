@@ -32,8 +32,8 @@ __webpack_require__.d(__webpack_exports__, {
 var core = __webpack_require__(41914);
 // EXTERNAL MODULE: ./actions/lib/runner.ts
 var runner = __webpack_require__(53266);
-// EXTERNAL MODULE: ./actions/metrics/gate.ts + 6 modules
-var gate = __webpack_require__(93455);
+// EXTERNAL MODULE: ./actions/metrics/gate.ts + 5 modules
+var gate = __webpack_require__(30751);
 // EXTERNAL MODULE: ./actions/lib/inputs.ts
 var inputs = __webpack_require__(87721);
 ;// CONCATENATED MODULE: ./actions/slo-gate/plan.ts

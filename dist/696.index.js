@@ -1,5 +1,5 @@
-export const id = 84;
-export const ids = [84];
+export const id = 696;
+export const ids = [696];
 export const modules = {
 
 /***/ 87721:
@@ -202,7 +202,8 @@ async function runAction(entry) {
 /* harmony export */   H8: () => (/* binding */ maskBasicAuth),
 /* harmony export */   fp: () => (/* binding */ redactSecrets),
 /* harmony export */   gn: () => (/* binding */ maskUrlCredentials),
-/* harmony export */   jh: () => (/* binding */ maskBearerToken)
+/* harmony export */   jh: () => (/* binding */ maskBearerToken),
+/* harmony export */   uQ: () => (/* binding */ decodeUserinfo)
 /* harmony export */ });
 /* unused harmony export SERVER_TEXT_LIMIT */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(41914);
@@ -294,7 +295,7 @@ function redactServerText(text, limit = SERVER_TEXT_LIMIT) {
 
 /***/ }),
 
-/***/ 93455:
+/***/ 30751:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -315,29 +316,8 @@ var common_clock = __webpack_require__(74376);
 var duration = __webpack_require__(76712);
 // EXTERNAL MODULE: ./actions/metrics/providers/port.ts
 var port = __webpack_require__(95106);
-;// CONCATENATED MODULE: ./actions/metrics/providers/factory.ts
-/** canary-ramp's ALB dimensions, from its router's ARNs, fill an `alb` preset. */
-function withOverrides(source, overrides) {
-    return source.preset === 'alb' && overrides.alb ? { ...source, ...overrides.alb } : source;
-}
-/** Opens the provider the configuration selects. No request is made until it is queried. */
-async function openProvider(config, overrides = {}, deps = {}) {
-    switch (config.provider) {
-        case 'cloudwatch': {
-            const { CloudWatchProvider } = await Promise.all(/* import() */[__webpack_require__.e(759), __webpack_require__.e(861), __webpack_require__.e(85), __webpack_require__.e(717)]).then(__webpack_require__.bind(__webpack_require__, 20717));
-            return new CloudWatchProvider(withOverrides(config.source, overrides), { client: deps.cloudwatch, region: config.region });
-        }
-        case 'prometheus': {
-            const { PrometheusProvider } = await Promise.all(/* import() */[__webpack_require__.e(759), __webpack_require__.e(861), __webpack_require__.e(860), __webpack_require__.e(587), __webpack_require__.e(569)]).then(__webpack_require__.bind(__webpack_require__, 86950));
-            return new PrometheusProvider(config.source, { fetch: deps.fetch, clock: deps.clock, region: config.region });
-        }
-        case 'k6-summary': {
-            const { K6Provider } = await __webpack_require__.e(/* import() */ 508).then(__webpack_require__.bind(__webpack_require__, 86508));
-            return new K6Provider(config.source);
-        }
-    }
-}
-
+// EXTERNAL MODULE: ./actions/metrics/providers/factory.ts
+var factory = __webpack_require__(33639);
 // EXTERNAL MODULE: ./actions/metrics/slo.ts
 var slo = __webpack_require__(49556);
 ;// CONCATENATED MODULE: ./actions/metrics/stats.ts
@@ -1302,7 +1282,7 @@ function starve(obs, objectives, minRequests, who) {
     return { ...obs, metrics: new Map(objectives.map((o) => [o.metric, (0,port/* noData */._)(why, true)])) };
 }
 async function evaluateGate(config, overrides = {}, opts = {}, deps = {}) {
-    const provider = deps.provider ?? (await openProvider(config, overrides, deps));
+    const provider = deps.provider ?? (await (0,factory/* openProvider */.C)(config, overrides, deps));
     validateGate(config, provider);
     const clock = deps.clock ?? common_clock/* systemClock */.m;
     const window = resolveWindow(config, opts, clock.now());
@@ -1335,19 +1315,45 @@ async function evaluateGate(config, overrides = {}, opts = {}, deps = {}) {
 
 /***/ }),
 
+/***/ 33639:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   C: () => (/* binding */ openProvider)
+/* harmony export */ });
+/** canary-ramp's ALB dimensions, from its router's ARNs, fill an `alb` preset. */
+function withOverrides(source, overrides) {
+    return source.preset === 'alb' && overrides.alb ? { ...source, ...overrides.alb } : source;
+}
+/** Opens the provider the configuration selects. No request is made until it is queried. */
+async function openProvider(config, overrides = {}, deps = {}) {
+    switch (config.provider) {
+        case 'cloudwatch': {
+            const { CloudWatchProvider } = await Promise.all(/* import() */[__webpack_require__.e(759), __webpack_require__.e(861), __webpack_require__.e(330), __webpack_require__.e(717)]).then(__webpack_require__.bind(__webpack_require__, 20717));
+            return new CloudWatchProvider(withOverrides(config.source, overrides), { client: deps.cloudwatch, region: config.region });
+        }
+        case 'prometheus': {
+            const { PrometheusProvider } = await Promise.all(/* import() */[__webpack_require__.e(759), __webpack_require__.e(861), __webpack_require__.e(337), __webpack_require__.e(587), __webpack_require__.e(569)]).then(__webpack_require__.bind(__webpack_require__, 86950));
+            return new PrometheusProvider(config.source, { fetch: deps.fetch, clock: deps.clock, region: config.region });
+        }
+        case 'k6-summary': {
+            const { K6Provider } = await __webpack_require__.e(/* import() */ 508).then(__webpack_require__.bind(__webpack_require__, 86508));
+            return new K6Provider(config.source);
+        }
+    }
+}
+
+
+/***/ }),
+
 /***/ 95106:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   _: () => (/* binding */ noData)
 /* harmony export */ });
-/* unused harmony export allNoData */
 function noData(reason, tooFewRequests = false) {
     return tooFewRequests ? { kind: 'no-data', reason, tooFewRequests } : { kind: 'no-data', reason };
-}
-/** Every objective's metric without data, for the same reason. */
-function allNoData(objectives, reason) {
-    return { requests: null, metrics: new Map(objectives.map((o) => [o.metric, noData(reason)])) };
 }
 
 
@@ -1360,8 +1366,12 @@ function allNoData(objectives, reason) {
 /* harmony export */   Ix: () => (/* binding */ PROMETHEUS_DEFAULTS),
 /* harmony export */   Sf: () => (/* binding */ EMF_DEFAULTS),
 /* harmony export */   _q: () => (/* binding */ APPMESH_DEFAULTS),
-/* harmony export */   qr: () => (/* binding */ CLOUDWATCH_PRESETS)
+/* harmony export */   fb: () => (/* binding */ CLOUDWATCH_PERIOD_S),
+/* harmony export */   qr: () => (/* binding */ CLOUDWATCH_PRESETS),
+/* harmony export */   s3: () => (/* binding */ metricPeriodMs)
 /* harmony export */ });
+/** ALB, Service Connect and ECS publish 60-second data; the CloudWatch provider reads every series at this period. */
+const CLOUDWATCH_PERIOD_S = 60;
 const CLOUDWATCH_PRESETS = ['alb', 'service-connect', 'emf', 'appmesh', 'raw'];
 /** What our reference services emit as CloudWatch EMF (services/kit): RED metrics with dimensions Service and Version. */
 const EMF_DEFAULTS = { namespace: 'MeshServices', metricNames: { requests: 'Requests', errors: 'Errors', latency: 'Duration' } };
@@ -1372,6 +1382,14 @@ const APPMESH_DEFAULTS = {
 };
 /** What services/kit exports on /metrics (labels service, version, route, method). */
 const PROMETHEUS_DEFAULTS = { histogram: 'http_request_duration_seconds', requestsMetric: 'http_requests_total', errorsMetric: 'http_request_errors_total' };
+/** One judged period (ms) of the backend, where it has one: checks more often than this see the same data points. */
+function metricPeriodMs(backend) {
+    switch (backend.provider) {
+        case 'cloudwatch': return CLOUDWATCH_PERIOD_S * 1000;
+        case 'prometheus': return backend.source.stepSeconds * 1000;
+        case 'k6-summary': return undefined;
+    }
+}
 
 
 /***/ }),
